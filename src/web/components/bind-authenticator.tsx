@@ -1,0 +1,93 @@
+import { type FormEvent, useState } from 'react';
+import { api } from '../lib/api.ts';
+import { formatDateTime } from '../lib/format.ts';
+import type { ConfirmAnswer, TotpSetup } from '../lib/types.ts';
+import { ErrorAlert } from './alerts.tsx';
+import { CopyButton } from './copy-button.tsx';
+import { codeInputProps, Field } from './field.tsx';
+import { cleanCode } from './method-picker.tsx';
+import { QrImage } from './qr-image.tsx';
+
+function groupKey(secret: string): string {
+  return secret.replace(/\s+/g, '').replace(/(.{4})(?=.)/g, '$1 ');
+}
+
+interface Props {
+  setup: TotpSetup;
+  isReset: boolean;
+  onConfirmed: (answer: ConfirmAnswer) => void;
+  onCancel: () => void;
+}
+
+/** Scan the QR code, back up the setup key, confirm with a first code. */
+export function BindAuthenticator({ setup, isReset, onConfirmed, onCancel }: Props) {
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function confirm(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await api<ConfirmAnswer>('/v1/me/totp/confirm', {
+        method: 'POST',
+        body: { setupId: setup.setupId, code: cleanCode(code) },
+      });
+      onConfirmed(answer);
+    } catch (err) {
+      setError(err);
+      setCode('');
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section aria-labelledby="bind-heading" className="card">
+      <h2 id="bind-heading">{isReset ? 'Bind your new authenticator' : 'Set up your authenticator app'}</h2>
+      <ol className="steps">
+        <li>
+          <p>Open your authenticator app (Google Authenticator or similar) and scan this QR code.</p>
+          <QrImage svg={setup.qrSvg} alt="QR code to scan with your authenticator app" />
+        </li>
+        <li>
+          <p>
+            Or type this <strong>setup key</strong> into the app. <strong>Back it up</strong> — write it on paper and keep it
+            apart from your phone: with it you can restore the authenticator on a new phone.
+          </p>
+          <p className="setup-key">
+            <code data-testid="setup-key" aria-label="Setup key">
+              {groupKey(setup.secret)}
+            </code>{' '}
+            <CopyButton text={setup.secret} label="Copy setup key" />
+          </p>
+        </li>
+        <li>
+          <form onSubmit={confirm}>
+            <ErrorAlert error={error} />
+            <Field
+              label="Enter the 6-digit code the app shows"
+              name="confirm-code"
+              required
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+              hint={`This setup expires at ${formatDateTime(setup.expiresAt)}.`}
+              {...codeInputProps}
+            />
+            <div className="actions">
+              <button type="submit" disabled={busy || cleanCode(code).length === 0}>
+                {busy ? 'Checking…' : 'Confirm and turn on 2FA'}
+              </button>
+              <button type="button" className="secondary" onClick={onCancel}>
+                Cancel
+              </button>
+            </div>
+          </form>
+        </li>
+      </ol>
+      {isReset ? (
+        <p className="hint">Until you confirm, your old authenticator and backup codes keep working.</p>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,58 @@
+import { type FormEvent, useId, useState } from 'react';
+import { api } from '../lib/api.ts';
+import { label, TICKET_STATUS_LABEL } from '../lib/format.ts';
+import { ErrorAlert, Notice } from './alerts.tsx';
+
+/** Approve or reject, always with a note (it is shown to the user and audited). */
+export function DecisionForm({ ticketId, onDecided }: { ticketId: string; onDecided: () => void }) {
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [result, setResult] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const noteId = useId();
+
+  async function decide(decision: 'approve' | 'reject') {
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await api<{ status: string }>(`/v1/support/tickets/${encodeURIComponent(ticketId)}/decision`, {
+        method: 'POST',
+        body: { decision, note: note.trim() },
+      });
+      setResult(answer.status);
+      onDecided();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const submitter = (e.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
+    void decide(submitter?.value === 'reject' ? 'reject' : 'approve');
+  }
+
+  return (
+    <section aria-labelledby="decision-heading" className="card">
+      <h2 id="decision-heading">Decision</h2>
+      <form onSubmit={onSubmit}>
+        <ErrorAlert error={error} />
+        {result ? <Notice tone="ok">Recorded. The ticket is now: {label(TICKET_STATUS_LABEL, result)}.</Notice> : null}
+        <div className="field">
+          <label htmlFor={noteId}>Note (why)</label>
+          <textarea id={noteId} required rows={3} value={note} onChange={(e) => setNote(e.target.value)} />
+        </div>
+        <div className="actions">
+          <button type="submit" name="decision" value="approve" disabled={busy || note.trim() === ''}>
+            Approve
+          </button>
+          <button type="submit" name="decision" value="reject" className="danger" disabled={busy || note.trim() === ''}>
+            Reject
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,97 @@
+import { type FormEvent, useRef, useState } from 'react';
+import { upload } from '../lib/api.ts';
+import { EVIDENCE_KIND_LABEL, formatBytes } from '../lib/format.ts';
+import type { EvidenceKind, TicketKind } from '../lib/types.ts';
+import { ErrorAlert } from './alerts.tsx';
+
+const ACCEPT: Record<EvidenceKind, string> = {
+  id_document: 'image/*,application/pdf',
+  selfie_video: 'video/*',
+  login_history: 'image/*,application/pdf,text/plain,text/csv',
+};
+
+interface Props {
+  ticketId: string;
+  ticketToken: string;
+  ticketKind: TicketKind;
+  onUploaded: (e: { evidenceId: string; kind: string; name: string }) => void;
+}
+
+/** One file at a time, with a progress bar (XMLHttpRequest upload events). */
+export function EvidenceUploader({ ticketId, ticketToken, ticketKind, onUploaded }: Props) {
+  const kinds: EvidenceKind[] = ticketKind === 'full_verification' ? ['id_document', 'selfie_video', 'login_history'] : ['id_document', 'login_history'];
+  const [kind, setKind] = useState<EvidenceKind>(kinds[0] as EvidenceKind);
+  const [file, setFile] = useState<File | null>(null);
+  const [progress, setProgress] = useState<number | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!file) return;
+    setError(null);
+    setProgress(0);
+    const form = new FormData();
+    form.append('kind', kind);
+    form.append('file', file, file.name);
+    try {
+      const answer = await upload<{ evidenceId: string }>(`/v1/recovery/tickets/${encodeURIComponent(ticketId)}/evidence`, form, {
+        ticketToken,
+        onProgress: setProgress,
+      });
+      onUploaded({ evidenceId: answer.evidenceId, kind, name: file.name });
+      setFile(null);
+      if (fileRef.current) fileRef.current.value = '';
+    } catch (err) {
+      setError(err);
+    } finally {
+      setProgress(null);
+    }
+  }
+
+  const pct = progress === null ? null : Math.round(progress * 100);
+  return (
+    <section aria-labelledby="evidence-heading" className="card">
+      <h2 id="evidence-heading">Add evidence</h2>
+      <form onSubmit={submit}>
+        <ErrorAlert error={error} />
+        <div className="field">
+          <label htmlFor="evidence-kind">What is it?</label>
+          <select id="evidence-kind" value={kind} onChange={(e) => setKind(e.target.value as EvidenceKind)}>
+            {kinds.map((k) => (
+              <option key={k} value={k}>
+                {EVIDENCE_KIND_LABEL[k]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="evidence-file">File</label>
+          <input
+            id="evidence-file"
+            ref={fileRef}
+            type="file"
+            accept={ACCEPT[kind]}
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+            aria-describedby="evidence-file-hint"
+          />
+          <p id="evidence-file-hint" className="hint">
+            {file ? `${file.name}, ${formatBytes(file.size)}` : 'A photo or scan (JPEG, PNG, PDF), or a short video.'}
+          </p>
+        </div>
+        {pct !== null ? (
+          <div className="progress">
+            <label htmlFor="upload-progress">Uploading</label>
+            <progress id="upload-progress" max={100} value={pct}>
+              {pct}%
+            </progress>
+            <span aria-live="polite">{pct}%</span>
+          </div>
+        ) : null}
+        <button type="submit" disabled={!file || pct !== null}>
+          Upload
+        </button>
+      </form>
+    </section>
+  );
+}

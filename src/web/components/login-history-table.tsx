@@ -1,0 +1,39 @@
+import { formatDateTime } from '../lib/format.ts';
+import type { SupportTicketView } from '../lib/types.ts';
+
+export function LoginHistoryTable({ history }: { history: SupportTicketView['loginHistory'] }) {
+  return (
+    <section aria-labelledby="history-heading" className="card">
+      <h2 id="history-heading">Login history of the account</h2>
+      {history.length === 0 ? (
+        <p>No logins recorded.</p>
+      ) : (
+        <div className="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">IP</th>
+                <th scope="col">Browser</th>
+                <th scope="col">Result</th>
+                <th scope="col">Factor</th>
+              </tr>
+            </thead>
+            <tbody>
+              {history.map((h, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: rows have no id and never reorder
+                <tr key={i}>
+                  <td>{formatDateTime(h.at)}</td>
+                  <td className="mono">{h.ip}</td>
+                  <td className="wrap">{h.userAgent}</td>
+                  <td>{h.result.replace(/_/g, ' ')}</td>
+                  <td>{h.factor ? h.factor.replace(/_/g, ' ') : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,22 @@
+import { label, TICKET_STATUS_LABEL } from '../lib/format.ts';
+import { loadTicket } from '../lib/recovery-store.ts';
+import type { SecurityState } from '../lib/types.ts';
+
+/** The open recovery ticket, if there is one. */
+export function RecoveryPanel({ recovery }: { recovery: SecurityState['recovery'] }) {
+  if (!recovery) return null;
+  const stored = loadTicket();
+  return (
+    <section aria-labelledby="recovery-heading" className="card">
+      <h2 id="recovery-heading">Recovery ticket</h2>
+      <p data-testid="recovery-status">
+        Ticket <code>{recovery.ticketId}</code>: {label(TICKET_STATUS_LABEL, recovery.status)}.
+      </p>
+      {stored?.ticketId === recovery.ticketId ? (
+        <p>
+          <a href="#/recovery/ticket">See the ticket</a>
+        </p>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,61 @@
+import { type FormEvent, useState } from 'react';
+import { api } from '../lib/api.ts';
+import type { SecondFactorMethod, TotpSetup } from '../lib/types.ts';
+import { ErrorAlert } from './alerts.tsx';
+import { codeInputProps, Field } from './field.tsx';
+import { cleanCode, codeLabel, MethodPicker } from './method-picker.tsx';
+
+interface Props {
+  methods: SecondFactorMethod[];
+  onSetup: (setup: TotpSetup) => void;
+}
+
+/** Reset 2FA while a factor still works: password + code → a new binding. */
+export function ResetTwoFactorForm({ methods, onSetup }: Props) {
+  const [password, setPassword] = useState('');
+  const [method, setMethod] = useState<SecondFactorMethod>(methods[0] ?? 'totp');
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const setup = await api<TotpSetup>('/v1/me/two-factor/reset', {
+        method: 'POST',
+        body: { password, method, code: cleanCode(code) },
+      });
+      onSetup(setup);
+    } catch (err) {
+      setError(err);
+      setCode('');
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form onSubmit={submit} aria-describedby="reset-warning">
+      <p id="reset-warning">
+        Resetting replaces your authenticator and all your backup codes with new ones.{' '}
+        <strong>Withdrawals are locked for 24 hours</strong> after you confirm the new authenticator.
+      </p>
+      <ErrorAlert error={error} />
+      <Field
+        label="Your password"
+        type="password"
+        name="reset-password"
+        autoComplete="current-password"
+        required
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+      />
+      <MethodPicker methods={methods} value={method} onChange={setMethod} legend="Confirm with" />
+      <Field key={method} label={codeLabel(method)} name="reset-code" required value={code} onChange={(e) => setCode(e.target.value)} {...codeInputProps} />
+      <button type="submit" disabled={busy}>
+        {busy ? 'Checking…' : 'Reset 2FA'}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,67 @@
+import { formatDate, formatDateTime } from '../lib/format.ts';
+import type { SecurityState } from '../lib/types.ts';
+
+/** What protects the account now: authenticator, backup codes, keys, SMS. */
+export function TwoFactorStatus({ twoFactor: tf }: { twoFactor: SecurityState['twoFactor'] }) {
+  if (!tf.enabled) {
+    return (
+      <p data-testid="two-factor-status">
+        <span className="badge badge-off">Off</span> Your account is protected by your password only. Turn on two-factor
+        authentication so a stolen password is not enough.
+      </p>
+    );
+  }
+  const codes = tf.backupCodes;
+  const low = codes ? codes.remaining <= 3 : false;
+  return (
+    <>
+      <p data-testid="two-factor-status">
+        <span className="badge badge-on">On</span> A second factor is needed to sign in and to withdraw.
+      </p>
+      <dl className="facts">
+        <dt>Authenticator app</dt>
+        <dd>{tf.totp?.bound ? `Bound ${formatDateTime(tf.totp.boundAt)}` : 'Not bound'}</dd>
+        <dt>Backup codes</dt>
+        <dd data-testid="backup-codes-remaining">
+          {codes ? (
+            <>
+              {codes.remaining} of {codes.total} remaining · set issued {formatDate(codes.issuedAt)}
+              {low ? (
+                <span className="warn-text">
+                  {' '}
+                  — running low: reset 2FA below to get a new set of 8.
+                </span>
+              ) : null}
+            </>
+          ) : (
+            'None'
+          )}
+        </dd>
+        {tf.securityKeys && tf.securityKeys.length > 0 ? (
+          <>
+            <dt>Security keys</dt>
+            <dd>
+              <ul className="plain">
+                {tf.securityKeys.map((k) => (
+                  <li key={k.id}>
+                    {k.name} (added {formatDate(k.createdAt)}
+                    {k.lastUsedAt ? `, last used ${formatDateTime(k.lastUsedAt)}` : ''})
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </>
+        ) : null}
+        {tf.sms ? (
+          <>
+            <dt>SMS</dt>
+            <dd>
+              {tf.sms.phone}
+              {tf.sms.verified ? '' : ' (not verified)'}
+            </dd>
+          </>
+        ) : null}
+      </dl>
+    </>
+  );
+}

@@ -1,0 +1,89 @@
+import { type FormEvent, useState } from 'react';
+import { api } from '../lib/api.ts';
+import type { SecondFactorMethod } from '../lib/types.ts';
+import { ErrorAlert, Notice } from './alerts.tsx';
+import { codeInputProps, Field } from './field.tsx';
+import { cleanCode, codeLabel, MethodPicker } from './method-picker.tsx';
+
+const ASSETS = ['BTC', 'ETH', 'USDT', 'USDC', 'SOL'];
+
+interface Props {
+  methods: SecondFactorMethod[];
+  locked: boolean;
+  onDone: () => void;
+}
+
+/** Asset, amount, address and a second factor (always required). */
+export function WithdrawalForm({ methods, locked, onDone }: Props) {
+  const [asset, setAsset] = useState(ASSETS[0] as string);
+  const [amount, setAmount] = useState('');
+  const [address, setAddress] = useState('');
+  const [method, setMethod] = useState<SecondFactorMethod>(methods[0] ?? 'totp');
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [accepted, setAccepted] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setAccepted(null);
+    try {
+      const answer = await api<{ withdrawalId: string; status: string }>('/v1/withdrawals', {
+        method: 'POST',
+        body: { asset, amount: amount.trim(), address: address.trim(), method, code: cleanCode(code) },
+      });
+      setAccepted(answer.withdrawalId);
+      setAmount('');
+      setAddress('');
+      onDone();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setCode('');
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form onSubmit={submit}>
+      {locked ? <p className="hint">While the lock lasts, withdrawals will be refused.</p> : null}
+      <ErrorAlert error={error} />
+      {accepted ? <Notice tone="ok">Withdrawal accepted (reference {accepted}).</Notice> : null}
+      <div className="field">
+        <label htmlFor="wd-asset">Asset</label>
+        <select id="wd-asset" value={asset} onChange={(e) => setAsset(e.target.value)}>
+          {ASSETS.map((a) => (
+            <option key={a}>{a}</option>
+          ))}
+        </select>
+      </div>
+      <Field
+        id="wd-amount"
+        label="Amount"
+        name="amount"
+        inputMode="decimal"
+        required
+        pattern="[0-9]+([.][0-9]+)?"
+        value={amount}
+        onChange={(e) => setAmount(e.target.value)}
+      />
+      <Field
+        id="wd-address"
+        label="Destination address"
+        name="address"
+        required
+        spellCheck={false}
+        autoComplete="off"
+        value={address}
+        onChange={(e) => setAddress(e.target.value)}
+      />
+      <MethodPicker methods={methods} value={method} onChange={setMethod} legend="Confirm with" />
+      <Field key={method} label={codeLabel(method)} name="code" required value={code} onChange={(e) => setCode(e.target.value)} {...codeInputProps} />
+      <button type="submit" disabled={busy}>
+        {busy ? 'Sending…' : 'Withdraw'}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,67 @@
+// Human-readable times and durations, in the user's locale.
+
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleDateString(undefined, { dateStyle: 'long' });
+}
+
+/** 23:59:58 style, with days in front past 24 hours: "2 d 03:04:05". */
+export function formatCountdown(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const days = Math.floor(total / 86_400);
+  const h = Math.floor((total % 86_400) / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const clock = `${pad(h)}:${pad(m)}:${pad(s)}`;
+  return days > 0 ? `${days} d ${clock}` : clock;
+}
+
+/** "about 5 minutes", "about 1 hour", "30 seconds". */
+export function describeDuration(seconds: number): string {
+  const s = Math.abs(Math.round(seconds));
+  if (s < 60) return `${s} second${s === 1 ? '' : 's'}`;
+  const minutes = Math.round(s / 60);
+  if (minutes < 60) return `about ${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `about ${hours} hour${hours === 1 ? '' : 's'}`;
+  const days = Math.round(hours / 24);
+  return `about ${days} days`;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+export const TICKET_KIND_LABEL: Record<string, string> = {
+  lost_two_factor: 'Lost two-factor authentication',
+  full_verification: 'Full identity verification',
+};
+
+export const TICKET_STATUS_LABEL: Record<string, string> = {
+  awaiting_evidence: 'Awaiting evidence',
+  in_review: 'In review',
+  approved: 'Approved',
+  rejected: 'Rejected',
+};
+
+export const EVIDENCE_KIND_LABEL: Record<string, string> = {
+  id_document: 'Identity document',
+  selfie_video: 'Selfie video',
+  login_history: 'Login history',
+};
+
+export function label(map: Record<string, string>, key: string): string {
+  return map[key] ?? key.replace(/_/g, ' ');
+}

@@ -1,0 +1,41 @@
+// Who is signed in, as the server sees it (GET /v1/me/security).
+import { useCallback, useEffect, useState } from 'react';
+import { ApiError, api } from './api.ts';
+import type { SecurityState } from './types.ts';
+
+export type Session =
+  | { state: 'loading' }
+  | { state: 'anonymous' }
+  | { state: 'error'; error: unknown }
+  | { state: 'signed_in'; me: SecurityState };
+
+export function useSession(): { session: Session; reload: () => Promise<SecurityState | null>; signOut: () => Promise<void> } {
+  const [session, setSession] = useState<Session>({ state: 'loading' });
+
+  const reload = useCallback(async () => {
+    try {
+      const me = await api<SecurityState>('/v1/me/security');
+      setSession({ state: 'signed_in', me });
+      return me;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) setSession({ state: 'anonymous' });
+      else setSession({ state: 'error', error: err });
+      return null;
+    }
+  }, []);
+
+  const signOut = useCallback(async () => {
+    try {
+      await api('/v1/sessions/current', { method: 'DELETE' });
+    } catch {
+      // Already gone (401) or unreachable: forget it on this side anyway.
+    }
+    setSession({ state: 'anonymous' });
+  }, []);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  return { session, reload, signOut };
+}

@@ -1,0 +1,50 @@
+import { useState } from 'react';
+import { Page } from '../components/page.tsx';
+import { PasswordForm } from '../components/password-form.tsx';
+import { rememberChallenge } from '../lib/recovery-store.ts';
+import type { SecondFactorMethod } from '../lib/types.ts';
+import { SecondFactorStep } from './second-factor-step.tsx';
+
+export interface LoginNotice {
+  tone: 'info' | 'warn';
+  text: string;
+}
+
+interface Challenge {
+  challenge: string;
+  methods: SecondFactorMethod[];
+  email: string;
+}
+
+/** Email and password first, then the second factor when the account has one. */
+export function LoginPage({ onSignedIn }: { onSignedIn: (notices: LoginNotice[]) => Promise<void> }) {
+  const [challenge, setChallenge] = useState<Challenge | null>(null);
+
+  if (challenge) {
+    return (
+      <Page title="Security verification">
+        <SecondFactorStep
+          challenge={challenge.challenge}
+          methods={challenge.methods}
+          onSignedIn={onSignedIn}
+          onRestart={() => setChallenge(null)}
+        />
+      </Page>
+    );
+  }
+
+  return (
+    <Page title="Sign in">
+      <PasswordForm
+        onAuthenticated={() => onSignedIn([])}
+        onSecondFactor={(c) => {
+          rememberChallenge(c.challenge, c.email);
+          setChallenge(c);
+        }}
+      />
+      <p>
+        New to Latchkey? <a href="#/signup">Create an account</a>
+      </p>
+    </Page>
+  );
+}

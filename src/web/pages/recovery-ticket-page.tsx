@@ -1,0 +1,106 @@
+import { useCallback, useEffect, useState } from 'react';
+import { ErrorAlert, Notice } from '../components/alerts.tsx';
+import { EvidenceUploader } from '../components/evidence-uploader.tsx';
+import { Page } from '../components/page.tsx';
+import { TicketStatus } from '../components/ticket-status.tsx';
+import { api } from '../lib/api.ts';
+import { forgetChallenge, loadTicket } from '../lib/recovery-store.ts';
+import type { RecoveryTicket } from '../lib/types.ts';
+
+export function RecoveryTicketPage() {
+  const stored = loadTicket();
+  const [ticket, setTicket] = useState<RecoveryTicket | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [uploaded, setUploaded] = useState<{ evidenceId: string; kind: string; name: string }[]>([]);
+  const [busy, setBusy] = useState(false);
+  const ticketId = stored?.ticketId;
+  const ticketToken = stored?.ticketToken;
+
+  const load = useCallback(async () => {
+    if (!ticketId || !ticketToken) return;
+    try {
+      setTicket(await api<RecoveryTicket>(`/v1/recovery/tickets/${encodeURIComponent(ticketId)}`, { ticketToken }));
+      setError(null);
+    } catch (err) {
+      setError(err);
+    }
+  }, [ticketId, ticketToken]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  async function submit() {
+    if (!ticketId || !ticketToken) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await api(`/v1/recovery/tickets/${encodeURIComponent(ticketId)}/submit`, { method: 'POST', ticketToken });
+      forgetChallenge();
+      await load();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (!ticketId || !ticketToken) {
+    return (
+      <Page title="Recovery ticket">
+        <p>
+          No recovery ticket was opened in this browser tab. <a href="#/recovery">Open one</a>.
+        </p>
+      </Page>
+    );
+  }
+
+  return (
+    <Page title="Recovery ticket">
+      <ErrorAlert error={error} />
+      {ticket ? <TicketStatus ticket={ticket} /> : error ? null : <p role="status">Loading…</p>}
+      {ticket?.status === 'awaiting_evidence' ? (
+        <>
+          <EvidenceUploader
+            ticketId={ticketId}
+            ticketToken={ticketToken}
+            ticketKind={ticket.kind}
+            onUploaded={(e) => setUploaded((list) => [...list, e])}
+          />
+          {uploaded.length > 0 ? (
+            <section aria-labelledby="uploaded-heading" className="card">
+              <h2 id="uploaded-heading">Uploaded</h2>
+              <ul className="plain" data-testid="uploaded-evidence">
+                {uploaded.map((u) => (
+                  <li key={u.evidenceId}>
+                    {u.name} ({u.kind.replace(/_/g, ' ')})
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
+          <section aria-labelledby="submit-heading" className="card">
+            <h2 id="submit-heading">Send for review</h2>
+            <p>Once sent, you cannot add more files.</p>
+            <button type="button" disabled={busy || uploaded.length === 0} onClick={() => void submit()}>
+              {busy ? 'Sending…' : 'Submit for review'}
+            </button>
+          </section>
+        </>
+      ) : null}
+      {ticket && ticket.status !== 'awaiting_evidence' ? (
+        <p>
+          <button type="button" className="secondary" onClick={() => void load()}>
+            Refresh status
+          </button>
+        </p>
+      ) : null}
+      {ticket?.status === 'approved' ? (
+        <Notice tone="ok">
+          Your account was recovered. <a href="#/login">Sign in</a> with your email and password, then bind a new
+          authenticator. Withdrawals stay locked for 24 hours after that.
+        </Notice>
+      ) : null}
+    </Page>
+  );
+}

@@ -1,0 +1,125 @@
+import { useState } from 'react';
+import { ErrorAlert, Notice } from '../components/alerts.tsx';
+import { BindAuthenticator } from '../components/bind-authenticator.tsx';
+import { Page } from '../components/page.tsx';
+import { RecoveryPanel } from '../components/recovery-panel.tsx';
+import { ResetTwoFactorForm } from '../components/reset-two-factor-form.tsx';
+import { SaveCodesStep } from '../components/save-codes-step.tsx';
+import { TwoFactorStatus } from '../components/two-factor-status.tsx';
+import { WithdrawalLockPanel } from '../components/withdrawal-lock-panel.tsx';
+import { api } from '../lib/api.ts';
+import type { ConfirmAnswer, SecondFactorMethod, SecurityState, TotpSetup } from '../lib/types.ts';
+import type { LoginNotice } from './login-page.tsx';
+
+type Flow =
+  | { step: 'overview' }
+  | { step: 'bind'; setup: TotpSetup; isReset: boolean }
+  | { step: 'codes'; answer: ConfirmAnswer; isReset: boolean };
+
+interface Props {
+  me: SecurityState;
+  reload: () => Promise<SecurityState | null>;
+  notices: LoginNotice[];
+}
+
+function resetMethods(me: SecurityState): SecondFactorMethod[] {
+  const m: SecondFactorMethod[] = [];
+  if (me.twoFactor.totp?.bound) m.push('totp');
+  if ((me.twoFactor.backupCodes?.remaining ?? 0) > 0) m.push('backup_code');
+  return m.length > 0 ? m : ['totp'];
+}
+
+export function SecurityPage({ me, reload, notices }: Props) {
+  const [flow, setFlow] = useState<Flow>({ step: 'overview' });
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<string | null>(null);
+
+  async function startBinding() {
+    setBusy(true);
+    setError(null);
+    try {
+      const setup = await api<TotpSetup>('/v1/me/totp/setup', { method: 'POST', body: {} });
+      setFlow({ step: 'bind', setup, isReset: false });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (flow.step === 'bind') {
+    return (
+      <Page title="Account security">
+        <BindAuthenticator
+          setup={flow.setup}
+          isReset={flow.isReset}
+          onConfirmed={(answer) => setFlow({ step: 'codes', answer, isReset: flow.isReset })}
+          onCancel={() => setFlow({ step: 'overview' })}
+        />
+      </Page>
+    );
+  }
+
+  if (flow.step === 'codes') {
+    return (
+      <Page title="Account security">
+        <SaveCodesStep
+          answer={flow.answer}
+          onDone={async () => {
+            setDone(
+              flow.isReset
+                ? 'Your new authenticator is bound and your new backup codes are active. The old ones no longer work.'
+                : 'Two-factor authentication is on.',
+            );
+            setFlow({ step: 'overview' });
+            await reload();
+          }}
+        />
+      </Page>
+    );
+  }
+
+  const tf = me.twoFactor;
+  return (
+    <Page title="Account security">
+      <div aria-live="polite">
+        {notices.map((n) => (
+          <Notice key={n.text} tone={n.tone}>
+            {n.text}
+          </Notice>
+        ))}
+        {done ? <Notice tone="ok">{done}</Notice> : null}
+      </div>
+      <p className="signed-in-as">
+        Signed in as <strong>{me.email}</strong>
+      </p>
+
+      <section aria-labelledby="tf-heading" className="card">
+        <h2 id="tf-heading">Two-factor authentication</h2>
+        <TwoFactorStatus twoFactor={tf} />
+        <ErrorAlert error={error} />
+        {!tf.enabled ? (
+          <button type="button" disabled={busy} onClick={() => void startBinding()}>
+            Set up authenticator app
+          </button>
+        ) : null}
+      </section>
+
+      <section aria-labelledby="lock-heading" className="card">
+        <h2 id="lock-heading">Withdrawals</h2>
+        <WithdrawalLockPanel lock={me.withdrawalLock} onEnded={() => void reload()} />
+      </section>
+
+      <RecoveryPanel recovery={me.recovery} />
+
+      {tf.enabled ? (
+        <section aria-labelledby="reset-heading" className="card">
+          <h2 id="reset-heading">Reset two-factor authentication</h2>
+          <p>Use this to move to a new phone or to get a fresh set of 8 backup codes.</p>
+          <ResetTwoFactorForm methods={resetMethods(me)} onSetup={(setup) => setFlow({ step: 'bind', setup, isReset: true })} />
+        </section>
+      ) : null}
+    </Page>
+  );
+}

@@ -1,0 +1,56 @@
+import { type FormEvent, useState } from 'react';
+import { ErrorAlert } from '../components/alerts.tsx';
+import { Field } from '../components/field.tsx';
+import { Page } from '../components/page.tsx';
+import { api } from '../lib/api.ts';
+import type { LoginAnswer } from '../lib/types.ts';
+import type { LoginNotice } from './login-page.tsx';
+
+/** Create the account, then sign straight in (a new account has no 2FA yet). */
+export function SignupPage({ onSignedIn }: { onSignedIn: (notices: LoginNotice[]) => Promise<void> }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api('/v1/accounts', { method: 'POST', body: { email, password } });
+      const login = await api<LoginAnswer>('/v1/sessions', { method: 'POST', body: { email, password } });
+      if (login.status !== 'authenticated') throw new Error('Account created. Please sign in.');
+      await onSignedIn([{ tone: 'info', text: 'Your account is ready. Turn on two-factor authentication now.' }]);
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Page title="Create your account">
+      <form onSubmit={submit}>
+        <ErrorAlert error={error} />
+        <Field label="Email" type="email" name="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        <Field
+          label="Password"
+          type="password"
+          name="password"
+          autoComplete="new-password"
+          required
+          minLength={8}
+          hint="At least 8 characters; longer is better. A few unrelated words make a strong password."
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        <button type="submit" disabled={busy}>
+          {busy ? 'Creating…' : 'Create account'}
+        </button>
+      </form>
+      <p>
+        Already have an account? <a href="#/login">Sign in</a>
+      </p>
+    </Page>
+  );
+}

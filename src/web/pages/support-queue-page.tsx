@@ -1,0 +1,77 @@
+import { useCallback, useEffect, useState } from 'react';
+import { ErrorAlert } from '../components/alerts.tsx';
+import { Page } from '../components/page.tsx';
+import { api } from '../lib/api.ts';
+import { formatDateTime, label, TICKET_KIND_LABEL } from '../lib/format.ts';
+import { useNow } from '../lib/use-now.ts';
+import type { QueueItem } from '../lib/types.ts';
+
+/** Tickets waiting for a decision, oldest due first, overdue ones flagged. */
+export function SupportQueuePage() {
+  const [tickets, setTickets] = useState<QueueItem[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const now = useNow(30_000);
+
+  const load = useCallback(async () => {
+    try {
+      const answer = await api<{ tickets: QueueItem[] }>('/v1/support/tickets?status=in_review');
+      setTickets(answer.tickets);
+      setError(null);
+    } catch (err) {
+      setError(err);
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  return (
+    <Page title="Support console" wide>
+      <div className="toolbar">
+        <h2>Queue: in review</h2>
+        <button type="button" className="secondary" onClick={() => void load()}>
+          Refresh
+        </button>
+      </div>
+      <ErrorAlert error={error} />
+      {tickets === null ? (
+        error ? null : <p role="status">Loading…</p>
+      ) : tickets.length === 0 ? (
+        <p>No tickets are waiting. </p>
+      ) : (
+        <div className="table-scroll">
+          <table data-testid="support-queue">
+            <caption className="visually-hidden">Tickets in review, oldest due first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Account</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Submitted</th>
+                <th scope="col">Due by</th>
+              </tr>
+            </thead>
+            <tbody>
+              {tickets.map((t) => {
+                const overdue = new Date(t.reviewDueBy).getTime() < now;
+                return (
+                  <tr key={t.ticketId} className={overdue ? 'overdue' : undefined}>
+                    <td>
+                      <a href={`#/support/tickets/${encodeURIComponent(t.ticketId)}`}>{t.email}</a>
+                    </td>
+                    <td>{label(TICKET_KIND_LABEL, t.kind)}</td>
+                    <td>{formatDateTime(t.submittedAt)}</td>
+                    <td>
+                      <time dateTime={t.reviewDueBy}>{formatDateTime(t.reviewDueBy)}</time>
+                      {overdue ? <span className="badge badge-overdue">Overdue</span> : null}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,48 @@
+import { useCallback, useEffect, useState } from 'react';
+import { ErrorAlert } from '../components/alerts.tsx';
+import { ComparisonPanel } from '../components/comparison-panel.tsx';
+import { DecisionForm } from '../components/decision-form.tsx';
+import { EvidenceViewer } from '../components/evidence-viewer.tsx';
+import { LoginHistoryTable } from '../components/login-history-table.tsx';
+import { Page } from '../components/page.tsx';
+import { TicketSummary } from '../components/ticket-summary.tsx';
+import { api } from '../lib/api.ts';
+import type { SupportTicketView } from '../lib/types.ts';
+
+export function SupportTicketPage({ ticketId }: { ticketId: string }) {
+  const [view, setView] = useState<SupportTicketView | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  const load = useCallback(async () => {
+    try {
+      setView(await api<SupportTicketView>(`/v1/support/tickets/${encodeURIComponent(ticketId)}`));
+      setError(null);
+    } catch (err) {
+      setError(err);
+    }
+  }, [ticketId]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  return (
+    <Page title="Recovery ticket review" wide>
+      <p>
+        <a href="#/support">← Back to the queue</a>
+      </p>
+      <ErrorAlert error={error} />
+      {view ? (
+        <>
+          <TicketSummary ticket={view.ticket} />
+          <EvidenceViewer ticketId={ticketId} evidence={view.evidence} />
+          <ComparisonPanel claimant={view.claimant} comparison={view.comparison} />
+          <LoginHistoryTable history={view.loginHistory} />
+          {view.ticket.status === 'in_review' ? <DecisionForm ticketId={ticketId} onDecided={() => void load()} /> : null}
+        </>
+      ) : error ? null : (
+        <p role="status">Loading…</p>
+      )}
+    </Page>
+  );
+}

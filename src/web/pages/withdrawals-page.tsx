@@ -1,0 +1,62 @@
+import { useCallback, useEffect, useState } from 'react';
+import { ErrorAlert } from '../components/alerts.tsx';
+import { Page } from '../components/page.tsx';
+import { WithdrawalForm } from '../components/withdrawal-form.tsx';
+import { WithdrawalLockPanel } from '../components/withdrawal-lock-panel.tsx';
+import { WithdrawalList } from '../components/withdrawal-list.tsx';
+import { api } from '../lib/api.ts';
+import type { SecondFactorMethod, SecurityState, Withdrawal } from '../lib/types.ts';
+
+export function WithdrawalsPage({ me, reload }: { me: SecurityState; reload: () => Promise<SecurityState | null> }) {
+  const [list, setList] = useState<Withdrawal[] | null>(null);
+  const [listError, setListError] = useState<unknown>(null);
+
+  const loadList = useCallback(async () => {
+    try {
+      const answer = await api<{ withdrawals: Withdrawal[] }>('/v1/withdrawals');
+      setList(answer.withdrawals);
+      setListError(null);
+    } catch (err) {
+      setListError(err);
+    }
+  }, []);
+
+  useEffect(() => {
+    void loadList();
+  }, [loadList]);
+
+  const methods: SecondFactorMethod[] = [];
+  if (me.twoFactor.totp?.bound) methods.push('totp');
+  if ((me.twoFactor.backupCodes?.remaining ?? 0) > 0) methods.push('backup_code');
+
+  return (
+    <Page title="Withdrawals">
+      <section aria-labelledby="wl-heading" className="card">
+        <h2 id="wl-heading">Status</h2>
+        <WithdrawalLockPanel lock={me.withdrawalLock} onEnded={() => void reload()} />
+      </section>
+      <section aria-labelledby="wf-heading" className="card">
+        <h2 id="wf-heading">New withdrawal</h2>
+        {me.twoFactor.enabled ? (
+          <WithdrawalForm
+            methods={methods.length > 0 ? methods : ['totp']}
+            locked={me.withdrawalLock.locked}
+            onDone={() => {
+              void loadList();
+              void reload();
+            }}
+          />
+        ) : (
+          <p>
+            Withdrawals need two-factor authentication. <a href="#/security">Turn it on first</a>.
+          </p>
+        )}
+      </section>
+      <section aria-labelledby="wh-heading" className="card">
+        <h2 id="wh-heading">Recent withdrawals</h2>
+        <ErrorAlert error={listError} />
+        {list ? <WithdrawalList withdrawals={list} /> : listError ? null : <p role="status">Loading…</p>}
+      </section>
+    </Page>
+  );
+}
