@@ -5,7 +5,7 @@ import { Page } from './components/page.tsx';
 import { navigate, useHashPath } from './lib/router.ts';
 import { useSession } from './lib/session.ts';
 import type { SecurityState } from './lib/types.ts';
-import { LoginPage, type LoginNotice } from './pages/login-page.tsx';
+import { type LoginNotice, LoginPage } from './pages/login-page.tsx';
 import { RecoveryStartPage } from './pages/recovery-start-page.tsx';
 import { RecoveryTicketPage } from './pages/recovery-ticket-page.tsx';
 import { SecurityPage } from './pages/security-page.tsx';
@@ -27,7 +27,8 @@ export function App() {
   // signed-in users away from it.
   useEffect(() => {
     if (session.state === 'anonymous' && !PUBLIC.has(path)) navigate('/login');
-    if (session.state === 'signed_in' && (path === '/' || path === '/login' || path === '/signup')) navigate('/security');
+    if (session.state === 'signed_in' && (path === '/' || path === '/login' || path === '/signup'))
+      navigate('/security');
   }, [session.state, path]);
 
   const onSignedIn = useCallback(
@@ -84,7 +85,8 @@ function Route({ path, me, reload, notices, onSignedIn }: RouteProps) {
   if (path === '/withdrawals') return <WithdrawalsPage me={me} reload={reload} />;
   if (path === '/support') return me.role === 'support' ? <SupportQueuePage /> : <Forbidden />;
   const ticket = /^\/support\/tickets\/([^/]+)$/.exec(path);
-  if (ticket?.[1]) return me.role === 'support' ? <SupportTicketPage ticketId={decodeURIComponent(ticket[1])} /> : <Forbidden />;
+  if (ticket?.[1])
+    return me.role === 'support' ? <SupportTicketPage ticketId={decodeURIComponent(ticket[1])} /> : <Forbidden />;
   return <SecurityPage me={me} reload={reload} notices={notices} />;
 }
 

@@ -52,13 +52,12 @@ export function BindAuthenticator({ setup, isReset, onConfirmed, onCancel }: Pro
         </li>
         <li>
           <p>
-            Or type this <strong>setup key</strong> into the app. <strong>Back it up</strong> — write it on paper and keep it
-            apart from your phone: with it you can restore the authenticator on a new phone.
+            Or type this <strong>setup key</strong> into the app. <strong>Back it up</strong> — write it on paper and
+            keep it apart from your phone: with it you can restore the authenticator on a new phone.
           </p>
           <p className="setup-key">
-            <code data-testid="setup-key" aria-label="Setup key">
-              {groupKey(setup.secret)}
-            </code>{' '}
+            <span className="visually-hidden">Setup key: </span>
+            <code data-testid="setup-key">{groupKey(setup.secret)}</code>{' '}
             <CopyButton text={setup.secret} label="Copy setup key" />
           </p>
         </li>

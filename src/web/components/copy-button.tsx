@@ -17,7 +17,11 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
         {label}
       </button>
       <span role="status" className="copy-status">
-        {state === 'copied' ? 'Copied.' : state === 'failed' ? 'Could not copy: select the key and copy it by hand.' : ''}
+        {state === 'copied'
+          ? 'Copied.'
+          : state === 'failed'
+            ? 'Could not copy: select the key and copy it by hand.'
+            : ''}
       </span>
     </span>
   );

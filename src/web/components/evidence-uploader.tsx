@@ -19,7 +19,10 @@ interface Props {
 
 /** One file at a time, with a progress bar (XMLHttpRequest upload events). */
 export function EvidenceUploader({ ticketId, ticketToken, ticketKind, onUploaded }: Props) {
-  const kinds: EvidenceKind[] = ticketKind === 'full_verification' ? ['id_document', 'selfie_video', 'login_history'] : ['id_document', 'login_history'];
+  const kinds: EvidenceKind[] =
+    ticketKind === 'full_verification'
+      ? ['id_document', 'selfie_video', 'login_history']
+      : ['id_document', 'login_history'];
   const [kind, setKind] = useState<EvidenceKind>(kinds[0] as EvidenceKind);
   const [file, setFile] = useState<File | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
@@ -35,10 +38,14 @@ export function EvidenceUploader({ ticketId, ticketToken, ticketKind, onUploaded
     form.append('kind', kind);
     form.append('file', file, file.name);
     try {
-      const answer = await upload<{ evidenceId: string }>(`/v1/recovery/tickets/${encodeURIComponent(ticketId)}/evidence`, form, {
-        ticketToken,
-        onProgress: setProgress,
-      });
+      const answer = await upload<{ evidenceId: string }>(
+        `/v1/recovery/tickets/${encodeURIComponent(ticketId)}/evidence`,
+        form,
+        {
+          ticketToken,
+          onProgress: setProgress,
+        },
+      );
       onUploaded({ evidenceId: answer.evidenceId, kind, name: file.name });
       setFile(null);
       if (fileRef.current) fileRef.current.value = '';

@@ -40,7 +40,9 @@ function EvidenceItem({ ticketId, item }: { ticketId: string; item: Evidence }) 
       </figcaption>
       <ErrorAlert error={error} />
       {url === null ? (
-        error ? null : <p role="status">Loading file…</p>
+        error ? null : (
+          <p role="status">Loading file…</p>
+        )
       ) : item.mimeType.startsWith('image/') ? (
         <img src={url} alt={`${title} uploaded by the claimant`} />
       ) : item.mimeType.startsWith('video/') ? (

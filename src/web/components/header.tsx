@@ -18,13 +18,10 @@ function NavLink({ href, path, children }: { href: string; path: string; childre
 export function Header({ me, path, onSignOut }: Props) {
   return (
     <header className="site-header">
-      <a className="skip" href="#main" onClick={(e) => {
-        e.preventDefault();
-        document.querySelector<HTMLElement>('main h1')?.focus();
-      }}>
+      <button type="button" className="skip" onClick={() => document.querySelector<HTMLElement>('main h1')?.focus()}>
         Skip to content
-      </a>
-      <span className="brand" aria-label="Latchkey">
+      </button>
+      <span className="brand">
         <span aria-hidden="true">🔐</span> Latchkey
       </span>
       {me ? (

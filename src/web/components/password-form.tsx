@@ -33,7 +33,15 @@ export function PasswordForm({ onAuthenticated, onSecondFactor }: Props) {
   return (
     <form onSubmit={submit} noValidate={false}>
       <ErrorAlert error={error} />
-      <Field label="Email" type="email" name="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+      <Field
+        label="Email"
+        type="email"
+        name="email"
+        autoComplete="username"
+        required
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+      />
       <Field
         label="Password"
         type="password"

@@ -52,7 +52,15 @@ export function ResetTwoFactorForm({ methods, onSetup }: Props) {
         onChange={(e) => setPassword(e.target.value)}
       />
       <MethodPicker methods={methods} value={method} onChange={setMethod} legend="Confirm with" />
-      <Field key={method} label={codeLabel(method)} name="reset-code" required value={code} onChange={(e) => setCode(e.target.value)} {...codeInputProps} />
+      <Field
+        key={method}
+        label={codeLabel(method)}
+        name="reset-code"
+        required
+        value={code}
+        onChange={(e) => setCode(e.target.value)}
+        {...codeInputProps}
+      />
       <button type="submit" disabled={busy}>
         {busy ? 'Checking…' : 'Reset 2FA'}
       </button>

@@ -31,7 +31,10 @@ export function SaveCodesStep({ answer, onDone }: { answer: ConfirmAnswer; onDon
     setBusy(format);
     setError(null);
     try {
-      const body = format === 'pdf' ? { revealToken: answer.revealToken, format } : { revealToken: answer.revealToken, format, password: zipPassword };
+      const body =
+        format === 'pdf'
+          ? { revealToken: answer.revealToken, format }
+          : { revealToken: answer.revealToken, format, password: zipPassword };
       const blob = await apiBlob('/v1/me/backup-codes/export', { method: 'POST', body });
       const name = `latchkey-backup-codes.${format}`;
       saveBlob(blob, name);
@@ -61,8 +64,8 @@ export function SaveCodesStep({ answer, onDone }: { answer: ConfirmAnswer; onDon
     <section aria-labelledby="codes-heading" className="card">
       <h2 id="codes-heading">Save your backup codes</h2>
       <p>
-        If you lose your phone, each of these codes lets you sign in once. <strong>They are shown only now.</strong> Issued{' '}
-        {formatDateTime(answer.backupCodes.issuedAt)}.
+        If you lose your phone, each of these codes lets you sign in once. <strong>They are shown only now.</strong>{' '}
+        Issued {formatDateTime(answer.backupCodes.issuedAt)}.
       </p>
       <ol className="codes" data-testid="backup-codes" aria-label="Backup codes">
         {codes.map((c) => (
@@ -74,7 +77,10 @@ export function SaveCodesStep({ answer, onDone }: { answer: ConfirmAnswer; onDon
       <details className="advice" open>
         <summary>Where to keep them</summary>
         <ul>
-          <li>Print them and keep the sheet somewhere safe, such as a safe or a locked drawer — ideally two copies in different places.</li>
+          <li>
+            Print them and keep the sheet somewhere safe, such as a safe or a locked drawer — ideally two copies in
+            different places.
+          </li>
           <li>Never on the same phone as your authenticator.</li>
           <li>Not as a screenshot, in a notes app or in your email: those sync to the cloud and can be stolen.</li>
           <li>An encrypted ZIP with a strong password is a fair compromise.</li>
@@ -99,12 +105,19 @@ export function SaveCodesStep({ answer, onDone }: { answer: ConfirmAnswer; onDon
             value={zipPassword}
             onChange={(e) => setZipPassword(e.target.value)}
           />
-          <button type="button" className="secondary" disabled={busy !== null || zipPassword.length < ZIP_MIN} onClick={() => void download('zip')}>
+          <button
+            type="button"
+            className="secondary"
+            disabled={busy !== null || zipPassword.length < ZIP_MIN}
+            onClick={() => void download('zip')}
+          >
             {busy === 'zip' ? 'Preparing ZIP…' : 'Download encrypted ZIP'}
           </button>
         </div>
       </div>
-      <p className="hint">The downloads stay available until {formatDateTime(answer.revealExpiresAt)} or until you continue.</p>
+      <p className="hint">
+        The downloads stay available until {formatDateTime(answer.revealExpiresAt)} or until you continue.
+      </p>
 
       <form onSubmit={finish}>
         <div className="check">

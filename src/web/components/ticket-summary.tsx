@@ -1,11 +1,12 @@
 import { formatDateTime, label, TICKET_KIND_LABEL, TICKET_STATUS_LABEL } from '../lib/format.ts';
-import { useNow } from '../lib/use-now.ts';
 import type { SupportTicketView } from '../lib/types.ts';
+import { useNow } from '../lib/use-now.ts';
 
 /** The ticket's facts and its approvals (a full verification needs two agents). */
 export function TicketSummary({ ticket }: { ticket: SupportTicketView['ticket'] }) {
   const now = useNow(30_000);
-  const overdue = ticket.status === 'in_review' && ticket.reviewDueBy !== null && new Date(ticket.reviewDueBy).getTime() < now;
+  const overdue =
+    ticket.status === 'in_review' && ticket.reviewDueBy !== null && new Date(ticket.reviewDueBy).getTime() < now;
   const approvals = ticket.approvals.filter((a) => a.decision === 'approve');
   return (
     <section aria-labelledby="summary-heading" className="card">

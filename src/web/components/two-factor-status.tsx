@@ -26,12 +26,7 @@ export function TwoFactorStatus({ twoFactor: tf }: { twoFactor: SecurityState['t
           {codes ? (
             <>
               {codes.remaining} of {codes.total} remaining · set issued {formatDate(codes.issuedAt)}
-              {low ? (
-                <span className="warn-text">
-                  {' '}
-                  — running low: reset 2FA below to get a new set of 8.
-                </span>
-              ) : null}
+              {low ? <span className="warn-text"> — running low: reset 2FA below to get a new set of 8.</span> : null}
             </>
           ) : (
             'None'

@@ -80,7 +80,15 @@ export function WithdrawalForm({ methods, locked, onDone }: Props) {
         onChange={(e) => setAddress(e.target.value)}
       />
       <MethodPicker methods={methods} value={method} onChange={setMethod} legend="Confirm with" />
-      <Field key={method} label={codeLabel(method)} name="code" required value={code} onChange={(e) => setCode(e.target.value)} {...codeInputProps} />
+      <Field
+        key={method}
+        label={codeLabel(method)}
+        name="code"
+        required
+        value={code}
+        onChange={(e) => setCode(e.target.value)}
+        {...codeInputProps}
+      />
       <button type="submit" disabled={busy}>
         {busy ? 'Sending…' : 'Withdraw'}
       </button>

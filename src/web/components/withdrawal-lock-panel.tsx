@@ -10,7 +10,13 @@ const REASON: Record<string, string> = {
 };
 
 /** The withdrawal lock with a live countdown (the 24-hour safety lock). */
-export function WithdrawalLockPanel({ lock, onEnded }: { lock: SecurityState['withdrawalLock']; onEnded?: () => void }) {
+export function WithdrawalLockPanel({
+  lock,
+  onEnded,
+}: {
+  lock: SecurityState['withdrawalLock'];
+  onEnded?: () => void;
+}) {
   if (!lock.locked || !lock.until) {
     return <p data-testid="withdrawal-lock">Withdrawals are not locked.</p>;
   }

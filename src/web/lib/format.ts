@@ -14,16 +14,16 @@ export function formatDate(iso: string | null | undefined): string {
   return d.toLocaleDateString(undefined, { dateStyle: 'long' });
 }
 
-/** 23:59:58 style, with days in front past 24 hours: "2 d 03:04:05". */
+/** "23:59:58"; hours keep counting past a day ("47:12:00") up to 99, then
+ * days come in front ("5 d 03:04:05"). */
 export function formatCountdown(ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000));
-  const days = Math.floor(total / 86_400);
-  const h = Math.floor((total % 86_400) / 3600);
+  const pad = (n: number) => String(n).padStart(2, '0');
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const clock = `${pad(h)}:${pad(m)}:${pad(s)}`;
-  return days > 0 ? `${days} d ${clock}` : clock;
+  const hours = Math.floor(total / 3600);
+  if (hours < 100) return `${pad(hours)}:${pad(m)}:${pad(s)}`;
+  return `${Math.floor(hours / 24)} d ${pad(hours % 24)}:${pad(m)}:${pad(s)}`;
 }
 
 /** "about 5 minutes", "about 1 hour", "30 seconds". */

@@ -17,7 +17,8 @@ function whenItEnds(err: ApiError): string {
 
 const FIXED: Record<string, string> = {
   invalid_code: 'That code is not right. Check it and try again — each code works only once.',
-  challenge_expired: 'This sign-in took too long or had too many wrong codes. Please start again with your email and password.',
+  challenge_expired:
+    'This sign-in took too long or had too many wrong codes. Please start again with your email and password.',
   account_frozen:
     'Sign-in is paused while a full identity verification is in review. You will be told by email when it is decided.',
   two_factor_required: 'Turn on two-factor authentication on the Account security page first.',
@@ -43,7 +44,8 @@ export function errorMessage(err: unknown): string {
   switch (err.code) {
     case 'clock_out_of_sync': {
       const drift = typeof p.driftSeconds === 'number' ? p.driftSeconds : null;
-      if (drift === null) return "Your phone's clock seems to be off — set date and time to automatic, then try a new code.";
+      if (drift === null)
+        return "Your phone's clock seems to be off — set date and time to automatic, then try a new code.";
       const s = clockDriftSentence(drift);
       return `That code was for a different time: ${s}, then try a new code.`;
     }

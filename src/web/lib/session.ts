@@ -9,7 +9,11 @@ export type Session =
   | { state: 'error'; error: unknown }
   | { state: 'signed_in'; me: SecurityState };
 
-export function useSession(): { session: Session; reload: () => Promise<SecurityState | null>; signOut: () => Promise<void> } {
+export function useSession(): {
+  session: Session;
+  reload: () => Promise<SecurityState | null>;
+  signOut: () => Promise<void>;
+} {
   const [session, setSession] = useState<Session>({ state: 'loading' });
 
   const reload = useCallback(async () => {

@@ -49,9 +49,9 @@ export function RecoveryStartPage() {
   return (
     <Page title="Recover your account">
       <p>
-        If you can no longer use your authenticator, your backup codes or your other factors, support can verify who you are
-        and reset two-factor authentication. Your account stays safe in the meantime: nobody can sign in without the second
-        factor.
+        If you can no longer use your authenticator, your backup codes or your other factors, support can verify who you
+        are and reset two-factor authentication. Your account stays safe in the meantime: nobody can sign in without the
+        second factor.
       </p>
       {stored ? (
         <p>

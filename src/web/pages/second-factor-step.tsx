@@ -1,5 +1,5 @@
-import { type FormEvent, useRef, useState } from 'react';
 import { startAuthentication } from '@simplewebauthn/browser';
+import { type FormEvent, useRef, useState } from 'react';
 import { ErrorAlert } from '../components/alerts.tsx';
 import { codeInputProps, Field } from '../components/field.tsx';
 import { cleanCode, codeLabel, MethodPicker, preferredMethod } from '../components/method-picker.tsx';
@@ -76,14 +76,17 @@ export function SecondFactorStep({ challenge, methods, onSignedIn, onRestart }: 
     void verify({ method, code: cleanCode(code) });
   }
 
-  async function useSecurityKey() {
+  async function signInWithKey() {
     setBusy(true);
     setError(null);
     try {
-      const optionsJSON = await api<Parameters<typeof startAuthentication>[0]['optionsJSON']>('/v1/sessions/webauthn/options', {
-        method: 'POST',
-        body: { challenge },
-      });
+      const optionsJSON = await api<Parameters<typeof startAuthentication>[0]['optionsJSON']>(
+        '/v1/sessions/webauthn/options',
+        {
+          method: 'POST',
+          body: { challenge },
+        },
+      );
       const response = await startAuthentication({ optionsJSON });
       await verify({ method: 'webauthn', response });
     } catch (err) {
@@ -123,7 +126,7 @@ export function SecondFactorStep({ challenge, methods, onSignedIn, onRestart }: 
             }}
           />
           {method === 'webauthn' ? (
-            <button type="button" disabled={busy} onClick={() => void useSecurityKey()}>
+            <button type="button" disabled={busy} onClick={() => void signInWithKey()}>
               Use security key
             </button>
           ) : (
@@ -141,7 +144,6 @@ export function SecondFactorStep({ challenge, methods, onSignedIn, onRestart }: 
                 label={codeLabel(method)}
                 name="code"
                 required
-                autoFocus
                 value={code}
                 onChange={(e) => setCode(e.target.value)}
                 hint={method === 'backup_code' ? 'Each backup code works once.' : undefined}

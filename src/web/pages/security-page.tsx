@@ -117,7 +117,10 @@ export function SecurityPage({ me, reload, notices }: Props) {
         <section aria-labelledby="reset-heading" className="card">
           <h2 id="reset-heading">Reset two-factor authentication</h2>
           <p>Use this to move to a new phone or to get a fresh set of 8 backup codes.</p>
-          <ResetTwoFactorForm methods={resetMethods(me)} onSetup={(setup) => setFlow({ step: 'bind', setup, isReset: true })} />
+          <ResetTwoFactorForm
+            methods={resetMethods(me)}
+            onSetup={(setup) => setFlow({ step: 'bind', setup, isReset: true })}
+          />
         </section>
       ) : null}
     </Page>

@@ -32,7 +32,15 @@ export function SignupPage({ onSignedIn }: { onSignedIn: (notices: LoginNotice[]
     <Page title="Create your account">
       <form onSubmit={submit}>
         <ErrorAlert error={error} />
-        <Field label="Email" type="email" name="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        <Field
+          label="Email"
+          type="email"
+          name="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
         <Field
           label="Password"
           type="password"

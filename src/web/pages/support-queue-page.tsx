@@ -3,8 +3,8 @@ import { ErrorAlert } from '../components/alerts.tsx';
 import { Page } from '../components/page.tsx';
 import { api } from '../lib/api.ts';
 import { formatDateTime, label, TICKET_KIND_LABEL } from '../lib/format.ts';
-import { useNow } from '../lib/use-now.ts';
 import type { QueueItem } from '../lib/types.ts';
+import { useNow } from '../lib/use-now.ts';
 
 /** Tickets waiting for a decision, oldest due first, overdue ones flagged. */
 export function SupportQueuePage() {
@@ -36,7 +36,9 @@ export function SupportQueuePage() {
       </div>
       <ErrorAlert error={error} />
       {tickets === null ? (
-        error ? null : <p role="status">Loading…</p>
+        error ? null : (
+          <p role="status">Loading…</p>
+        )
       ) : tickets.length === 0 ? (
         <p>No tickets are waiting. </p>
       ) : (

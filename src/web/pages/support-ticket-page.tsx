@@ -38,7 +38,9 @@ export function SupportTicketPage({ ticketId }: { ticketId: string }) {
           <EvidenceViewer ticketId={ticketId} evidence={view.evidence} />
           <ComparisonPanel claimant={view.claimant} comparison={view.comparison} />
           <LoginHistoryTable history={view.loginHistory} />
-          {view.ticket.status === 'in_review' ? <DecisionForm ticketId={ticketId} onDecided={() => void load()} /> : null}
+          {view.ticket.status === 'in_review' ? (
+            <DecisionForm ticketId={ticketId} onDecided={() => void load()} />
+          ) : null}
         </>
       ) : error ? null : (
         <p role="status">Loading…</p>

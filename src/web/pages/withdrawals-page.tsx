@@ -2,8 +2,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { ErrorAlert } from '../components/alerts.tsx';
 import { Page } from '../components/page.tsx';
 import { WithdrawalForm } from '../components/withdrawal-form.tsx';
-import { WithdrawalLockPanel } from '../components/withdrawal-lock-panel.tsx';
 import { WithdrawalList } from '../components/withdrawal-list.tsx';
+import { WithdrawalLockPanel } from '../components/withdrawal-lock-panel.tsx';
 import { api } from '../lib/api.ts';
 import type { SecondFactorMethod, SecurityState, Withdrawal } from '../lib/types.ts';
 

@@ -1,0 +1,174 @@
+// Issue 7, journey 2: a user who lost every factor opens a recovery ticket
+// from the login page, uploads evidence and submits it; an agent finds it in
+// the support console (overdue once the deadline passes), sees the evidence
+// inline and approves it; the user then signs in and binds a new
+// authenticator, and withdrawals are locked for 24 hours.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { launch, newContext, snap, watchErrors } from './support/browser.ts';
+import { makePng } from './support/fixtures.ts';
+import { journey } from './support/journey.ts';
+import { addAgent, advanceClock, apiCall, serverNow, startServer, type TestServer } from './support/server.ts';
+import { totpAt } from './support/totp.ts';
+import { ensureWebBuilt } from './support/web-build.ts';
+
+const J = 'recovery';
+let server: TestServer;
+let browser: Browser;
+
+before(async () => {
+  await ensureWebBuilt();
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function contextAtServerTime(): Promise<BrowserContext> {
+  const context = await newContext(browser, server.baseUrl);
+  await context.clock.install({ time: (await serverNow(server)) * 1000 });
+  return context;
+}
+
+/** An account with an authenticator bound, arranged through the API. */
+async function userWithTwoFactor(email: string, password: string): Promise<void> {
+  await apiCall(server, '/v1/accounts', { email, password });
+  const { token } = await apiCall<{ token: string }>(server, '/v1/sessions', { email, password });
+  const setup = await apiCall<{ setupId: string; secret: string }>(server, '/v1/me/totp/setup', {}, token);
+  const code = await totpAt(setup.secret, await serverNow(server));
+  const { revealToken } = await apiCall<{ revealToken: string }>(
+    server,
+    '/v1/me/totp/confirm',
+    { setupId: setup.setupId, code },
+    token,
+  );
+  await apiCall(server, '/v1/me/backup-codes/acknowledge', { revealToken }, token);
+}
+
+test('recovery ticket from open to approved in the support console', { timeout: 300_000 }, async (t) => {
+  const email = `grace.${Date.now()}@example.com`;
+  const password = 'a long and lonely password 7';
+  const agentEmail = `agent.${Date.now()}@support.example.com`;
+  const agentPassword = 'agent password for the queue 9';
+  await userWithTwoFactor(email, password);
+  await addAgent(server, agentEmail, agentPassword);
+
+  const userContext = await contextAtServerTime();
+  const user = await userContext.newPage();
+  const userErrors = watchErrors(user);
+  let agentContext: BrowserContext | null = null;
+  let agent: import('playwright-core').Page | null = null;
+  const step = journey(t, J, () => (agent ? [user, agent] : [user]));
+
+  await step('"Security verification unavailable?" opens a lost-2FA ticket', async () => {
+    await user.goto('/#/login');
+    await user.getByLabel('Email').fill(email);
+    await user.getByLabel('Password', { exact: true }).fill(password);
+    await user.getByRole('button', { name: 'Sign in' }).click();
+    await user.getByRole('heading', { level: 1, name: 'Security verification' }).waitFor();
+    await user.getByRole('link', { name: 'Security verification unavailable?' }).click();
+    await user.getByRole('heading', { level: 1, name: 'Recover your account' }).waitFor();
+    assert.equal(await user.getByLabel('I lost my authenticator and my backup codes').isChecked(), true);
+    await snap(user, J, '01-recovery-start');
+    await user.getByRole('button', { name: 'Open recovery ticket' }).click();
+    await user.getByRole('heading', { level: 1, name: 'Recovery ticket' }).waitFor();
+    assert.equal(await user.getByTestId('ticket-status').innerText(), 'Awaiting evidence');
+  });
+
+  await step('upload evidence with progress, then submit: status and review deadline shown', async () => {
+    await user.getByLabel('What is it?').selectOption('id_document');
+    await user.getByLabel('File').setInputFiles({ name: 'passport.png', mimeType: 'image/png', buffer: makePng() });
+    await user.getByRole('button', { name: 'Upload' }).click();
+    await user.getByTestId('uploaded-evidence').getByText('passport.png').waitFor();
+    await snap(user, J, '02-evidence-uploaded');
+    const submittedAt = await serverNow(server);
+    await user.getByRole('button', { name: 'Submit for review' }).click();
+    await user.getByTestId('ticket-status').getByText('In review').waitFor();
+    const due = await user.getByTestId('review-due-by').locator('time').getAttribute('datetime');
+    assert.ok(due, 'reviewDueBy is shown');
+    const hours = (new Date(due).getTime() / 1000 - submittedAt) / 3600;
+    assert.ok(hours > 71.9 && hours < 72.1, `lost_two_factor is due within 72 hours (got ${hours.toFixed(2)} h)`);
+    await snap(user, J, '03-in-review');
+  });
+
+  await step('the agent sees the ticket in the queue, overdue once the deadline passed', async () => {
+    await advanceClock(server, 73 * 3600);
+    await userContext.clock.fastForward(73 * 3600 * 1000);
+    agentContext = await contextAtServerTime();
+    agent = await agentContext.newPage();
+    await agent.goto('/#/login');
+    await agent.getByLabel('Email').fill(agentEmail);
+    await agent.getByLabel('Password', { exact: true }).fill(agentPassword);
+    await agent.getByRole('button', { name: 'Sign in' }).click();
+    await agent.getByRole('link', { name: 'Support console' }).click();
+    await agent.getByRole('heading', { level: 1, name: 'Support console' }).waitFor();
+    const row = agent.getByTestId('support-queue').getByRole('row').filter({ hasText: email });
+    await row.waitFor();
+    await row.getByText('Overdue').waitFor();
+    await snap(agent, J, '04-support-queue');
+    await row.getByRole('link', { name: email }).click();
+    await agent.getByRole('heading', { level: 1, name: 'Recovery ticket review' }).waitFor();
+  });
+
+  await step('the ticket view shows the evidence inline and the login comparison', async () => {
+    if (!agent) throw new Error('no agent page');
+    const img = agent.getByTestId('evidence-item').getByRole('img');
+    await img.waitFor();
+    await agent.waitForFunction(
+      () => {
+        const el = document.querySelector<HTMLImageElement>('[data-testid="evidence-item"] img');
+        return el?.complete && el.naturalWidth === 320;
+      },
+      undefined,
+      { timeout: 10_000 },
+    );
+    await agent.getByRole('heading', { name: 'Claimant vs. account history' }).waitFor();
+    await agent.getByRole('heading', { name: 'Login history of the account' }).waitFor();
+    assert.match(await agent.getByTestId('approvals').innerText(), /0 of 1 needed/);
+    await snap(agent, J, '05-ticket-review');
+  });
+
+  await step('the agent approves with a note', async () => {
+    if (!agent) throw new Error('no agent page');
+    await agent.getByLabel('Note (why)').fill('ID matches the account holder; login history consistent.');
+    await agent.getByRole('button', { name: 'Approve' }).click();
+    await agent.getByText(/Recorded\. The ticket is now: Approved/).waitFor();
+    await agent.getByTestId('support-ticket-status').getByText('Approved').waitFor();
+    await snap(agent, J, '06-approved');
+  });
+
+  await step('the user sees the approval, signs in, binds a new authenticator; withdrawals locked', async () => {
+    await user.getByRole('button', { name: 'Refresh status' }).click();
+    await user.getByTestId('ticket-status').getByText('Approved').waitFor();
+    await snap(user, J, '07-user-sees-approval');
+    await user.getByRole('link', { name: 'Sign in' }).first().click();
+    await user.getByLabel('Email').fill(email);
+    await user.getByLabel('Password', { exact: true }).fill(password);
+    await user.getByRole('button', { name: 'Sign in' }).click();
+    await user.getByRole('heading', { level: 1, name: 'Account security' }).waitFor();
+    assert.match(await user.getByTestId('two-factor-status').innerText(), /Off/);
+    await user.getByRole('button', { name: 'Set up authenticator app' }).click();
+    const secret = (await user.getByTestId('setup-key').innerText()).replace(/\s+/g, '');
+    await user.getByLabel('Enter the 6-digit code the app shows').fill(await totpAt(secret, await serverNow(server)));
+    await user.getByRole('button', { name: 'Confirm and turn on 2FA' }).click();
+    await user.getByLabel('I have saved them somewhere safe').check();
+    await user.getByRole('button', { name: 'Continue' }).click();
+    await user.getByText('Two-factor authentication is on.').waitFor();
+    const lock = user.getByTestId('withdrawal-lock');
+    assert.match(await lock.innerText(), /Withdrawals are locked/);
+    const left = await lock.getByTestId('countdown').innerText();
+    assert.match(left, /^2[34]:\d\d:\d\d$/, `about 24 hours left, got ${left}`);
+    await snap(user, J, '08-rebound-and-locked');
+  });
+
+  await step('no uncaught errors in the pages', async () => {
+    assert.deepEqual(userErrors(), []);
+  });
+
+  await userContext.close();
+  await (agentContext as BrowserContext | null)?.close();
+});

@@ -1,0 +1,241 @@
+// Issue 7, journey 1: sign up → bind (code computed from the setup key shown
+// on the page) → save codes (PDF + ZIP that 7z opens with the password) →
+// sign out → backup-code login (warning) → clock-off message → reset →
+// lock countdown → withdrawal refused. Real server, real Chromium.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { artifactsDir, launch, newContext, snap, watchErrors } from './support/browser.ts';
+import { digitsOnly, journey } from './support/journey.ts';
+import { advanceClock, serverNow, startServer, type TestServer } from './support/server.ts';
+import { totpAt } from './support/totp.ts';
+import { ensureWebBuilt } from './support/web-build.ts';
+
+const execFileAsync = promisify(execFile);
+const J = 'two-factor';
+
+let server: TestServer;
+let browser: Browser;
+
+before(async () => {
+  await ensureWebBuilt();
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Moves the server's clock on (so each TOTP code falls in a fresh 30 s step)
+ * and the browser's with it; returns the server's new time in seconds. */
+async function tick(context: BrowserContext, seconds = 31): Promise<number> {
+  const now = await advanceClock(server, seconds);
+  await context.clock.fastForward(seconds * 1000);
+  return now;
+}
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Security verification' }).waitFor();
+}
+
+async function signOut(page: Page) {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+}
+
+test('two-factor journey in the browser', { timeout: 300_000 }, async (t) => {
+  const context = await newContext(browser, server.baseUrl);
+  // The browser's clock follows the server's test clock, so countdowns agree.
+  await context.clock.install({ time: (await serverNow(server)) * 1000 });
+  const page = await context.newPage();
+  const pageErrors = watchErrors(page);
+  const step = journey(t, J, () => [page]);
+
+  const email = `ada.${Date.now()}@example.com`;
+  const password = 'correct horse battery staple 42';
+  let secret = '';
+  let codes: string[] = [];
+
+  await step('sign up', async () => {
+    await page.goto('/#/signup');
+    await page.getByRole('heading', { level: 1, name: 'Create your account' }).waitFor();
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Account security' }).waitFor();
+    assert.match(await page.getByTestId('two-factor-status').innerText(), /Off/);
+    await snap(page, J, '01-signed-up');
+  });
+
+  await step('bind the authenticator with a code computed from the setup key on the page', async () => {
+    await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+    await page.getByRole('heading', { name: 'Set up your authenticator app' }).waitFor();
+    secret = (await page.getByTestId('setup-key').innerText()).replace(/\s+/g, '');
+    assert.match(secret, /^[A-Z2-7]{32,}=*$/, 'a base32 setup key of at least 160 bits');
+    const qr = page.getByRole('img', { name: /QR code/ });
+    await qr.waitFor();
+    assert.ok(
+      await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0),
+      'the QR code renders',
+    );
+    await page.getByText(/Back it up/).waitFor();
+    await snap(page, J, '02-bind-authenticator');
+
+    const code = await totpAt(secret, await tick(context));
+    await page.getByLabel('Enter the 6-digit code the app shows').fill(code);
+    await page.getByRole('button', { name: 'Confirm and turn on 2FA' }).click();
+    await page.getByRole('heading', { name: 'Save your backup codes' }).waitFor();
+  });
+
+  await step('save-codes step: 8 codes, PDF and encrypted ZIP downloads, checkbox gates Continue', async () => {
+    codes = (await page.getByTestId('backup-codes').locator('li').allInnerTexts()).map(digitsOnly);
+    assert.equal(codes.length, 8);
+    for (const c of codes) assert.match(c, /^\d{6}$/);
+    const cont = page.getByRole('button', { name: 'Continue' });
+    assert.equal(await cont.isDisabled(), true, 'Continue is disabled until the checkbox is ticked');
+
+    const dir = join(artifactsDir, J, 'downloads');
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+
+    const [pdf] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download printable PDF' }).click(),
+    ]);
+    assert.equal(pdf.suggestedFilename(), 'latchkey-backup-codes.pdf');
+    const pdfPath = join(dir, 'latchkey-backup-codes.pdf');
+    await pdf.saveAs(pdfPath);
+    assert.equal((await readFile(pdfPath)).subarray(0, 5).toString('latin1'), '%PDF-');
+
+    const zipButton = page.getByRole('button', { name: 'Download encrypted ZIP' });
+    const zipPassword = 'tangerine otter 1997';
+    await page.getByLabel('Password for the ZIP file').fill('too short');
+    assert.equal(await zipButton.isDisabled(), true, 'a ZIP password under 12 characters is refused');
+    await page.getByLabel('Password for the ZIP file').fill(zipPassword);
+    const [zip] = await Promise.all([page.waitForEvent('download'), zipButton.click()]);
+    assert.equal(zip.suggestedFilename(), 'latchkey-backup-codes.zip');
+    const zipPath = join(dir, 'latchkey-backup-codes.zip');
+    await zip.saveAs(zipPath);
+
+    await assert.rejects(
+      execFileAsync('7z', ['t', '-pwrong-password-123', zipPath]),
+      'the ZIP does not open with a wrong password',
+    );
+    const out = join(dir, 'unzipped');
+    await execFileAsync('7z', ['x', `-p${zipPassword}`, `-o${out}`, '-y', zipPath]);
+    const { stdout: listing } = await execFileAsync('7z', ['l', '-slt', `-p${zipPassword}`, zipPath]);
+    assert.match(listing, /Method = AES-256/, 'entries are AES-256 encrypted');
+    let text = '';
+    for (const f of await readdir(out)) text += (await readFile(join(out, f))).toString('utf8');
+    for (const c of codes) assert.ok(text.replace(/[\s-]/g, '').includes(c), `code ${c} is in the ZIP`);
+
+    await snap(page, J, '03-save-codes');
+    await page.getByLabel('I have saved them somewhere safe').check();
+    assert.equal(await cont.isEnabled(), true);
+    await cont.click();
+    await page.getByText('Two-factor authentication is on.').waitFor();
+    assert.match(await page.getByTestId('two-factor-status').innerText(), /On/);
+    assert.match(await page.getByTestId('backup-codes-remaining').innerText(), /8 of 8 remaining/);
+    await snap(page, J, '04-two-factor-on');
+  });
+
+  await step('sign out, then sign in with the keyboard only and a backup code: warning shown', async () => {
+    await signOut(page);
+    // Focus starts on the heading; Tab walks email → password → the button.
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(password);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Security verification' }).waitFor();
+    await page.getByLabel('Use backup code').check();
+    await page.getByLabel('Backup code', { exact: true }).fill(codes[0] as string);
+    await snap(page, J, '05-backup-code-login');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Account security' }).waitFor();
+    await page.getByText(/You signed in with a backup code/).waitFor();
+    await page.getByText(/You have 7 backup codes left/).waitFor();
+    assert.match(await page.getByTestId('backup-codes-remaining').innerText(), /7 of 8 remaining/);
+    await snap(page, J, '06-backup-code-warning');
+  });
+
+  await step('a code from a phone 5 minutes behind is refused with the clock message', async () => {
+    await signOut(page);
+    await signIn(page, email, password);
+    const now = await tick(context);
+    await page.getByLabel('6-digit code from your authenticator app').fill(await totpAt(secret, now - 300));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    const message = await alert.innerText();
+    assert.match(message, /phone's clock is about 5 minutes behind/);
+    assert.match(message, /set date and time to automatic/);
+    await snap(page, J, '07-clock-out-of-sync');
+
+    await page.getByLabel('6-digit code from your authenticator app').fill(await totpAt(secret, now));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Account security' }).waitFor();
+  });
+
+  await step('reset 2FA: password + code → new binding → new codes → lock countdown', async () => {
+    await page.getByLabel('Your password').fill(password);
+    await page.getByLabel('6-digit code from your authenticator app').fill(await totpAt(secret, await tick(context)));
+    await page.getByRole('button', { name: 'Reset 2FA' }).click();
+    await page.getByRole('heading', { name: 'Bind your new authenticator' }).waitFor();
+    const newSecret = (await page.getByTestId('setup-key').innerText()).replace(/\s+/g, '');
+    assert.notEqual(newSecret, secret, 'the reset issues a new secret');
+    secret = newSecret;
+    await snap(page, J, '08-reset-new-binding');
+    await page.getByLabel('Enter the 6-digit code the app shows').fill(await totpAt(secret, await tick(context)));
+    await page.getByRole('button', { name: 'Confirm and turn on 2FA' }).click();
+    await page.getByRole('heading', { name: 'Save your backup codes' }).waitFor();
+    const fresh = (await page.getByTestId('backup-codes').locator('li').allInnerTexts()).map(digitsOnly);
+    assert.equal(fresh.length, 8);
+    assert.notDeepEqual(fresh, codes, 'a new set of codes');
+    codes = fresh;
+    await page.getByLabel('I have saved them somewhere safe').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByText(/Your new authenticator is bound/).waitFor();
+
+    const lock = page.getByTestId('withdrawal-lock');
+    assert.match(await lock.innerText(), /Withdrawals are locked/);
+    const countdown = lock.getByTestId('countdown');
+    const first = await countdown.innerText();
+    const [h, m] = first.split(':').map(Number) as [number, number];
+    assert.ok(h === 23 || (h === 24 && m === 0), `about 24 hours left, got ${first}`);
+    await page.waitForTimeout(2100);
+    assert.notEqual(await countdown.innerText(), first, 'the countdown is live');
+    await snap(page, J, '09-lock-countdown');
+  });
+
+  await step('a withdrawal during the lock is refused', async () => {
+    await page.getByRole('link', { name: 'Withdrawals' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Withdrawals' }).waitFor();
+    await page.getByTestId('withdrawal-lock').getByTestId('countdown').waitFor();
+    await page.getByLabel('Asset').selectOption('BTC');
+    await page.getByLabel('Amount').fill('0.25');
+    await page.getByLabel('Destination address').fill('bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq');
+    await page.getByLabel('6-digit code from your authenticator app').fill(await totpAt(secret, await tick(context)));
+    await page.getByRole('button', { name: 'Withdraw' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /Withdrawals are locked until/);
+    await snap(page, J, '10-withdrawal-refused');
+  });
+
+  await step('no uncaught errors in the page', async () => {
+    assert.deepEqual(pageErrors(), []);
+  });
+
+  await context.close();
+});
