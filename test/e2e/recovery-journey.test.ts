@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { launch, newContext, snap, watchErrors } from './support/browser.ts';
 import { makePng } from './support/fixtures.ts';
-import { journey } from './support/journey.ts';
+import { journey, text } from './support/journey.ts';
 import { addAgent, advanceClock, apiCall, serverNow, startServer, type TestServer } from './support/server.ts';
 import { totpAt } from './support/totp.ts';
 import { ensureWebBuilt } from './support/web-build.ts';
@@ -76,7 +76,7 @@ test('recovery ticket from open to approved in the support console', { timeout: 
     await snap(user, J, '01-recovery-start');
     await user.getByRole('button', { name: 'Open recovery ticket' }).click();
     await user.getByRole('heading', { level: 1, name: 'Recovery ticket' }).waitFor();
-    assert.equal(await user.getByTestId('ticket-status').innerText(), 'Awaiting evidence');
+    assert.equal(await text(user.getByTestId('ticket-status')), 'Awaiting evidence');
   });
 
   await step('upload evidence with progress, then submit: status and review deadline shown', async () => {
@@ -128,7 +128,7 @@ test('recovery ticket from open to approved in the support console', { timeout: 
     );
     await agent.getByRole('heading', { name: 'Claimant vs. account history' }).waitFor();
     await agent.getByRole('heading', { name: 'Login history of the account' }).waitFor();
-    assert.match(await agent.getByTestId('approvals').innerText(), /0 of 1 needed/);
+    assert.match(await text(agent.getByTestId('approvals')), /0 of 1 needed/);
     await snap(agent, J, '05-ticket-review');
   });
 
@@ -150,17 +150,17 @@ test('recovery ticket from open to approved in the support console', { timeout: 
     await user.getByLabel('Password', { exact: true }).fill(password);
     await user.getByRole('button', { name: 'Sign in' }).click();
     await user.getByRole('heading', { level: 1, name: 'Account security' }).waitFor();
-    assert.match(await user.getByTestId('two-factor-status').innerText(), /Off/);
+    assert.match(await text(user.getByTestId('two-factor-status')), /Off/);
     await user.getByRole('button', { name: 'Set up authenticator app' }).click();
-    const secret = (await user.getByTestId('setup-key').innerText()).replace(/\s+/g, '');
+    const secret = (await text(user.getByTestId('setup-key'))).replace(/\s+/g, '');
     await user.getByLabel('Enter the 6-digit code the app shows').fill(await totpAt(secret, await serverNow(server)));
     await user.getByRole('button', { name: 'Confirm and turn on 2FA' }).click();
     await user.getByLabel('I have saved them somewhere safe').check();
     await user.getByRole('button', { name: 'Continue' }).click();
     await user.getByText('Two-factor authentication is on.').waitFor();
     const lock = user.getByTestId('withdrawal-lock');
-    assert.match(await lock.innerText(), /Withdrawals are locked/);
-    const left = await lock.getByTestId('countdown').innerText();
+    assert.match(await text(lock), /Withdrawals are locked/);
+    const left = await text(lock.getByTestId('countdown'));
     assert.match(left, /^2[34]:\d\d:\d\d$/, `about 24 hours left, got ${left}`);
     await snap(user, J, '08-rebound-and-locked');
   });

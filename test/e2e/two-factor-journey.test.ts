@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { artifactsDir, launch, newContext, snap, watchErrors } from './support/browser.ts';
-import { digitsOnly, journey } from './support/journey.ts';
+import { digitsOnly, journey, text } from './support/journey.ts';
 import { advanceClock, serverNow, startServer, type TestServer } from './support/server.ts';
 import { totpAt } from './support/totp.ts';
 import { ensureWebBuilt } from './support/web-build.ts';
@@ -73,14 +73,14 @@ test('two-factor journey in the browser', { timeout: 300_000 }, async (t) => {
     await page.getByLabel('Password', { exact: true }).fill(password);
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('heading', { level: 1, name: 'Account security' }).waitFor();
-    assert.match(await page.getByTestId('two-factor-status').innerText(), /Off/);
+    assert.match(await text(page.getByTestId('two-factor-status')), /Off/);
     await snap(page, J, '01-signed-up');
   });
 
   await step('bind the authenticator with a code computed from the setup key on the page', async () => {
     await page.getByRole('button', { name: 'Set up authenticator app' }).click();
     await page.getByRole('heading', { name: 'Set up your authenticator app' }).waitFor();
-    secret = (await page.getByTestId('setup-key').innerText()).replace(/\s+/g, '');
+    secret = (await text(page.getByTestId('setup-key'))).replace(/\s+/g, '');
     assert.match(secret, /^[A-Z2-7]{32,}=*$/, 'a base32 setup key of at least 160 bits');
     const qr = page.getByRole('img', { name: /QR code/ });
     await qr.waitFor();
@@ -98,7 +98,7 @@ test('two-factor journey in the browser', { timeout: 300_000 }, async (t) => {
   });
 
   await step('save-codes step: 8 codes, PDF and encrypted ZIP downloads, checkbox gates Continue', async () => {
-    codes = (await page.getByTestId('backup-codes').locator('li').allInnerTexts()).map(digitsOnly);
+    codes = (await page.getByTestId('backup-codes').locator('li').allTextContents()).map(digitsOnly);
     assert.equal(codes.length, 8);
     for (const c of codes) assert.match(c, /^\d{6}$/);
     const cont = page.getByRole('button', { name: 'Continue' });
@@ -135,17 +135,17 @@ test('two-factor journey in the browser', { timeout: 300_000 }, async (t) => {
     await execFileAsync('7z', ['x', `-p${zipPassword}`, `-o${out}`, '-y', zipPath]);
     const { stdout: listing } = await execFileAsync('7z', ['l', '-slt', `-p${zipPassword}`, zipPath]);
     assert.match(listing, /Method = AES-256/, 'entries are AES-256 encrypted');
-    let text = '';
-    for (const f of await readdir(out)) text += (await readFile(join(out, f))).toString('utf8');
-    for (const c of codes) assert.ok(text.replace(/[\s-]/g, '').includes(c), `code ${c} is in the ZIP`);
+    let unzippedText = '';
+    for (const f of await readdir(out)) unzippedText += (await readFile(join(out, f))).toString('utf8');
+    for (const c of codes) assert.ok(unzippedText.replace(/[\s-]/g, '').includes(c), `code ${c} is in the ZIP`);
 
     await snap(page, J, '03-save-codes');
     await page.getByLabel('I have saved them somewhere safe').check();
     assert.equal(await cont.isEnabled(), true);
     await cont.click();
     await page.getByText('Two-factor authentication is on.').waitFor();
-    assert.match(await page.getByTestId('two-factor-status').innerText(), /On/);
-    assert.match(await page.getByTestId('backup-codes-remaining').innerText(), /8 of 8 remaining/);
+    assert.match(await text(page.getByTestId('two-factor-status')), /On/);
+    assert.match(await text(page.getByTestId('backup-codes-remaining')), /8 of 8 remaining/);
     await snap(page, J, '04-two-factor-on');
   });
 
@@ -165,7 +165,7 @@ test('two-factor journey in the browser', { timeout: 300_000 }, async (t) => {
     await page.getByRole('heading', { level: 1, name: 'Account security' }).waitFor();
     await page.getByText(/You signed in with a backup code/).waitFor();
     await page.getByText(/You have 7 backup codes left/).waitFor();
-    assert.match(await page.getByTestId('backup-codes-remaining').innerText(), /7 of 8 remaining/);
+    assert.match(await text(page.getByTestId('backup-codes-remaining')), /7 of 8 remaining/);
     await snap(page, J, '06-backup-code-warning');
   });
 
@@ -177,7 +177,7 @@ test('two-factor journey in the browser', { timeout: 300_000 }, async (t) => {
     await page.getByRole('button', { name: 'Verify' }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor();
-    const message = await alert.innerText();
+    const message = await text(alert);
     assert.match(message, /phone's clock is about 5 minutes behind/);
     assert.match(message, /set date and time to automatic/);
     await snap(page, J, '07-clock-out-of-sync');
@@ -192,14 +192,14 @@ test('two-factor journey in the browser', { timeout: 300_000 }, async (t) => {
     await page.getByLabel('6-digit code from your authenticator app').fill(await totpAt(secret, await tick(context)));
     await page.getByRole('button', { name: 'Reset 2FA' }).click();
     await page.getByRole('heading', { name: 'Bind your new authenticator' }).waitFor();
-    const newSecret = (await page.getByTestId('setup-key').innerText()).replace(/\s+/g, '');
+    const newSecret = (await text(page.getByTestId('setup-key'))).replace(/\s+/g, '');
     assert.notEqual(newSecret, secret, 'the reset issues a new secret');
     secret = newSecret;
     await snap(page, J, '08-reset-new-binding');
     await page.getByLabel('Enter the 6-digit code the app shows').fill(await totpAt(secret, await tick(context)));
     await page.getByRole('button', { name: 'Confirm and turn on 2FA' }).click();
     await page.getByRole('heading', { name: 'Save your backup codes' }).waitFor();
-    const fresh = (await page.getByTestId('backup-codes').locator('li').allInnerTexts()).map(digitsOnly);
+    const fresh = (await page.getByTestId('backup-codes').locator('li').allTextContents()).map(digitsOnly);
     assert.equal(fresh.length, 8);
     assert.notDeepEqual(fresh, codes, 'a new set of codes');
     codes = fresh;
@@ -208,13 +208,13 @@ test('two-factor journey in the browser', { timeout: 300_000 }, async (t) => {
     await page.getByText(/Your new authenticator is bound/).waitFor();
 
     const lock = page.getByTestId('withdrawal-lock');
-    assert.match(await lock.innerText(), /Withdrawals are locked/);
+    assert.match(await text(lock), /Withdrawals are locked/);
     const countdown = lock.getByTestId('countdown');
-    const first = await countdown.innerText();
+    const first = await text(countdown);
     const [h, m] = first.split(':').map(Number) as [number, number];
     assert.ok(h === 23 || (h === 24 && m === 0), `about 24 hours left, got ${first}`);
     await page.waitForTimeout(2100);
-    assert.notEqual(await countdown.innerText(), first, 'the countdown is live');
+    assert.notEqual(await text(countdown), first, 'the countdown is live');
     await snap(page, J, '09-lock-countdown');
   });
 
@@ -229,7 +229,7 @@ test('two-factor journey in the browser', { timeout: 300_000 }, async (t) => {
     await page.getByRole('button', { name: 'Withdraw' }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor();
-    assert.match(await alert.innerText(), /Withdrawals are locked until/);
+    assert.match(await text(alert), /Withdrawals are locked until/);
     await snap(page, J, '10-withdrawal-refused');
   });
 

@@ -35,3 +35,7 @@ export function journey(t: TestContext, name: string, pages: () => Page[]) {
 export function digitsOnly(s: string | null): string {
   return (s ?? '').replace(/\D/g, '');
 }
+
+export async function text(locator: { textContent: () => Promise<string | null> }): Promise<string> {
+  return (await locator.textContent()) ?? '';
+}
