@@ -1,0 +1,65 @@
+// Confirming a pending binding with a correct code turns 2FA on. A binding
+// opened by a reset (or the first binding after an approved recovery) also
+// replaces the old factors and locks withdrawals, all in one transaction.
+import { DomainError } from '../domain/errors.ts';
+import { checkTotp } from '../domain/totp.ts';
+import { lockAfterRebind, type WithdrawalLockReason } from '../domain/withdrawal-lock.ts';
+import { normalizeCode } from '../domain/backup-codes.ts';
+import { type AccountRow, findAccountById, setWithdrawalLock } from '../storage/accounts-repository.ts';
+import { appendAudit } from '../storage/events-repository.ts';
+import { revokeAccountSessions } from '../storage/sessions-repository.ts';
+import { activateTotpBinding, findActiveTotpBinding, findPendingTotpBinding, retireTotpBindings } from '../storage/totp-repository.ts';
+import type { AppContext } from './context.ts';
+import { type IssuedBackupCodes, prepareBackupCodes, storeBackupCodes } from './issue-backup-codes.ts';
+import { notices, notifyEmail } from './notifications.ts';
+import { decryptTotpSecret } from './totp-secrets.ts';
+
+export async function confirmAuthenticator(
+  ctx: AppContext,
+  account: AccountRow,
+  sessionId: string,
+  input: { setupId: string; code: string },
+): Promise<IssuedBackupCodes> {
+  const db = ctx.storage.db;
+  const now = ctx.clock.now();
+  const pending = await findPendingTotpBinding(db, input.setupId, account.id);
+  if (!pending || pending.expires_at <= now.toISOString()) {
+    throw new DomainError('setup_expired', 'This setup has expired or does not exist. Start the binding again.');
+  }
+  const code = normalizeCode(input.code);
+  const check = checkTotp(decryptTotpSecret(ctx.keyring, pending), code, now.getTime(), { lastStep: null, driftSteps: 0 });
+  if (check.kind === 'out_of_sync') {
+    throw new DomainError('clock_out_of_sync', "The code is right for another time: your phone's clock is off.", { driftSeconds: check.driftSeconds });
+  }
+  if (check.kind !== 'accepted') throw new DomainError('invalid_code', 'The code is not valid.');
+
+  const prepared = await prepareBackupCodes(ctx);
+  return db.transaction().execute(async (trx) => {
+    const current = await findAccountById(trx, account.id);
+    const hadAuthenticator = (await findActiveTotpBinding(trx, account.id)) !== undefined;
+    if (pending.purpose === 'enroll' && hadAuthenticator) {
+      throw new DomainError('two_factor_already_enabled', 'Two-factor authentication is already on.');
+    }
+    const at = now.toISOString();
+    await retireTotpBindings(trx, account.id, at, ['active']);
+    if (!(await activateTotpBinding(trx, pending.id, at, check.step))) {
+      throw new DomainError('setup_expired', 'This setup has already been confirmed or has expired.');
+    }
+    const issued = await storeBackupCodes(ctx, trx, account.id, prepared);
+    const lockReason: WithdrawalLockReason | null =
+      pending.purpose === 'reset' ? 'two_factor_reset' : current?.rebind_lock_reason === 'recovery' ? 'recovery' : null;
+    if (lockReason) {
+      const lock = lockAfterRebind(now, ctx.config.withdrawalLockHours, lockReason);
+      const until = (lock.lockedUntil as Date).toISOString();
+      await setWithdrawalLock(trx, account.id, until, lockReason);
+      await revokeAccountSessions(trx, account.id, at, sessionId);
+      await appendAudit(trx, { accountId: account.id, event: 'two_factor_reset', details: { setupId: pending.id, setId: issued.backupCodes.setId, reason: lockReason }, at });
+      await appendAudit(trx, { accountId: account.id, event: 'withdrawal_lock_started', details: { until, reason: lockReason }, at });
+      await notifyEmail(trx, account.email, notices.twoFactorReset(lock.lockedUntil as Date), now);
+    } else {
+      await appendAudit(trx, { accountId: account.id, event: 'authenticator_bound', details: { setupId: pending.id, setId: issued.backupCodes.setId }, at });
+      await notifyEmail(trx, account.email, notices.authenticatorBound(now), now);
+    }
+    return issued;
+  });
+}

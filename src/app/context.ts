@@ -1,0 +1,25 @@
+// What every use case gets: wired once in main.ts (the composition root).
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import type { Keyring } from '../infra/keyring.ts';
+import type { AttemptBudgetStore } from '../storage/attempt-budget.ts';
+import type { Storage } from '../storage/database.ts';
+
+export interface AppContext {
+  readonly config: Config;
+  readonly storage: Storage;
+  readonly clock: Clock;
+  readonly keyring: Keyring;
+  readonly budget: AttemptBudgetStore;
+  readonly logger: Logger;
+  /** CSPRNG integer in [0, max): crypto.randomInt, injectable for tests. */
+  readonly randomInt: (maxExclusive: number) => number;
+  readonly randomBytes: (size: number) => Buffer;
+}
+
+/** Where the request came from: recorded in login history and audit entries. */
+export interface RequestOrigin {
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+}

@@ -1,0 +1,40 @@
+// GET /v1/me/security: the account's 2FA state as the user sees it.
+import { withdrawalLockState, type WithdrawalLockRecord, type WithdrawalLockReason } from '../domain/withdrawal-lock.ts';
+import type { AccountRow } from '../storage/accounts-repository.ts';
+import { countUnusedBackupCodes, findLiveBackupCodeSet } from '../storage/backup-codes-repository.ts';
+import { findOpenTicket } from '../storage/recovery-repository.ts';
+import { findActiveTotpBinding } from '../storage/totp-repository.ts';
+import { BACKUP_CODES_PER_SET } from '../domain/backup-codes.ts';
+import type { AppContext } from './context.ts';
+
+export function lockRecord(account: AccountRow): WithdrawalLockRecord {
+  return {
+    lockedUntil: account.withdrawal_locked_until ? new Date(account.withdrawal_locked_until) : null,
+    reason: (account.withdrawal_lock_reason as WithdrawalLockReason | null) ?? null,
+  };
+}
+
+export async function securityOverview(ctx: AppContext, account: AccountRow) {
+  const db = ctx.storage.db;
+  const [binding, set, ticket] = await Promise.all([
+    findActiveTotpBinding(db, account.id),
+    findLiveBackupCodeSet(db, account.id),
+    findOpenTicket(db, account.id),
+  ]);
+  const remaining = set ? await countUnusedBackupCodes(db, set.id) : 0;
+  const lock = withdrawalLockState(lockRecord(account), ctx.clock.now());
+  return {
+    accountId: account.id,
+    email: account.email,
+    role: account.role,
+    twoFactor: {
+      enabled: binding !== undefined,
+      totp: binding ? { bound: true, boundAt: binding.confirmed_at } : { bound: false },
+      backupCodes: set ? { total: BACKUP_CODES_PER_SET, remaining, setId: set.id, issuedAt: set.issued_at } : null,
+      securityKeys: [],
+      sms: null,
+    },
+    withdrawalLock: lock.locked ? { locked: true, until: lock.until.toISOString(), reason: lock.reason } : { locked: false },
+    recovery: ticket ? { ticketId: ticket.id, status: ticket.status, kind: ticket.kind, reviewDueBy: ticket.review_due_by } : null,
+  };
+}

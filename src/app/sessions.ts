@@ -1,0 +1,66 @@
+// Issuing and resolving sessions (the full login) and challenges (the
+// half-logged-in state after the password step, good only for the second factor).
+import { DomainError } from '../domain/errors.ts';
+import { hashToken, newId, newToken } from '../infra/tokens.ts';
+import { type AccountRow, findAccountById } from '../storage/accounts-repository.ts';
+import type { Executor } from '../storage/executor.ts';
+import { findLiveSession, insertChallenge, insertSession, type SessionRow } from '../storage/sessions-repository.ts';
+import type { AppContext, RequestOrigin } from './context.ts';
+
+/** A challenge lives 5 minutes (contract). */
+export const CHALLENGE_TTL_MS = 5 * 60 * 1000;
+
+export interface IssuedToken {
+  readonly token: string;
+  readonly expiresAt: Date;
+}
+
+export async function issueSession(ctx: AppContext, db: Executor, accountId: string, origin: RequestOrigin): Promise<IssuedToken & { sessionId: string }> {
+  const now = ctx.clock.now();
+  const token = newToken();
+  const expiresAt = new Date(now.getTime() + ctx.config.sessionTtlMinutes * 60_000);
+  const sessionId = newId();
+  await insertSession(db, {
+    id: sessionId,
+    account_id: accountId,
+    token_hash: hashToken(token),
+    created_at: now.toISOString(),
+    expires_at: expiresAt.toISOString(),
+    revoked_at: null,
+    ip: origin.ip,
+    user_agent: origin.userAgent,
+  });
+  return { token, expiresAt, sessionId };
+}
+
+export async function issueChallenge(ctx: AppContext, db: Executor, accountId: string, origin: RequestOrigin): Promise<IssuedToken & { challengeId: string }> {
+  const now = ctx.clock.now();
+  const token = newToken();
+  const expiresAt = new Date(now.getTime() + CHALLENGE_TTL_MS);
+  const challengeId = newId();
+  await insertChallenge(db, {
+    id: challengeId,
+    account_id: accountId,
+    token_hash: hashToken(token),
+    created_at: now.toISOString(),
+    expires_at: expiresAt.toISOString(),
+    failed_attempts: 0,
+    completed_at: null,
+    ip: origin.ip,
+    user_agent: origin.userAgent,
+  });
+  return { token, expiresAt, challengeId };
+}
+
+export interface Authenticated {
+  readonly session: SessionRow;
+  readonly account: AccountRow;
+}
+
+export async function authenticate(ctx: AppContext, token: string): Promise<Authenticated> {
+  const db = ctx.storage.db;
+  const session = await findLiveSession(db, hashToken(token), ctx.clock.now().toISOString());
+  const account = session ? await findAccountById(db, session.account_id) : undefined;
+  if (!session || !account) throw new DomainError('unauthenticated', 'Sign in first.');
+  return { session, account };
+}

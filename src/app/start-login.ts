@@ -1,0 +1,58 @@
+// The password step. Unknown emails and wrong passwords get the same answer
+// after the same work (ASVS 5.0 6.3.8: no enumeration by message or timing).
+import { normalizeEmail } from '../domain/account-rules.ts';
+import { retryAfterSeconds } from '../domain/attempt-budget.ts';
+import { DomainError } from '../domain/errors.ts';
+import { dummyPasswordHash, verifyPassword } from '../infra/hashing.ts';
+import { findAccountByEmail } from '../storage/accounts-repository.ts';
+import { recordLoginEvent } from '../storage/events-repository.ts';
+import { isAccountFrozen } from '../storage/recovery-repository.ts';
+import type { AppContext, RequestOrigin } from './context.ts';
+import { boundMethods, type SecondFactorMethod } from './second-factor-gate.ts';
+import { issueChallenge, issueSession } from './sessions.ts';
+
+export type LoginStart =
+  | { status: 'authenticated'; token: string; expiresAt: Date }
+  | { status: 'second_factor_required'; challenge: string; methods: SecondFactorMethod[]; expiresAt: Date };
+
+export async function startLogin(ctx: AppContext, input: { email: string; password: string }, origin: RequestOrigin): Promise<LoginStart> {
+  const db = ctx.storage.db;
+  let email: string | undefined;
+  try {
+    email = normalizeEmail(input.email);
+  } catch {
+    email = undefined;
+  }
+  const account = email ? await findAccountByEmail(db, email) : undefined;
+  const passwordOk = await verifyPassword(account?.password_hash ?? (await dummyPasswordHash()), input.password);
+  const at = ctx.clock.now().toISOString();
+  const event = { ip: origin.ip, user_agent: origin.userAgent, at };
+  if (!account || !passwordOk) {
+    await recordLoginEvent(db, { account_id: account?.id ?? null, result: 'invalid_credentials', factor: 'password', ...event });
+    throw new DomainError('invalid_credentials', 'The email or password is wrong.');
+  }
+  // The guide's emergency path: while a full identity verification is under
+  // review nobody can sign in, the attacker included.
+  if (await isAccountFrozen(db, account.id)) {
+    await recordLoginEvent(db, { account_id: account.id, result: 'account_frozen', factor: 'password', ...event });
+    throw new DomainError('account_frozen', 'This account is frozen while its identity verification is reviewed.');
+  }
+  const lockedUntil = await ctx.budget.lockedUntil(account.id, ctx.clock.now());
+  if (lockedUntil) {
+    throw new DomainError('rate_limited', `Too many wrong codes. Try again after ${lockedUntil.toISOString()}.`, {
+      retryAfter: retryAfterSeconds(lockedUntil, ctx.clock.now()),
+      lockedUntil: lockedUntil.toISOString(),
+    });
+  }
+  const methods = await boundMethods(db, account.id);
+  return db.transaction().execute(async (trx) => {
+    if (methods.length === 0) {
+      const session = await issueSession(ctx, trx, account.id, origin);
+      await recordLoginEvent(trx, { account_id: account.id, result: 'success', factor: 'password', ...event });
+      return { status: 'authenticated', token: session.token, expiresAt: session.expiresAt };
+    }
+    const challenge = await issueChallenge(ctx, trx, account.id, origin);
+    await recordLoginEvent(trx, { account_id: account.id, result: 'password_ok', factor: 'password', ...event });
+    return { status: 'second_factor_required', challenge: challenge.token, methods, expiresAt: challenge.expiresAt };
+  });
+}

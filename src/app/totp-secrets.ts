@@ -1,0 +1,11 @@
+// TOTP secrets are stored encrypted, bound to their binding row (AAD), so a
+// ciphertext copied onto another row does not decrypt.
+import type { Keyring } from '../infra/keyring.ts';
+
+export function encryptTotpSecret(keyring: Keyring, bindingId: string, secret: Uint8Array): string {
+  return keyring.encrypt(secret, `totp:${bindingId}`);
+}
+
+export function decryptTotpSecret(keyring: Keyring, binding: { id: string; secret_enc: string }): Buffer {
+  return keyring.decrypt(binding.secret_enc, `totp:${binding.id}`);
+}

@@ -1,0 +1,72 @@
+// Withdrawals: a second-factor step-up on every request, and the withdrawal
+// lock decided by the one policy function in domain/withdrawal-lock.ts.
+import { DomainError } from '../domain/errors.ts';
+import { withdrawalLockState } from '../domain/withdrawal-lock.ts';
+import { type AccountRow, findAccountById } from '../storage/accounts-repository.ts';
+import { appendAudit } from '../storage/events-repository.ts';
+import type { Executor } from '../storage/executor.ts';
+import { insertWithdrawal, listWithdrawals } from '../storage/withdrawals-repository.ts';
+import { newId } from '../infra/tokens.ts';
+import type { AppContext, RequestOrigin } from './context.ts';
+import { boundMethods, passSecondFactor, type SecondFactorWarning } from './second-factor-gate.ts';
+import { lockRecord } from './security-overview.ts';
+
+export interface WithdrawalInput {
+  asset: string;
+  amount: string;
+  address: string;
+  method: string;
+  code?: string | undefined;
+}
+
+async function assertUnlocked(db: Executor, accountId: string, now: Date): Promise<void> {
+  const fresh = await findAccountById(db, accountId);
+  const lock = fresh ? withdrawalLockState(lockRecord(fresh), now) : { locked: false as const };
+  if (lock.locked) {
+    throw new DomainError('withdrawal_locked', `Withdrawals are locked until ${lock.until.toISOString()} after a 2FA change.`, {
+      lockedUntil: lock.until.toISOString(),
+      reason: lock.reason,
+    });
+  }
+}
+
+export async function requestWithdrawal(
+  ctx: AppContext,
+  account: AccountRow,
+  input: WithdrawalInput,
+  origin: RequestOrigin,
+): Promise<{ withdrawalId: string; status: 'accepted'; warnings: SecondFactorWarning[]; backupCodesRemaining?: number }> {
+  if ((await boundMethods(ctx.storage.db, account.id)).length === 0) {
+    throw new DomainError('two_factor_required', 'Turn on two-factor authentication before withdrawing.');
+  }
+  // Refuse before spending a code; and again inside the transaction, so a
+  // rebind that commits in between cannot slip a withdrawal past the lock.
+  await assertUnlocked(ctx.storage.db, account.id, ctx.clock.now());
+  const { outcome, result } = await passSecondFactor(ctx, { account, method: input.method, code: input.code, purpose: 'withdrawal', origin }, async (trx) => {
+    const now = ctx.clock.now();
+    await assertUnlocked(trx, account.id, now);
+    const withdrawalId = newId();
+    await insertWithdrawal(trx, {
+      id: withdrawalId,
+      account_id: account.id,
+      asset: input.asset,
+      amount: input.amount,
+      address: input.address,
+      status: 'accepted',
+      created_at: now.toISOString(),
+    });
+    await appendAudit(trx, { accountId: account.id, event: 'withdrawal_requested', details: { withdrawalId, asset: input.asset, amount: input.amount }, at: now.toISOString() });
+    return withdrawalId;
+  });
+  return {
+    withdrawalId: result,
+    status: 'accepted',
+    warnings: outcome.warnings,
+    ...(outcome.backupCodesRemaining !== undefined ? { backupCodesRemaining: outcome.backupCodesRemaining } : {}),
+  };
+}
+
+export async function accountWithdrawals(ctx: AppContext, accountId: string) {
+  const rows = await listWithdrawals(ctx.storage.db, accountId);
+  return rows.map((r) => ({ withdrawalId: r.id, asset: r.asset, amount: r.amount, address: r.address, status: r.status, createdAt: r.created_at }));
+}

@@ -1,0 +1,109 @@
+// Environment → validated, frozen configuration. A bad value stops the process
+// with one line naming the variable and what it expected (issue 2, point 2).
+import path from 'node:path';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly redisUrl: string | undefined;
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  readonly testMode: boolean;
+  readonly production: boolean;
+  readonly issuer: string;
+  readonly secretKeys: string | undefined;
+  readonly withdrawalLockHours: number;
+  readonly publicOrigin: string | undefined;
+  readonly holidays: readonly string[];
+  readonly logLevel: string;
+  readonly sessionTtlMinutes: number;
+  readonly evidenceMaxBytes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    expected: string,
+  ) {
+    super(`${variable}: expected ${expected}`);
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new ConfigError(name, `1, true, 0 or false, got "${raw}"`);
+}
+
+function url(env: Env, name: string, protocols: readonly string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `a URL (${protocols.join(', ')})`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `a URL starting with ${protocols.join(' or ')}`);
+  }
+  return raw;
+}
+
+function holidays(env: Env): string[] {
+  const raw = env.LATCHKEY_HOLIDAYS;
+  if (raw === undefined || raw.trim() === '') return [];
+  const days = raw.split(',').map((d) => d.trim());
+  for (const day of days) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) {
+      throw new ConfigError('LATCHKEY_HOLIDAYS', `comma-separated dates as YYYY-MM-DD, got "${day}"`);
+    }
+  }
+  return days;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const logLevel = env.LOG_LEVEL ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `one of fatal, error, warn, info, debug, trace, silent, got "${logLevel}"`);
+  }
+  const host = env.HOST ?? '127.0.0.1';
+  if (host.trim() === '') throw new ConfigError('HOST', 'a host name or address');
+  const issuer = env.LATCHKEY_ISSUER ?? 'Latchkey';
+  if (issuer.includes(':') || issuer.trim() === '' || issuer.length > 64) {
+    throw new ConfigError('LATCHKEY_ISSUER', 'a name of 1 to 64 characters without ":"');
+  }
+  return Object.freeze({
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host,
+    dataDir: path.resolve(env.LATCHKEY_DATA_DIR || './data'),
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+    mailFrom: env.LATCHKEY_MAIL_FROM || 'Latchkey <no-reply@latchkey.local>',
+    testMode: flag(env, 'LATCHKEY_TEST_MODE'),
+    production: env.NODE_ENV === 'production',
+    issuer,
+    secretKeys: env.LATCHKEY_SECRET_KEYS || undefined,
+    withdrawalLockHours: integer(env, 'LATCHKEY_WITHDRAWAL_LOCK_HOURS', 24, 1, 24 * 30),
+    publicOrigin: url(env, 'LATCHKEY_PUBLIC_ORIGIN', ['http:', 'https:']),
+    holidays: Object.freeze(holidays(env)),
+    logLevel,
+    sessionTtlMinutes: integer(env, 'LATCHKEY_SESSION_TTL_MINUTES', 12 * 60, 5, 60 * 24 * 30),
+    evidenceMaxBytes: integer(env, 'LATCHKEY_EVIDENCE_MAX_BYTES', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+  });
+}

@@ -1,0 +1,105 @@
+// The only file that knows HTTP statuses. Every error leaves as an RFC 9457
+// problem body with a stable `code`; bad input is always a 4xx, never a 500.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, type ErrorCode } from '../domain/errors.ts';
+
+const STATUS: Record<ErrorCode, number> = {
+  invalid_request: 400,
+  weak_password: 400,
+  method_not_available: 400,
+  evidence_required: 400,
+  invalid_state: 409,
+  email_taken: 409,
+  two_factor_already_enabled: 409,
+  already_decided: 409,
+  invalid_credentials: 401,
+  unauthenticated: 401,
+  invalid_code: 401,
+  challenge_expired: 401,
+  clock_out_of_sync: 401,
+  forbidden: 403,
+  csrf_failed: 403,
+  two_factor_required: 403,
+  own_ticket: 403,
+  not_found: 404,
+  setup_expired: 410,
+  reveal_closed: 410,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  account_frozen: 423,
+  withdrawal_locked: 423,
+  rate_limited: 429,
+};
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  410: 'Gone',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  423: 'Locked',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  [extra: string]: unknown;
+}
+
+export function problem(status: number, code: string, detail: string, extras: Record<string, unknown> = {}): Problem {
+  return { type: `https://latchkey.dev/problems/${code.replace(/_/g, '-')}`, title: TITLES[status] ?? 'Error', status, detail, code, ...extras };
+}
+
+export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
+  if (body.status === 429 && typeof body.retryAfter === 'number') reply.header('retry-after', String(body.retryAfter));
+  return reply.code(body.status).type('application/problem+json').send(body);
+}
+
+/** Framework errors (validation, parsing, limits) mapped to problems by their code. */
+function frameworkProblem(error: FastifyError): Problem | undefined {
+  if (error.validation) return problem(400, 'invalid_request', error.message);
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return problem(400, 'malformed_json', 'The body is not valid JSON.');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+    case 'FST_REQ_FILE_TOO_LARGE':
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FILES_LIMIT':
+      return problem(413, 'payload_too_large', 'The request body is too large.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return problem(415, 'unsupported_media_type', 'The content type is not supported here.');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return problem(400, 'invalid_request', 'The Content-Length header does not match the body.');
+  }
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+    return problem(error.statusCode, 'invalid_request', error.message);
+  }
+  return undefined;
+}
+
+export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof DomainError) {
+    return sendProblem(reply, problem(STATUS[error.code], error.code, error.message, { ...error.extras }));
+  }
+  const mapped = frameworkProblem(error);
+  if (mapped) return sendProblem(reply, mapped);
+  request.log.error({ err: error }, 'unhandled error');
+  return sendProblem(reply, problem(500, 'internal_error', 'Something went wrong on our side.'));
+}
+
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return sendProblem(reply, problem(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`));
+}

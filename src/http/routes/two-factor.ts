@@ -1,0 +1,110 @@
+import { Type } from 'typebox';
+import { acknowledgeBackupCodes, exportBackupCodes } from '../../app/backup-code-reveal.ts';
+import { beginAuthenticatorSetup } from '../../app/bind-authenticator.ts';
+import { confirmAuthenticator } from '../../app/confirm-authenticator.ts';
+import type { AppContext } from '../../app/context.ts';
+import { resetTwoFactor } from '../../app/reset-two-factor.ts';
+import { securityOverview } from '../../app/security-overview.ts';
+import { MIN_ZIP_PASSWORD_LENGTH } from '../../documents/backup-code-zip.ts';
+import type { App } from '../app-type.ts';
+import { authOf, origin, requireSession } from '../auth.ts';
+import { Code, closed, Password, PendingBinding, Token } from '../schemas.ts';
+
+export function twoFactorRoutes(app: App, ctx: AppContext): void {
+  const preHandler = requireSession(ctx);
+
+  app.get('/v1/me/security', { schema: { tags: ['account security'], summary: "The account's 2FA state" }, preHandler }, async (request) =>
+    securityOverview(ctx, authOf(request).account),
+  );
+
+  app.post(
+    '/v1/me/totp/setup',
+    { schema: { tags: ['account security'], summary: 'Start binding an authenticator', body: Type.Optional(closed({})), response: { 200: PendingBinding } }, preHandler },
+    async (request) => {
+      const pending = await beginAuthenticatorSetup(ctx, authOf(request).account);
+      return { ...pending, expiresAt: pending.expiresAt.toISOString() };
+    },
+  );
+
+  app.post(
+    '/v1/me/totp/confirm',
+    {
+      schema: {
+        tags: ['account security'],
+        summary: 'Confirm a binding with a code; issues 8 backup codes',
+        body: closed({ setupId: Type.String({ minLength: 1, maxLength: 64 }), code: Code }),
+        response: {
+          200: Type.Object({
+            backupCodes: Type.Object({ setId: Type.String(), issuedAt: Type.String(), codes: Type.Array(Type.String()) }),
+            revealToken: Type.String(),
+            revealExpiresAt: Type.String(),
+          }),
+        },
+      },
+      preHandler,
+    },
+    async (request) => {
+      const { account, session } = authOf(request);
+      const issued = await confirmAuthenticator(ctx, account, session.id, request.body);
+      return {
+        backupCodes: { ...issued.backupCodes, issuedAt: issued.backupCodes.issuedAt.toISOString() },
+        revealToken: issued.revealToken,
+        revealExpiresAt: issued.revealExpiresAt.toISOString(),
+      };
+    },
+  );
+
+  app.post(
+    '/v1/me/backup-codes/export',
+    {
+      schema: {
+        tags: ['account security'],
+        summary: 'Download the new codes as a printable PDF or an AES-256 ZIP',
+        body: Type.Union([
+          closed({ revealToken: Token, format: Type.Literal('pdf') }),
+          closed({ revealToken: Token, format: Type.Literal('zip'), password: Type.String({ minLength: MIN_ZIP_PASSWORD_LENGTH, maxLength: 1024 }) }),
+        ]),
+      },
+      preHandler,
+    },
+    async (request, reply) => {
+      const file = await exportBackupCodes(ctx, authOf(request).account, request.body);
+      return reply
+        .header('content-type', file.contentType)
+        .header('content-disposition', `attachment; filename="${file.fileName}"`)
+        .header('cache-control', 'no-store')
+        .send(file.body);
+    },
+  );
+
+  app.post(
+    '/v1/me/backup-codes/acknowledge',
+    { schema: { tags: ['account security'], summary: 'Close the reveal window for good', body: closed({ revealToken: Token }) }, preHandler },
+    async (request, reply) => {
+      await acknowledgeBackupCodes(ctx, authOf(request).account, request.body.revealToken);
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/v1/me/two-factor/reset',
+    {
+      schema: {
+        tags: ['account security'],
+        summary: 'Reset 2FA with the password and a working factor',
+        body: closed({
+          password: Password,
+          method: Type.Union([Type.Literal('totp'), Type.Literal('backup_code'), Type.Literal('webauthn')]),
+          code: Type.Optional(Code),
+          response: Type.Optional(Type.Object({}, { additionalProperties: true })),
+        }),
+        response: { 200: PendingBinding },
+      },
+      preHandler,
+    },
+    async (request) => {
+      const pending = await resetTwoFactor(ctx, authOf(request).account, request.body, origin(request));
+      return { ...pending, expiresAt: pending.expiresAt.toISOString() };
+    },
+  );
+}

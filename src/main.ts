@@ -1,0 +1,54 @@
+// The composition root: the only place that wires dependencies together.
+import path from 'node:path';
+import { buildContext } from './app/build-context.ts';
+import { serviceJobs } from './app/job-list.ts';
+import { runJobs } from './app/jobs.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { buildServer } from './http/server.ts';
+import { createLogger } from './infra/logger.ts';
+import { smtpMailer } from './infra/mailer.ts';
+
+const JOB_INTERVAL_MS = 5_000;
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`latchkey: configuration error: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const built = await buildContext(config, logger);
+  const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : undefined;
+  const jobs = serviceJobs(mailer);
+  const tick = () => runJobs(built.ctx, jobs);
+  let ready = false;
+  const app = await buildServer(built.ctx, { runJobs: tick, webRoot: path.resolve('dist/web'), isReady: () => ready });
+  const address = await app.listen({ port: config.port, host: config.host });
+  const timer = setInterval(() => void tick(), JOB_INTERVAL_MS);
+  ready = true;
+  process.stdout.write(`Latchkey listening on ${address}${config.testMode ? ' (test mode)' : ''}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    clearInterval(timer);
+    await app.close();
+    mailer?.close();
+    await built.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`latchkey: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,97 @@
+// The attempt budget in Redis, for several instances. Each step is one Lua
+// script, so it is atomic across instances. Times come from the injected clock.
+import type { Redis } from 'ioredis';
+import { FAILURE_WINDOW_MS, FAILURES_BEFORE_LOCK, type Reservation } from '../domain/attempt-budget.ts';
+import type { AttemptBudgetStore } from './attempt-budget.ts';
+
+// KEYS: attempts zset (member = fingerprint, score = time), states hash, lock key.
+const RESERVE = `
+local now = tonumber(ARGV[1])
+local lock = redis.call('GET', KEYS[3])
+if lock and tonumber(lock) > now then return {'locked', lock} end
+local old = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2])
+for _, member in ipairs(old) do redis.call('HDEL', KEYS[2], member) end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2])
+if redis.call('ZSCORE', KEYS[1], ARGV[3]) then return {'repeat'} end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then return {'busy'} end
+redis.call('ZADD', KEYS[1], now, ARGV[3])
+redis.call('HSET', KEYS[2], ARGV[3], 'pending')
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+redis.call('PEXPIRE', KEYS[2], ARGV[5])
+return {'reserved'}
+`;
+
+const FAIL = `
+if redis.call('HGET', KEYS[2], ARGV[1]) == 'pending' then redis.call('HSET', KEYS[2], ARGV[1], 'failed') end
+local failed = 0
+for _, state in ipairs(redis.call('HVALS', KEYS[2])) do if state == 'failed' then failed = failed + 1 end end
+return failed
+`;
+
+const RELEASE = `
+if redis.call('HGET', KEYS[2], ARGV[1]) == 'pending' then
+  redis.call('HDEL', KEYS[2], ARGV[1])
+  redis.call('ZREM', KEYS[1], ARGV[1])
+end
+return 1
+`;
+
+export class RedisAttemptBudget implements AttemptBudgetStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'latchkey',
+  ) {}
+
+  #keys(accountId: string): [string, string, string] {
+    const base = `${this.prefix}:budget:{${accountId}}`;
+    return [`${base}:attempts`, `${base}:states`, `${base}:lock`];
+  }
+
+  async reserve(accountId: string, fingerprint: string, _method: string, now: Date): Promise<Reservation> {
+    const windowStart = now.getTime() - FAILURE_WINDOW_MS;
+    const result = (await this.redis.eval(
+      RESERVE,
+      3,
+      ...this.#keys(accountId),
+      now.getTime(),
+      windowStart,
+      fingerprint,
+      FAILURES_BEFORE_LOCK,
+      FAILURE_WINDOW_MS * 2,
+    )) as string[];
+    // In Redis the fingerprint itself identifies the reservation.
+    switch (result[0]) {
+      case 'locked':
+        return { kind: 'locked', until: new Date(Number(result[1])) };
+      case 'busy':
+        return { kind: 'locked', until: new Date(now.getTime() + 1000) };
+      case 'repeat':
+        return { kind: 'reserved', attemptId: fingerprint, repeat: true };
+      default:
+        return { kind: 'reserved', attemptId: fingerprint, repeat: false };
+    }
+  }
+
+  async fail(accountId: string, attemptId: string): Promise<number> {
+    return Number(await this.redis.eval(FAIL, 3, ...this.#keys(accountId), attemptId));
+  }
+
+  async release(accountId: string, attemptId: string): Promise<void> {
+    await this.redis.eval(RELEASE, 3, ...this.#keys(accountId), attemptId);
+  }
+
+  async lock(accountId: string, until: Date, now: Date): Promise<void> {
+    const [, , lockKey] = this.#keys(accountId);
+    await this.redis.set(lockKey, String(until.getTime()), 'PX', Math.max(1, until.getTime() - now.getTime()) + FAILURE_WINDOW_MS);
+  }
+
+  async lockedUntil(accountId: string, now: Date): Promise<Date | null> {
+    const [, , lockKey] = this.#keys(accountId);
+    const value = await this.redis.get(lockKey);
+    return value && Number(value) > now.getTime() ? new Date(Number(value)) : null;
+  }
+
+  async clear(accountId: string): Promise<void> {
+    await this.redis.del(...this.#keys(accountId));
+  }
+}

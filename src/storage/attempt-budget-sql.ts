@@ -1,0 +1,79 @@
+import { FAILURE_WINDOW_MS, FAILURES_BEFORE_LOCK, type Reservation } from '../domain/attempt-budget.ts';
+import { newId } from '../infra/tokens.ts';
+import type { AttemptBudgetStore } from './attempt-budget.ts';
+import type { Executor } from './executor.ts';
+
+export class SqlAttemptBudget implements AttemptBudgetStore {
+  constructor(private readonly db: Executor) {}
+
+  async reserve(accountId: string, fingerprint: string, method: string, now: Date): Promise<Reservation> {
+    const until = await this.lockedUntil(accountId, now);
+    if (until) return { kind: 'locked', until };
+    const windowStart = new Date(now.getTime() - FAILURE_WINDOW_MS).toISOString();
+    await this.db
+      .deleteFrom('second_factor_attempts')
+      .where('account_id', '=', accountId)
+      .where('created_at', '<', windowStart)
+      .execute();
+    const id = newId();
+    const inserted = await this.db
+      .insertInto('second_factor_attempts')
+      .values({ id, account_id: accountId, fingerprint, method, created_at: now.toISOString(), outcome: 'pending' })
+      .onConflict((c) => c.columns(['account_id', 'fingerprint']).doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {
+      return { kind: 'reserved', attemptId: id, repeat: true };
+    }
+    // Counted after our own insert committed: of any set of concurrent
+    // reservations the last to count sees them all, so at most the limit pass.
+    const { n } = await this.db
+      .selectFrom('second_factor_attempts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('account_id', '=', accountId)
+      .executeTakeFirstOrThrow();
+    if (Number(n) > FAILURES_BEFORE_LOCK) {
+      await this.db.deleteFrom('second_factor_attempts').where('id', '=', id).execute();
+      return { kind: 'locked', until: new Date(now.getTime() + 1000) };
+    }
+    return { kind: 'reserved', attemptId: id, repeat: false };
+  }
+
+  async fail(accountId: string, attemptId: string, now: Date): Promise<number> {
+    await this.db.updateTable('second_factor_attempts').set({ outcome: 'failed' }).where('id', '=', attemptId).execute();
+    const { n } = await this.db
+      .selectFrom('second_factor_attempts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('account_id', '=', accountId)
+      .where('outcome', '=', 'failed')
+      .where('created_at', '>=', new Date(now.getTime() - FAILURE_WINDOW_MS).toISOString())
+      .executeTakeFirstOrThrow();
+    return Number(n);
+  }
+
+  async release(_accountId: string, attemptId: string): Promise<void> {
+    await this.db.deleteFrom('second_factor_attempts').where('id', '=', attemptId).where('outcome', '=', 'pending').execute();
+  }
+
+  async lock(accountId: string, until: Date, now: Date): Promise<void> {
+    await this.db
+      .insertInto('second_factor_locks')
+      .values({ account_id: accountId, locked_until: until.toISOString(), created_at: now.toISOString() })
+      .onConflict((c) => c.column('account_id').doUpdateSet({ locked_until: until.toISOString(), created_at: now.toISOString() }))
+      .execute();
+  }
+
+  async lockedUntil(accountId: string, now: Date): Promise<Date | null> {
+    const row = await this.db
+      .selectFrom('second_factor_locks')
+      .select('locked_until')
+      .where('account_id', '=', accountId)
+      .where('locked_until', '>', now.toISOString())
+      .executeTakeFirst();
+    return row ? new Date(row.locked_until) : null;
+  }
+
+  async clear(accountId: string): Promise<void> {
+    await this.db.deleteFrom('second_factor_attempts').where('account_id', '=', accountId).execute();
+    await this.db.deleteFrom('second_factor_locks').where('account_id', '=', accountId).execute();
+  }
+}

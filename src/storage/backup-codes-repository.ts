@@ -1,0 +1,105 @@
+import type { Executor } from './executor.ts';
+import { changed } from './executor.ts';
+import type { BackupCodeSetsTable, BackupCodesTable } from './schema.ts';
+
+export type BackupCodeSetRow = BackupCodeSetsTable;
+export type BackupCodeRow = BackupCodesTable;
+
+export async function insertBackupCodeSet(db: Executor, set: BackupCodeSetRow, codes: BackupCodeRow[]): Promise<void> {
+  await db.insertInto('backup_code_sets').values(set).execute();
+  await db.insertInto('backup_codes').values(codes).execute();
+}
+
+export async function findLiveBackupCodeSet(db: Executor, accountId: string): Promise<BackupCodeSetRow | undefined> {
+  return db
+    .selectFrom('backup_code_sets')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export async function countUnusedBackupCodes(db: Executor, setId: string): Promise<number> {
+  const row = await db
+    .selectFrom('backup_codes')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('set_id', '=', setId)
+    .where('used_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Marks the code used if it is unused and its set is live. The affected-row
+ * count says who won: a code is dead the moment this commits.
+ */
+export async function consumeBackupCode(db: Executor, setId: string, codeHash: string, now: string): Promise<boolean> {
+  const result = await db
+    .updateTable('backup_codes')
+    .set({ used_at: now })
+    .where('set_id', '=', setId)
+    .where('code_hash', '=', codeHash)
+    .where('used_at', 'is', null)
+    .where((eb) =>
+      eb.exists(
+        eb.selectFrom('backup_code_sets').select('id').where('id', '=', setId).where('revoked_at', 'is', null),
+      ),
+    )
+    .executeTakeFirst();
+  return changed(result) === 1;
+}
+
+/** A set dies only when 2FA is reset or recovered; its reveal copy goes with it. */
+export async function revokeLiveBackupCodeSet(db: Executor, accountId: string, now: string): Promise<void> {
+  await db
+    .updateTable('backup_code_sets')
+    .set({ revoked_at: now, reveal_codes_enc: null, reveal_token_hash: null, reveal_expires_at: null })
+    .where('account_id', '=', accountId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+export async function findSetByRevealToken(
+  db: Executor,
+  accountId: string,
+  revealTokenHash: string,
+): Promise<BackupCodeSetRow | undefined> {
+  return db
+    .selectFrom('backup_code_sets')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('reveal_token_hash', '=', revealTokenHash)
+    .executeTakeFirst();
+}
+
+/** Destroys the encrypted reveal copy: after this the codes exist only as hashes. */
+export async function closeReveal(db: Executor, setId: string): Promise<void> {
+  await db
+    .updateTable('backup_code_sets')
+    .set({ reveal_codes_enc: null, reveal_expires_at: null })
+    .where('id', '=', setId)
+    .execute();
+}
+
+export async function purgeExpiredReveals(db: Executor, now: string): Promise<number> {
+  const result = await db
+    .updateTable('backup_code_sets')
+    .set({ reveal_codes_enc: null, reveal_expires_at: null })
+    .where('reveal_codes_enc', 'is not', null)
+    .where('reveal_expires_at', '<=', now)
+    .executeTakeFirst();
+  return changed(result);
+}
+
+export async function listEncryptedReveals(db: Executor): Promise<Array<{ id: string; reveal_codes_enc: string }>> {
+  const rows = await db
+    .selectFrom('backup_code_sets')
+    .select(['id', 'reveal_codes_enc'])
+    .where('reveal_codes_enc', 'is not', null)
+    .execute();
+  return rows.flatMap((r) => (r.reveal_codes_enc ? [{ id: r.id, reveal_codes_enc: r.reveal_codes_enc }] : []));
+}
+
+export async function updateRevealCiphertext(db: Executor, id: string, ciphertext: string): Promise<void> {
+  await db.updateTable('backup_code_sets').set({ reveal_codes_enc: ciphertext }).where('id', '=', id).execute();
+}

@@ -1,0 +1,53 @@
+// Opens the one database the process uses: embedded SQLite by default, PostgreSQL
+// when DATABASE_URL says so. The same Kysely queries run on both.
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Dialect } from './dialect.ts';
+import { migrateToLatest } from './migrate.ts';
+import type { Database } from './schema.ts';
+
+// int8 columns (steps, sizes, serial ids) fit in a double; read them as numbers.
+pg.types.setTypeParser(20, (value) => Number(value));
+
+export interface Storage {
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+  close(): Promise<void>;
+}
+
+export interface StorageOptions {
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  /** PostgreSQL only: the schema to use (tests use a fresh one per run). */
+  schema?: string;
+}
+
+export function sqliteFile(dataDir: string): string {
+  return path.join(dataDir, 'latchkey.sqlite');
+}
+
+export async function openStorage(options: StorageOptions): Promise<Storage> {
+  let storage: Storage;
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: 10,
+      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    storage = { db, dialect: 'postgres', close: () => db.destroy() };
+  } else {
+    fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    const file = new SQLite(sqliteFile(options.dataDir));
+    file.pragma('journal_mode = WAL');
+    file.pragma('busy_timeout = 5000');
+    file.pragma('foreign_keys = ON');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+    storage = { db, dialect: 'sqlite', close: () => db.destroy() };
+  }
+  await migrateToLatest(storage.db, storage.dialect);
+  return storage;
+}

@@ -1,0 +1,101 @@
+// Append-only records: the audit log, login history and the notification outbox.
+import type { Executor } from './executor.ts';
+import type { LoginEventsTable, OutboxTable } from './schema.ts';
+
+export interface AuditEntry {
+  accountId: string | null;
+  actorAccountId?: string | null;
+  event: string;
+  details?: Record<string, unknown>;
+  at: string;
+}
+
+export async function appendAudit(db: Executor, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      account_id: entry.accountId,
+      actor_account_id: entry.actorAccountId ?? entry.accountId,
+      event: entry.event,
+      details: JSON.stringify(entry.details ?? {}),
+      at: entry.at,
+    })
+    .execute();
+}
+
+export async function listAudit(db: Executor, accountId: string) {
+  return db.selectFrom('audit_log').selectAll().where('account_id', '=', accountId).orderBy('id').execute();
+}
+
+export type LoginEvent = Omit<LoginEventsTable, 'id'>;
+
+export async function recordLoginEvent(db: Executor, event: LoginEvent): Promise<void> {
+  await db.insertInto('login_events').values(event).execute();
+}
+
+export async function listLoginEvents(db: Executor, accountId: string, limit: number) {
+  return db
+    .selectFrom('login_events')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+export interface OutgoingMessage {
+  channel: OutboxTable['channel'];
+  recipient: string;
+  subject: string;
+  body: string;
+  createdAt: string;
+}
+
+/** Written in the same transaction as the change it announces (transactional outbox). */
+export async function enqueueMessage(db: Executor, message: OutgoingMessage): Promise<void> {
+  await db
+    .insertInto('outbox')
+    .values({
+      channel: message.channel,
+      recipient: message.recipient,
+      subject: message.subject,
+      body: message.body,
+      created_at: message.createdAt,
+      attempts: 0,
+    })
+    .execute();
+}
+
+export async function listUnsentMessages(db: Executor, limit: number) {
+  return db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('sent_at', 'is', null)
+    .where('attempts', '<', 10)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+export async function markMessageSent(db: Executor, id: number, now: string): Promise<boolean> {
+  const result = await db
+    .updateTable('outbox')
+    .set({ sent_at: now })
+    .where('id', '=', id)
+    .where('sent_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function markMessageFailed(db: Executor, id: number, error: string): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error.slice(0, 500) }))
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function listAllMessages(db: Executor) {
+  return db.selectFrom('outbox').selectAll().orderBy('id').execute();
+}

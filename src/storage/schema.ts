@@ -1,0 +1,189 @@
+// The database as Kysely sees it: one interface for SQLite and PostgreSQL.
+// Times are ISO 8601 UTC strings (toISOString), so they compare as text on both.
+import type { Generated } from 'kysely';
+
+export interface AccountsTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  role: 'user' | 'support';
+  created_at: string;
+  withdrawal_locked_until: string | null;
+  withdrawal_lock_reason: string | null;
+  rebind_lock_reason: string | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  account_id: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface LoginChallengesTable {
+  id: string;
+  account_id: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  failed_attempts: number;
+  completed_at: string | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface TotpBindingsTable {
+  id: string;
+  account_id: string;
+  secret_enc: string;
+  status: 'pending' | 'active' | 'retired';
+  purpose: 'enroll' | 'reset';
+  created_at: string;
+  expires_at: string;
+  confirmed_at: string | null;
+  retired_at: string | null;
+  last_step: number | null;
+  drift_steps: number;
+}
+
+export interface BackupCodeSetsTable {
+  id: string;
+  account_id: string;
+  salt: string;
+  pepper_version: string;
+  issued_at: string;
+  revoked_at: string | null;
+  reveal_token_hash: string | null;
+  reveal_codes_enc: string | null;
+  reveal_expires_at: string | null;
+}
+
+export interface BackupCodesTable {
+  id: string;
+  set_id: string;
+  position: number;
+  code_hash: string;
+  used_at: string | null;
+}
+
+export interface SecondFactorAttemptsTable {
+  id: string;
+  account_id: string;
+  fingerprint: string;
+  method: string;
+  created_at: string;
+  outcome: 'pending' | 'failed';
+}
+
+export interface SecondFactorLocksTable {
+  account_id: string;
+  locked_until: string;
+  created_at: string;
+}
+
+export interface LoginEventsTable {
+  id: Generated<number>;
+  account_id: string | null;
+  result: string;
+  factor: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  at: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  account_id: string | null;
+  actor_account_id: string | null;
+  event: string;
+  details: string;
+  at: string;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  channel: 'email' | 'sms';
+  recipient: string;
+  subject: string;
+  body: string;
+  created_at: string;
+  sent_at: string | null;
+  attempts: number;
+  last_error: string | null;
+}
+
+export interface JobsTable {
+  name: string;
+  locked_until: string | null;
+  last_run_at: string | null;
+}
+
+export interface WithdrawalsTable {
+  id: string;
+  account_id: string;
+  asset: string;
+  amount: string;
+  address: string;
+  status: string;
+  created_at: string;
+}
+
+export interface RecoveryTicketsTable {
+  id: string;
+  account_id: string;
+  kind: 'lost_two_factor' | 'full_verification';
+  status: 'awaiting_evidence' | 'in_review' | 'approved' | 'rejected' | 'expired';
+  token_hash: string;
+  created_at: string;
+  evidence_due_by: string;
+  submitted_at: string | null;
+  review_due_by: string | null;
+  decided_at: string | null;
+  decision_note: string | null;
+  overdue_notified_at: string | null;
+  claimant_ip: string | null;
+  claimant_user_agent: string | null;
+}
+
+export interface RecoveryEvidenceTable {
+  id: string;
+  ticket_id: string;
+  kind: 'id_document' | 'selfie_video' | 'login_history';
+  mime_type: string;
+  size: number;
+  file_name: string;
+  key_version: string;
+  created_at: string;
+}
+
+export interface TicketDecisionsTable {
+  id: string;
+  ticket_id: string;
+  agent_account_id: string;
+  decision: 'approve' | 'reject';
+  note: string;
+  at: string;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  sessions: SessionsTable;
+  login_challenges: LoginChallengesTable;
+  totp_bindings: TotpBindingsTable;
+  backup_code_sets: BackupCodeSetsTable;
+  backup_codes: BackupCodesTable;
+  second_factor_attempts: SecondFactorAttemptsTable;
+  second_factor_locks: SecondFactorLocksTable;
+  login_events: LoginEventsTable;
+  audit_log: AuditLogTable;
+  outbox: OutboxTable;
+  jobs: JobsTable;
+  withdrawals: WithdrawalsTable;
+  recovery_tickets: RecoveryTicketsTable;
+  recovery_evidence: RecoveryEvidenceTable;
+  ticket_decisions: TicketDecisionsTable;
+}

@@ -1,0 +1,66 @@
+import type { Executor } from './executor.ts';
+import { changed } from './executor.ts';
+import type { LoginChallengesTable, SessionsTable } from './schema.ts';
+
+export type SessionRow = SessionsTable;
+export type ChallengeRow = LoginChallengesTable;
+
+export async function insertSession(db: Executor, row: SessionRow): Promise<void> {
+  await db.insertInto('sessions').values(row).execute();
+}
+
+export async function findLiveSession(db: Executor, tokenHash: string, now: string): Promise<SessionRow | undefined> {
+  return db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+}
+
+export async function revokeSession(db: Executor, id: string, now: string): Promise<void> {
+  await db.updateTable('sessions').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+}
+
+/** Revokes every live session of the account except `keepId` (none when undefined). */
+export async function revokeAccountSessions(db: Executor, accountId: string, now: string, keepId?: string): Promise<number> {
+  let query = db
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .where('account_id', '=', accountId)
+    .where('revoked_at', 'is', null);
+  if (keepId) query = query.where('id', '!=', keepId);
+  return changed(await query.executeTakeFirst());
+}
+
+export async function insertChallenge(db: Executor, row: ChallengeRow): Promise<void> {
+  await db.insertInto('login_challenges').values(row).execute();
+}
+
+export async function findChallenge(db: Executor, tokenHash: string): Promise<ChallengeRow | undefined> {
+  return db.selectFrom('login_challenges').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+/** Counts one wrong code against the challenge; returns the new count. */
+export async function countChallengeFailure(db: Executor, id: string): Promise<number> {
+  const row = await db
+    .updateTable('login_challenges')
+    .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
+    .where('id', '=', id)
+    .returning('failed_attempts')
+    .executeTakeFirst();
+  return row?.failed_attempts ?? 0;
+}
+
+/** The conditional write that decides which of several racing requests finishes the login. */
+export async function completeChallenge(db: Executor, id: string, now: string): Promise<boolean> {
+  const result = await db
+    .updateTable('login_challenges')
+    .set({ completed_at: now })
+    .where('id', '=', id)
+    .where('completed_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return changed(result) === 1;
+}

@@ -1,0 +1,78 @@
+import type { Executor } from './executor.ts';
+import { changed } from './executor.ts';
+import type { TotpBindingsTable } from './schema.ts';
+
+export type TotpBindingRow = TotpBindingsTable;
+
+export async function insertTotpBinding(db: Executor, row: TotpBindingRow): Promise<void> {
+  await db.insertInto('totp_bindings').values(row).execute();
+}
+
+export async function findActiveTotpBinding(db: Executor, accountId: string): Promise<TotpBindingRow | undefined> {
+  return db
+    .selectFrom('totp_bindings')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+}
+
+export async function findPendingTotpBinding(db: Executor, id: string, accountId: string): Promise<TotpBindingRow | undefined> {
+  return db
+    .selectFrom('totp_bindings')
+    .selectAll()
+    .where('id', '=', id)
+    .where('account_id', '=', accountId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+}
+
+/**
+ * Records an accepted step. Only a step later than the last accepted one can
+ * win, so a code works once even under concurrent requests (RFC 6238 §5.2).
+ */
+export async function acceptTotpStep(db: Executor, id: string, step: number, driftSteps: number): Promise<boolean> {
+  const result = await db
+    .updateTable('totp_bindings')
+    .set({ last_step: step, drift_steps: driftSteps })
+    .where('id', '=', id)
+    .where('status', '=', 'active')
+    .where((eb) => eb.or([eb('last_step', 'is', null), eb('last_step', '<', step)]))
+    .executeTakeFirst();
+  return changed(result) === 1;
+}
+
+/** Retires the account's bindings in the given states (a rebind replaces the active one; recovery clears all). */
+export async function retireTotpBindings(
+  db: Executor,
+  accountId: string,
+  now: string,
+  statuses: ReadonlyArray<'active' | 'pending'>,
+): Promise<void> {
+  await db
+    .updateTable('totp_bindings')
+    .set({ status: 'retired', retired_at: now })
+    .where('account_id', '=', accountId)
+    .where('status', 'in', statuses)
+    .execute();
+}
+
+/** Turns a pending binding active, once, before it expires. */
+export async function activateTotpBinding(db: Executor, id: string, now: string, step: number): Promise<boolean> {
+  const result = await db
+    .updateTable('totp_bindings')
+    .set({ status: 'active', confirmed_at: now, last_step: step, drift_steps: 0 })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return changed(result) === 1;
+}
+
+export async function listEncryptedTotpSecrets(db: Executor): Promise<Array<Pick<TotpBindingRow, 'id' | 'secret_enc'>>> {
+  return db.selectFrom('totp_bindings').select(['id', 'secret_enc']).where('status', '!=', 'retired').execute();
+}
+
+export async function updateTotpSecret(db: Executor, id: string, secretEnc: string): Promise<void> {
+  await db.updateTable('totp_bindings').set({ secret_enc: secretEnc }).where('id', '=', id).execute();
+}

@@ -1,0 +1,67 @@
+// Common user journeys over HTTP, shared by the HTTP test suites.
+import assert from 'node:assert/strict';
+import { generateTotp } from '../../src/domain/totp.ts';
+import type { Harness } from './harness.ts';
+
+export const PASSWORD = 'correct horse battery staple';
+
+export function base32Decode(input: string): Buffer {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const char of input.replace(/=+$/, '')) bits += alphabet.indexOf(char).toString(2).padStart(5, '0');
+  const bytes: number[] = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(Number.parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+/** The code an authenticator app shows for `secret` at the server's clock + offset. */
+export function codeFor(h: Harness, secret: string, offsetSeconds = 0): string {
+  return generateTotp({ secret: base32Decode(secret) }, h.clock.now().getTime() + offsetSeconds * 1000);
+}
+
+let counter = 0;
+export function uniqueEmail(prefix = 'user'): string {
+  counter += 1;
+  return `${prefix}-${process.pid}-${counter}-${Date.now()}@example.com`;
+}
+
+export async function signUpAndLogin(h: Harness, email = uniqueEmail()): Promise<{ email: string; token: string; accountId: string }> {
+  const created = await h.call('POST', '/v1/accounts', { body: { email, password: PASSWORD } });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const login = await h.call('POST', '/v1/sessions', { body: { email, password: PASSWORD } });
+  assert.equal(login.body.status, 'authenticated');
+  return { email, token: login.body.token, accountId: created.body.accountId };
+}
+
+export interface Enrolled {
+  email: string;
+  token: string;
+  accountId: string;
+  secret: string;
+  codes: string[];
+  setId: string;
+  revealToken: string;
+}
+
+/** Sign up, log in, bind an authenticator; moves the clock a step so the confirm code is spent. */
+export async function enrolledUser(h: Harness, email = uniqueEmail()): Promise<Enrolled> {
+  const user = await signUpAndLogin(h, email);
+  const setup = await h.call('POST', '/v1/me/totp/setup', { token: user.token, body: {} });
+  assert.equal(setup.status, 200, JSON.stringify(setup.body));
+  const confirm = await h.call('POST', '/v1/me/totp/confirm', { token: user.token, body: { setupId: setup.body.setupId, code: codeFor(h, setup.body.secret) } });
+  assert.equal(confirm.status, 200, JSON.stringify(confirm.body));
+  await h.clock.advance(30);
+  return {
+    ...user,
+    secret: setup.body.secret,
+    codes: confirm.body.backupCodes.codes,
+    setId: confirm.body.backupCodes.setId,
+    revealToken: confirm.body.revealToken,
+  };
+}
+
+export async function challengeFor(h: Harness, email: string): Promise<string> {
+  const login = await h.call('POST', '/v1/sessions', { body: { email, password: PASSWORD } });
+  assert.equal(login.body.status, 'second_factor_required', JSON.stringify(login.body));
+  return login.body.challenge;
+}
