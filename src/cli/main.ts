@@ -1,0 +1,59 @@
+// `npm run latchkey -- <command>`: operator commands (agents, keys, migrations).
+import { Command, CommanderError } from 'commander';
+import { buildContext } from '../app/build-context.ts';
+import { ConfigError, loadConfig } from '../config.ts';
+import { DomainError } from '../domain/errors.ts';
+import { createLogger } from '../infra/logger.ts';
+import { addSupportAgent } from './agent-add.ts';
+import { rotateKeys } from './keys-rotate.ts';
+
+async function withContext<T>(work: (ctx: Awaited<ReturnType<typeof buildContext>>['ctx']) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const built = await buildContext(config, createLogger('warn'));
+  try {
+    return await work(built.ctx);
+  } finally {
+    await built.close();
+  }
+}
+
+const program = new Command('latchkey').description('Latchkey operator commands').exitOverride();
+
+program
+  .command('migrate')
+  .description('apply pending database migrations')
+  .action(async () => {
+    await withContext(async () => undefined);
+    process.stdout.write('migrations applied\n');
+  });
+
+const agent = program.command('agent').description('support agents');
+agent
+  .command('add')
+  .description('create a support agent account (or give an existing account the support role)')
+  .requiredOption('--email <email>', 'the agent email')
+  .requiredOption('--password <password>', 'the agent password (10 to 1024 characters)')
+  .action(async (options: { email: string; password: string }) => {
+    const result = await withContext((ctx) => addSupportAgent(ctx, options));
+    process.stdout.write(`support agent ${result.email} ${result.created ? 'created' : 'updated'} (${result.accountId})\n`);
+  });
+
+const keys = program.command('keys').description('the keyring for secrets at rest');
+keys
+  .command('rotate')
+  .description('add a new key (key file) or use the newest key of LATCHKEY_SECRET_KEYS, and re-encrypt every secret with it')
+  .action(async () => {
+    const config = loadConfig();
+    const report = await rotateKeys(config);
+    process.stdout.write(`${report}\n`);
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  if (error instanceof ConfigError || error instanceof DomainError) {
+    process.stderr.write(`latchkey: ${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`latchkey: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
