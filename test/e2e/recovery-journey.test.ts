@@ -62,7 +62,7 @@ test('recovery ticket from open to approved in the support console', { timeout: 
   const userErrors = watchErrors(user);
   let agentContext: BrowserContext | null = null;
   let agent: import('playwright-core').Page | null = null;
-  const step = journey(t, J, () => (agent ? [user, agent] : [user]));
+  const step = journey(t, J, () => (agent ? [user, agent] : [user]), server.output);
 
   await step('"Security verification unavailable?" opens a lost-2FA ticket', async () => {
     await user.goto('/#/login');
@@ -159,7 +159,7 @@ test('recovery ticket from open to approved in the support console', { timeout: 
     await user.getByRole('button', { name: 'Continue' }).click();
     await user.getByText('Two-factor authentication is on.').waitFor();
     const lock = user.getByTestId('withdrawal-lock');
-    assert.match(await text(lock), /Withdrawals are locked/);
+    await lock.getByText('Withdrawals are locked').waitFor();
     const left = await text(lock.getByTestId('countdown'));
     assert.match(left, /^2[34]:\d\d:\d\d$/, `about 24 hours left, got ${left}`);
     await snap(user, J, '08-rebound-and-locked');

@@ -22,7 +22,13 @@ export function Header({ me, path, onSignOut }: Props) {
         Skip to content
       </button>
       <span className="brand">
-        <span aria-hidden="true">🔐</span> Latchkey
+        <svg aria-hidden="true" focusable="false" width="20" height="20" viewBox="0 0 24 24" className="brand-icon">
+          <path
+            d="M7 10V7a5 5 0 0 1 10 0v3h1a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V11a1 1 0 0 1 1-1h1Zm2 0h6V7a3 3 0 0 0-6 0v3Zm3 4a1.5 1.5 0 0 0-.75 2.8V19h1.5v-2.2A1.5 1.5 0 0 0 12 14Z"
+            fill="currentColor"
+          />
+        </svg>{' '}
+        Latchkey
       </span>
       {me ? (
         <nav aria-label="Main">

@@ -67,13 +67,14 @@ export function SecurityPage({ me, reload, notices }: Props) {
         <SaveCodesStep
           answer={flow.answer}
           onDone={async () => {
+            // Load the new state first, so the overview never shows the old one.
+            await reload();
             setDone(
               flow.isReset
                 ? 'Your new authenticator is bound and your new backup codes are active. The old ones no longer work.'
                 : 'Two-factor authentication is on.',
             );
             setFlow({ step: 'overview' });
-            await reload();
           }}
         />
       </Page>

@@ -1,12 +1,12 @@
 // Runs a journey as ordered steps: once one fails, the rest are skipped
 // (they depend on it), and the page at the failure is saved as a screenshot.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import type { Page } from 'playwright-core';
 import { artifactsDir } from './browser.ts';
 
-export function journey(t: TestContext, name: string, pages: () => Page[]) {
+export function journey(t: TestContext, name: string, pages: () => Page[], serverLog?: () => string) {
   let failed = false;
   return async (step: string, fn: () => Promise<void>) => {
     await t.test(step, async (st) => {
@@ -26,6 +26,7 @@ export function journey(t: TestContext, name: string, pages: () => Page[]) {
             .screenshot({ path: join(dir, `FAILED-${step.replace(/\W+/g, '-')}-${i++}.png`), fullPage: true })
             .catch(() => {});
         }
+        if (serverLog) await writeFile(join(dir, 'server.log'), serverLog()).catch(() => {});
         throw err;
       }
     });
