@@ -1,35 +1,76 @@
 // The reveal window: until the user acknowledges (or 15 minutes pass) the
 // codes of a new set can be exported; afterwards they exist only as hashes.
-import { DomainError } from '../domain/errors.ts';
+
 import { renderBackupCodeSheetPdf } from '../documents/backup-code-sheet-pdf.ts';
 import { renderBackupCodeZip } from '../documents/backup-code-zip.ts';
+import { DomainError } from '../domain/errors.ts';
 import { hashToken } from '../infra/tokens.ts';
 import type { AccountRow } from '../storage/accounts-repository.ts';
-import { type BackupCodeSetRow, closeReveal, findSetByRevealToken, purgeExpiredReveals } from '../storage/backup-codes-repository.ts';
+import {
+  type BackupCodeSetRow,
+  closeReveal,
+  findSetByRevealToken,
+  purgeExpiredReveals,
+} from '../storage/backup-codes-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import type { AppContext } from './context.ts';
 import { revealAad } from './issue-backup-codes.ts';
 
-async function openReveal(ctx: AppContext, account: AccountRow, revealToken: string): Promise<{ set: BackupCodeSetRow; codes: string[] }> {
+async function openReveal(
+  ctx: AppContext,
+  account: AccountRow,
+  revealToken: string,
+): Promise<{ set: BackupCodeSetRow; codes: string[] }> {
   const set = await findSetByRevealToken(ctx.storage.db, account.id, hashToken(revealToken));
   const now = ctx.clock.now().toISOString();
-  if (!set || set.revoked_at !== null || !set.reveal_codes_enc || !set.reveal_expires_at || set.reveal_expires_at <= now) {
+  if (
+    !set ||
+    set.revoked_at !== null ||
+    !set.reveal_codes_enc ||
+    !set.reveal_expires_at ||
+    set.reveal_expires_at <= now
+  ) {
     throw new DomainError('reveal_closed', 'The codes can no longer be shown or exported. Reset 2FA to get a new set.');
   }
   const codes = JSON.parse(ctx.keyring.decrypt(set.reveal_codes_enc, revealAad(set.id)).toString('utf8')) as string[];
   return { set, codes };
 }
 
-export type ExportRequest = { revealToken: string; format: 'pdf' } | { revealToken: string; format: 'zip'; password: string };
+export type ExportRequest =
+  | { revealToken: string; format: 'pdf' }
+  | { revealToken: string; format: 'zip'; password: string };
 
-export async function exportBackupCodes(ctx: AppContext, account: AccountRow, request: ExportRequest): Promise<{ contentType: string; fileName: string; body: Buffer }> {
+export async function exportBackupCodes(
+  ctx: AppContext,
+  account: AccountRow,
+  request: ExportRequest,
+): Promise<{ contentType: string; fileName: string; body: Buffer }> {
   const { set, codes } = await openReveal(ctx, account, request.revealToken);
-  const sheet = { productName: ctx.config.issuer, accountEmail: account.email, setId: set.id, issuedAt: new Date(set.issued_at), codes };
-  await appendAudit(ctx.storage.db, { accountId: account.id, event: 'backup_codes_exported', details: { setId: set.id, format: request.format }, at: ctx.clock.now().toISOString() });
+  const sheet = {
+    productName: ctx.config.issuer,
+    accountEmail: account.email,
+    setId: set.id,
+    issuedAt: new Date(set.issued_at),
+    codes,
+  };
+  await appendAudit(ctx.storage.db, {
+    accountId: account.id,
+    event: 'backup_codes_exported',
+    details: { setId: set.id, format: request.format },
+    at: ctx.clock.now().toISOString(),
+  });
   if (request.format === 'pdf') {
-    return { contentType: 'application/pdf', fileName: 'latchkey-backup-codes.pdf', body: await renderBackupCodeSheetPdf(sheet) };
+    return {
+      contentType: 'application/pdf',
+      fileName: 'latchkey-backup-codes.pdf',
+      body: await renderBackupCodeSheetPdf(sheet),
+    };
   }
-  return { contentType: 'application/zip', fileName: 'latchkey-backup-codes.zip', body: Buffer.from(await renderBackupCodeZip(sheet, request.password)) };
+  return {
+    contentType: 'application/zip',
+    fileName: 'latchkey-backup-codes.zip',
+    body: Buffer.from(await renderBackupCodeZip(sheet, request.password)),
+  };
 }
 
 export async function acknowledgeBackupCodes(ctx: AppContext, account: AccountRow, revealToken: string): Promise<void> {
@@ -37,7 +78,12 @@ export async function acknowledgeBackupCodes(ctx: AppContext, account: AccountRo
   if (!set) throw new DomainError('reveal_closed', 'The reveal window is closed.');
   await ctx.storage.db.transaction().execute(async (trx) => {
     await closeReveal(trx, set.id);
-    await appendAudit(trx, { accountId: account.id, event: 'backup_codes_acknowledged', details: { setId: set.id }, at: ctx.clock.now().toISOString() });
+    await appendAudit(trx, {
+      accountId: account.id,
+      event: 'backup_codes_acknowledged',
+      details: { setId: set.id },
+      at: ctx.clock.now().toISOString(),
+    });
   });
 }
 

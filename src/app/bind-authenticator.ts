@@ -22,7 +22,12 @@ export interface PendingBinding {
 }
 
 /** Opens a pending binding; an older pending one of the account is dropped. */
-export async function openPendingBinding(ctx: AppContext, db: Executor, account: AccountRow, purpose: 'enroll' | 'reset'): Promise<PendingBinding> {
+export async function openPendingBinding(
+  ctx: AppContext,
+  db: Executor,
+  account: AccountRow,
+  purpose: 'enroll' | 'reset',
+): Promise<PendingBinding> {
   const now = ctx.clock.now();
   const secret = ctx.randomBytes(TOTP_SECRET_BYTES);
   const setupId = newId();
@@ -50,7 +55,10 @@ export async function openPendingBinding(ctx: AppContext, db: Executor, account:
 export async function beginAuthenticatorSetup(ctx: AppContext, account: AccountRow): Promise<PendingBinding> {
   const db = ctx.storage.db;
   if (await findActiveTotpBinding(db, account.id)) {
-    throw new DomainError('two_factor_already_enabled', 'Two-factor authentication is already on. Reset 2FA to bind another authenticator.');
+    throw new DomainError(
+      'two_factor_already_enabled',
+      'Two-factor authentication is already on. Reset 2FA to bind another authenticator.',
+    );
   }
   return db.transaction().execute((trx) => openPendingBinding(ctx, trx, account, 'enroll'));
 }

@@ -16,10 +16,22 @@ export interface BuiltContext {
   close(): Promise<void>;
 }
 
-export async function buildContext(config: Config, logger: Logger, options: { schema?: string; clock?: Clock } = {}): Promise<BuiltContext> {
-  const storage = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, ...(options.schema ? { schema: options.schema } : {}) });
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : undefined;
-  const budget: AttemptBudgetStore = redis ? new RedisAttemptBudget(redis, options.schema ?? 'latchkey') : new SqlAttemptBudget(storage.db);
+export async function buildContext(
+  config: Config,
+  logger: Logger,
+  options: { schema?: string; clock?: Clock } = {},
+): Promise<BuiltContext> {
+  const storage = await openStorage({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    ...(options.schema ? { schema: options.schema } : {}),
+  });
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 })
+    : undefined;
+  const budget: AttemptBudgetStore = redis
+    ? new RedisAttemptBudget(redis, options.schema ?? 'latchkey')
+    : new SqlAttemptBudget(storage.db);
   const ctx: AppContext = {
     config,
     storage,

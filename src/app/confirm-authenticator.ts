@@ -1,14 +1,20 @@
 // Confirming a pending binding with a correct code turns 2FA on. A binding
 // opened by a reset (or the first binding after an approved recovery) also
 // replaces the old factors and locks withdrawals, all in one transaction.
+
+import { normalizeCode } from '../domain/backup-codes.ts';
 import { DomainError } from '../domain/errors.ts';
 import { checkTotp } from '../domain/totp.ts';
 import { lockAfterRebind, type WithdrawalLockReason } from '../domain/withdrawal-lock.ts';
-import { normalizeCode } from '../domain/backup-codes.ts';
 import { type AccountRow, findAccountById, setWithdrawalLock } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import { revokeAccountSessions } from '../storage/sessions-repository.ts';
-import { activateTotpBinding, findActiveTotpBinding, findPendingTotpBinding, retireTotpBindings } from '../storage/totp-repository.ts';
+import {
+  activateTotpBinding,
+  findActiveTotpBinding,
+  findPendingTotpBinding,
+  retireTotpBindings,
+} from '../storage/totp-repository.ts';
 import type { AppContext } from './context.ts';
 import { type IssuedBackupCodes, prepareBackupCodes, storeBackupCodes } from './issue-backup-codes.ts';
 import { notices, notifyEmail } from './notifications.ts';
@@ -27,9 +33,14 @@ export async function confirmAuthenticator(
     throw new DomainError('setup_expired', 'This setup has expired or does not exist. Start the binding again.');
   }
   const code = normalizeCode(input.code);
-  const check = checkTotp(decryptTotpSecret(ctx.keyring, pending), code, now.getTime(), { lastStep: null, driftSteps: 0 });
+  const check = checkTotp(decryptTotpSecret(ctx.keyring, pending), code, now.getTime(), {
+    lastStep: null,
+    driftSteps: 0,
+  });
   if (check.kind === 'out_of_sync') {
-    throw new DomainError('clock_out_of_sync', "The code is right for another time: your phone's clock is off.", { driftSeconds: check.driftSeconds });
+    throw new DomainError('clock_out_of_sync', "The code is right for another time: your phone's clock is off.", {
+      driftSeconds: check.driftSeconds,
+    });
   }
   if (check.kind !== 'accepted') throw new DomainError('invalid_code', 'The code is not valid.');
 
@@ -53,11 +64,26 @@ export async function confirmAuthenticator(
       const until = (lock.lockedUntil as Date).toISOString();
       await setWithdrawalLock(trx, account.id, until, lockReason);
       await revokeAccountSessions(trx, account.id, at, sessionId);
-      await appendAudit(trx, { accountId: account.id, event: 'two_factor_reset', details: { setupId: pending.id, setId: issued.backupCodes.setId, reason: lockReason }, at });
-      await appendAudit(trx, { accountId: account.id, event: 'withdrawal_lock_started', details: { until, reason: lockReason }, at });
+      await appendAudit(trx, {
+        accountId: account.id,
+        event: 'two_factor_reset',
+        details: { setupId: pending.id, setId: issued.backupCodes.setId, reason: lockReason },
+        at,
+      });
+      await appendAudit(trx, {
+        accountId: account.id,
+        event: 'withdrawal_lock_started',
+        details: { until, reason: lockReason },
+        at,
+      });
       await notifyEmail(trx, account.email, notices.twoFactorReset(lock.lockedUntil as Date), now);
     } else {
-      await appendAudit(trx, { accountId: account.id, event: 'authenticator_bound', details: { setupId: pending.id, setId: issued.backupCodes.setId }, at });
+      await appendAudit(trx, {
+        accountId: account.id,
+        event: 'authenticator_bound',
+        details: { setupId: pending.id, setId: issued.backupCodes.setId },
+        at,
+      });
       await notifyEmail(trx, account.email, notices.authenticatorBound(now), now);
     }
     return issued;

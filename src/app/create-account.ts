@@ -26,7 +26,8 @@ export async function createAccount(
       withdrawal_lock_reason: null,
       rebind_lock_reason: null,
     });
-    if (inserted) await appendAudit(trx, { accountId, event: 'account_created', details: { role: input.role ?? 'user' }, at: now });
+    if (inserted)
+      await appendAudit(trx, { accountId, event: 'account_created', details: { role: input.role ?? 'user' }, at: now });
     return inserted;
   });
   if (!created) throw new DomainError('email_taken', 'An account with this email already exists.');

@@ -22,7 +22,12 @@ export async function finishLogin(
   const db = ctx.storage.db;
   const now = ctx.clock.now();
   const challenge = await findChallenge(db, hashToken(input.challenge));
-  if (!challenge || challenge.completed_at !== null || challenge.expires_at <= now.toISOString() || !challengeUsable(challenge.failed_attempts)) {
+  if (
+    !challenge ||
+    challenge.completed_at !== null ||
+    challenge.expires_at <= now.toISOString() ||
+    !challengeUsable(challenge.failed_attempts)
+  ) {
     throw new DomainError('challenge_expired', 'The sign-in has expired. Start again with your email and password.');
   }
   const account = await findAccountById(db, challenge.account_id);
@@ -36,9 +41,19 @@ export async function finishLogin(
     async (trx, passed) => {
       // Racing requests on one challenge: only the first to complete it logs in.
       if (!(await completeChallenge(trx, challenge.id, now.toISOString()))) {
-        throw new DomainError('challenge_expired', 'The sign-in has expired. Start again with your email and password.');
+        throw new DomainError(
+          'challenge_expired',
+          'The sign-in has expired. Start again with your email and password.',
+        );
       }
-      await recordLoginEvent(trx, { account_id: account.id, result: 'success', factor: passed.method, ip: origin.ip, user_agent: origin.userAgent, at: now.toISOString() });
+      await recordLoginEvent(trx, {
+        account_id: account.id,
+        result: 'success',
+        factor: passed.method,
+        ip: origin.ip,
+        user_agent: origin.userAgent,
+        at: now.toISOString(),
+      });
       return issueSession(ctx, trx, account.id, origin);
     },
   );

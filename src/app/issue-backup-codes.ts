@@ -36,7 +36,12 @@ export function revealAad(setId: string): string {
 }
 
 /** Replaces the account's live set (if any) with the prepared one. */
-export async function storeBackupCodes(ctx: AppContext, trx: Executor, accountId: string, prepared: PreparedBackupCodes): Promise<IssuedBackupCodes> {
+export async function storeBackupCodes(
+  ctx: AppContext,
+  trx: Executor,
+  accountId: string,
+  prepared: PreparedBackupCodes,
+): Promise<IssuedBackupCodes> {
   const now = ctx.clock.now();
   const revealToken = newToken();
   const revealExpiresAt = new Date(now.getTime() + REVEAL_WINDOW_MS);
@@ -54,7 +59,13 @@ export async function storeBackupCodes(ctx: AppContext, trx: Executor, accountId
       reveal_codes_enc: ctx.keyring.encrypt(JSON.stringify(prepared.codes), revealAad(prepared.setId)),
       reveal_expires_at: revealExpiresAt.toISOString(),
     },
-    prepared.hashes.map((hash, position) => ({ id: newId(), set_id: prepared.setId, position: position + 1, code_hash: hash, used_at: null })),
+    prepared.hashes.map((hash, position) => ({
+      id: newId(),
+      set_id: prepared.setId,
+      position: position + 1,
+      code_hash: hash,
+      used_at: null,
+    })),
   );
   return { backupCodes: { setId: prepared.setId, issuedAt: now, codes: prepared.codes }, revealToken, revealExpiresAt };
 }

@@ -1,8 +1,9 @@
 // The words of every message Latchkey sends. No code, secret or token ever
 // goes into one (ASVS 5.0 16.2.5); each says what to do if it wasn't you
 // (NIST SP 800-63B-4 §4.6: repudiation instructions).
-import type { Executor } from '../storage/executor.ts';
+
 import { enqueueMessage } from '../storage/events-repository.ts';
+import type { Executor } from '../storage/executor.ts';
 
 const WASNT_YOU =
   "Wasn't you? Someone may know your password: change it now and contact support to freeze your account.";
@@ -32,5 +33,11 @@ export const notices = {
 };
 
 export async function notifyEmail(db: Executor, to: string, notice: Notice, now: Date): Promise<void> {
-  await enqueueMessage(db, { channel: 'email', recipient: to, subject: notice.subject, body: notice.body, createdAt: now.toISOString() });
+  await enqueueMessage(db, {
+    channel: 'email',
+    recipient: to,
+    subject: notice.subject,
+    body: notice.body,
+    createdAt: now.toISOString(),
+  });
 }

@@ -6,7 +6,7 @@ import { DomainError } from '../domain/errors.ts';
 import { verifyPassword } from '../infra/hashing.ts';
 import type { AccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
-import { type PendingBinding, openPendingBinding } from './bind-authenticator.ts';
+import { openPendingBinding, type PendingBinding } from './bind-authenticator.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
 import { passSecondFactor } from './second-factor-gate.ts';
 
@@ -19,9 +19,18 @@ export async function resetTwoFactor(
   if (!(await verifyPassword(account.password_hash, input.password))) {
     throw new DomainError('invalid_credentials', 'The password is wrong.');
   }
-  const { result } = await passSecondFactor(ctx, { account, method: input.method, code: input.code, purpose: 'reset', origin }, async (trx) => {
-    await appendAudit(trx, { accountId: account.id, event: 'two_factor_reset_started', details: { method: input.method }, at: ctx.clock.now().toISOString() });
-    return openPendingBinding(ctx, trx, account, 'reset');
-  });
+  const { result } = await passSecondFactor(
+    ctx,
+    { account, method: input.method, code: input.code, purpose: 'reset', origin },
+    async (trx) => {
+      await appendAudit(trx, {
+        accountId: account.id,
+        event: 'two_factor_reset_started',
+        details: { method: input.method },
+        at: ctx.clock.now().toISOString(),
+      });
+      return openPendingBinding(ctx, trx, account, 'reset');
+    },
+  );
   return result;
 }

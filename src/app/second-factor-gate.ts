@@ -46,7 +46,10 @@ type Verified = { ok: true; outcome: SecondFactorOutcome } | { ok: false; error:
 
 /** The methods the account has bound, in the order the UI offers them. */
 export async function boundMethods(db: Executor, accountId: string): Promise<SecondFactorMethod[]> {
-  const [binding, set] = await Promise.all([findActiveTotpBinding(db, accountId), findLiveBackupCodeSet(db, accountId)]);
+  const [binding, set] = await Promise.all([
+    findActiveTotpBinding(db, accountId),
+    findLiveBackupCodeSet(db, accountId),
+  ]);
   const methods: SecondFactorMethod[] = [];
   if (binding) methods.push('totp');
   if (set) methods.push('backup_code');
@@ -71,7 +74,8 @@ export async function passSecondFactor<T>(
   }
   const binding = method === 'totp' ? await findActiveTotpBinding(db, account.id) : undefined;
   const set = method === 'backup_code' ? await findLiveBackupCodeSet(db, account.id) : undefined;
-  if (!binding && !set) throw new DomainError('method_not_available', `The method ${method} is not bound to this account.`);
+  if (!binding && !set)
+    throw new DomainError('method_not_available', `The method ${method} is not bound to this account.`);
   if (attempt.code === undefined) throw new DomainError('invalid_request', 'A code is required.');
   const code = normalizeCode(attempt.code, TOTP_DIGITS);
 
@@ -83,11 +87,17 @@ export async function passSecondFactor<T>(
   let verified: Verified;
   let result: T | undefined;
   try {
-    const prepared = set ? await hashBackupCode(code, Buffer.from(set.salt, 'base64url'), ctx.keyring.derive(set.pepper_version, 'backup-code-pepper')) : undefined;
+    const prepared = set
+      ? await hashBackupCode(
+          code,
+          Buffer.from(set.salt, 'base64url'),
+          ctx.keyring.derive(set.pepper_version, 'backup-code-pepper'),
+        )
+      : undefined;
     verified = await db.transaction().execute(async (trx) => {
       const check = binding
         ? await spendTotp(ctx, trx, binding, code, now)
-        : await spendBackupCode(ctx, trx, account, set as BackupCodeSetRow, prepared as string, now, attempt.purpose);
+        : await spendBackupCode(trx, account, set as BackupCodeSetRow, prepared as string, now, attempt.purpose);
       if (check.ok) result = await onSuccess(trx, check.outcome);
       return check;
     });
@@ -104,9 +114,18 @@ export async function passSecondFactor<T>(
   throw verified.error;
 }
 
-async function spendTotp(ctx: AppContext, trx: Executor, binding: TotpBindingRow, code: string, now: Date): Promise<Verified> {
+async function spendTotp(
+  ctx: AppContext,
+  trx: Executor,
+  binding: TotpBindingRow,
+  code: string,
+  now: Date,
+): Promise<Verified> {
   const secret = decryptTotpSecret(ctx.keyring, binding);
-  const check: TotpCheck = checkTotp(secret, code, now.getTime(), { lastStep: binding.last_step, driftSteps: binding.drift_steps });
+  const check: TotpCheck = checkTotp(secret, code, now.getTime(), {
+    lastStep: binding.last_step,
+    driftSteps: binding.drift_steps,
+  });
   if (check.kind === 'out_of_sync') {
     const direction = check.driftSeconds > 0 ? 'ahead' : 'behind';
     return {
@@ -122,12 +141,12 @@ async function spendTotp(ctx: AppContext, trx: Executor, binding: TotpBindingRow
   if (check.kind === 'invalid' || !(await acceptTotpStep(trx, binding.id, check.step, check.driftSteps))) {
     return { ok: false, error: invalidCode() };
   }
-  const warnings: SecondFactorWarning[] = check.driftSeconds !== 0 ? [{ code: 'clock_drift', driftSeconds: check.driftSeconds }] : [];
+  const warnings: SecondFactorWarning[] =
+    check.driftSeconds !== 0 ? [{ code: 'clock_drift', driftSeconds: check.driftSeconds }] : [];
   return { ok: true, outcome: { method: 'totp', warnings } };
 }
 
 async function spendBackupCode(
-  ctx: AppContext,
   trx: Executor,
   account: AccountRow,
   set: BackupCodeSetRow,
@@ -137,20 +156,45 @@ async function spendBackupCode(
 ): Promise<Verified> {
   if (!(await consumeBackupCode(trx, set.id, codeHash, now.toISOString()))) return { ok: false, error: invalidCode() };
   const remaining = await countUnusedBackupCodes(trx, set.id);
-  await appendAudit(trx, { accountId: account.id, event: 'backup_code_used', details: { setId: set.id, remaining, purpose }, at: now.toISOString() });
+  await appendAudit(trx, {
+    accountId: account.id,
+    event: 'backup_code_used',
+    details: { setId: set.id, remaining, purpose },
+    at: now.toISOString(),
+  });
   await notifyEmail(trx, account.email, notices.backupCodeUsed(remaining, now), now);
-  return { ok: true, outcome: { method: 'backup_code', warnings: backupCodeWarnings(remaining), backupCodesRemaining: remaining } };
+  return {
+    ok: true,
+    outcome: { method: 'backup_code', warnings: backupCodeWarnings(remaining), backupCodesRemaining: remaining },
+  };
 }
 
-async function countFailure(ctx: AppContext, attempt: SecondFactorAttempt, attemptId: string, now: Date): Promise<void> {
+async function countFailure(
+  ctx: AppContext,
+  attempt: SecondFactorAttempt,
+  attemptId: string,
+  now: Date,
+): Promise<void> {
   const db = ctx.storage.db;
   const { account } = attempt;
   const failures = await ctx.budget.fail(account.id, attemptId, now);
   const at = now.toISOString();
   await db.transaction().execute(async (trx) => {
-    await appendAudit(trx, { accountId: account.id, event: 'second_factor_failed', details: { method: attempt.method, purpose: attempt.purpose, failures }, at });
+    await appendAudit(trx, {
+      accountId: account.id,
+      event: 'second_factor_failed',
+      details: { method: attempt.method, purpose: attempt.purpose, failures },
+      at,
+    });
     if (attempt.purpose === 'login') {
-      await recordLoginEvent(trx, { account_id: account.id, result: 'second_factor_failed', factor: attempt.method, ip: attempt.origin.ip, user_agent: attempt.origin.userAgent, at });
+      await recordLoginEvent(trx, {
+        account_id: account.id,
+        result: 'second_factor_failed',
+        factor: attempt.method,
+        ip: attempt.origin.ip,
+        user_agent: attempt.origin.userAgent,
+        at,
+      });
     }
     if (attempt.challengeId) await countChallengeFailure(trx, attempt.challengeId);
   });
@@ -158,7 +202,12 @@ async function countFailure(ctx: AppContext, attempt: SecondFactorAttempt, attem
     const until = new Date(now.getTime() + LOCK_DURATION_MS);
     await ctx.budget.lock(account.id, until, now);
     await db.transaction().execute(async (trx) => {
-      await appendAudit(trx, { accountId: account.id, event: 'second_factor_locked', details: { until: until.toISOString(), failures }, at });
+      await appendAudit(trx, {
+        accountId: account.id,
+        event: 'second_factor_locked',
+        details: { until: until.toISOString(), failures },
+        at,
+      });
       await notifyEmail(trx, account.email, notices.secondFactorLocked(until), now);
     });
   }
@@ -166,7 +215,10 @@ async function countFailure(ctx: AppContext, attempt: SecondFactorAttempt, attem
 
 export function rateLimited(until: Date, now: Date): DomainError {
   const retryAfter = retryAfterSeconds(until, now);
-  return new DomainError('rate_limited', `Too many attempts. Try again after ${until.toISOString()}.`, { retryAfter, lockedUntil: until.toISOString() });
+  return new DomainError('rate_limited', `Too many attempts. Try again after ${until.toISOString()}.`, {
+    retryAfter,
+    lockedUntil: until.toISOString(),
+  });
 }
 
 function invalidCode(): DomainError {

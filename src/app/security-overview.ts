@@ -1,10 +1,15 @@
 // GET /v1/me/security: the account's 2FA state as the user sees it.
-import { withdrawalLockState, type WithdrawalLockRecord, type WithdrawalLockReason } from '../domain/withdrawal-lock.ts';
+
+import { BACKUP_CODES_PER_SET } from '../domain/backup-codes.ts';
+import {
+  type WithdrawalLockReason,
+  type WithdrawalLockRecord,
+  withdrawalLockState,
+} from '../domain/withdrawal-lock.ts';
 import type { AccountRow } from '../storage/accounts-repository.ts';
 import { countUnusedBackupCodes, findLiveBackupCodeSet } from '../storage/backup-codes-repository.ts';
 import { findOpenTicket } from '../storage/recovery-repository.ts';
 import { findActiveTotpBinding } from '../storage/totp-repository.ts';
-import { BACKUP_CODES_PER_SET } from '../domain/backup-codes.ts';
 import type { AppContext } from './context.ts';
 
 export function lockRecord(account: AccountRow): WithdrawalLockRecord {
@@ -34,7 +39,11 @@ export async function securityOverview(ctx: AppContext, account: AccountRow) {
       securityKeys: [],
       sms: null,
     },
-    withdrawalLock: lock.locked ? { locked: true, until: lock.until.toISOString(), reason: lock.reason } : { locked: false },
-    recovery: ticket ? { ticketId: ticket.id, status: ticket.status, kind: ticket.kind, reviewDueBy: ticket.review_due_by } : null,
+    withdrawalLock: lock.locked
+      ? { locked: true, until: lock.until.toISOString(), reason: lock.reason }
+      : { locked: false },
+    recovery: ticket
+      ? { ticketId: ticket.id, status: ticket.status, kind: ticket.kind, reviewDueBy: ticket.review_due_by }
+      : null,
   };
 }

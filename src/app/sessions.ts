@@ -15,7 +15,12 @@ export interface IssuedToken {
   readonly expiresAt: Date;
 }
 
-export async function issueSession(ctx: AppContext, db: Executor, accountId: string, origin: RequestOrigin): Promise<IssuedToken & { sessionId: string }> {
+export async function issueSession(
+  ctx: AppContext,
+  db: Executor,
+  accountId: string,
+  origin: RequestOrigin,
+): Promise<IssuedToken & { sessionId: string }> {
   const now = ctx.clock.now();
   const token = newToken();
   const expiresAt = new Date(now.getTime() + ctx.config.sessionTtlMinutes * 60_000);
@@ -33,7 +38,12 @@ export async function issueSession(ctx: AppContext, db: Executor, accountId: str
   return { token, expiresAt, sessionId };
 }
 
-export async function issueChallenge(ctx: AppContext, db: Executor, accountId: string, origin: RequestOrigin): Promise<IssuedToken & { challengeId: string }> {
+export async function issueChallenge(
+  ctx: AppContext,
+  db: Executor,
+  accountId: string,
+  origin: RequestOrigin,
+): Promise<IssuedToken & { challengeId: string }> {
   const now = ctx.clock.now();
   const token = newToken();
   const expiresAt = new Date(now.getTime() + CHALLENGE_TTL_MS);

@@ -15,7 +15,11 @@ export type LoginStart =
   | { status: 'authenticated'; token: string; expiresAt: Date }
   | { status: 'second_factor_required'; challenge: string; methods: SecondFactorMethod[]; expiresAt: Date };
 
-export async function startLogin(ctx: AppContext, input: { email: string; password: string }, origin: RequestOrigin): Promise<LoginStart> {
+export async function startLogin(
+  ctx: AppContext,
+  input: { email: string; password: string },
+  origin: RequestOrigin,
+): Promise<LoginStart> {
   const db = ctx.storage.db;
   let email: string | undefined;
   try {
@@ -28,7 +32,12 @@ export async function startLogin(ctx: AppContext, input: { email: string; passwo
   const at = ctx.clock.now().toISOString();
   const event = { ip: origin.ip, user_agent: origin.userAgent, at };
   if (!account || !passwordOk) {
-    await recordLoginEvent(db, { account_id: account?.id ?? null, result: 'invalid_credentials', factor: 'password', ...event });
+    await recordLoginEvent(db, {
+      account_id: account?.id ?? null,
+      result: 'invalid_credentials',
+      factor: 'password',
+      ...event,
+    });
     throw new DomainError('invalid_credentials', 'The email or password is wrong.');
   }
   // The guide's emergency path: while a full identity verification is under

@@ -2,11 +2,11 @@
 // lock decided by the one policy function in domain/withdrawal-lock.ts.
 import { DomainError } from '../domain/errors.ts';
 import { withdrawalLockState } from '../domain/withdrawal-lock.ts';
+import { newId } from '../infra/tokens.ts';
 import { type AccountRow, findAccountById } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import { insertWithdrawal, listWithdrawals } from '../storage/withdrawals-repository.ts';
-import { newId } from '../infra/tokens.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
 import { boundMethods, passSecondFactor, type SecondFactorWarning } from './second-factor-gate.ts';
 import { lockRecord } from './security-overview.ts';
@@ -23,10 +23,14 @@ async function assertUnlocked(db: Executor, accountId: string, now: Date): Promi
   const fresh = await findAccountById(db, accountId);
   const lock = fresh ? withdrawalLockState(lockRecord(fresh), now) : { locked: false as const };
   if (lock.locked) {
-    throw new DomainError('withdrawal_locked', `Withdrawals are locked until ${lock.until.toISOString()} after a 2FA change.`, {
-      lockedUntil: lock.until.toISOString(),
-      reason: lock.reason,
-    });
+    throw new DomainError(
+      'withdrawal_locked',
+      `Withdrawals are locked until ${lock.until.toISOString()} after a 2FA change.`,
+      {
+        lockedUntil: lock.until.toISOString(),
+        reason: lock.reason,
+      },
+    );
   }
 }
 
@@ -35,29 +39,43 @@ export async function requestWithdrawal(
   account: AccountRow,
   input: WithdrawalInput,
   origin: RequestOrigin,
-): Promise<{ withdrawalId: string; status: 'accepted'; warnings: SecondFactorWarning[]; backupCodesRemaining?: number }> {
+): Promise<{
+  withdrawalId: string;
+  status: 'accepted';
+  warnings: SecondFactorWarning[];
+  backupCodesRemaining?: number;
+}> {
   if ((await boundMethods(ctx.storage.db, account.id)).length === 0) {
     throw new DomainError('two_factor_required', 'Turn on two-factor authentication before withdrawing.');
   }
   // Refuse before spending a code; and again inside the transaction, so a
   // rebind that commits in between cannot slip a withdrawal past the lock.
   await assertUnlocked(ctx.storage.db, account.id, ctx.clock.now());
-  const { outcome, result } = await passSecondFactor(ctx, { account, method: input.method, code: input.code, purpose: 'withdrawal', origin }, async (trx) => {
-    const now = ctx.clock.now();
-    await assertUnlocked(trx, account.id, now);
-    const withdrawalId = newId();
-    await insertWithdrawal(trx, {
-      id: withdrawalId,
-      account_id: account.id,
-      asset: input.asset,
-      amount: input.amount,
-      address: input.address,
-      status: 'accepted',
-      created_at: now.toISOString(),
-    });
-    await appendAudit(trx, { accountId: account.id, event: 'withdrawal_requested', details: { withdrawalId, asset: input.asset, amount: input.amount }, at: now.toISOString() });
-    return withdrawalId;
-  });
+  const { outcome, result } = await passSecondFactor(
+    ctx,
+    { account, method: input.method, code: input.code, purpose: 'withdrawal', origin },
+    async (trx) => {
+      const now = ctx.clock.now();
+      await assertUnlocked(trx, account.id, now);
+      const withdrawalId = newId();
+      await insertWithdrawal(trx, {
+        id: withdrawalId,
+        account_id: account.id,
+        asset: input.asset,
+        amount: input.amount,
+        address: input.address,
+        status: 'accepted',
+        created_at: now.toISOString(),
+      });
+      await appendAudit(trx, {
+        accountId: account.id,
+        event: 'withdrawal_requested',
+        details: { withdrawalId, asset: input.asset, amount: input.amount },
+        at: now.toISOString(),
+      });
+      return withdrawalId;
+    },
+  );
   return {
     withdrawalId: result,
     status: 'accepted',
@@ -68,5 +86,12 @@ export async function requestWithdrawal(
 
 export async function accountWithdrawals(ctx: AppContext, accountId: string) {
   const rows = await listWithdrawals(ctx.storage.db, accountId);
-  return rows.map((r) => ({ withdrawalId: r.id, asset: r.asset, amount: r.amount, address: r.address, status: r.status, createdAt: r.created_at }));
+  return rows.map((r) => ({
+    withdrawalId: r.id,
+    asset: r.asset,
+    amount: r.amount,
+    address: r.address,
+    status: r.status,
+    createdAt: r.created_at,
+  }));
 }

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { revealAad } from '../app/issue-backup-codes.ts';
 import { decryptTotpSecret, encryptTotpSecret } from '../app/totp-secrets.ts';
 import type { Config } from '../config.ts';
-import { Keyring, keyFilePath, loadKeyring, newKeyEntry } from '../infra/keyring.ts';
+import { type Keyring, keyFilePath, loadKeyring, newKeyEntry } from '../infra/keyring.ts';
 import { listEncryptedReveals, updateRevealCiphertext } from '../storage/backup-codes-repository.ts';
 import { openStorage } from '../storage/database.ts';
 import { listEncryptedTotpSecrets, updateTotpSecret } from '../storage/totp-repository.ts';

@@ -35,13 +35,17 @@ agent
   .requiredOption('--password <password>', 'the agent password (10 to 1024 characters)')
   .action(async (options: { email: string; password: string }) => {
     const result = await withContext((ctx) => addSupportAgent(ctx, options));
-    process.stdout.write(`support agent ${result.email} ${result.created ? 'created' : 'updated'} (${result.accountId})\n`);
+    process.stdout.write(
+      `support agent ${result.email} ${result.created ? 'created' : 'updated'} (${result.accountId})\n`,
+    );
   });
 
 const keys = program.command('keys').description('the keyring for secrets at rest');
 keys
   .command('rotate')
-  .description('add a new key (key file) or use the newest key of LATCHKEY_SECRET_KEYS, and re-encrypt every secret with it')
+  .description(
+    'add a new key (key file) or use the newest key of LATCHKEY_SECRET_KEYS, and re-encrypt every secret with it',
+  )
   .action(async () => {
     const config = loadConfig();
     const report = await rotateKeys(config);

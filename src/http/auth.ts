@@ -52,7 +52,8 @@ export function requireSession(ctx: AppContext) {
 
 export function requireRole(role: 'support') {
   return async (request: FastifyRequest): Promise<void> => {
-    if (request.auth?.account.role !== role) throw new DomainError('forbidden', 'This call is for support agents only.');
+    if (request.auth?.account.role !== role)
+      throw new DomainError('forbidden', 'This call is for support agents only.');
   };
 }
 
@@ -62,7 +63,13 @@ export function authOf(request: FastifyRequest): Authenticated & { token: string
 }
 
 /** The web UI's copy of a new session: HttpOnly, SameSite=Strict, Secure outside plain-http localhost. */
-export function setSessionCookies(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, token: string, expiresAt: Date): void {
+export function setSessionCookies(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  token: string,
+  expiresAt: Date,
+): void {
   const secure = request.protocol === 'https' || (ctx.config.publicOrigin?.startsWith('https:') ?? false);
   const common = { path: '/', sameSite: 'strict' as const, secure, expires: expiresAt };
   reply.setCookie(SESSION_COOKIE, token, { ...common, httpOnly: true });

@@ -58,7 +58,14 @@ export interface Problem {
 }
 
 export function problem(status: number, code: string, detail: string, extras: Record<string, unknown> = {}): Problem {
-  return { type: `https://latchkey.dev/problems/${code.replace(/_/g, '-')}`, title: TITLES[status] ?? 'Error', status, detail, code, ...extras };
+  return {
+    type: `https://latchkey.dev/problems/${code.replace(/_/g, '-')}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    ...extras,
+  };
 }
 
 export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {

@@ -14,10 +14,10 @@ import { TestClock } from '../clock.ts';
 import type { App } from './app-type.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { accountAndSessionRoutes } from './routes/accounts-and-sessions.ts';
+import { registerExtraRoutes } from './routes/extra-routes.ts';
 import { testModeRoutes } from './routes/test-mode.ts';
 import { twoFactorRoutes } from './routes/two-factor.ts';
 import { withdrawalRoutes } from './routes/withdrawals.ts';
-import { registerExtraRoutes } from './routes/extra-routes.ts';
 
 export interface ServerOptions {
   /** Runs the periodic jobs now (test mode calls it when the clock moves). */

@@ -54,12 +54,17 @@ export class Keyring {
 
   /** A purpose-bound subkey (HKDF-SHA256), e.g. the backup-code pepper of a key version. */
   derive(version: string, purpose: string): Buffer {
-    return Buffer.from(crypto.hkdfSync('sha256', this.#key(version), Buffer.alloc(0), `latchkey:${purpose}`, KEY_BYTES));
+    return Buffer.from(
+      crypto.hkdfSync('sha256', this.#key(version), Buffer.alloc(0), `latchkey:${purpose}`, KEY_BYTES),
+    );
   }
 
   /** Keyed fingerprint of short values (attempt dedupe) that must not be stored in the clear. */
   fingerprint(purpose: string, value: string): string {
-    return crypto.createHmac('sha256', this.derive(this.versions[0] ?? this.currentVersion, purpose)).update(value).digest('base64url');
+    return crypto
+      .createHmac('sha256', this.derive(this.versions[0] ?? this.currentVersion, purpose))
+      .update(value)
+      .digest('base64url');
   }
 
   /** A key for streaming encryption of files (evidence). */
@@ -88,7 +93,11 @@ export function keyFilePath(dataDir: string): string {
 }
 
 /** Loads the keyring from the environment, or (outside production) from a generated 0600 key file. */
-export function loadKeyring(options: { secretKeys: string | undefined; dataDir: string; production: boolean }): Keyring {
+export function loadKeyring(options: {
+  secretKeys: string | undefined;
+  dataDir: string;
+  production: boolean;
+}): Keyring {
   if (options.secretKeys) return new Keyring(parseKeyList(options.secretKeys));
   if (options.production) throw new Error('LATCHKEY_SECRET_KEYS: expected the keyring in production');
   const file = keyFilePath(options.dataDir);

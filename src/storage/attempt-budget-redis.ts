@@ -82,7 +82,12 @@ export class RedisAttemptBudget implements AttemptBudgetStore {
 
   async lock(accountId: string, until: Date, now: Date): Promise<void> {
     const [, , lockKey] = this.#keys(accountId);
-    await this.redis.set(lockKey, String(until.getTime()), 'PX', Math.max(1, until.getTime() - now.getTime()) + FAILURE_WINDOW_MS);
+    await this.redis.set(
+      lockKey,
+      String(until.getTime()),
+      'PX',
+      Math.max(1, until.getTime() - now.getTime()) + FAILURE_WINDOW_MS,
+    );
   }
 
   async lockedUntil(accountId: string, now: Date): Promise<Date | null> {

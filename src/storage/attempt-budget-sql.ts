@@ -39,7 +39,11 @@ export class SqlAttemptBudget implements AttemptBudgetStore {
   }
 
   async fail(accountId: string, attemptId: string, now: Date): Promise<number> {
-    await this.db.updateTable('second_factor_attempts').set({ outcome: 'failed' }).where('id', '=', attemptId).execute();
+    await this.db
+      .updateTable('second_factor_attempts')
+      .set({ outcome: 'failed' })
+      .where('id', '=', attemptId)
+      .execute();
     const { n } = await this.db
       .selectFrom('second_factor_attempts')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -51,14 +55,20 @@ export class SqlAttemptBudget implements AttemptBudgetStore {
   }
 
   async release(_accountId: string, attemptId: string): Promise<void> {
-    await this.db.deleteFrom('second_factor_attempts').where('id', '=', attemptId).where('outcome', '=', 'pending').execute();
+    await this.db
+      .deleteFrom('second_factor_attempts')
+      .where('id', '=', attemptId)
+      .where('outcome', '=', 'pending')
+      .execute();
   }
 
   async lock(accountId: string, until: Date, now: Date): Promise<void> {
     await this.db
       .insertInto('second_factor_locks')
       .values({ account_id: accountId, locked_until: until.toISOString(), created_at: now.toISOString() })
-      .onConflict((c) => c.column('account_id').doUpdateSet({ locked_until: until.toISOString(), created_at: now.toISOString() }))
+      .onConflict((c) =>
+        c.column('account_id').doUpdateSet({ locked_until: until.toISOString(), created_at: now.toISOString() }),
+      )
       .execute();
   }
 

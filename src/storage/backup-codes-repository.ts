@@ -41,9 +41,7 @@ export async function consumeBackupCode(db: Executor, setId: string, codeHash: s
     .where('code_hash', '=', codeHash)
     .where('used_at', 'is', null)
     .where((eb) =>
-      eb.exists(
-        eb.selectFrom('backup_code_sets').select('id').where('id', '=', setId).where('revoked_at', 'is', null),
-      ),
+      eb.exists(eb.selectFrom('backup_code_sets').select('id').where('id', '=', setId).where('revoked_at', 'is', null)),
     )
     .executeTakeFirst();
   return changed(result) === 1;

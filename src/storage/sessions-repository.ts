@@ -20,11 +20,21 @@ export async function findLiveSession(db: Executor, tokenHash: string, now: stri
 }
 
 export async function revokeSession(db: Executor, id: string, now: string): Promise<void> {
-  await db.updateTable('sessions').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+  await db
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .execute();
 }
 
 /** Revokes every live session of the account except `keepId` (none when undefined). */
-export async function revokeAccountSessions(db: Executor, accountId: string, now: string, keepId?: string): Promise<number> {
+export async function revokeAccountSessions(
+  db: Executor,
+  accountId: string,
+  now: string,
+  keepId?: string,
+): Promise<number> {
   let query = db
     .updateTable('sessions')
     .set({ revoked_at: now })

@@ -17,7 +17,11 @@ export async function findActiveTotpBinding(db: Executor, accountId: string): Pr
     .executeTakeFirst();
 }
 
-export async function findPendingTotpBinding(db: Executor, id: string, accountId: string): Promise<TotpBindingRow | undefined> {
+export async function findPendingTotpBinding(
+  db: Executor,
+  id: string,
+  accountId: string,
+): Promise<TotpBindingRow | undefined> {
   return db
     .selectFrom('totp_bindings')
     .selectAll()
@@ -69,7 +73,9 @@ export async function activateTotpBinding(db: Executor, id: string, now: string,
   return changed(result) === 1;
 }
 
-export async function listEncryptedTotpSecrets(db: Executor): Promise<Array<Pick<TotpBindingRow, 'id' | 'secret_enc'>>> {
+export async function listEncryptedTotpSecrets(
+  db: Executor,
+): Promise<Array<Pick<TotpBindingRow, 'id' | 'secret_enc'>>> {
   return db.selectFrom('totp_bindings').select(['id', 'secret_enc']).where('status', '!=', 'retired').execute();
 }
 

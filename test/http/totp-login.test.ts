@@ -19,7 +19,9 @@ for (const dialect of DIALECTS) {
       assert.equal(login.status, 200);
       assert.equal(login.body.status, 'second_factor_required');
       assert.deepEqual(login.body.methods, ['totp', 'backup_code']);
-      const verify = await h.call('POST', '/v1/sessions/verify', { body: { challenge: login.body.challenge, method: 'totp', code: codeFor(h, user.secret) } });
+      const verify = await h.call('POST', '/v1/sessions/verify', {
+        body: { challenge: login.body.challenge, method: 'totp', code: codeFor(h, user.secret) },
+      });
       assert.equal(verify.status, 200, JSON.stringify(verify.body));
       assert.equal(verify.body.status, 'authenticated');
       assert.deepEqual(verify.body.warnings, []);
@@ -48,7 +50,9 @@ for (const dialect of DIALECTS) {
       const challenges = await Promise.all(Array.from({ length: 10 }, () => challengeFor(h, user.email)));
       const code = codeFor(h, user.secret);
       const results = await Promise.all(
-        challenges.map((challenge) => h.call('POST', '/v1/sessions/verify', { body: { challenge, method: 'totp', code } })),
+        challenges.map((challenge) =>
+          h.call('POST', '/v1/sessions/verify', { body: { challenge, method: 'totp', code } }),
+        ),
       );
       assert.equal(results.filter((r) => r.status === 200).length, 1, JSON.stringify(results.map((r) => r.status)));
     });

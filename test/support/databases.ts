@@ -23,7 +23,13 @@ export interface TestDatabase {
 export async function freshDatabase(dialect: Dialect): Promise<TestDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-test-'));
   if (dialect === 'sqlite') {
-    return { dialect, dataDir, databaseUrl: undefined, schema: undefined, drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };
+    return {
+      dialect,
+      dataDir,
+      databaseUrl: undefined,
+      schema: undefined,
+      drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
+    };
   }
   const schema = `lk_test_${crypto.randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: POSTGRES_URL });

@@ -25,7 +25,10 @@ export function uniqueEmail(prefix = 'user'): string {
   return `${prefix}-${process.pid}-${counter}-${Date.now()}@example.com`;
 }
 
-export async function signUpAndLogin(h: Harness, email = uniqueEmail()): Promise<{ email: string; token: string; accountId: string }> {
+export async function signUpAndLogin(
+  h: Harness,
+  email = uniqueEmail(),
+): Promise<{ email: string; token: string; accountId: string }> {
   const created = await h.call('POST', '/v1/accounts', { body: { email, password: PASSWORD } });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const login = await h.call('POST', '/v1/sessions', { body: { email, password: PASSWORD } });
@@ -48,7 +51,10 @@ export async function enrolledUser(h: Harness, email = uniqueEmail()): Promise<E
   const user = await signUpAndLogin(h, email);
   const setup = await h.call('POST', '/v1/me/totp/setup', { token: user.token, body: {} });
   assert.equal(setup.status, 200, JSON.stringify(setup.body));
-  const confirm = await h.call('POST', '/v1/me/totp/confirm', { token: user.token, body: { setupId: setup.body.setupId, code: codeFor(h, setup.body.secret) } });
+  const confirm = await h.call('POST', '/v1/me/totp/confirm', {
+    token: user.token,
+    body: { setupId: setup.body.setupId, code: codeFor(h, setup.body.secret) },
+  });
   assert.equal(confirm.status, 200, JSON.stringify(confirm.body));
   await h.clock.advance(30);
   return {

@@ -2,9 +2,9 @@
 // fastify.inject() (no sockets). `call` is a small JSON client over inject.
 import { Writable } from 'node:stream';
 import { buildContext } from '../../src/app/build-context.ts';
+import type { AppContext } from '../../src/app/context.ts';
 import { serviceJobs } from '../../src/app/job-list.ts';
 import { runJobs } from '../../src/app/jobs.ts';
-import type { AppContext } from '../../src/app/context.ts';
 import { TestClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { App } from '../../src/http/app-type.ts';
@@ -20,18 +20,27 @@ export interface Harness {
   readonly dialect: Dialect;
   /** Every log line the server wrote (for the no-secrets-in-logs test). */
   readonly logs: string[];
-  call(method: string, url: string, options?: { body?: unknown; token?: string; headers?: Record<string, string> }): Promise<Reply>;
+  call(
+    method: string,
+    url: string,
+    options?: { body?: unknown; token?: string; headers?: Record<string, string> },
+  ): Promise<Reply>;
   close(): Promise<void>;
 }
 
 export interface Reply {
   readonly status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers.
   readonly body: any;
   readonly headers: Record<string, unknown>;
   readonly raw: Buffer;
 }
 
-export async function startHarness(dialect: Dialect, env: Record<string, string> = {}, options: { redis?: boolean } = {}): Promise<Harness> {
+export async function startHarness(
+  dialect: Dialect,
+  env: Record<string, string> = {},
+  options: { redis?: boolean } = {},
+): Promise<Harness> {
   const database = await freshDatabase(dialect);
   const config = loadConfig({
     LATCHKEY_TEST_MODE: '1',
@@ -49,7 +58,10 @@ export async function startHarness(dialect: Dialect, env: Record<string, string>
     },
   });
   const clock = new TestClock();
-  const built = await buildContext(config, createLogger(config.logLevel, sink), { clock, ...(database.schema ? { schema: database.schema } : {}) });
+  const built = await buildContext(config, createLogger(config.logLevel, sink), {
+    clock,
+    ...(database.schema ? { schema: database.schema } : {}),
+  });
   const jobs = serviceJobs(undefined);
   const app = await buildServer(built.ctx, { runJobs: () => runJobs(built.ctx, jobs) });
   await app.ready();

@@ -46,7 +46,12 @@ export function accountAndSessionRoutes(app: App, ctx: AppContext): void {
         setSessionCookies(ctx, request, reply, started.token, started.expiresAt);
         return { status: started.status, token: started.token, expiresAt: started.expiresAt.toISOString() };
       }
-      return { status: started.status, challenge: started.challenge, methods: started.methods, expiresAt: started.expiresAt.toISOString() };
+      return {
+        status: started.status,
+        challenge: started.challenge,
+        methods: started.methods,
+        expiresAt: started.expiresAt.toISOString(),
+      };
     },
   );
 
@@ -58,7 +63,12 @@ export function accountAndSessionRoutes(app: App, ctx: AppContext): void {
         summary: 'Second-factor step of login',
         body: closed({
           challenge: Token,
-          method: Type.Union([Type.Literal('totp'), Type.Literal('backup_code'), Type.Literal('sms'), Type.Literal('webauthn')]),
+          method: Type.Union([
+            Type.Literal('totp'),
+            Type.Literal('backup_code'),
+            Type.Literal('sms'),
+            Type.Literal('webauthn'),
+          ]),
           code: Type.Optional(Code),
           response: Type.Optional(Type.Object({}, { additionalProperties: true })),
         }),

@@ -1,8 +1,8 @@
 // Test clock and outbox: registered only with LATCHKEY_TEST_MODE=1, so
 // elsewhere these paths answer 404 like any unknown route.
 import { Type } from 'typebox';
-import type { TestClock } from '../../clock.ts';
 import type { AppContext } from '../../app/context.ts';
+import type { TestClock } from '../../clock.ts';
 import { listAllMessages } from '../../storage/events-repository.ts';
 import type { App } from '../app-type.ts';
 
@@ -15,7 +15,10 @@ export function testModeRoutes(app: App, ctx: AppContext, clock: TestClock, runJ
       schema: {
         tags: ['test mode'],
         body: Type.Union([
-          Type.Object({ advanceSeconds: Type.Number({ minimum: -1e10, maximum: 1e10 }) }, { additionalProperties: false }),
+          Type.Object(
+            { advanceSeconds: Type.Number({ minimum: -1e10, maximum: 1e10 }) },
+            { additionalProperties: false },
+          ),
           Type.Object({ set: Type.String({ format: 'date-time' }) }, { additionalProperties: false }),
         ]),
       },

@@ -13,13 +13,23 @@ import { Code, closed, Password, PendingBinding, Token } from '../schemas.ts';
 export function twoFactorRoutes(app: App, ctx: AppContext): void {
   const preHandler = requireSession(ctx);
 
-  app.get('/v1/me/security', { schema: { tags: ['account security'], summary: "The account's 2FA state" }, preHandler }, async (request) =>
-    securityOverview(ctx, authOf(request).account),
+  app.get(
+    '/v1/me/security',
+    { schema: { tags: ['account security'], summary: "The account's 2FA state" }, preHandler },
+    async (request) => securityOverview(ctx, authOf(request).account),
   );
 
   app.post(
     '/v1/me/totp/setup',
-    { schema: { tags: ['account security'], summary: 'Start binding an authenticator', body: Type.Optional(closed({})), response: { 200: PendingBinding } }, preHandler },
+    {
+      schema: {
+        tags: ['account security'],
+        summary: 'Start binding an authenticator',
+        body: Type.Optional(closed({})),
+        response: { 200: PendingBinding },
+      },
+      preHandler,
+    },
     async (request) => {
       const pending = await beginAuthenticatorSetup(ctx, authOf(request).account);
       return { ...pending, expiresAt: pending.expiresAt.toISOString() };
@@ -35,7 +45,11 @@ export function twoFactorRoutes(app: App, ctx: AppContext): void {
         body: closed({ setupId: Type.String({ minLength: 1, maxLength: 64 }), code: Code }),
         response: {
           200: Type.Object({
-            backupCodes: Type.Object({ setId: Type.String(), issuedAt: Type.String(), codes: Type.Array(Type.String()) }),
+            backupCodes: Type.Object({
+              setId: Type.String(),
+              issuedAt: Type.String(),
+              codes: Type.Array(Type.String()),
+            }),
             revealToken: Type.String(),
             revealExpiresAt: Type.String(),
           }),
@@ -62,7 +76,11 @@ export function twoFactorRoutes(app: App, ctx: AppContext): void {
         summary: 'Download the new codes as a printable PDF or an AES-256 ZIP',
         body: Type.Union([
           closed({ revealToken: Token, format: Type.Literal('pdf') }),
-          closed({ revealToken: Token, format: Type.Literal('zip'), password: Type.String({ minLength: MIN_ZIP_PASSWORD_LENGTH, maxLength: 1024 }) }),
+          closed({
+            revealToken: Token,
+            format: Type.Literal('zip'),
+            password: Type.String({ minLength: MIN_ZIP_PASSWORD_LENGTH, maxLength: 1024 }),
+          }),
         ]),
       },
       preHandler,
@@ -79,7 +97,14 @@ export function twoFactorRoutes(app: App, ctx: AppContext): void {
 
   app.post(
     '/v1/me/backup-codes/acknowledge',
-    { schema: { tags: ['account security'], summary: 'Close the reveal window for good', body: closed({ revealToken: Token }) }, preHandler },
+    {
+      schema: {
+        tags: ['account security'],
+        summary: 'Close the reveal window for good',
+        body: closed({ revealToken: Token }),
+      },
+      preHandler,
+    },
     async (request, reply) => {
       await acknowledgeBackupCodes(ctx, authOf(request).account, request.body.revealToken);
       return reply.code(204).send();

@@ -15,9 +15,17 @@ export function withdrawalRoutes(app: App, ctx: AppContext): void {
         summary: 'Request a withdrawal (second factor on every request)',
         body: closed({
           asset: Type.String({ pattern: '^[A-Z0-9]{2,12}$' }),
-          amount: Type.String({ pattern: '^(?!0+(\\.0+)?$)\\d{1,20}(\\.\\d{1,18})?$', description: 'A positive decimal as a string' }),
+          amount: Type.String({
+            pattern: '^(?!0+(\\.0+)?$)\\d{1,20}(\\.\\d{1,18})?$',
+            description: 'A positive decimal as a string',
+          }),
           address: Type.String({ minLength: 10, maxLength: 128, pattern: '^[A-Za-z0-9:_.-]+$' }),
-          method: Type.Union([Type.Literal('totp'), Type.Literal('backup_code'), Type.Literal('webauthn'), Type.Literal('sms')]),
+          method: Type.Union([
+            Type.Literal('totp'),
+            Type.Literal('backup_code'),
+            Type.Literal('webauthn'),
+            Type.Literal('sms'),
+          ]),
           code: Type.Optional(Code),
           response: Type.Optional(Type.Object({}, { additionalProperties: true })),
         }),
@@ -32,10 +40,15 @@ export function withdrawalRoutes(app: App, ctx: AppContext): void {
       },
       preHandler,
     },
-    async (request, reply) => reply.code(201).send(await requestWithdrawal(ctx, authOf(request).account, request.body, origin(request))),
+    async (request, reply) =>
+      reply.code(201).send(await requestWithdrawal(ctx, authOf(request).account, request.body, origin(request))),
   );
 
-  app.get('/v1/withdrawals', { schema: { tags: ['withdrawals'], summary: "The account's withdrawals" }, preHandler }, async (request) => ({
-    withdrawals: await accountWithdrawals(ctx, authOf(request).account.id),
-  }));
+  app.get(
+    '/v1/withdrawals',
+    { schema: { tags: ['withdrawals'], summary: "The account's withdrawals" }, preHandler },
+    async (request) => ({
+      withdrawals: await accountWithdrawals(ctx, authOf(request).account.id),
+    }),
+  );
 }
