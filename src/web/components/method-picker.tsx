@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import type { SecondFactorMethod } from '../lib/types.ts';
 
-export const METHOD_LABEL: Record<SecondFactorMethod, string> = {
+const METHOD_LABEL: Record<SecondFactorMethod, string> = {
   totp: 'Authenticator code',
   backup_code: 'Use backup code',
   webauthn: 'Security key',

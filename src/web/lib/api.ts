@@ -3,7 +3,7 @@
 // bearer token in the JSON answers is never stored. State-changing calls
 // carry the double-submit CSRF header read from the `latchkey_csrf` cookie.
 
-export interface Problem {
+interface Problem {
   type?: string;
   title?: string;
   status?: number;
@@ -34,7 +34,7 @@ export class ApiError extends Error {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-export function readCookie(name: string): string | null {
+function readCookie(name: string): string | null {
   for (const part of document.cookie.split(';')) {
     const eq = part.indexOf('=');
     if (eq < 0) continue;
@@ -43,7 +43,7 @@ export function readCookie(name: string): string | null {
   return null;
 }
 
-export interface RequestOptions {
+interface RequestOptions {
   method?: string;
   body?: unknown;
   /** `Authorization: Ticket <token>` for recovery-ticket calls. */
@@ -129,7 +129,7 @@ export function saveBlob(blob: Blob, fileName: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-export interface UploadOptions {
+interface UploadOptions {
   ticketToken?: string;
   onProgress?: (fraction: number) => void;
 }

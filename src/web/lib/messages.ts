@@ -62,7 +62,3 @@ export function errorMessage(err: unknown): string {
   if (err.status === 415) return FIXED.unsupported_media_type as string;
   return FIXED[err.code] ?? p.detail ?? p.title ?? `Something went wrong (${err.code}).`;
 }
-
-export function isApiError(err: unknown, code: string): err is ApiError {
-  return err instanceof ApiError && err.code === code;
-}

@@ -5,7 +5,7 @@
 const CHALLENGE = 'latchkey.recovery.challenge';
 const TICKET = 'latchkey.recovery.ticket';
 
-export interface StoredTicket {
+interface StoredTicket {
   ticketId: string;
   ticketToken: string;
 }
@@ -38,8 +38,4 @@ export function loadTicket(): StoredTicket | null {
   } catch {
     return null;
   }
-}
-
-export function forgetTicket(): void {
-  sessionStorage.removeItem(TICKET);
 }

@@ -2,7 +2,7 @@
 // needed, and every path reloads to the same index.html.
 import { useEffect, useState } from 'react';
 
-export function currentPath(): string {
+function currentPath(): string {
   const raw = window.location.hash.replace(/^#/, '');
   return raw.startsWith('/') ? raw : '/';
 }

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { ApiError, api } from './api.ts';
 import type { SecurityState } from './types.ts';
 
-export type Session =
+type Session =
   | { state: 'loading' }
   | { state: 'anonymous' }
   | { state: 'error'; error: unknown }

@@ -16,7 +16,7 @@ interface Props {
 }
 
 /** What to tell the user after a successful second factor. */
-export function noticesFrom(answer: VerifyAnswer, method: SecondFactorMethod): LoginNotice[] {
+function noticesFrom(answer: VerifyAnswer, method: SecondFactorMethod): LoginNotice[] {
   const notices: LoginNotice[] = [];
   const warnings = answer.warnings ?? [];
   const exhausted = warnings.some((w) => w.code === 'backup_codes_exhausted') || answer.backupCodesRemaining === 0;

@@ -47,8 +47,8 @@ export function SignupPage({ onSignedIn }: { onSignedIn: (notices: LoginNotice[]
           name="password"
           autoComplete="new-password"
           required
-          minLength={8}
-          hint="At least 8 characters; longer is better. A few unrelated words make a strong password."
+          minLength={10}
+          hint="At least 10 characters; longer is better. A few unrelated words make a strong password."
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { repoRoot } from './server.ts';
 
-export const CHROMIUM = process.env.LATCHKEY_E2E_CHROMIUM ?? '/usr/bin/chromium';
-export const DESKTOP = { width: 1280, height: 800 };
-export const PHONE = { width: 375, height: 740 };
+const CHROMIUM = process.env.LATCHKEY_E2E_CHROMIUM ?? '/usr/bin/chromium';
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 375, height: 740 };
 export const artifactsDir = join(repoRoot, 'test-artifacts/e2e');
 
 export async function launch(): Promise<Browser> {

@@ -18,7 +18,7 @@ export interface TestServer {
   stop: () => Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();
@@ -123,18 +123,6 @@ export async function advanceClock(server: TestServer, seconds: number): Promise
     }),
   );
   return Math.floor(new Date(now).getTime() / 1000);
-}
-
-export interface OutboxMessage {
-  channel: 'email' | 'sms';
-  to: string;
-  subject: string;
-  body: string;
-  sentAt: string;
-}
-
-export async function outbox(server: TestServer): Promise<OutboxMessage[]> {
-  return (await json<{ messages: OutboxMessage[] }>(await fetch(`${server.baseUrl}/v1/test/outbox`))).messages;
 }
 
 /** Plain API calls with a bearer token, for arranging state the journey does not click through. */
