@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { type Clock, systemClock, TestClock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { loadKeyring } from '../infra/keyring.ts';
+import { createPasswordThrottle } from '../infra/password-throttle.ts';
 import type { AttemptBudgetStore } from '../storage/attempt-budget.ts';
 import { RedisAttemptBudget } from '../storage/attempt-budget-redis.ts';
 import { SqlAttemptBudget } from '../storage/attempt-budget-sql.ts';
@@ -38,6 +39,7 @@ export async function buildContext(
     clock: options.clock ?? (config.testMode ? new TestClock() : systemClock),
     keyring: loadKeyring(config),
     budget,
+    passwordThrottle: createPasswordThrottle(redis, options.schema ?? 'latchkey'),
     logger,
     randomInt: (max) => crypto.randomInt(max),
     randomBytes: (size) => crypto.randomBytes(size),

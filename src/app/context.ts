@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Keyring } from '../infra/keyring.ts';
+import type { PasswordThrottle } from '../infra/password-throttle.ts';
 import type { AttemptBudgetStore } from '../storage/attempt-budget.ts';
 import type { Storage } from '../storage/database.ts';
 
@@ -12,6 +13,7 @@ export interface AppContext {
   readonly clock: Clock;
   readonly keyring: Keyring;
   readonly budget: AttemptBudgetStore;
+  readonly passwordThrottle: PasswordThrottle;
   readonly logger: Logger;
   /** CSPRNG integer in [0, max): crypto.randomInt, injectable for tests. */
   readonly randomInt: (maxExclusive: number) => number;

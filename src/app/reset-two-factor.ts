@@ -16,7 +16,12 @@ export async function resetTwoFactor(
   input: { password: string; method: string; code?: string | undefined },
   origin: RequestOrigin,
 ): Promise<PendingBinding> {
+  const throttleKey = ctx.keyring.fingerprint('password-throttle', account.email);
+  const wait = await ctx.passwordThrottle.retryAfter(throttleKey, origin.ip);
+  if (wait > 0)
+    throw new DomainError('rate_limited', 'Too many wrong passwords. Try again later.', { retryAfter: wait });
   if (!(await verifyPassword(account.password_hash, input.password))) {
+    await ctx.passwordThrottle.recordFailure(throttleKey, origin.ip);
     throw new DomainError('invalid_credentials', 'The password is wrong.');
   }
   const { result } = await passSecondFactor(

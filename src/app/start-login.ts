@@ -27,11 +27,17 @@ export async function startLogin(
   } catch {
     email = undefined;
   }
+  // Throttled per email (known or not, so the answer says nothing) and per IP.
+  const throttleKey = ctx.keyring.fingerprint('password-throttle', email ?? input.email);
+  const wait = await ctx.passwordThrottle.retryAfter(throttleKey, origin.ip);
+  if (wait > 0)
+    throw new DomainError('rate_limited', 'Too many wrong passwords. Try again later.', { retryAfter: wait });
   const account = email ? await findAccountByEmail(db, email) : undefined;
   const passwordOk = await verifyPassword(account?.password_hash ?? (await dummyPasswordHash()), input.password);
   const at = ctx.clock.now().toISOString();
   const event = { ip: origin.ip, user_agent: origin.userAgent, at };
   if (!account || !passwordOk) {
+    await ctx.passwordThrottle.recordFailure(throttleKey, origin.ip);
     await recordLoginEvent(db, {
       account_id: account?.id ?? null,
       result: 'invalid_credentials',

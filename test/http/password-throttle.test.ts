@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { PASSWORD, signUpAndLogin, uniqueEmail } from '../support/flows.ts';
+import { type Harness, startHarness } from '../support/harness.ts';
+
+describe('password guessing is throttled per account', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness('sqlite');
+  });
+  after(async () => h.close());
+
+  test('10 wrong passwords lock the password step with 429 and Retry-After, even for the right one', async () => {
+    const user = await signUpAndLogin(h);
+    for (let i = 0; i < 10; i += 1) {
+      const wrong = await h.call('POST', '/v1/sessions', {
+        body: { email: user.email, password: `wrong password ${i}` },
+      });
+      assert.equal(wrong.status, 401);
+      assert.equal(wrong.body.code, 'invalid_credentials');
+    }
+    const right = await h.call('POST', '/v1/sessions', { body: { email: user.email, password: PASSWORD } });
+    assert.equal(right.status, 429);
+    assert.equal(right.body.code, 'rate_limited');
+    assert.ok(Number(right.headers['retry-after']) > 0);
+  });
+
+  test('an unknown email is throttled the same way (no enumeration)', async () => {
+    const email = uniqueEmail('ghost');
+    const answers = [];
+    for (let i = 0; i < 11; i += 1) {
+      answers.push((await h.call('POST', '/v1/sessions', { body: { email, password: `wrong password ${i}` } })).status);
+    }
+    assert.deepEqual(answers, [...Array(10).fill(401), 429]);
+  });
+});
