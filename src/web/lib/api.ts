@@ -32,6 +32,8 @@ export class ApiError extends Error {
   }
 }
 
+export const SESSION_ENDED = 'latchkey:session-ended';
+
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 function readCookie(name: string): string | null {
@@ -96,7 +98,12 @@ async function send(path: string, opts: RequestOptions): Promise<Response> {
   } catch {
     throw new ApiError(0, { code: 'network_error' }, null);
   }
-  if (!res.ok) throw await toApiError(res);
+  if (!res.ok) {
+    const err = await toApiError(res);
+    // The session ended (expired, or signed out in another tab): tell the app.
+    if (err.code === 'unauthenticated') window.dispatchEvent(new Event(SESSION_ENDED));
+    throw err;
+  }
   return res;
 }
 

@@ -1,6 +1,6 @@
 // Who is signed in, as the server sees it (GET /v1/me/security).
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError, api } from './api.ts';
+import { ApiError, api, SESSION_ENDED } from './api.ts';
 import type { SecurityState } from './types.ts';
 
 type Session =
@@ -40,6 +40,12 @@ export function useSession(): {
   useEffect(() => {
     void reload();
   }, [reload]);
+
+  useEffect(() => {
+    const ended = () => setSession((s) => (s.state === 'signed_in' ? { state: 'anonymous' } : s));
+    window.addEventListener(SESSION_ENDED, ended);
+    return () => window.removeEventListener(SESSION_ENDED, ended);
+  }, []);
 
   return { session, reload, signOut };
 }
