@@ -3,10 +3,10 @@
 import { normalizeEmail } from '../domain/account-rules.ts';
 import { retryAfterSeconds } from '../domain/attempt-budget.ts';
 import { DomainError } from '../domain/errors.ts';
-import { dummyPasswordHash, verifyPassword } from '../infra/hashing.ts';
 import { findAccountByEmail } from '../storage/accounts-repository.ts';
 import { recordLoginEvent } from '../storage/events-repository.ts';
 import { isAccountFrozen } from '../storage/recovery-repository.ts';
+import { checkPassword } from './check-password.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
 import { boundMethods, type SecondFactorMethod } from './second-factor-gate.ts';
 import { issueChallenge, issueSession } from './sessions.ts';
@@ -27,17 +27,11 @@ export async function startLogin(
   } catch {
     email = undefined;
   }
-  // Throttled per email (known or not, so the answer says nothing) and per IP.
-  const throttleKey = ctx.keyring.fingerprint('password-throttle', email ?? input.email);
-  const wait = await ctx.passwordThrottle.retryAfter(throttleKey, origin.ip);
-  if (wait > 0)
-    throw new DomainError('rate_limited', 'Too many wrong passwords. Try again later.', { retryAfter: wait });
   const account = email ? await findAccountByEmail(db, email) : undefined;
-  const passwordOk = await verifyPassword(account?.password_hash ?? (await dummyPasswordHash()), input.password);
+  const passwordOk = await checkPassword(ctx, email ?? input.email, account?.password_hash, input.password, origin);
   const at = ctx.clock.now().toISOString();
   const event = { ip: origin.ip, user_agent: origin.userAgent, at };
   if (!account || !passwordOk) {
-    await ctx.passwordThrottle.recordFailure(throttleKey, origin.ip);
     await recordLoginEvent(db, {
       account_id: account?.id ?? null,
       result: 'invalid_credentials',
