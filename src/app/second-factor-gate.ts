@@ -52,7 +52,9 @@ export async function boundMethods(db: Executor, accountId: string): Promise<Sec
   ]);
   const methods: SecondFactorMethod[] = [];
   if (binding) methods.push('totp');
-  if (set) methods.push('backup_code');
+  // A spent set stays live (no automatic replenishment: the guide), but there
+  // is nothing left to offer from it: the UI must not propose a dead method.
+  if (set && (await countUnusedBackupCodes(db, set.id)) > 0) methods.push('backup_code');
   return methods;
 }
 

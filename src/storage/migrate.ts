@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import type { Dialect } from './dialect.ts';
 import { initialMigration } from './migrations/001-initial.ts';
 
@@ -13,7 +13,18 @@ function provider(dialect: Dialect): MigrationProvider {
 }
 
 export async function migrateToLatest<T>(db: Kysely<T>, dialect: Dialect): Promise<void> {
-  const migrator = new Migrator({ db: db as Kysely<unknown>, provider: provider(dialect) });
+  // Kysely looks for its bookkeeping tables in any schema unless told which:
+  // with two Latchkey schemas in one PostgreSQL database (tests run several at
+  // once) the second would find the first one's tables and skip creating its own.
+  const schema =
+    dialect === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
+  const migrator = new Migrator({
+    db: db as Kysely<unknown>,
+    provider: provider(dialect),
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
