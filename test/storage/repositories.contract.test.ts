@@ -1,0 +1,386 @@
+// The repository contract: the same cases on SQLite and PostgreSQL. Races run
+// through Promise.all; on PostgreSQL they hit a pool of real connections.
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { insertAccount } from '../../src/storage/accounts-repository.ts';
+import {
+  consumeBackupCode,
+  countUnusedBackupCodes,
+  findLiveBackupCodeSet,
+  insertBackupCodeSet,
+  revokeLiveBackupCodeSet,
+} from '../../src/storage/backup-codes-repository.ts';
+import { openStorage, type Storage } from '../../src/storage/database.ts';
+import {
+  appendAudit,
+  enqueueMessage,
+  listAudit,
+  listUnsentMessages,
+  markMessageFailed,
+  markMessageSent,
+} from '../../src/storage/events-repository.ts';
+import { claimJob, releaseJob } from '../../src/storage/jobs-repository.ts';
+import {
+  completeChallenge,
+  countChallengeFailure,
+  findChallenge,
+  findLiveSession,
+  insertChallenge,
+  insertSession,
+  revokeAccountSessions,
+  revokeSession,
+} from '../../src/storage/sessions-repository.ts';
+import {
+  acceptTotpStep,
+  activateTotpBinding,
+  findActiveTotpBinding,
+  insertTotpBinding,
+} from '../../src/storage/totp-repository.ts';
+import { DIALECTS, freshDatabase, type TestDatabase } from '../support/databases.ts';
+
+const T0 = new Date('2030-01-01T00:00:00.000Z');
+const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000).toISOString();
+const id = () => crypto.randomUUID();
+const RACERS = 20;
+
+async function newAccount(storage: Storage, email = `${id()}@example.com`): Promise<string> {
+  const accountId = id();
+  const inserted = await insertAccount(storage.db, {
+    id: accountId,
+    email,
+    password_hash: 'x',
+    role: 'user',
+    created_at: at(0),
+    withdrawal_locked_until: null,
+    withdrawal_lock_reason: null,
+    rebind_lock_reason: null,
+  });
+  assert.equal(inserted, true);
+  return accountId;
+}
+
+async function newBinding(storage: Storage, accountId: string, status: 'pending' | 'active'): Promise<string> {
+  const bindingId = id();
+  await insertTotpBinding(storage.db, {
+    id: bindingId,
+    account_id: accountId,
+    secret_enc: 'v1.x.y.z',
+    status,
+    purpose: 'enroll',
+    created_at: at(0),
+    expires_at: at(900),
+    confirmed_at: status === 'active' ? at(0) : null,
+    retired_at: null,
+    last_step: null,
+    drift_steps: 0,
+  });
+  return bindingId;
+}
+
+async function newCodeSet(storage: Storage, accountId: string, hashes: string[]): Promise<string> {
+  const setId = id();
+  await insertBackupCodeSet(
+    storage.db,
+    {
+      id: setId,
+      account_id: accountId,
+      salt: 's',
+      pepper_version: 'v1',
+      issued_at: at(0),
+      revoked_at: null,
+      reveal_token_hash: null,
+      reveal_codes_enc: null,
+      reveal_expires_at: null,
+    },
+    hashes.map((code_hash, position) => ({ id: id(), set_id: setId, position, code_hash, used_at: null })),
+  );
+  return setId;
+}
+
+const exactlyOne = (results: boolean[]) =>
+  assert.equal(results.filter(Boolean).length, 1, `winners: ${results.filter(Boolean).length}`);
+
+for (const dialect of DIALECTS) {
+  describe(`repository contract (${dialect})`, () => {
+    let database: TestDatabase;
+    let storage: Storage;
+    const open = () =>
+      openStorage({
+        databaseUrl: database.databaseUrl,
+        dataDir: database.dataDir,
+        ...(database.schema ? { schema: database.schema } : {}),
+      });
+
+    before(async () => {
+      database = await freshDatabase(dialect);
+      storage = await open();
+    });
+    after(async () => {
+      await storage.close();
+      await database.drop();
+    });
+
+    test('migrations are idempotent: opening the database again changes nothing', async () => {
+      const again = await open();
+      const second = await open();
+      try {
+        const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(again.db);
+        assert.deepEqual(
+          rows.rows.map((r) => r.name),
+          ['001-initial'],
+        );
+        await second.db.selectFrom('accounts').select('id').limit(1).execute();
+      } finally {
+        await again.close();
+        await second.close();
+      }
+    });
+
+    test('accounts: the email is unique', async () => {
+      const email = `${id()}@example.com`;
+      await newAccount(storage, email);
+      const twice = await insertAccount(storage.db, {
+        id: id(),
+        email,
+        password_hash: 'y',
+        role: 'user',
+        created_at: at(1),
+        withdrawal_locked_until: null,
+        withdrawal_lock_reason: null,
+        rebind_lock_reason: null,
+      });
+      assert.equal(twice, false);
+      const rows = await storage.db.selectFrom('accounts').select('id').where('email', '=', email).execute();
+      assert.equal(rows.length, 1);
+    });
+
+    test('accounts: concurrent sign-ups with one email make exactly one account', async () => {
+      const email = `${id()}@example.com`;
+      const results = await Promise.all(
+        Array.from({ length: RACERS }, () =>
+          insertAccount(storage.db, {
+            id: id(),
+            email,
+            password_hash: 'x',
+            role: 'user',
+            created_at: at(0),
+            withdrawal_locked_until: null,
+            withdrawal_lock_reason: null,
+            rebind_lock_reason: null,
+          }),
+        ),
+      );
+      exactlyOne(results);
+    });
+
+    test('sessions: live until revoked or expired', async () => {
+      const accountId = await newAccount(storage);
+      const sessionId = id();
+      const tokenHash = id();
+      await insertSession(storage.db, {
+        id: sessionId,
+        account_id: accountId,
+        token_hash: tokenHash,
+        created_at: at(0),
+        expires_at: at(3600),
+        revoked_at: null,
+        ip: '127.0.0.1',
+        user_agent: 'test',
+      });
+      assert.equal((await findLiveSession(storage.db, tokenHash, at(10)))?.id, sessionId);
+      assert.equal(await findLiveSession(storage.db, tokenHash, at(3600)), undefined);
+      await revokeSession(storage.db, sessionId, at(20));
+      assert.equal(await findLiveSession(storage.db, tokenHash, at(21)), undefined);
+    });
+
+    test('sessions: revoking all but one', async () => {
+      const accountId = await newAccount(storage);
+      const ids = [id(), id(), id()];
+      for (const sessionId of ids) {
+        await insertSession(storage.db, {
+          id: sessionId,
+          account_id: accountId,
+          token_hash: sessionId,
+          created_at: at(0),
+          expires_at: at(3600),
+          revoked_at: null,
+          ip: null,
+          user_agent: null,
+        });
+      }
+      assert.equal(await revokeAccountSessions(storage.db, accountId, at(5), ids[0]), 2);
+      assert.ok(await findLiveSession(storage.db, ids[0] as string, at(6)));
+      assert.equal(await findLiveSession(storage.db, ids[1] as string, at(6)), undefined);
+    });
+
+    test('challenges: completeChallenge wins exactly once under 20 concurrent calls', async () => {
+      const accountId = await newAccount(storage);
+      const challengeId = id();
+      const tokenHash = id();
+      await insertChallenge(storage.db, {
+        id: challengeId,
+        account_id: accountId,
+        token_hash: tokenHash,
+        created_at: at(0),
+        expires_at: at(300),
+        failed_attempts: 0,
+        completed_at: null,
+        ip: null,
+        user_agent: null,
+      });
+      exactlyOne(
+        await Promise.all(Array.from({ length: RACERS }, () => completeChallenge(storage.db, challengeId, at(10)))),
+      );
+      assert.equal(await completeChallenge(storage.db, challengeId, at(11)), false);
+      assert.equal((await findChallenge(storage.db, tokenHash))?.completed_at, at(10));
+    });
+
+    test('challenges: an expired challenge cannot be completed; failures are counted', async () => {
+      const accountId = await newAccount(storage);
+      const challengeId = id();
+      await insertChallenge(storage.db, {
+        id: challengeId,
+        account_id: accountId,
+        token_hash: id(),
+        created_at: at(0),
+        expires_at: at(300),
+        failed_attempts: 0,
+        completed_at: null,
+        ip: null,
+        user_agent: null,
+      });
+      const counts = await Promise.all(Array.from({ length: 5 }, () => countChallengeFailure(storage.db, challengeId)));
+      assert.deepEqual([...counts].sort(), [1, 2, 3, 4, 5]);
+      assert.equal(await completeChallenge(storage.db, challengeId, at(300)), false);
+    });
+
+    test('totp: acceptTotpStep records a step once under 20 concurrent calls, and only later steps after it', async () => {
+      const accountId = await newAccount(storage);
+      const bindingId = await newBinding(storage, accountId, 'active');
+      exactlyOne(
+        await Promise.all(Array.from({ length: RACERS }, () => acceptTotpStep(storage.db, bindingId, 1000, 1))),
+      );
+      assert.equal(await acceptTotpStep(storage.db, bindingId, 1000, 0), false);
+      assert.equal(await acceptTotpStep(storage.db, bindingId, 999, 0), false);
+      assert.equal(await acceptTotpStep(storage.db, bindingId, 1001, -1), true);
+      const row = await findActiveTotpBinding(storage.db, accountId);
+      assert.equal(row?.last_step, 1001);
+      assert.equal(row?.drift_steps, -1);
+      // Steps beyond 2^31 (T beyond 2038 at small periods; big numbers on PostgreSQL bigint).
+      assert.equal(await acceptTotpStep(storage.db, bindingId, 2 ** 33, 0), true);
+      assert.equal((await findActiveTotpBinding(storage.db, accountId))?.last_step, 2 ** 33);
+    });
+
+    test('totp: a pending binding takes no codes; activation happens once and not after expiry', async () => {
+      const accountId = await newAccount(storage);
+      const pending = await newBinding(storage, accountId, 'pending');
+      assert.equal(await acceptTotpStep(storage.db, pending, 5, 0), false);
+      assert.equal(await activateTotpBinding(storage.db, pending, at(900), 5), false, 'expired at 900 s');
+      exactlyOne(
+        await Promise.all(Array.from({ length: RACERS }, () => activateTotpBinding(storage.db, pending, at(60), 5))),
+      );
+      // One active binding per account, enforced by the database.
+      const other = await newBinding(storage, accountId, 'pending');
+      await assert.rejects(activateTotpBinding(storage.db, other, at(61), 6));
+    });
+
+    test('backup codes: consumeBackupCode succeeds exactly once under 20 concurrent calls', async () => {
+      const accountId = await newAccount(storage);
+      const hashes = Array.from({ length: 8 }, (_, i) => `hash-${i}-${id()}`);
+      const setId = await newCodeSet(storage, accountId, hashes);
+      exactlyOne(
+        await Promise.all(
+          Array.from({ length: RACERS }, () => consumeBackupCode(storage.db, setId, hashes[2] as string, at(1))),
+        ),
+      );
+      assert.equal(await countUnusedBackupCodes(storage.db, setId), 7);
+      assert.equal(await consumeBackupCode(storage.db, setId, 'no-such-hash', at(2)), false);
+      assert.equal(await consumeBackupCode(storage.db, setId, hashes[3] as string, at(2)), true);
+      assert.equal(await countUnusedBackupCodes(storage.db, setId), 6);
+    });
+
+    test('backup codes: revoking the set kills its codes; one live set per account', async () => {
+      const accountId = await newAccount(storage);
+      const hashes = Array.from({ length: 8 }, (_, i) => `hash-${i}-${id()}`);
+      const setId = await newCodeSet(storage, accountId, hashes);
+      assert.equal((await findLiveBackupCodeSet(storage.db, accountId))?.id, setId);
+      await assert.rejects(newCodeSet(storage, accountId, [`x-${id()}`]), 'a second live set is refused');
+      await revokeLiveBackupCodeSet(storage.db, accountId, at(5));
+      assert.equal(await findLiveBackupCodeSet(storage.db, accountId), undefined);
+      assert.equal(await consumeBackupCode(storage.db, setId, hashes[0] as string, at(6)), false);
+      const next = await newCodeSet(storage, accountId, [`y-${id()}`]);
+      assert.equal((await findLiveBackupCodeSet(storage.db, accountId))?.id, next);
+    });
+
+    test('audit log is append-only: UPDATE and DELETE are rejected by the database', async () => {
+      const accountId = await newAccount(storage);
+      await appendAudit(storage.db, { accountId, event: 'test_event', details: { n: 1 }, at: at(0) });
+      await appendAudit(storage.db, { accountId, event: 'test_event_2', at: at(1) });
+      await assert.rejects(
+        storage.db.updateTable('audit_log').set({ event: 'forged' }).where('account_id', '=', accountId).execute(),
+        /append-only/,
+      );
+      await assert.rejects(
+        storage.db.deleteFrom('audit_log').where('account_id', '=', accountId).execute(),
+        /append-only/,
+      );
+      await assert.rejects(sql`delete from audit_log`.execute(storage.db), /append-only/);
+      const rows = await listAudit(storage.db, accountId);
+      assert.deepEqual(
+        rows.map((r) => [r.event, JSON.parse(r.details)]),
+        [
+          ['test_event', { n: 1 }],
+          ['test_event_2', {}],
+        ],
+      );
+    });
+
+    test('claimJob: one winner among concurrent claimers; the lease expires; release frees it', async () => {
+      const name = `job-${id()}`;
+      const now = new Date(T0);
+      exactlyOne(await Promise.all(Array.from({ length: RACERS }, () => claimJob(storage.db, name, now, 60_000))));
+      assert.equal(await claimJob(storage.db, name, new Date(now.getTime() + 59_999), 60_000), false);
+      assert.equal(await claimJob(storage.db, name, new Date(now.getTime() + 60_000), 60_000), true);
+      await releaseJob(storage.db, name);
+      assert.equal(await claimJob(storage.db, name, new Date(now.getTime() + 60_001), 60_000), true);
+    });
+
+    test('outbox: messages come out in the order they went in; sent once; failures counted', async () => {
+      // The outbox is global: drain what earlier cases left.
+      for (const m of await listUnsentMessages(storage.db, 1000)) await markMessageSent(storage.db, m.id, at(0));
+      const subjects = Array.from({ length: 6 }, (_, i) => `message ${i} ${id()}`);
+      for (const subject of subjects) {
+        await enqueueMessage(storage.db, {
+          channel: 'email',
+          recipient: 'a@example.com',
+          subject,
+          body: 'hello',
+          createdAt: at(0),
+        });
+      }
+      const unsent = await listUnsentMessages(storage.db, 100);
+      assert.deepEqual(
+        unsent.map((m) => m.subject),
+        subjects,
+      );
+      const first = unsent[0];
+      assert.ok(first);
+      exactlyOne(await Promise.all(Array.from({ length: 5 }, () => markMessageSent(storage.db, first.id, at(1)))));
+      const second = unsent[1];
+      assert.ok(second);
+      for (let i = 0; i < 10; i += 1) await markMessageFailed(storage.db, second.id, `boom ${i}`);
+      const left = await listUnsentMessages(storage.db, 100);
+      assert.deepEqual(
+        left.map((m) => m.subject),
+        subjects.slice(2),
+        'sent and given-up messages are not listed again',
+      );
+      assert.deepEqual(
+        (await listUnsentMessages(storage.db, 2)).map((m) => m.subject),
+        subjects.slice(2, 4),
+      );
+    });
+  });
+}
