@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { launch, newContext, snap, watchErrors } from './support/browser.ts';
+import { freshArtifacts, launch, newContext, snap, watchErrors } from './support/browser.ts';
 import { makePng } from './support/fixtures.ts';
 import { journey, text } from './support/journey.ts';
 import { addAgent, advanceClock, apiCall, serverNow, startServer, type TestServer } from './support/server.ts';
@@ -18,6 +18,7 @@ let server: TestServer;
 let browser: Browser;
 
 before(async () => {
+  await freshArtifacts(J);
   await ensureWebBuilt();
   server = await startServer();
   browser = await launch();

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { artifactsDir, launch, newContext, snap, watchErrors } from './support/browser.ts';
+import { artifactsDir, freshArtifacts, launch, newContext, snap, watchErrors } from './support/browser.ts';
 import { digitsOnly, journey, text } from './support/journey.ts';
 import { advanceClock, serverNow, startServer, type TestServer } from './support/server.ts';
 import { totpAt } from './support/totp.ts';
@@ -22,6 +22,7 @@ let server: TestServer;
 let browser: Browser;
 
 before(async () => {
+  await freshArtifacts(J);
   await ensureWebBuilt();
   server = await startServer();
   browser = await launch();

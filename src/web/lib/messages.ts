@@ -9,10 +9,16 @@ export function clockDriftSentence(driftSeconds: number): string {
 }
 
 function whenItEnds(err: ApiError): string {
-  if (err.retryAfter === null) return 'Please wait a while before trying again.';
-  const ends = new Date(err.receivedAt + err.retryAfter * 1000);
-  const at = ends.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-  return `You can try again in ${describeDuration(err.retryAfter)} (at ${at}).`;
+  const lockedUntil = typeof err.problem.lockedUntil === 'string' ? Date.parse(err.problem.lockedUntil) : Number.NaN;
+  const ends = !Number.isNaN(lockedUntil)
+    ? lockedUntil
+    : err.retryAfter !== null
+      ? err.receivedAt + err.retryAfter * 1000
+      : null;
+  if (ends === null) return 'Please wait a while before trying again.';
+  const seconds = err.retryAfter ?? Math.max(1, Math.round((ends - err.receivedAt) / 1000));
+  const at = new Date(ends).toISOString();
+  return `You can try again in ${describeDuration(seconds)}, at ${formatDateTime(at)}.`;
 }
 
 const FIXED: Record<string, string> = {
@@ -50,7 +56,7 @@ export function errorMessage(err: unknown): string {
       return `That code was for a different time: ${s}, then try a new code.`;
     }
     case 'rate_limited':
-      return `Too many attempts. ${whenItEnds(err)}`;
+      return `Too many attempts, so this step is locked for now. ${whenItEnds(err)}`;
     case 'withdrawal_locked': {
       const until = typeof p.lockedUntil === 'string' ? p.lockedUntil : null;
       return until

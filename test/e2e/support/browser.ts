@@ -1,6 +1,6 @@
 // Debian's Chromium driven by playwright-core, plus screenshots at desktop
 // and phone sizes under test-artifacts/e2e/ (git-ignored).
-import { access, mkdir } from 'node:fs/promises';
+import { access, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { repoRoot } from './server.ts';
@@ -42,6 +42,11 @@ export async function newContext(browser: Browser, baseURL: string): Promise<Bro
   });
   context.setDefaultTimeout(15_000);
   return context;
+}
+
+/** Empties the journey's artifact folder, so old failures do not linger. */
+export async function freshArtifacts(journey: string): Promise<void> {
+  await rm(join(artifactsDir, journey), { recursive: true, force: true });
 }
 
 /** Saves `<journey>/<nn>-<name>-desktop.png` and `-phone.png`. */
