@@ -5,11 +5,20 @@
 // authenticator, and withdrawals are locked for 24 hours.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { freshArtifacts, launch, newContext, snap, watchErrors } from './support/browser.ts';
-import { makePng } from './support/fixtures.ts';
+import { makePdf, makePng } from './support/fixtures.ts';
 import { journey, text } from './support/journey.ts';
-import { addAgent, advanceClock, apiCall, serverNow, startServer, type TestServer } from './support/server.ts';
+import {
+  addAgent,
+  advanceClock,
+  apiCall,
+  serverNow,
+  startServer,
+  type TestServer,
+  ticketCall,
+  uploadEvidence,
+} from './support/server.ts';
 import { totpAt } from './support/totp.ts';
 import { ensureWebBuilt } from './support/web-build.ts';
 
@@ -19,6 +28,7 @@ let browser: Browser;
 
 before(async () => {
   await freshArtifacts(J);
+  await freshArtifacts('full-verification');
   await ensureWebBuilt();
   server = await startServer();
   browser = await launch();
@@ -62,7 +72,7 @@ test('recovery ticket from open to approved in the support console', { timeout: 
   const user = await userContext.newPage();
   const userErrors = watchErrors(user);
   let agentContext: BrowserContext | null = null;
-  let agent: import('playwright-core').Page | null = null;
+  let agent: Page | null = null;
   const step = journey(t, J, () => (agent ? [user, agent] : [user]), server.output);
 
   await step('"Security verification unavailable?" opens a lost-2FA ticket', async () => {
@@ -172,4 +182,100 @@ test('recovery ticket from open to approved in the support console', { timeout: 
 
   await userContext.close();
   await (agentContext as BrowserContext | null)?.close();
+});
+
+async function agentSignIn(page: Page, email: string, password: string) {
+  await page.goto('/#/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Support console' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Support console' }).waitFor();
+}
+
+test('a full verification freezes sign-in and needs two different agents', { timeout: 300_000 }, async (t) => {
+  const stamp = Date.now();
+  const email = `linus.${stamp}@example.com`;
+  const password = 'every factor is gone now 5';
+  const agents = [
+    { email: `first.${stamp}@support.example.com`, password: 'first agent password 11' },
+    { email: `second.${stamp}@support.example.com`, password: 'second agent password 22' },
+  ];
+  await userWithTwoFactor(email, password);
+  for (const a of agents) await addAgent(server, a.email, a.password);
+
+  // The claimant's side through the API (the UI for it is covered above).
+  const { challenge } = await apiCall<{ challenge: string }>(server, '/v1/sessions', { email, password });
+  const ticket = await apiCall<{ ticketId: string; ticketToken: string }>(server, '/v1/recovery/tickets', {
+    challenge,
+    kind: 'full_verification',
+  });
+  await uploadEvidence(server, ticket.ticketId, ticket.ticketToken, 'id_document', {
+    name: 'id-card.png',
+    type: 'image/png',
+    data: makePng(),
+  });
+  await uploadEvidence(server, ticket.ticketId, ticket.ticketToken, 'login_history', {
+    name: 'logins.pdf',
+    type: 'application/pdf',
+    data: makePdf(),
+  });
+  await ticketCall(server, `/v1/recovery/tickets/${ticket.ticketId}/submit`, ticket.ticketToken);
+
+  const contexts: BrowserContext[] = [];
+  const pages: Page[] = [];
+  const step = journey(t, 'full-verification', () => pages, server.output);
+
+  await step('sign-in is frozen while the verification is in review', async () => {
+    const context = await contextAtServerTime();
+    contexts.push(context);
+    const page = await context.newPage();
+    pages.push(page);
+    await page.goto('/#/login');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    assert.match(
+      await text(page.getByRole('alert')),
+      /Sign-in is paused while a full identity verification is in review/,
+    );
+    await snap(page, 'full-verification', '01-frozen');
+  });
+
+  await step('the first agent approves: still in review, 1 of 2 approvals', async () => {
+    const context = await contextAtServerTime();
+    contexts.push(context);
+    const page = await context.newPage();
+    pages.push(page);
+    await agentSignIn(page, agents[0]?.email ?? '', agents[0]?.password ?? '');
+    await page.getByTestId('support-queue').getByRole('link', { name: email }).click();
+    await page.getByRole('heading', { level: 1, name: 'Recovery ticket review' }).waitFor();
+    await page.getByRole('link', { name: /Open login history/ }).waitFor();
+    await page.getByLabel('Note (why)').fill('ID document matches; selfie pending second look.');
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.getByText(/Recorded\. The ticket is now: In review/).waitFor();
+    await page
+      .getByTestId('approvals')
+      .getByText(/1 of 2 needed — a second agent must approve too/)
+      .waitFor();
+    await snap(page, 'full-verification', '02-first-approval');
+  });
+
+  await step('the second agent approves: approved', async () => {
+    const context = await contextAtServerTime();
+    contexts.push(context);
+    const page = await context.newPage();
+    pages.push(page);
+    await agentSignIn(page, agents[1]?.email ?? '', agents[1]?.password ?? '');
+    await page.getByTestId('support-queue').getByRole('link', { name: email }).click();
+    await page.getByRole('heading', { level: 1, name: 'Recovery ticket review' }).waitFor();
+    assert.match(await text(page.getByTestId('approvals')), /1 of 2 needed/);
+    await page.getByLabel('Note (why)').fill('Agree: the claimant is the holder.');
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.getByTestId('support-ticket-status').getByText('Approved').waitFor();
+    assert.match(await text(page.getByTestId('approvals')), /2 of 2 needed/);
+    await snap(page, 'full-verification', '03-second-approval');
+  });
+
+  for (const c of contexts) await c.close();
 });

@@ -138,3 +138,36 @@ export async function apiCall<T>(server: TestServer, path: string, body?: unknow
     }),
   );
 }
+
+/** A multipart upload as the recovery flow sends it, with the ticket token. */
+export async function uploadEvidence(
+  server: TestServer,
+  ticketId: string,
+  ticketToken: string,
+  kind: string,
+  file: { name: string; type: string; data: Buffer },
+): Promise<void> {
+  const form = new FormData();
+  form.append('kind', kind);
+  form.append('file', new Blob([new Uint8Array(file.data)], { type: file.type }), file.name);
+  const res = await fetch(`${server.baseUrl}/v1/recovery/tickets/${ticketId}/evidence`, {
+    method: 'POST',
+    headers: { Authorization: `Ticket ${ticketToken}` },
+    body: form,
+  });
+  if (res.status !== 201) throw new Error(`evidence upload: ${res.status} ${await res.text()}`);
+}
+
+export async function ticketCall<T>(server: TestServer, path: string, ticketToken: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${server.baseUrl}${path}`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Ticket ${ticketToken}`,
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${res.status} ${path}: ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
