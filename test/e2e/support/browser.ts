@@ -59,6 +59,8 @@ export async function snap(page: Page, journey: string, name: string): Promise<v
   // Nothing may spill sideways at phone width.
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   await page.setViewportSize(DESKTOP);
+  const problems = await basicA11yProblems(page);
+  if (problems.length > 0) throw new Error(`${journey}/${name}: accessibility problems:\n${problems.join('\n')}`);
   if (overflow > 1) throw new Error(`${journey}/${name}: the page is ${overflow}px wider than a 375px phone screen`);
 }
 
@@ -67,4 +69,26 @@ export function watchErrors(page: Page): () => string[] {
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
   return () => errors;
+}
+
+/** A few checks that need no library: one h1, every control labelled, every
+ * image with alt text, every button with a name. */
+async function basicA11yProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const h1s = document.querySelectorAll('h1');
+    if (h1s.length !== 1) problems.push(`${h1s.length} <h1> elements`);
+    for (const el of document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input, select, textarea')) {
+      if (el.type === 'hidden') continue;
+      const labelled = (el.labels?.length ?? 0) > 0 || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+      if (!labelled) problems.push(`unlabelled ${el.tagName.toLowerCase()} name=${el.name || '?'}`);
+    }
+    for (const img of document.querySelectorAll('img')) {
+      if (!img.hasAttribute('alt')) problems.push(`<img> without alt: ${img.src.slice(0, 40)}`);
+    }
+    for (const b of document.querySelectorAll('button')) {
+      if (!(b.textContent ?? '').trim() && !b.getAttribute('aria-label')) problems.push('button without a name');
+    }
+    return problems;
+  });
 }
