@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { ErrorAlert } from './components/alerts.tsx';
 import { Header } from './components/header.tsx';
 import { Page } from './components/page.tsx';
+import { forgetChallenge } from './lib/recovery-store.ts';
 import { navigate, useHashPath } from './lib/router.ts';
 import { useSession } from './lib/session.ts';
 import type { SecurityState } from './lib/types.ts';
@@ -33,6 +34,7 @@ export function App() {
 
   const onSignedIn = useCallback(
     async (fresh: LoginNotice[]) => {
+      forgetChallenge(); // a finished login's challenge is dead anyway
       setNotices(fresh);
       await reload();
       navigate('/security');
