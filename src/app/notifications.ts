@@ -32,6 +32,42 @@ export const notices = {
   }),
 };
 
+// Recovery tickets (issue 6). Every step is announced to the account's
+// address, so a recovery the owner didn't start is noticed in time.
+const kindName = (kind: string): string =>
+  kind === 'full_verification' ? 'full identity verification' : 'lost-2FA recovery';
+
+export const recoveryNotices = {
+  ticketOpened: (kind: string, evidenceDueBy: Date): Notice => ({
+    subject: 'A recovery ticket was opened for your account',
+    body: `A ${kindName(kind)} ticket was opened for your account after a correct password. Upload your evidence and submit it before ${evidenceDueBy.toISOString()}, or the ticket expires. ${WASNT_YOU}`,
+  }),
+  ticketSubmitted: (kind: string, reviewDueBy: Date): Notice => ({
+    subject: 'Your recovery ticket is in review',
+    body: `Your ${kindName(kind)} ticket was submitted and will be reviewed by ${reviewDueBy.toISOString()}.${kind === 'full_verification' ? ' Until the decision nobody can sign in to the account, you included: your assets stay safe, but you cannot use them either.' : ''} ${WASNT_YOU}`,
+  }),
+  approvalRecorded: (approvals: number, required: number): Notice => ({
+    subject: 'Your recovery ticket got an approval',
+    body: `A support agent approved your recovery ticket (${approvals} of ${required} approvals). A second agent now reviews it; you will hear from us again. ${WASNT_YOU}`,
+  }),
+  ticketApproved: (note: string): Notice => ({
+    subject: 'Your recovery ticket was approved – 2FA was reset',
+    body: `Your recovery ticket was approved. Every second factor of your account was removed and every session signed out. Sign in with your password and bind a new authenticator: withdrawals stay locked for 24 hours after that binding. Note from support: ${note} ${WASNT_YOU}`,
+  }),
+  ticketRejected: (note: string): Notice => ({
+    subject: 'Your recovery ticket was rejected',
+    body: `Your recovery ticket was rejected, and your account's factors are unchanged. Note from support: ${note} You can open a new ticket with better evidence. ${WASNT_YOU}`,
+  }),
+  ticketExpired: (): Notice => ({
+    subject: 'Your recovery ticket expired',
+    body: `Your recovery ticket expired because no evidence was submitted within 14 days. Nothing changed on your account. ${WASNT_YOU}`,
+  }),
+  ticketOverdue: (ticketId: string, kind: string, reviewDueBy: Date): Notice => ({
+    subject: 'A recovery ticket is overdue for review',
+    body: `The ${kindName(kind)} ticket ${ticketId} was due for review by ${reviewDueBy.toISOString()} and is still undecided. Please review it in the support console.`,
+  }),
+};
+
 export async function notifyEmail(db: Executor, to: string, notice: Notice, now: Date): Promise<void> {
   await enqueueMessage(db, {
     channel: 'email',

@@ -1,4 +1,5 @@
-import type { Executor } from './executor.ts';
+import { changed, type Executor } from './executor.ts';
+import type { RecoveryEvidenceTable, RecoveryTicketsTable, TicketDecisionsTable } from './schema.ts';
 
 /** Frozen from the submission of a full verification until its decision. */
 export async function isAccountFrozen(db: Executor, accountId: string): Promise<boolean> {
@@ -21,4 +22,185 @@ export async function findOpenTicket(db: Executor, accountId: string) {
     .where('status', 'in', ['awaiting_evidence', 'in_review'])
     .orderBy('created_at', 'desc')
     .executeTakeFirst();
+}
+
+// ── Tickets, evidence and decisions (issue 6) ──────────────────────────────
+// Every state change is a guarded UPDATE on the old status: the affected-row
+// count says whether this request made the move.
+
+export type TicketRow = RecoveryTicketsTable;
+export type EvidenceRow = RecoveryEvidenceTable;
+export type DecisionRow = TicketDecisionsTable;
+
+/**
+ * Serialises ticket work on one account: a no-op UPDATE takes the account's
+ * row lock on PostgreSQL (SQLite serialises writers anyway), so "one open
+ * ticket per account" holds under concurrent requests.
+ */
+export async function lockAccountRow(db: Executor, accountId: string): Promise<void> {
+  await db
+    .updateTable('accounts')
+    .set((eb) => ({ role: eb.ref('role') }))
+    .where('id', '=', accountId)
+    .execute();
+}
+
+export async function insertTicket(db: Executor, row: TicketRow): Promise<void> {
+  await db.insertInto('recovery_tickets').values(row).execute();
+}
+
+export async function findTicketById(db: Executor, id: string): Promise<TicketRow | undefined> {
+  return db.selectFrom('recovery_tickets').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findTicketByTokenHash(db: Executor, tokenHash: string): Promise<TicketRow | undefined> {
+  return db.selectFrom('recovery_tickets').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+/** Locks the ticket row while it is still in `status` (a no-op UPDATE); false when it moved on. */
+export async function holdTicketIn(db: Executor, id: string, status: TicketRow['status']): Promise<boolean> {
+  const result = await db
+    .updateTable('recovery_tickets')
+    .set((eb) => ({ status: eb.ref('status') }))
+    .where('id', '=', id)
+    .where('status', '=', status)
+    .executeTakeFirst();
+  return changed(result) === 1;
+}
+
+export async function markSubmitted(
+  db: Executor,
+  id: string,
+  submittedAt: string,
+  reviewDueBy: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('recovery_tickets')
+    .set({ status: 'in_review', submitted_at: submittedAt, review_due_by: reviewDueBy })
+    .where('id', '=', id)
+    .where('status', '=', 'awaiting_evidence')
+    .where('evidence_due_by', '>', submittedAt)
+    .executeTakeFirst();
+  return changed(result) === 1;
+}
+
+export async function markDecided(
+  db: Executor,
+  id: string,
+  status: 'approved' | 'rejected',
+  at: string,
+  note: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('recovery_tickets')
+    .set({ status, decided_at: at, decision_note: note })
+    .where('id', '=', id)
+    .where('status', '=', 'in_review')
+    .executeTakeFirst();
+  return changed(result) === 1;
+}
+
+export async function markExpired(db: Executor, id: string, now: string): Promise<boolean> {
+  const result = await db
+    .updateTable('recovery_tickets')
+    .set({ status: 'expired' })
+    .where('id', '=', id)
+    .where('status', '=', 'awaiting_evidence')
+    .where('evidence_due_by', '<=', now)
+    .executeTakeFirst();
+  return changed(result) === 1;
+}
+
+export async function markOverdueNotified(db: Executor, id: string, now: string): Promise<boolean> {
+  const result = await db
+    .updateTable('recovery_tickets')
+    .set({ overdue_notified_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'in_review')
+    .where('overdue_notified_at', 'is', null)
+    .executeTakeFirst();
+  return changed(result) === 1;
+}
+
+export async function listLapsedTickets(db: Executor, now: string, limit: number): Promise<TicketRow[]> {
+  return db
+    .selectFrom('recovery_tickets')
+    .selectAll()
+    .where('status', '=', 'awaiting_evidence')
+    .where('evidence_due_by', '<=', now)
+    .orderBy('evidence_due_by')
+    .limit(limit)
+    .execute();
+}
+
+export async function listOverdueUnnotified(db: Executor, now: string, limit: number): Promise<TicketRow[]> {
+  return db
+    .selectFrom('recovery_tickets')
+    .selectAll()
+    .where('status', '=', 'in_review')
+    .where('review_due_by', '<=', now)
+    .where('overdue_notified_at', 'is', null)
+    .orderBy('review_due_by')
+    .limit(limit)
+    .execute();
+}
+
+/** The support queue: tickets in `status` with the account's email, due soonest first. */
+export async function listQueue(db: Executor, status: TicketRow['status'], limit: number) {
+  return db
+    .selectFrom('recovery_tickets as t')
+    .innerJoin('accounts as a', 'a.id', 't.account_id')
+    .selectAll('t')
+    .select('a.email')
+    .where('t.status', '=', status)
+    .orderBy('t.review_due_by')
+    .orderBy('t.evidence_due_by')
+    .orderBy('t.created_at')
+    .limit(limit)
+    .execute();
+}
+
+export async function insertEvidence(db: Executor, row: EvidenceRow): Promise<void> {
+  await db.insertInto('recovery_evidence').values(row).execute();
+}
+
+export async function listEvidence(db: Executor, ticketId: string): Promise<EvidenceRow[]> {
+  return db
+    .selectFrom('recovery_evidence')
+    .selectAll()
+    .where('ticket_id', '=', ticketId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export async function findEvidence(db: Executor, ticketId: string, id: string): Promise<EvidenceRow | undefined> {
+  return db
+    .selectFrom('recovery_evidence')
+    .selectAll()
+    .where('ticket_id', '=', ticketId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function insertDecision(db: Executor, row: DecisionRow): Promise<void> {
+  await db.insertInto('ticket_decisions').values(row).execute();
+}
+
+/** The ticket's decisions in order, with each agent's email. */
+export async function listDecisions(db: Executor, ticketId: string) {
+  return db
+    .selectFrom('ticket_decisions as d')
+    .innerJoin('accounts as a', 'a.id', 'd.agent_account_id')
+    .selectAll('d')
+    .select('a.email as agent_email')
+    .where('d.ticket_id', '=', ticketId)
+    .orderBy('d.at')
+    .orderBy('d.id')
+    .execute();
+}
+
+export async function listSupportAgentEmails(db: Executor): Promise<string[]> {
+  const rows = await db.selectFrom('accounts').select('email').where('role', '=', 'support').orderBy('email').execute();
+  return rows.map((r) => r.email);
 }

@@ -1,5 +1,10 @@
 // Routes of later features (recovery, support console) register here.
 import type { AppContext } from '../../app/context.ts';
 import type { App } from '../app-type.ts';
+import { recoveryRoutes } from './recovery.ts';
+import { supportRoutes } from './support.ts';
 
-export async function registerExtraRoutes(_app: App, _ctx: AppContext): Promise<void> {}
+export async function registerExtraRoutes(app: App, ctx: AppContext): Promise<void> {
+  await recoveryRoutes(app, ctx);
+  supportRoutes(app, ctx);
+}

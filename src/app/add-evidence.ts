@@ -1,0 +1,75 @@
+// Adding one piece of evidence to a ticket awaiting evidence: the type is
+// decided by the file's bytes, the size is capped, and the file is streamed
+// encrypted to disk. The row is written only once the file is complete, and
+// a file whose row can't be written is removed.
+import type { Readable } from 'node:stream';
+import { DomainError } from '../domain/errors.ts';
+import { isEvidenceKind } from '../domain/evidence-types.ts';
+import { assertAcceptsEvidence } from '../domain/recovery-ticket.ts';
+import { removeEvidenceFile, writeEncryptedEvidence } from '../infra/evidence-files.ts';
+import { newId } from '../infra/tokens.ts';
+import { appendAudit } from '../storage/events-repository.ts';
+import { holdTicketIn, insertEvidence, type TicketRow } from '../storage/recovery-repository.ts';
+import type { AppContext } from './context.ts';
+import { EvidenceInspector, tooLarge } from './evidence-inspector.ts';
+import { ticketFacts } from './ticket-facts.ts';
+
+export interface EvidenceUpload {
+  readonly kind: string | undefined;
+  readonly fileName: string;
+  readonly stream: Readable;
+  /** True when the multipart parser cut the file at its size limit. */
+  readonly truncated: () => boolean;
+}
+
+export async function addEvidence(
+  ctx: AppContext,
+  ticket: TicketRow,
+  upload: EvidenceUpload,
+): Promise<{ evidenceId: string }> {
+  const { kind } = upload;
+  if (kind === undefined || !isEvidenceKind(kind)) {
+    throw new DomainError(
+      'invalid_request',
+      'Send the field "kind" (id_document, selfie_video or login_history) before the file.',
+    );
+  }
+  assertAcceptsEvidence(ticketFacts(ticket), ctx.clock.now());
+  const id = newId();
+  const maxBytes = ctx.config.evidenceMaxBytes;
+  const inspector = new EvidenceInspector(kind, maxBytes);
+  const { keyVersion } = await writeEncryptedEvidence(ctx.keyring, ctx.config.dataDir, id, upload.stream, inspector);
+  try {
+    if (upload.truncated()) throw tooLarge(maxBytes);
+    const mimeType = inspector.mimeType;
+    if (!mimeType) throw new DomainError('unsupported_media_type', 'The file is empty.');
+    const now = ctx.clock.now();
+    const at = now.toISOString();
+    await ctx.storage.db.transaction().execute(async (trx) => {
+      // The ticket may have been submitted (or expired) while the file streamed in.
+      if (!(await holdTicketIn(trx, ticket.id, 'awaiting_evidence'))) {
+        throw new DomainError('invalid_state', 'The ticket no longer takes evidence.');
+      }
+      await insertEvidence(trx, {
+        id,
+        ticket_id: ticket.id,
+        kind,
+        mime_type: mimeType,
+        size: inspector.size,
+        file_name: upload.fileName.slice(0, 255),
+        key_version: keyVersion,
+        created_at: at,
+      });
+      await appendAudit(trx, {
+        accountId: ticket.account_id,
+        event: 'recovery_evidence_added',
+        details: { ticketId: ticket.id, evidenceId: id, kind, mimeType, size: inspector.size },
+        at,
+      });
+    });
+  } catch (error) {
+    removeEvidenceFile(ctx.config.dataDir, id);
+    throw error;
+  }
+  return { evidenceId: id };
+}

@@ -1,0 +1,120 @@
+// An agent approves or rejects a ticket in review, with a note. The decision,
+// its audit entry and the email to the user are one transaction; the ticket
+// row is held (guarded no-op UPDATE) first, so two agents deciding at once
+// are counted one after the other and a full verification's second approval
+// can't be lost in a race.
+//
+// Approval clears every factor of the account (TOTP bindings, backup codes;
+// security keys and phones have no tables yet), signs out every session and
+// marks the next binding as a recovery rebind, so confirm-authenticator.ts
+// locks withdrawals for 24 hours from it. Rejection changes no factor. Both
+// end the review, which unfreezes a full verification (isAccountFrozen).
+
+import { DomainError } from '../domain/errors.ts';
+import type { Decision, DecisionOutcome } from '../domain/recovery-ticket.ts';
+import { decide } from '../domain/recovery-ticket.ts';
+import { newId } from '../infra/tokens.ts';
+import { type AccountRow, findAccountById, setRebindLockReason } from '../storage/accounts-repository.ts';
+import { revokeLiveBackupCodeSet } from '../storage/backup-codes-repository.ts';
+import { appendAudit } from '../storage/events-repository.ts';
+import type { Executor } from '../storage/executor.ts';
+import {
+  findTicketById,
+  holdTicketIn,
+  insertDecision,
+  listDecisions,
+  markDecided,
+} from '../storage/recovery-repository.ts';
+import { revokeAccountSessions } from '../storage/sessions-repository.ts';
+import { retireTotpBindings } from '../storage/totp-repository.ts';
+import type { AppContext } from './context.ts';
+import { notifyEmail, recoveryNotices } from './notifications.ts';
+import { ticketFacts } from './ticket-facts.ts';
+
+export async function decideTicket(
+  ctx: AppContext,
+  agent: AccountRow,
+  ticketId: string,
+  input: { decision: Decision; note: string },
+): Promise<DecisionOutcome> {
+  const db = ctx.storage.db;
+  const now = ctx.clock.now();
+  const at = now.toISOString();
+  const note = input.note.trim();
+  if (note === '') throw new DomainError('invalid_request', 'Write a note that says why.');
+  const outcome = await db.transaction().execute(async (trx) => {
+    const ticket = await findTicketById(trx, ticketId);
+    if (!ticket) throw new DomainError('not_found', 'No such recovery ticket.');
+    await holdTicketIn(trx, ticket.id, 'in_review');
+    // Read again once the row is held: a concurrent decision has committed by now.
+    const current = (await findTicketById(trx, ticket.id)) ?? ticket;
+    const earlier = (await listDecisions(trx, ticket.id)).map((d) => ({
+      agentId: d.agent_account_id,
+      decision: d.decision,
+    }));
+    const result = decide(ticketFacts(current), earlier, agent.id, input.decision);
+    const account = await findAccountById(trx, ticket.account_id);
+    if (!account) throw new DomainError('not_found', 'The ticket account no longer exists.');
+    await insertDecision(trx, {
+      id: newId(),
+      ticket_id: ticket.id,
+      agent_account_id: agent.id,
+      decision: input.decision,
+      note,
+      at,
+    });
+    await appendAudit(trx, {
+      accountId: account.id,
+      actorAccountId: agent.id,
+      event: 'recovery_ticket_decision',
+      details: {
+        ticketId: ticket.id,
+        kind: ticket.kind,
+        decision: input.decision,
+        note,
+        status: result.status,
+        approvals: result.approvals,
+      },
+      at,
+    });
+    if (!result.final) {
+      await notifyEmail(
+        trx,
+        account.email,
+        recoveryNotices.approvalRecorded(result.approvals, result.approvalsRequired),
+        now,
+      );
+      return result;
+    }
+    if (!(await markDecided(trx, ticket.id, result.status === 'approved' ? 'approved' : 'rejected', at, note))) {
+      throw new DomainError('already_decided', 'The ticket was decided meanwhile.');
+    }
+    if (result.status === 'approved') {
+      await clearFactors(trx, account.id, at);
+      await appendAudit(trx, {
+        accountId: account.id,
+        actorAccountId: agent.id,
+        event: 'recovery_factors_cleared',
+        details: { ticketId: ticket.id },
+        at,
+      });
+      await notifyEmail(trx, account.email, recoveryNotices.ticketApproved(note), now);
+    } else {
+      await notifyEmail(trx, account.email, recoveryNotices.ticketRejected(note), now);
+    }
+    return result;
+  });
+  // The attempt budget may live in Redis: cleared once the approval is committed.
+  if (outcome.status === 'approved') {
+    const ticket = await findTicketById(db, ticketId);
+    if (ticket) await ctx.budget.clear(ticket.account_id);
+  }
+  return outcome;
+}
+
+async function clearFactors(trx: Executor, accountId: string, at: string): Promise<void> {
+  await retireTotpBindings(trx, accountId, at, ['active', 'pending']);
+  await revokeLiveBackupCodeSet(trx, accountId, at);
+  await revokeAccountSessions(trx, accountId, at);
+  await setRebindLockReason(trx, accountId, 'recovery');
+}

@@ -1,0 +1,147 @@
+// The recovery ticket's state machine (docs/recovery-ticket.md draws it).
+// Pure: every function takes the time and the facts it needs and returns the
+// next state, or throws DomainError('invalid_state') for a move the machine
+// does not allow. Storage then writes the move with a guarded UPDATE on the
+// old status, so two racing requests can't both make it.
+//
+//   awaiting_evidence ──submit──▶ in_review ──decide──▶ approved | rejected
+//   awaiting_evidence ──14 days without submission──▶ expired
+import { addBusinessDays } from './business-days.ts';
+import { DomainError } from './errors.ts';
+
+export type TicketKind = 'lost_two_factor' | 'full_verification';
+export type TicketStatus = 'awaiting_evidence' | 'in_review' | 'approved' | 'rejected' | 'expired';
+export type Decision = 'approve' | 'reject';
+
+export const TICKET_KINDS: readonly TicketKind[] = ['lost_two_factor', 'full_verification'];
+export const TICKET_STATUSES: readonly TicketStatus[] = [
+  'awaiting_evidence',
+  'in_review',
+  'approved',
+  'rejected',
+  'expired',
+];
+
+/** Evidence must be submitted within 14 days of opening, or the ticket expires. */
+export const EVIDENCE_WINDOW_DAYS = 14;
+/** The guide's "wait 24-72 hours": a lost-2FA ticket is reviewed within 72 hours. */
+export const LOST_TWO_FACTOR_REVIEW_HOURS = 72;
+/** The guide's emergency plan: "wait 5-15 business days". */
+export const FULL_VERIFICATION_REVIEW_BUSINESS_DAYS = 15;
+
+export interface TicketFacts {
+  readonly kind: TicketKind;
+  readonly status: TicketStatus;
+  readonly accountId: string;
+  readonly evidenceDueBy: Date;
+  readonly reviewDueBy: Date | null;
+}
+
+export interface RecordedDecision {
+  readonly agentId: string;
+  readonly decision: Decision;
+}
+
+export function evidenceDueBy(openedAt: Date): Date {
+  return new Date(openedAt.getTime() + EVIDENCE_WINDOW_DAYS * 24 * 3600_000);
+}
+
+/** Identity verification clears every factor, so it takes two agents (four-eyes). */
+export function approvalsRequired(kind: TicketKind): number {
+  return kind === 'full_verification' ? 2 : 1;
+}
+
+export function reviewDueBy(kind: TicketKind, submittedAt: Date, holidays: readonly string[]): Date {
+  return kind === 'lost_two_factor'
+    ? new Date(submittedAt.getTime() + LOST_TWO_FACTOR_REVIEW_HOURS * 3600_000)
+    : addBusinessDays(submittedAt, FULL_VERIFICATION_REVIEW_BUSINESS_DAYS, holidays);
+}
+
+/** Past its evidence window without a submission: the ticket (and its token) is dead. */
+export function isLapsed(ticket: Pick<TicketFacts, 'status' | 'evidenceDueBy'>, now: Date): boolean {
+  return ticket.status === 'expired' || (ticket.status === 'awaiting_evidence' && now >= ticket.evidenceDueBy);
+}
+
+export function isOpen(status: TicketStatus): boolean {
+  return status === 'awaiting_evidence' || status === 'in_review';
+}
+
+/** A full verification freezes logins from its submission until its decision. */
+export function freezesLogins(ticket: Pick<TicketFacts, 'kind' | 'status'>): boolean {
+  return ticket.kind === 'full_verification' && ticket.status === 'in_review';
+}
+
+export function isOverdue(ticket: Pick<TicketFacts, 'status' | 'reviewDueBy'>, now: Date): boolean {
+  return ticket.status === 'in_review' && ticket.reviewDueBy !== null && now >= ticket.reviewDueBy;
+}
+
+function assertAwaitingEvidence(ticket: TicketFacts, now: Date): void {
+  if (ticket.status !== 'awaiting_evidence' || isLapsed(ticket, now)) {
+    throw new DomainError(
+      'invalid_state',
+      `The ticket is ${isLapsed(ticket, now) ? 'expired' : ticket.status}: it takes no more evidence.`,
+    );
+  }
+}
+
+export function assertAcceptsEvidence(ticket: TicketFacts, now: Date): void {
+  assertAwaitingEvidence(ticket, now);
+}
+
+/** awaiting_evidence → in_review; needs an identity document. */
+export function submit(
+  ticket: TicketFacts,
+  now: Date,
+  evidenceKinds: readonly string[],
+  holidays: readonly string[],
+): { status: 'in_review'; submittedAt: Date; reviewDueBy: Date } {
+  assertAwaitingEvidence(ticket, now);
+  if (!evidenceKinds.includes('id_document')) {
+    throw new DomainError('evidence_required', 'Upload an identity document (id_document) before submitting.');
+  }
+  return { status: 'in_review', submittedAt: now, reviewDueBy: reviewDueBy(ticket.kind, now, holidays) };
+}
+
+/** awaiting_evidence → expired, once the evidence window has passed. */
+export function expire(ticket: TicketFacts, now: Date): { status: 'expired' } {
+  if (ticket.status !== 'awaiting_evidence' || now < ticket.evidenceDueBy) {
+    throw new DomainError('invalid_state', 'Only a ticket past its evidence window can expire.');
+  }
+  return { status: 'expired' };
+}
+
+export interface DecisionOutcome {
+  /** The ticket's status after this decision (in_review while approvals are missing). */
+  readonly status: 'in_review' | 'approved' | 'rejected';
+  readonly final: boolean;
+  readonly approvals: number;
+  readonly approvalsRequired: number;
+}
+
+/**
+ * in_review → approved | rejected. One rejection ends the review; approval
+ * needs `approvalsRequired` approvals from different agents. No agent decides
+ * a ticket of their own account.
+ */
+export function decide(
+  ticket: TicketFacts,
+  earlier: readonly RecordedDecision[],
+  agentId: string,
+  decision: Decision,
+): DecisionOutcome {
+  if (ticket.status === 'approved' || ticket.status === 'rejected') {
+    throw new DomainError('already_decided', `The ticket is already ${ticket.status}.`);
+  }
+  if (ticket.status !== 'in_review')
+    throw new DomainError('invalid_state', `The ticket is ${ticket.status}, not in review.`);
+  if (ticket.accountId === agentId)
+    throw new DomainError('own_ticket', 'You cannot decide a recovery ticket for your own account.');
+  if (earlier.some((d) => d.agentId === agentId)) {
+    throw new DomainError('already_decided', 'You have already decided this ticket: another agent must review it.');
+  }
+  const required = approvalsRequired(ticket.kind);
+  const approvals = earlier.filter((d) => d.decision === 'approve').length + (decision === 'approve' ? 1 : 0);
+  if (decision === 'reject') return { status: 'rejected', final: true, approvals, approvalsRequired: required };
+  const final = approvals >= required;
+  return { status: final ? 'approved' : 'in_review', final, approvals, approvalsRequired: required };
+}

@@ -1,0 +1,116 @@
+// Identity evidence at rest: one file per upload under <dataDir>/evidence,
+// encrypted with AES-256-GCM as it streams in, so the whole file is never in
+// memory and never on disk in the clear (architecture: "Secrets at rest").
+//
+// File layout: [12-byte random IV][ciphertext][16-byte GCM auth tag].
+// The key is keyring.fileKey(version) (the version is stored with the row);
+// the evidence id is the additional authenticated data, so a file can't be
+// swapped for another ticket's file without failing authentication.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Keyring } from './keyring.ts';
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export function evidenceDir(dataDir: string): string {
+  return path.join(dataDir, 'evidence');
+}
+
+export function evidencePath(dataDir: string, id: string): string {
+  if (!/^[0-9a-f-]{36}$/.test(id)) throw new Error('evidence ids are UUIDs');
+  return path.join(evidenceDir(dataDir), id);
+}
+
+function aad(id: string): Buffer {
+  return Buffer.from(`latchkey:evidence:${id}`);
+}
+
+class EncryptStream extends Transform {
+  readonly #cipher: crypto.CipherGCM;
+
+  constructor(key: Buffer, id: string) {
+    super();
+    const iv = crypto.randomBytes(IV_BYTES);
+    this.#cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
+    this.#cipher.setAAD(aad(id));
+    this.push(iv);
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    done(null, this.#cipher.update(chunk));
+  }
+
+  override _flush(done: TransformCallback): void {
+    this.push(this.#cipher.final());
+    done(null, this.#cipher.getAuthTag());
+  }
+}
+
+/**
+ * Streams `source` through `inspect` (type and size checks that may fail the
+ * stream) into an encrypted file. On any error the partial file is removed.
+ */
+export async function writeEncryptedEvidence(
+  keyring: Keyring,
+  dataDir: string,
+  id: string,
+  source: Readable,
+  inspect: Transform,
+): Promise<{ keyVersion: string }> {
+  fs.mkdirSync(evidenceDir(dataDir), { recursive: true, mode: 0o700 });
+  const file = evidencePath(dataDir, id);
+  const keyVersion = keyring.currentVersion;
+  try {
+    await pipeline(
+      source,
+      inspect,
+      new EncryptStream(keyring.fileKey(keyVersion), id),
+      fs.createWriteStream(file, { flags: 'wx', mode: 0o600 }),
+    );
+  } catch (error) {
+    removeEvidenceFile(dataDir, id);
+    throw error;
+  }
+  return { keyVersion };
+}
+
+export function removeEvidenceFile(dataDir: string, id: string): void {
+  fs.rmSync(evidencePath(dataDir, id), { force: true });
+}
+
+/**
+ * A stream of the decrypted file. The tag is read first and checked by the
+ * decipher at the end: a tampered file makes the stream fail rather than end.
+ */
+export async function readDecryptedEvidence(
+  keyring: Keyring,
+  dataDir: string,
+  id: string,
+  keyVersion: string,
+): Promise<Readable> {
+  const file = evidencePath(dataDir, id);
+  const handle = await fs.promises.open(file, 'r');
+  let iv: Buffer;
+  let tag: Buffer;
+  let size: number;
+  try {
+    size = (await handle.stat()).size;
+    if (size < IV_BYTES + TAG_BYTES) throw new Error(`evidence file ${id} is truncated`);
+    iv = Buffer.alloc(IV_BYTES);
+    tag = Buffer.alloc(TAG_BYTES);
+    await handle.read(iv, 0, IV_BYTES, 0);
+    await handle.read(tag, 0, TAG_BYTES, size - TAG_BYTES);
+  } finally {
+    await handle.close();
+  }
+  const decipher = crypto.createDecipheriv('aes-256-gcm', keyring.fileKey(keyVersion), iv);
+  decipher.setAAD(aad(id));
+  decipher.setAuthTag(tag);
+  const body = fs.createReadStream(file, { start: IV_BYTES, end: size - TAG_BYTES - 1 });
+  body.on('error', (error) => decipher.destroy(error));
+  return body.pipe(decipher);
+}
