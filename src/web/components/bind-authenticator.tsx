@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../lib/api.ts';
 import { formatDateTime } from '../lib/format.ts';
 import type { ConfirmAnswer, TotpSetup } from '../lib/types.ts';
+import { useFocusOnMount } from '../lib/use-focus-on-mount.ts';
 import { ErrorAlert } from './alerts.tsx';
 import { CopyButton } from './copy-button.tsx';
 import { codeInputProps, Field } from './field.tsx';
@@ -24,6 +25,7 @@ export function BindAuthenticator({ setup, isReset, onConfirmed, onCancel }: Pro
   const [code, setCode] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const heading = useFocusOnMount<HTMLHeadingElement>();
 
   async function confirm(e: FormEvent) {
     e.preventDefault();
@@ -44,7 +46,9 @@ export function BindAuthenticator({ setup, isReset, onConfirmed, onCancel }: Pro
 
   return (
     <section aria-labelledby="bind-heading" className="card">
-      <h2 id="bind-heading">{isReset ? 'Bind your new authenticator' : 'Set up your authenticator app'}</h2>
+      <h2 id="bind-heading" ref={heading} tabIndex={-1}>
+        {isReset ? 'Bind your new authenticator' : 'Set up your authenticator app'}
+      </h2>
       <ol className="steps">
         <li>
           <p>Open your authenticator app (Google Authenticator or similar) and scan this QR code.</p>

@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useId, useState } from 'react';
 import { api, apiBlob, saveBlob } from '../lib/api.ts';
 import { formatDateTime } from '../lib/format.ts';
 import type { ConfirmAnswer } from '../lib/types.ts';
+import { useFocusOnMount } from '../lib/use-focus-on-mount.ts';
 import { ErrorAlert, Notice } from './alerts.tsx';
 import { Field } from './field.tsx';
 
@@ -16,6 +17,7 @@ export function SaveCodesStep({ answer, onDone }: { answer: ConfirmAnswer; onDon
   const [busy, setBusy] = useState<null | 'pdf' | 'zip' | 'ack'>(null);
   const [downloaded, setDownloaded] = useState<string | null>(null);
   const checkboxId = useId();
+  const heading = useFocusOnMount<HTMLHeadingElement>();
   const { codes } = answer.backupCodes;
 
   // Leaving the page before acknowledging would lose the codes for good.
@@ -62,7 +64,9 @@ export function SaveCodesStep({ answer, onDone }: { answer: ConfirmAnswer; onDon
 
   return (
     <section aria-labelledby="codes-heading" className="card">
-      <h2 id="codes-heading">Save your backup codes</h2>
+      <h2 id="codes-heading" ref={heading} tabIndex={-1}>
+        Save your backup codes
+      </h2>
       <p>
         If you lose your phone, each of these codes lets you sign in once. <strong>They are shown only now.</strong>{' '}
         Issued {formatDateTime(answer.backupCodes.issuedAt)}.

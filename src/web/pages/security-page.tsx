@@ -75,6 +75,8 @@ export function SecurityPage({ me, reload, notices }: Props) {
                 : 'Two-factor authentication is on.',
             );
             setFlow({ step: 'overview' });
+            // The Continue button is gone: start again from the top of the screen.
+            requestAnimationFrame(() => document.querySelector<HTMLElement>('main h1')?.focus());
           }}
         />
       </Page>
