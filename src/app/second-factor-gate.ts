@@ -4,7 +4,7 @@
 import { FAILURES_PER_CHALLENGE, LOCK_DURATION_MS, retryAfterSeconds, shouldLock } from '../domain/attempt-budget.ts';
 import { type BackupCodeWarning, backupCodeWarnings, normalizeCode } from '../domain/backup-codes.ts';
 import { DomainError } from '../domain/errors.ts';
-import { checkTotp, TOTP_DIGITS, type TotpCheck } from '../domain/totp.ts';
+import { checkTotp, TOTP_DIGITS, type TotpCheck, totpStep } from '../domain/totp.ts';
 import { hashBackupCode } from '../infra/hashing.ts';
 import type { AccountRow } from '../storage/accounts-repository.ts';
 import {
@@ -82,7 +82,11 @@ export async function passSecondFactor<T>(
   const code = normalizeCode(attempt.code, TOTP_DIGITS);
 
   const now = ctx.clock.now();
-  const fingerprint = ctx.keyring.fingerprint('second-factor-attempt', `${account.id}|${method}|${code}`);
+  // A repeat (double click, retry, race) counts once. A TOTP code is a new guess
+  // at every step (the right answer changes), so its repeat is scoped to the step:
+  // otherwise one wrong code could be resubmitted every 30 s without ever counting.
+  const scope = method === 'totp' ? `|${totpStep(now.getTime())}` : '';
+  const fingerprint = ctx.keyring.fingerprint('second-factor-attempt', `${account.id}|${method}|${code}${scope}`);
   const reservation = await ctx.budget.reserve(account.id, fingerprint, method, now);
   if (reservation.kind === 'locked') throw rateLimited(reservation.until, now);
 
