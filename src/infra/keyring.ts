@@ -9,14 +9,31 @@ import path from 'node:path';
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 
-export class Keyring {
-  readonly #keys: ReadonlyMap<string, Buffer>;
-  readonly currentVersion: string;
+type KeyList = ReadonlyArray<readonly [string, Buffer]>;
 
-  constructor(keys: ReadonlyArray<readonly [string, Buffer]>) {
+export class Keyring {
+  #keys: ReadonlyMap<string, Buffer> = new Map();
+  #currentVersion = '';
+  readonly #reload: (() => KeyList) | undefined;
+
+  /**
+   * `reload` (key-file mode) is asked again when a ciphertext names a version this
+   * ring does not know: `keys rotate` appends a key and re-encrypts while servers
+   * run, and they must go on decrypting without a restart.
+   */
+  constructor(keys: KeyList, reload?: () => KeyList) {
+    this.#use(keys);
+    this.#reload = reload;
+  }
+
+  #use(keys: KeyList): void {
     if (keys.length === 0) throw new Error('the keyring needs at least one key');
     this.#keys = new Map(keys);
-    this.currentVersion = keys[keys.length - 1]?.[0] ?? '';
+    this.#currentVersion = keys[keys.length - 1]?.[0] ?? '';
+  }
+
+  get currentVersion(): string {
+    return this.#currentVersion;
   }
 
   get versions(): string[] {
@@ -24,6 +41,7 @@ export class Keyring {
   }
 
   #key(version: string): Buffer {
+    if (!this.#keys.has(version) && this.#reload) this.#use(this.#reload());
     const key = this.#keys.get(version);
     if (!key) throw new Error(`no key with version ${version} in the keyring`);
     return key;
@@ -110,5 +128,6 @@ export function loadKeyring(options: {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
   }
-  return new Keyring(parseKeyList(fs.readFileSync(file, 'utf8').trim().split('\n').join(',')));
+  const read = () => parseKeyList(fs.readFileSync(file, 'utf8').trim().split('\n').join(','));
+  return new Keyring(read(), read);
 }
