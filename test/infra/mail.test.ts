@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { notifyEmail } from '../../src/app/notifications.ts';
 import { deliverOutbox } from '../../src/app/deliver-outbox.ts';
+import { notifyEmail } from '../../src/app/notifications.ts';
 import { smtpMailer } from '../../src/infra/mailer.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
 
