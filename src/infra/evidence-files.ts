@@ -64,14 +64,13 @@ export async function writeEncryptedEvidence(
   fs.mkdirSync(evidenceDir(dataDir), { recursive: true, mode: 0o700 });
   const file = evidencePath(dataDir, id);
   const keyVersion = keyring.currentVersion;
+  // Opened before streaming starts, so the file exists by the time any error
+  // can happen and the cleanup below can't race the stream's own open().
+  const handle = await fs.promises.open(file, 'wx', 0o600);
   try {
-    await pipeline(
-      source,
-      inspect,
-      new EncryptStream(keyring.fileKey(keyVersion), id),
-      fs.createWriteStream(file, { flags: 'wx', mode: 0o600 }),
-    );
+    await pipeline(source, inspect, new EncryptStream(keyring.fileKey(keyVersion), id), handle.createWriteStream());
   } catch (error) {
+    await handle.close().catch(() => undefined);
     removeEvidenceFile(dataDir, id);
     throw error;
   }

@@ -1,7 +1,7 @@
 // The claimant's recovery-ticket calls. Each is authorised by
 // `Authorization: Ticket <ticketToken>` (ticket-auth.ts); multipart parsing
 // is registered in this plugin's scope only, so no other route takes uploads.
-import multipart from '@fastify/multipart';
+import multipart, { type Multipart } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { addEvidence } from '../../app/add-evidence.ts';
 import type { AppContext } from '../../app/context.ts';
@@ -27,6 +27,21 @@ function ticketToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (typeof header !== 'string') return undefined;
   return /^Ticket\s+([A-Za-z0-9_-]{20,200})$/.exec(header.trim())?.[1];
+}
+
+function malformed(): DomainError {
+  return new DomainError('invalid_request', 'The multipart body is malformed.');
+}
+
+/** The next part; a parser failure (bad boundary, cut-off body) is bad input, not a server error. */
+async function nextPart(parts: AsyncIterableIterator<Multipart>): Promise<Multipart | undefined> {
+  try {
+    const next = await parts.next();
+    return next.done ? undefined : next.value;
+  } catch (error) {
+    if (error instanceof DomainError || typeof (error as { statusCode?: unknown }).statusCode === 'number') throw error;
+    throw malformed();
+  }
 }
 
 export async function recoveryRoutes(app: App, ctx: AppContext): Promise<void> {
@@ -102,25 +117,29 @@ export async function recoveryRoutes(app: App, ctx: AppContext): Promise<void> {
         if (!request.isMultipart())
           throw new DomainError('unsupported_media_type', 'Send the evidence as multipart/form-data.');
         let kind: string | undefined;
-        for await (const part of request.parts()) {
+        const parts = request.parts();
+        for (let part = await nextPart(parts); part; part = await nextPart(parts)) {
           if (part.type === 'field') {
-            if (part.fieldname !== 'kind' || typeof part.value !== 'string')
+            if (part.fieldname !== 'kind' || typeof part.value !== 'string') {
               throw new DomainError('invalid_request', `Unexpected field "${part.fieldname}".`);
+            }
             kind = part.value;
             continue;
           }
           if (part.fieldname !== 'file') throw new DomainError('invalid_request', 'Send the file in the field "file".');
+          const file = part.file;
           try {
             const created = await addEvidence(ctx, ticket, {
               kind,
               fileName: part.filename,
-              stream: part.file,
-              truncated: () => part.file.truncated,
+              stream: file,
+              truncated: () => file.truncated,
             });
             return reply.code(201).send(created);
           } catch (error) {
             // Drain what is left of the upload so the connection stays usable for the answer.
-            part.file.resume();
+            file.resume();
+            if (!(error instanceof DomainError) && file.errored) throw malformed();
             throw error;
           }
         }
