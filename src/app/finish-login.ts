@@ -2,10 +2,10 @@
 import { DomainError } from '../domain/errors.ts';
 import { hashToken } from '../infra/tokens.ts';
 import { findAccountById } from '../storage/accounts-repository.ts';
-import { recordLoginEvent } from '../storage/events-repository.ts';
 import { isAccountFrozen } from '../storage/recovery-repository.ts';
 import { completeChallenge, findChallenge } from '../storage/sessions-repository.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
+import { recordLogin } from './login-history.ts';
 import { challengeUsable, passSecondFactor, type SecondFactorOutcome } from './second-factor-gate.ts';
 import { issueSession } from './sessions.ts';
 
@@ -46,7 +46,7 @@ export async function finishLogin(
           'The sign-in has expired. Start again with your email and password.',
         );
       }
-      await recordLoginEvent(trx, {
+      await recordLogin(ctx, trx, {
         account_id: account.id,
         result: 'success',
         factor: passed.method,

@@ -4,10 +4,10 @@ import { normalizeEmail } from '../domain/account-rules.ts';
 import { retryAfterSeconds } from '../domain/attempt-budget.ts';
 import { DomainError } from '../domain/errors.ts';
 import { findAccountByEmail } from '../storage/accounts-repository.ts';
-import { recordLoginEvent } from '../storage/events-repository.ts';
 import { isAccountFrozen } from '../storage/recovery-repository.ts';
 import { checkPassword } from './check-password.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
+import { recordLogin } from './login-history.ts';
 import { boundMethods, type SecondFactorMethod } from './second-factor-gate.ts';
 import { issueChallenge, issueSession } from './sessions.ts';
 
@@ -32,7 +32,7 @@ export async function startLogin(
   const at = ctx.clock.now().toISOString();
   const event = { ip: origin.ip, user_agent: origin.userAgent, at };
   if (!account || !passwordOk) {
-    await recordLoginEvent(db, {
+    await recordLogin(ctx, db, {
       account_id: account?.id ?? null,
       result: 'invalid_credentials',
       factor: 'password',
@@ -43,7 +43,7 @@ export async function startLogin(
   // The guide's emergency path: while a full identity verification is under
   // review nobody can sign in, the attacker included.
   if (await isAccountFrozen(db, account.id)) {
-    await recordLoginEvent(db, { account_id: account.id, result: 'account_frozen', factor: 'password', ...event });
+    await recordLogin(ctx, db, { account_id: account.id, result: 'account_frozen', factor: 'password', ...event });
     throw new DomainError('account_frozen', 'This account is frozen while its identity verification is reviewed.');
   }
   const lockedUntil = await ctx.budget.lockedUntil(account.id, ctx.clock.now());
@@ -57,11 +57,11 @@ export async function startLogin(
   return db.transaction().execute(async (trx) => {
     if (methods.length === 0) {
       const session = await issueSession(ctx, trx, account.id, origin);
-      await recordLoginEvent(trx, { account_id: account.id, result: 'success', factor: 'password', ...event });
+      await recordLogin(ctx, trx, { account_id: account.id, result: 'success', factor: 'password', ...event });
       return { status: 'authenticated', token: session.token, expiresAt: session.expiresAt };
     }
     const challenge = await issueChallenge(ctx, trx, account.id, origin);
-    await recordLoginEvent(trx, { account_id: account.id, result: 'password_ok', factor: 'password', ...event });
+    await recordLogin(ctx, trx, { account_id: account.id, result: 'password_ok', factor: 'password', ...event });
     return { status: 'second_factor_required', challenge: challenge.token, methods, expiresAt: challenge.expiresAt };
   });
 }

@@ -1,0 +1,22 @@
+// Login history: every attempt is recorded (recovery review compares it with
+// the claimant) and logged as an authentication event (ASVS 5.0 16.3.1): who,
+// which factor, what result, from where. Never a password, code or token.
+import { type LoginEvent, recordLoginEvent } from '../storage/events-repository.ts';
+import type { Executor } from '../storage/executor.ts';
+import type { AppContext } from './context.ts';
+
+export async function recordLogin(ctx: AppContext, db: Executor, event: LoginEvent): Promise<void> {
+  await recordLoginEvent(db, event);
+  ctx.logger.info(
+    {
+      event: 'auth',
+      accountId: event.account_id,
+      result: event.result,
+      factor: event.factor,
+      ip: event.ip,
+      userAgent: event.user_agent,
+      at: event.at,
+    },
+    `auth ${event.result}`,
+  );
+}
