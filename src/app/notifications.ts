@@ -14,6 +14,14 @@ export interface Notice {
 }
 
 export const notices = {
+  securityKeyAdded: (name: string, at: Date): Notice => ({
+    subject: 'A security key was added to your account',
+    body: `The security key "${name}" was added to your account at ${at.toISOString()}. ${WASNT_YOU}`,
+  }),
+  securityKeyRemoved: (at: Date): Notice => ({
+    subject: 'A security key was removed from your account',
+    body: `A security key was removed from your account at ${at.toISOString()}. ${WASNT_YOU}`,
+  }),
   authenticatorBound: (at: Date): Notice => ({
     subject: 'An authenticator app was bound to your account',
     body: `Two-factor authentication was turned on for your account at ${at.toISOString()}. ${WASNT_YOU}`,

@@ -20,7 +20,7 @@ import { ticketFacts } from './ticket-facts.ts';
 const BATCH = 100;
 
 /** Tickets in review past their deadline: flagged once, and every agent is emailed once. */
-export async function flagOverdueTickets(ctx: AppContext): Promise<number> {
+async function flagOverdueTickets(ctx: AppContext): Promise<number> {
   const now = ctx.clock.now();
   const at = now.toISOString();
   const tickets = await listOverdueUnnotified(ctx.storage.db, at, BATCH);
@@ -46,7 +46,7 @@ export async function flagOverdueTickets(ctx: AppContext): Promise<number> {
 }
 
 /** Tickets awaiting evidence past their 14-day window expire, and their tokens with them. */
-export async function expireLapsedTickets(ctx: AppContext): Promise<number> {
+async function expireLapsedTickets(ctx: AppContext): Promise<number> {
   const now = ctx.clock.now();
   const at = now.toISOString();
   const tickets = await listLapsedTickets(ctx.storage.db, at, BATCH);

@@ -11,7 +11,7 @@
 // submitted on Saturday 10:00 is too.
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export function isBusinessDay(day: Date, holidays: ReadonlySet<string>): boolean {
+function isBusinessDay(day: Date, holidays: ReadonlySet<string>): boolean {
   const weekday = day.getUTCDay();
   if (weekday === 0 || weekday === 6) return false;
   return !holidays.has(day.toISOString().slice(0, 10));

@@ -4,7 +4,7 @@
 export type EvidenceKind = 'id_document' | 'selfie_video' | 'login_history';
 export type EvidenceMime = 'image/jpeg' | 'image/png' | 'application/pdf' | 'video/mp4' | 'video/webm';
 
-export const EVIDENCE_KINDS: readonly EvidenceKind[] = ['id_document', 'selfie_video', 'login_history'];
+const EVIDENCE_KINDS: readonly EvidenceKind[] = ['id_document', 'selfie_video', 'login_history'];
 
 /** The types each kind of evidence may be. */
 export const ALLOWED_TYPES: Readonly<Record<EvidenceKind, readonly EvidenceMime[]>> = {

@@ -13,21 +13,12 @@ export type TicketKind = 'lost_two_factor' | 'full_verification';
 export type TicketStatus = 'awaiting_evidence' | 'in_review' | 'approved' | 'rejected' | 'expired';
 export type Decision = 'approve' | 'reject';
 
-export const TICKET_KINDS: readonly TicketKind[] = ['lost_two_factor', 'full_verification'];
-export const TICKET_STATUSES: readonly TicketStatus[] = [
-  'awaiting_evidence',
-  'in_review',
-  'approved',
-  'rejected',
-  'expired',
-];
-
 /** Evidence must be submitted within 14 days of opening, or the ticket expires. */
-export const EVIDENCE_WINDOW_DAYS = 14;
+const EVIDENCE_WINDOW_DAYS = 14;
 /** The guide's "wait 24-72 hours": a lost-2FA ticket is reviewed within 72 hours. */
-export const LOST_TWO_FACTOR_REVIEW_HOURS = 72;
+const LOST_TWO_FACTOR_REVIEW_HOURS = 72;
 /** The guide's emergency plan: "wait 5-15 business days". */
-export const FULL_VERIFICATION_REVIEW_BUSINESS_DAYS = 15;
+const FULL_VERIFICATION_REVIEW_BUSINESS_DAYS = 15;
 
 export interface TicketFacts {
   readonly kind: TicketKind;
@@ -60,10 +51,6 @@ export function reviewDueBy(kind: TicketKind, submittedAt: Date, holidays: reado
 /** Past its evidence window without a submission: the ticket (and its token) is dead. */
 export function isLapsed(ticket: Pick<TicketFacts, 'status' | 'evidenceDueBy'>, now: Date): boolean {
   return ticket.status === 'expired' || (ticket.status === 'awaiting_evidence' && now >= ticket.evidenceDueBy);
-}
-
-export function isOpen(status: TicketStatus): boolean {
-  return status === 'awaiting_evidence' || status === 'in_review';
 }
 
 /** A full verification freezes logins from its submission until its decision. */

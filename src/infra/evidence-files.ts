@@ -16,11 +16,11 @@ import type { Keyring } from './keyring.ts';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-export function evidenceDir(dataDir: string): string {
+function evidenceDir(dataDir: string): string {
   return path.join(dataDir, 'evidence');
 }
 
-export function evidencePath(dataDir: string, id: string): string {
+function evidencePath(dataDir: string, id: string): string {
   if (!/^[0-9a-f-]{36}$/.test(id)) throw new Error('evidence ids are UUIDs');
   return path.join(evidenceDir(dataDir), id);
 }
