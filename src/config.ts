@@ -16,6 +16,11 @@ export interface Config {
   readonly secretKeys: string | undefined;
   readonly withdrawalLockHours: number;
   readonly publicOrigin: string | undefined;
+  /** WebAuthn relying party: the public origin's host, `localhost` in development. */
+  readonly webauthnRpId: string;
+  readonly webauthnOrigins: readonly string[];
+  /** Where SMS messages are POSTed as JSON {to, body}; unset keeps them in the outbox. */
+  readonly smsWebhookUrl: string | undefined;
   readonly holidays: readonly string[];
   readonly logLevel: string;
   readonly sessionTtlMinutes: number;
@@ -87,8 +92,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (issuer.includes(':') || issuer.trim() === '' || issuer.length > 64) {
     throw new ConfigError('LATCHKEY_ISSUER', 'a name of 1 to 64 characters without ":"');
   }
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const publicOrigin = url(env, 'LATCHKEY_PUBLIC_ORIGIN', ['http:', 'https:']);
   return Object.freeze({
-    port: integer(env, 'PORT', 3000, 0, 65535),
+    port,
     host,
     dataDir: path.resolve(env.LATCHKEY_DATA_DIR || './data'),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
@@ -100,7 +107,10 @@ export function loadConfig(env: Env = process.env): Config {
     issuer,
     secretKeys: env.LATCHKEY_SECRET_KEYS || undefined,
     withdrawalLockHours: integer(env, 'LATCHKEY_WITHDRAWAL_LOCK_HOURS', 24, 1, 24 * 30),
-    publicOrigin: url(env, 'LATCHKEY_PUBLIC_ORIGIN', ['http:', 'https:']),
+    publicOrigin,
+    webauthnRpId: publicOrigin ? new URL(publicOrigin).hostname : 'localhost',
+    webauthnOrigins: Object.freeze(publicOrigin ? [new URL(publicOrigin).origin] : [`http://localhost:${port}`]),
+    smsWebhookUrl: url(env, 'LATCHKEY_SMS_WEBHOOK_URL', ['http:', 'https:']),
     holidays: Object.freeze(holidays(env)),
     logLevel,
     sessionTtlMinutes: integer(env, 'LATCHKEY_SESSION_TTL_MINUTES', 12 * 60, 5, 60 * 24 * 30),

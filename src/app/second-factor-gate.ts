@@ -155,9 +155,9 @@ async function countFailure(
     }
     if (attempt.challengeId) await countChallengeFailure(trx, attempt.challengeId);
   });
-  if (shouldLock(failures) && !(await ctx.budget.lockedUntil(account.id, now))) {
-    const until = new Date(now.getTime() + LOCK_DURATION_MS);
-    await ctx.budget.lock(account.id, until, now);
+  const until = new Date(now.getTime() + LOCK_DURATION_MS);
+  // The lock is a guarded write: of concurrent failures that reach the limit, one locks and emails.
+  if (shouldLock(failures) && (await ctx.budget.lock(account.id, until, now))) {
     await db.transaction().execute(async (trx) => {
       await appendAudit(trx, {
         accountId: account.id,

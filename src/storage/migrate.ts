@@ -1,13 +1,17 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import type { Dialect } from './dialect.ts';
 import { initialMigration } from './migrations/001-initial.ts';
+import { securityKeysAndPhonesMigration } from './migrations/002-security-keys-and-phones.ts';
 
 // Migrations live in code (not files read at run time) so one set serves both
 // databases and the order is explicit.
 function provider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations(): Promise<Record<string, Migration>> {
-      return { '001-initial': initialMigration(dialect) };
+      return {
+        '001-initial': initialMigration(dialect),
+        '002-security-keys-and-phones': securityKeysAndPhonesMigration(),
+      };
     },
   };
 }

@@ -169,6 +169,46 @@ export interface TicketDecisionsTable {
   at: string;
 }
 
+export interface WebauthnCredentialsTable {
+  id: string;
+  account_id: string;
+  credential_id: string;
+  public_key: string;
+  counter: number;
+  transports: string;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface WebauthnChallengesTable {
+  id: string;
+  account_id: string;
+  purpose: 'register' | 'authenticate';
+  challenge: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface PhonesTable {
+  account_id: string;
+  phone_enc: string;
+  phone_masked: string;
+  created_at: string;
+  verified_at: string | null;
+}
+
+export interface SmsCodesTable {
+  id: string;
+  account_id: string;
+  purpose: 'verify_phone' | 'second_factor';
+  code_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sessions: SessionsTable;
@@ -186,4 +226,8 @@ export interface Database {
   recovery_tickets: RecoveryTicketsTable;
   recovery_evidence: RecoveryEvidenceTable;
   ticket_decisions: TicketDecisionsTable;
+  webauthn_credentials: WebauthnCredentialsTable;
+  webauthn_challenges: WebauthnChallengesTable;
+  phones: PhonesTable;
+  sms_codes: SmsCodesTable;
 }

@@ -1,0 +1,43 @@
+// Backup codes through the gate: ONE argon2id per attempt, then an indexed
+// equality match and a conditional update (docs/adr/0001-backup-code-hashing.md).
+import { backupCodeWarnings, normalizeCode } from '../../domain/backup-codes.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { hashBackupCode } from '../../infra/hashing.ts';
+import {
+  consumeBackupCode,
+  countUnusedBackupCodes,
+  findLiveBackupCodeSet,
+} from '../../storage/backup-codes-repository.ts';
+import { appendAudit } from '../../storage/events-repository.ts';
+import { notices, notifyEmail } from '../notifications.ts';
+import { type Factor, invalidCode, notAvailable } from './factor.ts';
+
+export const backupCodeFactor: Factor = async (ctx, account, input, now) => {
+  const set = await findLiveBackupCodeSet(ctx.storage.db, account.id);
+  if (!set) throw notAvailable('backup_code');
+  if (input.code === undefined) throw new DomainError('invalid_request', 'A code is required.');
+  const code = normalizeCode(input.code);
+  return {
+    guess: code,
+    async verify() {
+      const pepper = ctx.keyring.derive(set.pepper_version, 'backup-code-pepper');
+      const codeHash = await hashBackupCode(code, Buffer.from(set.salt, 'base64url'), pepper);
+      return async (trx) => {
+        if (!(await consumeBackupCode(trx, set.id, codeHash, now.toISOString())))
+          return { ok: false, error: invalidCode() };
+        const remaining = await countUnusedBackupCodes(trx, set.id);
+        await appendAudit(trx, {
+          accountId: account.id,
+          event: 'backup_code_used',
+          details: { setId: set.id, remaining, purpose: input.purpose },
+          at: now.toISOString(),
+        });
+        await notifyEmail(trx, account.email, notices.backupCodeUsed(remaining, now), now);
+        return {
+          ok: true,
+          outcome: { method: 'backup_code', warnings: backupCodeWarnings(remaining), backupCodesRemaining: remaining },
+        };
+      };
+    },
+  };
+};

@@ -1,0 +1,52 @@
+// Sending SMS codes: 6 digits from the CSPRNG, valid 10 minutes (NIST SP
+// 800-63B-4 §3.2.9/§4.2.1.2), stored as a keyed hash, sent through the outbox.
+// Sending is throttled: one code per 30 seconds, five per hour per account.
+import { DomainError } from '../domain/errors.ts';
+import { newId } from '../infra/tokens.ts';
+import { enqueueMessage } from '../storage/events-repository.ts';
+import type { Executor } from '../storage/executor.ts';
+import { countSmsCodesSince, insertSmsCode, type SmsCodeRow } from '../storage/phones-repository.ts';
+import type { AppContext } from './context.ts';
+
+const SMS_CODE_TTL_MS = 10 * 60 * 1000;
+const RESEND_AFTER_MS = 30 * 1000;
+const PER_HOUR = 5;
+
+export function smsCodeHash(ctx: AppContext, accountId: string, code: string): string {
+  return ctx.keyring.fingerprint('sms-code', `${accountId}|${code}`);
+}
+
+export async function sendSmsCode(
+  ctx: AppContext,
+  db: Executor,
+  accountId: string,
+  phone: string,
+  purpose: SmsCodeRow['purpose'],
+): Promise<void> {
+  const now = ctx.clock.now();
+  const recent = await countSmsCodesSince(db, accountId, new Date(now.getTime() - RESEND_AFTER_MS).toISOString());
+  const hourly = await countSmsCodesSince(db, accountId, new Date(now.getTime() - 3600_000).toISOString());
+  if (recent > 0 || hourly >= PER_HOUR) {
+    throw new DomainError('rate_limited', 'A code was sent a moment ago. Wait before asking for another.', {
+      retryAfter: recent > 0 ? 30 : 3600,
+    });
+  }
+  const code = String(ctx.randomInt(1_000_000)).padStart(6, '0');
+  await insertSmsCode(db, {
+    id: newId(),
+    account_id: accountId,
+    purpose,
+    code_hash: smsCodeHash(ctx, accountId, code),
+    created_at: now.toISOString(),
+    expires_at: new Date(now.getTime() + SMS_CODE_TTL_MS).toISOString(),
+    used_at: null,
+  });
+  await enqueueMessage(db, {
+    channel: 'sms',
+    recipient: phone,
+    subject: `${ctx.config.issuer} code`,
+    // The code is the message's whole point: the SMS is the delivery channel.
+    body: `${code} is your ${ctx.config.issuer} verification code. It expires in 10 minutes. Never share it: we will never ask for it.`,
+    createdAt: now.toISOString(),
+  });
+}
