@@ -129,7 +129,7 @@ for (const dialect of DIALECTS) {
         const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(again.db);
         assert.deepEqual(
           rows.rows.map((r) => r.name),
-          ['001-initial'],
+          ['001-initial', '002-security-keys-and-phones'],
         );
         await second.db.selectFrom('accounts').select('id').limit(1).execute();
       } finally {
