@@ -123,3 +123,57 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('support agents need their own 2FA outside test mode', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness('sqlite');
+  });
+  after(async () => h.close());
+
+  test('an agent without an authenticator is refused two_factor_required; with one, admitted', async () => {
+    const { assertAgentReady } = await import('../../src/app/support-agent.ts');
+    const { findAccountById } = await import('../../src/storage/accounts-repository.ts');
+    const production = { ...h.ctx, config: { ...h.ctx.config, testMode: false } };
+    const bare = await supportAgent(h);
+    const bareRow = await findAccountById(h.ctx.storage.db, bare.accountId);
+    assert.ok(bareRow);
+    await assert.rejects(assertAgentReady(production, bareRow), { code: 'two_factor_required' });
+    await assertAgentReady(h.ctx, bareRow);
+
+    const enrolled = await enrolledUser(h);
+    const { addSupportAgent } = await import('../../src/cli/agent-add.ts');
+    await addSupportAgent(h.ctx, { email: enrolled.email, password: 'correct horse battery staple' });
+    const enrolledRow = await findAccountById(h.ctx.storage.db, enrolled.accountId);
+    assert.ok(enrolledRow);
+    await assertAgentReady(production, enrolledRow);
+    const plainRow = await findAccountById(h.ctx.storage.db, (await signUpAndLogin(h)).accountId);
+    assert.ok(plainRow);
+    await assert.rejects(assertAgentReady(production, plainRow), { code: 'forbidden' });
+  });
+});
+
+describe('the recovery API is documented', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness('sqlite');
+  });
+  after(async () => h.close());
+
+  test('/openapi.json lists the recovery and support calls', async () => {
+    const spec = await h.call('GET', '/openapi.json');
+    assert.equal(spec.status, 200);
+    for (const path of [
+      '/v1/recovery/tickets',
+      '/v1/recovery/tickets/{id}',
+      '/v1/recovery/tickets/{id}/evidence',
+      '/v1/recovery/tickets/{id}/submit',
+      '/v1/support/tickets',
+      '/v1/support/tickets/{id}',
+      '/v1/support/tickets/{id}/evidence/{evidenceId}',
+      '/v1/support/tickets/{id}/decision',
+    ]) {
+      assert.ok(spec.body.paths[path], path);
+    }
+  });
+});
