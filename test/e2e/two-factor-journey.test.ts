@@ -165,7 +165,13 @@ test('two-factor journey in the browser', { timeout: 300_000 }, async (t) => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Account security' }).waitFor();
     await page.getByText(/You signed in with a backup code/).waitFor();
-    await page.getByText(/You have 7 backup codes left/).waitFor();
+    await page.getByText(/You have 7 backup codes left\. To get a fresh set of 8 at any time, reset 2FA/).waitFor();
+    await page.getByRole('button', { name: 'Go to Reset 2FA' }).click();
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.id),
+      'reset-password',
+      'the shortcut lands in the reset form',
+    );
     assert.match(await text(page.getByTestId('backup-codes-remaining')), /7 of 8 remaining/);
     await snap(page, J, '06-backup-code-warning');
   });

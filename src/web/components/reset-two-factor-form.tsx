@@ -43,6 +43,7 @@ export function ResetTwoFactorForm({ methods, onSetup }: Props) {
       </p>
       <ErrorAlert error={error} />
       <Field
+        id="reset-password"
         label="Your password"
         type="password"
         name="reset-password"

@@ -8,6 +8,8 @@ import { SecondFactorStep } from './second-factor-step.tsx';
 export interface LoginNotice {
   tone: 'info' | 'warn';
   text: string;
+  /** Offer a shortcut to the Reset 2FA form (the way to get new backup codes). */
+  offerReset?: boolean;
 }
 
 interface Challenge {

@@ -24,20 +24,15 @@ function noticesFrom(answer: VerifyAnswer, method: SecondFactorMethod): LoginNot
   if (method === 'backup_code' || answer.backupCodesRemaining !== undefined) {
     const left = answer.backupCodesRemaining ?? low?.remaining;
     const count = left === undefined ? '' : ` You have ${left} backup code${left === 1 ? '' : 's'} left.`;
-    notices.push({
-      tone: exhausted || low ? 'warn' : 'info',
-      text: `You signed in with a backup code; that code no longer works.${count}`,
-    });
-  }
-  if (exhausted) {
-    notices.push({
-      tone: 'warn',
-      text: 'You have used your last backup code. Get a new set now: reset 2FA below (Reset two-factor authentication) — it shows 8 new codes.',
-    });
-  } else if (low) {
+    const how = exhausted
+      ? ' That was your last one: get a new set of 8 now by resetting 2FA.'
+      : low
+        ? ' They are running low: get a fresh set of 8 by resetting 2FA.'
+        : ' To get a fresh set of 8 at any time, reset 2FA.';
     notices.push({
       tone: 'warn',
-      text: 'Your backup codes are running low. To get a fresh set of 8, reset 2FA below (Reset two-factor authentication).',
+      text: `You signed in with a backup code; that code no longer works.${count}${how}`,
+      offerReset: true,
     });
   }
   for (const w of warnings) {

@@ -90,6 +90,18 @@ export function SecurityPage({ me, reload, notices }: Props) {
         {notices.map((n) => (
           <Notice key={n.text} tone={n.tone}>
             {n.text}
+            {n.offerReset && tf.enabled ? (
+              <>
+                {' '}
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => document.getElementById('reset-password')?.focus()}
+                >
+                  Go to Reset 2FA
+                </button>
+              </>
+            ) : null}
           </Notice>
         ))}
         {done ? <Notice tone="ok">{done}</Notice> : null}

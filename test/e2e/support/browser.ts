@@ -78,9 +78,12 @@ async function basicA11yProblems(page: Page): Promise<string[]> {
     const problems: string[] = [];
     const h1s = document.querySelectorAll('h1');
     if (h1s.length !== 1) problems.push(`${h1s.length} <h1> elements`);
-    for (const el of document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input, select, textarea')) {
+    for (const el of document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>(
+      'input, select, textarea',
+    )) {
       if (el.type === 'hidden') continue;
-      const labelled = (el.labels?.length ?? 0) > 0 || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+      const labelled =
+        (el.labels?.length ?? 0) > 0 || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
       if (!labelled) problems.push(`unlabelled ${el.tagName.toLowerCase()} name=${el.name || '?'}`);
     }
     for (const img of document.querySelectorAll('img')) {
