@@ -36,6 +36,14 @@ end
 return 1
 `;
 
+// KEYS: lock key. Sets the lock unless one is on at ARGV[1]; 1 when this call set it.
+const LOCK = `
+local lock = redis.call('GET', KEYS[1])
+if lock and tonumber(lock) > tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1
+`;
+
 export class RedisAttemptBudget implements AttemptBudgetStore {
   constructor(
     private readonly redis: Redis,
@@ -80,14 +88,17 @@ export class RedisAttemptBudget implements AttemptBudgetStore {
     await this.redis.eval(RELEASE, 3, ...this.#keys(accountId), attemptId);
   }
 
-  async lock(accountId: string, until: Date, now: Date): Promise<void> {
+  async lock(accountId: string, until: Date, now: Date): Promise<boolean> {
     const [, , lockKey] = this.#keys(accountId);
-    await this.redis.set(
+    const set = await this.redis.eval(
+      LOCK,
+      1,
       lockKey,
-      String(until.getTime()),
-      'PX',
+      now.getTime(),
+      until.getTime(),
       Math.max(1, until.getTime() - now.getTime()) + FAILURE_WINDOW_MS,
     );
+    return Number(set) === 1;
   }
 
   async lockedUntil(accountId: string, now: Date): Promise<Date | null> {

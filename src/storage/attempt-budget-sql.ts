@@ -62,14 +62,18 @@ export class SqlAttemptBudget implements AttemptBudgetStore {
       .execute();
   }
 
-  async lock(accountId: string, until: Date, now: Date): Promise<void> {
-    await this.db
+  async lock(accountId: string, until: Date, now: Date): Promise<boolean> {
+    const result = await this.db
       .insertInto('second_factor_locks')
       .values({ account_id: accountId, locked_until: until.toISOString(), created_at: now.toISOString() })
       .onConflict((c) =>
-        c.column('account_id').doUpdateSet({ locked_until: until.toISOString(), created_at: now.toISOString() }),
+        c
+          .column('account_id')
+          .doUpdateSet({ locked_until: until.toISOString(), created_at: now.toISOString() })
+          .where('second_factor_locks.locked_until', '<=', now.toISOString()),
       )
-      .execute();
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
   }
 
   async lockedUntil(accountId: string, now: Date): Promise<Date | null> {

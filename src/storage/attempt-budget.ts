@@ -16,7 +16,11 @@ export interface AttemptBudgetStore {
   fail(accountId: string, attemptId: string, now: Date): Promise<number>;
   /** The code was right: the reservation is dropped. */
   release(accountId: string, attemptId: string): Promise<void>;
-  lock(accountId: string, until: Date, now: Date): Promise<void>;
+  /**
+   * Locks the account until `until` unless a lock is already on at `now`. A
+   * guarded write: of concurrent callers exactly one gets true (and tells the owner).
+   */
+  lock(accountId: string, until: Date, now: Date): Promise<boolean>;
   lockedUntil(accountId: string, now: Date): Promise<Date | null>;
   /** Recovery clears the budget with the factors. */
   clear(accountId: string): Promise<void>;

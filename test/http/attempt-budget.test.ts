@@ -202,6 +202,19 @@ for (const variant of variants) {
       assert.equal(await lockEmails(h, user.email), 1);
     });
 
+    test('10 concurrent wrong codes reaching the limit together lock once and email the owner once', async () => {
+      for (let round = 0; round < 3; round += 1) {
+        const user = await enrolledUser(h);
+        await alignClock(h);
+        const challenges = [await challengeFor(h, user.email), await challengeFor(h, user.email)];
+        const codes = wrongCodes(h, user, FAILURES_BEFORE_LOCK);
+        await Promise.all(codes.map((code, i) => verify(h, challenges[i % 2] as string, code)));
+        const counted = await countedFailures(h, user.accountId);
+        assert.ok(counted <= FAILURES_BEFORE_LOCK);
+        assert.equal(await lockEmails(h, user.email), counted === FAILURES_BEFORE_LOCK ? 1 : 0, `round ${round}`);
+      }
+    });
+
     test('clock_out_of_sync counts as a failure', async () => {
       const user = await enrolledUser(h);
       await alignClock(h);

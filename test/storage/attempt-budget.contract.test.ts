@@ -116,12 +116,25 @@ for (const backend of [sqlBackend('sqlite'), sqlBackend('postgres'), redisBacken
       assert.equal((await store.reserve(account, fp('eleventh'), 'totp', T0)).kind, 'locked');
 
       const until = later(FAILURE_WINDOW_MS);
-      await store.lock(account, until, T0);
+      assert.equal(await store.lock(account, until, T0), true);
       assert.equal((await store.lockedUntil(account, later(1000)))?.toISOString(), until.toISOString());
       const refused = await store.reserve(account, fp('right-code'), 'totp', later(1000));
       assert.equal(refused.kind, 'locked');
       if (refused.kind === 'locked') assert.equal(refused.until.toISOString(), until.toISOString());
       assert.equal(await store.lockedUntil(account, until), null, 'the lock ends at its end');
+    });
+
+    test('lock is a guarded write: one winner among 20 concurrent lockers; none while a lock is on', async () => {
+      const account = await newAccount();
+      const until = later(FAILURE_WINDOW_MS);
+      const results = await Promise.all(Array.from({ length: 20 }, () => store.lock(account, until, T0)));
+      assert.equal(results.filter(Boolean).length, 1, String(results));
+      assert.equal(await store.lock(account, later(2 * FAILURE_WINDOW_MS), later(1000)), false);
+      assert.equal((await store.lockedUntil(account, later(1000)))?.toISOString(), until.toISOString());
+      // After it ends, a new lock can be set.
+      const next = later(3 * FAILURE_WINDOW_MS);
+      assert.equal(await store.lock(account, next, until), true);
+      assert.equal((await store.lockedUntil(account, until))?.toISOString(), next.toISOString());
     });
 
     test('a released reservation (right code) is not counted', async () => {
