@@ -24,7 +24,7 @@ export function browserFamily(userAgent: string | null): BrowserFamily | undefin
   if (/\bEdg(e|A|iOS)?\//.test(userAgent)) return 'Edge';
   if (/\b(Firefox|FxiOS)\//.test(userAgent)) return 'Firefox';
   if (/\bOPR\//.test(userAgent)) return undefined;
-  if (/\b(Chrome|Chromium|CriOS)\//.test(userAgent)) return 'Chrome';
+  if (/\b(HeadlessChrome|Chrome|Chromium|CriOS)\//.test(userAgent)) return 'Chrome';
   if (/\bVersion\/[\d.]+.*\bSafari\//.test(userAgent)) return 'Safari';
   return undefined;
 }

@@ -16,6 +16,10 @@ test('browser families', () => {
   const rows: Array<[string | null, string | undefined]> = [
     [CHROME, 'Chrome'],
     [EDGE, 'Edge'],
+    [
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36',
+      'Chrome',
+    ],
     [FIREFOX, 'Firefox'],
     [SAFARI, 'Safari'],
     ['curl/8.5.0', undefined],

@@ -119,6 +119,33 @@ for (const dialect of DIALECTS) {
       assert.equal(own.body.code, 'own_ticket');
     });
 
+    test('races: two agents approving at once both count; concurrent opens make one ticket', async () => {
+      const user = await enrolledUser(h);
+      const ticket = await submittedTicket(h, user.email, 'full_verification');
+      const [a, b] = [await supportAgent(h), await supportAgent(h)];
+      const results = await Promise.all([
+        decide(h, a, ticket.ticketId, 'approve'),
+        decide(h, b, ticket.ticketId, 'approve'),
+      ]);
+      assert.deepEqual(
+        results.map((r) => r.status),
+        [200, 200],
+        JSON.stringify(results.map((r) => r.body)),
+      );
+      assert.deepEqual(results.map((r) => r.body.status).sort(), ['approved', 'in_review']);
+      assert.equal((await login(user.email)).body.status, 'authenticated');
+
+      const other = await enrolledUser(h);
+      const challenges = await Promise.all(Array.from({ length: 5 }, () => challengeFor(h, other.email)));
+      const opened = await Promise.all(
+        challenges.map((challenge) =>
+          h.call('POST', '/v1/recovery/tickets', { body: { challenge, kind: 'lost_two_factor' } }),
+        ),
+      );
+      assert.equal(opened.filter((r) => r.status === 201).length, 1, JSON.stringify(opened.map((r) => r.status)));
+      assert.ok(opened.every((r) => r.status === 201 || r.status === 409));
+    });
+
     test('decisions need a note and a known decision', async () => {
       const user = await enrolledUser(h);
       const ticket = await submittedTicket(h, user.email, 'lost_two_factor');
