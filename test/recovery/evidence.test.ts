@@ -37,7 +37,6 @@ for (const dialect of DIALECTS) {
     test('a text file named .jpg and sent as image/jpeg is refused 415 by its bytes', async () => {
       const user = await enrolledUser(h);
       const ticket = await openTicket(h, user.email, 'lost_two_factor');
-      const before = evidenceFiles().length;
       const forged = await uploadEvidence(h, ticket, 'id_document', {
         filename: 'passport.jpg',
         contentType: 'image/jpeg',
