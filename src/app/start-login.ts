@@ -48,6 +48,7 @@ export async function startLogin(
   }
   const lockedUntil = await ctx.budget.lockedUntil(account.id, ctx.clock.now());
   if (lockedUntil) {
+    await recordLogin(ctx, db, { account_id: account.id, result: 'rate_limited', factor: 'password', ...event });
     throw new DomainError('rate_limited', `Too many wrong codes. Try again after ${lockedUntil.toISOString()}.`, {
       retryAfter: retryAfterSeconds(lockedUntil, ctx.clock.now()),
       lockedUntil: lockedUntil.toISOString(),

@@ -115,6 +115,14 @@ for (const variant of variants) {
         .where('event', '=', 'second_factor_locked')
         .execute();
       assert.equal(audit.length, 1);
+      // The refused password login is in the login history too.
+      const history = await h.ctx.storage.db
+        .selectFrom('login_events')
+        .select(['result', 'factor'])
+        .where('account_id', '=', user.accountId)
+        .where('result', '=', 'rate_limited')
+        .execute();
+      assert.deepEqual(history, [{ result: 'rate_limited', factor: 'password' }]);
 
       await h.clock.advance(23 * 3600);
       assertRateLimited(await h.call('POST', '/v1/sessions', { body: { email: user.email, password: PASSWORD } }));
