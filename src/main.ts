@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { buildServer } from './http/server.ts';
 import { createLogger } from './infra/logger.ts';
 import { smtpMailer } from './infra/mailer.ts';
+import { webhookSmsSender } from './infra/sms-webhook.ts';
 
 const JOB_INTERVAL_MS = 5_000;
 
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const built = await buildContext(config, logger);
   const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : undefined;
-  const jobs = serviceJobs(mailer);
+  const jobs = serviceJobs(mailer, config.smsWebhookUrl ? webhookSmsSender(config.smsWebhookUrl) : undefined);
   const tick = () => runJobs(built.ctx, jobs);
   let ready = false;
   const app = await buildServer(built.ctx, { runJobs: tick, webRoot: path.resolve('dist/web'), isReady: () => ready });

@@ -18,6 +18,7 @@ import { type AccountRow, findAccountById, setRebindLockReason } from '../storag
 import { revokeLiveBackupCodeSet } from '../storage/backup-codes-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
+import { deletePhone } from '../storage/phones-repository.ts';
 import {
   findTicketById,
   holdTicketIn,
@@ -25,6 +26,7 @@ import {
   listDecisions,
   markDecided,
 } from '../storage/recovery-repository.ts';
+import { deleteAccountSecurityKeys } from '../storage/security-keys-repository.ts';
 import { revokeAccountSessions } from '../storage/sessions-repository.ts';
 import { retireTotpBindings } from '../storage/totp-repository.ts';
 import type { AppContext } from './context.ts';
@@ -115,6 +117,8 @@ export async function decideTicket(
 async function clearFactors(trx: Executor, accountId: string, at: string): Promise<void> {
   await retireTotpBindings(trx, accountId, at, ['active', 'pending']);
   await revokeLiveBackupCodeSet(trx, accountId, at);
+  await deleteAccountSecurityKeys(trx, accountId);
+  await deletePhone(trx, accountId);
   await revokeAccountSessions(trx, accountId, at);
   await setRebindLockReason(trx, accountId, 'recovery');
 }

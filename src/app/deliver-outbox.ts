@@ -1,21 +1,38 @@
-// Delivers queued notifications. Runs as a claimed job, so with several
-// instances one message is sent once; a failure is retried on the next run.
+// Delivers queued notifications, one channel at a time. Runs as a claimed job,
+// so with several instances one message is sent once; a failure is retried on
+// the next run (up to 10 attempts).
 import type { Mailer } from '../infra/mailer.ts';
+import type { SmsSender } from '../infra/sms-webhook.ts';
 import { listUnsentMessages, markMessageFailed, markMessageSent } from '../storage/events-repository.ts';
+import type { OutboxTable } from '../storage/schema.ts';
 import type { AppContext } from './context.ts';
+import { readOutboxSms } from './sms-codes.ts';
 
-export async function deliverOutbox(ctx: AppContext, mailer: Mailer): Promise<number> {
+type Message = Awaited<ReturnType<typeof listUnsentMessages>>[number];
+
+async function deliverChannel(
+  ctx: AppContext,
+  channel: OutboxTable['channel'],
+  send: (message: Message) => Promise<void>,
+): Promise<number> {
   let sent = 0;
-  for (const message of await listUnsentMessages(ctx.storage.db, 50)) {
-    if (message.channel !== 'email') continue;
+  for (const message of await listUnsentMessages(ctx.storage.db, channel, 50)) {
     try {
-      await mailer.send({ to: message.recipient, subject: message.subject, text: message.body });
+      await send(message);
       await markMessageSent(ctx.storage.db, message.id, ctx.clock.now().toISOString());
       sent += 1;
     } catch (error) {
-      ctx.logger.warn({ messageId: message.id, error: (error as Error).message }, 'email delivery failed');
+      ctx.logger.warn({ messageId: message.id, channel, error: (error as Error).message }, 'delivery failed');
       await markMessageFailed(ctx.storage.db, message.id, (error as Error).message);
     }
   }
   return sent;
+}
+
+export function deliverOutbox(ctx: AppContext, mailer: Mailer): Promise<number> {
+  return deliverChannel(ctx, 'email', (m) => mailer.send({ to: m.recipient, subject: m.subject, text: m.body }));
+}
+
+export function deliverSmsOutbox(ctx: AppContext, sender: SmsSender): Promise<number> {
+  return deliverChannel(ctx, 'sms', (m) => sender.send({ to: m.recipient, text: readOutboxSms(ctx, m) }));
 }

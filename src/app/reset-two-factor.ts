@@ -13,7 +13,7 @@ import { passSecondFactor } from './second-factor-gate.ts';
 export async function resetTwoFactor(
   ctx: AppContext,
   account: AccountRow,
-  input: { password: string; method: string; code?: string | undefined },
+  input: { password: string; method: string; code?: string | undefined; response?: unknown },
   origin: RequestOrigin,
 ): Promise<PendingBinding> {
   if (!(await checkPassword(ctx, account.email, account.password_hash, input.password, origin))) {
@@ -21,7 +21,7 @@ export async function resetTwoFactor(
   }
   const { result } = await passSecondFactor(
     ctx,
-    { account, method: input.method, code: input.code, purpose: 'reset', origin },
+    { account, method: input.method, code: input.code, response: input.response, purpose: 'reset', origin },
     async (trx) => {
       await appendAudit(trx, {
         accountId: account.id,

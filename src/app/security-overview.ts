@@ -8,7 +8,9 @@ import {
 } from '../domain/withdrawal-lock.ts';
 import type { AccountRow } from '../storage/accounts-repository.ts';
 import { countUnusedBackupCodes, findLiveBackupCodeSet } from '../storage/backup-codes-repository.ts';
+import { findPhone } from '../storage/phones-repository.ts';
 import { findOpenTicket } from '../storage/recovery-repository.ts';
+import { listSecurityKeys } from '../storage/security-keys-repository.ts';
 import { findActiveTotpBinding } from '../storage/totp-repository.ts';
 import type { AppContext } from './context.ts';
 
@@ -21,10 +23,12 @@ export function lockRecord(account: AccountRow): WithdrawalLockRecord {
 
 export async function securityOverview(ctx: AppContext, account: AccountRow) {
   const db = ctx.storage.db;
-  const [binding, set, ticket] = await Promise.all([
+  const [binding, set, ticket, keys, phone] = await Promise.all([
     findActiveTotpBinding(db, account.id),
     findLiveBackupCodeSet(db, account.id),
     findOpenTicket(db, account.id),
+    listSecurityKeys(db, account.id),
+    findPhone(db, account.id),
   ]);
   const remaining = set ? await countUnusedBackupCodes(db, set.id) : 0;
   const lock = withdrawalLockState(lockRecord(account), ctx.clock.now());
@@ -36,8 +40,13 @@ export async function securityOverview(ctx: AppContext, account: AccountRow) {
       enabled: binding !== undefined,
       totp: binding ? { bound: true, boundAt: binding.confirmed_at } : { bound: false },
       backupCodes: set ? { total: BACKUP_CODES_PER_SET, remaining, setId: set.id, issuedAt: set.issued_at } : null,
-      securityKeys: [],
-      sms: null,
+      securityKeys: keys.map((key) => ({
+        id: key.id,
+        name: key.name,
+        createdAt: key.created_at,
+        lastUsedAt: key.last_used_at,
+      })),
+      sms: phone ? { phone: phone.phone_masked, verified: phone.verified_at !== null } : null,
     },
     withdrawalLock: lock.locked
       ? { locked: true, until: lock.until.toISOString(), reason: lock.reason }

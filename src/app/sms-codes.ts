@@ -8,6 +8,7 @@ import type { Executor } from '../storage/executor.ts';
 import { countSmsCodesSince, insertSmsCode, type SmsCodeRow } from '../storage/phones-repository.ts';
 import type { AppContext } from './context.ts';
 
+const OUTBOX_SMS_AAD = 'outbox:sms';
 const SMS_CODE_TTL_MS = 10 * 60 * 1000;
 const RESEND_AFTER_MS = 30 * 1000;
 const PER_HOUR = 5;
@@ -45,8 +46,17 @@ export async function sendSmsCode(
     channel: 'sms',
     recipient: phone,
     subject: `${ctx.config.issuer} code`,
-    // The code is the message's whole point: the SMS is the delivery channel.
-    body: `${code} is your ${ctx.config.issuer} verification code. It expires in 10 minutes. Never share it: we will never ask for it.`,
+    // The code is the message's point, so the body is kept encrypted at rest
+    // until the gateway takes it: a database dump shows no live code.
+    body: ctx.keyring.encrypt(
+      `${code} is your ${ctx.config.issuer} verification code. It expires in 10 minutes. Never share it: we will never ask for it.`,
+      OUTBOX_SMS_AAD,
+    ),
     createdAt: now.toISOString(),
   });
+}
+
+/** The text of a queued SMS (kept encrypted in the outbox). */
+export function readOutboxSms(ctx: AppContext, message: { channel: string; body: string }): string {
+  return message.channel === 'sms' ? ctx.keyring.decrypt(message.body, OUTBOX_SMS_AAD).toString('utf8') : message.body;
 }

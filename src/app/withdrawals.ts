@@ -17,6 +17,7 @@ export interface WithdrawalInput {
   address: string;
   method: string;
   code?: string | undefined;
+  response?: unknown;
 }
 
 async function assertUnlocked(db: Executor, accountId: string, now: Date): Promise<void> {
@@ -53,7 +54,7 @@ export async function requestWithdrawal(
   await assertUnlocked(ctx.storage.db, account.id, ctx.clock.now());
   const { outcome, result } = await passSecondFactor(
     ctx,
-    { account, method: input.method, code: input.code, purpose: 'withdrawal', origin },
+    { account, method: input.method, code: input.code, response: input.response, purpose: 'withdrawal', origin },
     async (trx) => {
       const now = ctx.clock.now();
       await assertUnlocked(trx, account.id, now);

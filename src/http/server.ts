@@ -15,6 +15,7 @@ import type { App } from './app-type.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { accountAndSessionRoutes } from './routes/accounts-and-sessions.ts';
 import { registerExtraRoutes } from './routes/extra-routes.ts';
+import { securityKeyAndSmsRoutes } from './routes/security-keys-and-sms.ts';
 import { testModeRoutes } from './routes/test-mode.ts';
 import { twoFactorRoutes } from './routes/two-factor.ts';
 import { withdrawalRoutes } from './routes/withdrawals.ts';
@@ -80,6 +81,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions): Prom
   accountAndSessionRoutes(app, ctx);
   twoFactorRoutes(app, ctx);
   withdrawalRoutes(app, ctx);
+  securityKeyAndSmsRoutes(app, ctx);
   await registerExtraRoutes(app, ctx);
   if (ctx.config.testMode && ctx.clock instanceof TestClock) testModeRoutes(app, ctx, ctx.clock, options.runJobs);
 

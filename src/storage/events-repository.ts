@@ -67,10 +67,11 @@ export async function enqueueMessage(db: Executor, message: OutgoingMessage): Pr
     .execute();
 }
 
-export async function listUnsentMessages(db: Executor, limit: number) {
+export async function listUnsentMessages(db: Executor, channel: OutboxTable['channel'], limit: number) {
   return db
     .selectFrom('outbox')
     .selectAll()
+    .where('channel', '=', channel)
     .where('sent_at', 'is', null)
     .where('attempts', '<', 10)
     .orderBy('id')

@@ -349,7 +349,8 @@ for (const dialect of DIALECTS) {
 
     test('outbox: messages come out in the order they went in; sent once; failures counted', async () => {
       // The outbox is global: drain what earlier cases left.
-      for (const m of await listUnsentMessages(storage.db, 1000)) await markMessageSent(storage.db, m.id, at(0));
+      for (const m of await listUnsentMessages(storage.db, 'email', 1000))
+        await markMessageSent(storage.db, m.id, at(0));
       const subjects = Array.from({ length: 6 }, (_, i) => `message ${i} ${id()}`);
       for (const subject of subjects) {
         await enqueueMessage(storage.db, {
@@ -360,7 +361,7 @@ for (const dialect of DIALECTS) {
           createdAt: at(0),
         });
       }
-      const unsent = await listUnsentMessages(storage.db, 100);
+      const unsent = await listUnsentMessages(storage.db, 'email', 100);
       assert.deepEqual(
         unsent.map((m) => m.subject),
         subjects,
@@ -371,14 +372,14 @@ for (const dialect of DIALECTS) {
       const second = unsent[1];
       assert.ok(second);
       for (let i = 0; i < 10; i += 1) await markMessageFailed(storage.db, second.id, `boom ${i}`);
-      const left = await listUnsentMessages(storage.db, 100);
+      const left = await listUnsentMessages(storage.db, 'email', 100);
       assert.deepEqual(
         left.map((m) => m.subject),
         subjects.slice(2),
         'sent and given-up messages are not listed again',
       );
       assert.deepEqual(
-        (await listUnsentMessages(storage.db, 2)).map((m) => m.subject),
+        (await listUnsentMessages(storage.db, 'email', 2)).map((m) => m.subject),
         subjects.slice(2, 4),
       );
     });

@@ -3,6 +3,7 @@
 import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.ts';
 import type { TestClock } from '../../clock.ts';
+import { readOutboxSms } from '../../app/sms-codes.ts';
 import { listAllMessages } from '../../storage/events-repository.ts';
 import type { App } from '../app-type.ts';
 
@@ -37,7 +38,7 @@ export function testModeRoutes(app: App, ctx: AppContext, clock: TestClock, runJ
       channel: m.channel,
       to: m.recipient,
       subject: m.subject,
-      body: m.body,
+      body: readOutboxSms(ctx, m),
       sentAt: m.sent_at ?? m.created_at,
     })),
   }));

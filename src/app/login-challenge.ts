@@ -1,0 +1,28 @@
+// The half-logged-in state after the password step. A challenge is good for
+// nothing but the second factor (and opening a recovery ticket): it expires
+// after 5 minutes, after 5 wrong codes, and once a login completes with it.
+import { DomainError } from '../domain/errors.ts';
+import { hashToken } from '../infra/tokens.ts';
+import { type AccountRow, findAccountById } from '../storage/accounts-repository.ts';
+import { type ChallengeRow, findChallenge } from '../storage/sessions-repository.ts';
+import type { AppContext } from './context.ts';
+import { challengeUsable } from './second-factor-gate.ts';
+
+export async function openLoginChallenge(
+  ctx: AppContext,
+  token: string,
+): Promise<{ challenge: ChallengeRow; account: AccountRow }> {
+  const db = ctx.storage.db;
+  const now = ctx.clock.now().toISOString();
+  const challenge = await findChallenge(db, hashToken(token));
+  const usable =
+    challenge &&
+    challenge.completed_at === null &&
+    challenge.expires_at > now &&
+    challengeUsable(challenge.failed_attempts);
+  const account = usable ? await findAccountById(db, challenge.account_id) : undefined;
+  if (!challenge || !account) {
+    throw new DomainError('challenge_expired', 'The sign-in has expired. Start again with your email and password.');
+  }
+  return { challenge, account };
+}

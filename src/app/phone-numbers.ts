@@ -1,0 +1,102 @@
+// A phone for SMS codes: added beside the authenticator app, verified with a
+// code sent to it, and only then offered as a second factor. Wrong
+// verification codes draw on the account's one attempt budget.
+import { retryAfterSeconds } from '../domain/attempt-budget.ts';
+import { normalizeCode } from '../domain/backup-codes.ts';
+import { DomainError } from '../domain/errors.ts';
+import type { AccountRow } from '../storage/accounts-repository.ts';
+import { appendAudit } from '../storage/events-repository.ts';
+import { deletePhone, findPhone, markPhoneVerified, spendSmsCode, upsertPhone } from '../storage/phones-repository.ts';
+import { findActiveTotpBinding } from '../storage/totp-repository.ts';
+import type { AppContext } from './context.ts';
+import { notices, notifyEmail } from './notifications.ts';
+import { sendSmsCode, smsCodeHash } from './sms-codes.ts';
+
+const PHONE_AAD = (accountId: string) => `phone:${accountId}`;
+
+/** E.164: a plus sign and 8 to 15 digits; spaces, dashes and brackets are ignored. */
+export function normalizePhone(input: string): string {
+  const phone = input.replace(/[\s().-]/g, '');
+  if (!/^\+[1-9]\d{7,14}$/.test(phone)) {
+    throw new DomainError('invalid_request', 'Give the phone number in international format, e.g. +44 7700 900123.');
+  }
+  return phone;
+}
+
+/** "+44•••••••23": enough for the owner to recognise, too little to reuse. */
+export function maskPhone(phone: string): string {
+  return `${phone.slice(0, 3)}${'•'.repeat(Math.max(0, phone.length - 5))}${phone.slice(-2)}`;
+}
+
+function decryptPhone(ctx: AppContext, accountId: string, phoneEnc: string): string {
+  return ctx.keyring.decrypt(phoneEnc, PHONE_AAD(accountId)).toString('utf8');
+}
+
+export async function addPhone(ctx: AppContext, account: AccountRow, input: string): Promise<{ phone: string }> {
+  const phone = normalizePhone(input);
+  const db = ctx.storage.db;
+  // SMS is a restricted authenticator (NIST SP 800-63B-4 §3.2.9): never the only factor.
+  if (!(await findActiveTotpBinding(db, account.id))) {
+    throw new DomainError('two_factor_required', 'Bind an authenticator app before adding a phone.');
+  }
+  const now = ctx.clock.now();
+  await db.transaction().execute(async (trx) => {
+    await upsertPhone(trx, {
+      account_id: account.id,
+      phone_enc: ctx.keyring.encrypt(phone, PHONE_AAD(account.id)),
+      phone_masked: maskPhone(phone),
+      created_at: now.toISOString(),
+      verified_at: null,
+    });
+    await sendSmsCode(ctx, trx, account.id, phone, 'verify_phone');
+    await appendAudit(trx, { accountId: account.id, event: 'phone_added', details: {}, at: now.toISOString() });
+  });
+  return { phone: maskPhone(phone) };
+}
+
+export async function verifyPhone(ctx: AppContext, account: AccountRow, input: string): Promise<void> {
+  const db = ctx.storage.db;
+  const phone = await findPhone(db, account.id);
+  if (!phone) throw new DomainError('not_found', 'Add a phone first.');
+  const code = normalizeCode(input);
+  const now = ctx.clock.now();
+  const fingerprint = ctx.keyring.fingerprint('second-factor-attempt', `${account.id}|verify_phone|${code}`);
+  const reservation = await ctx.budget.reserve(account.id, fingerprint, 'sms', now);
+  if (reservation.kind === 'locked') {
+    throw new DomainError('rate_limited', 'Too many wrong codes. Try again later.', {
+      retryAfter: retryAfterSeconds(reservation.until, now),
+    });
+  }
+  const verified = await db.transaction().execute(async (trx) => {
+    if (!(await spendSmsCode(trx, account.id, 'verify_phone', smsCodeHash(ctx, account.id, code), now.toISOString()))) {
+      return false;
+    }
+    await markPhoneVerified(trx, account.id, now.toISOString());
+    await appendAudit(trx, { accountId: account.id, event: 'phone_verified', details: {}, at: now.toISOString() });
+    await notifyEmail(trx, account.email, notices.phoneAdded(phone.phone_masked, now), now);
+    return true;
+  });
+  if (verified) {
+    await ctx.budget.release(account.id, reservation.attemptId);
+    return;
+  }
+  if (!reservation.repeat) await ctx.budget.fail(account.id, reservation.attemptId, now);
+  throw new DomainError('invalid_code', 'The code is not valid.');
+}
+
+export async function removePhone(ctx: AppContext, account: AccountRow): Promise<void> {
+  const now = ctx.clock.now();
+  await ctx.storage.db.transaction().execute(async (trx) => {
+    if (!(await findPhone(trx, account.id))) throw new DomainError('not_found', 'No phone is registered.');
+    await deletePhone(trx, account.id);
+    await appendAudit(trx, { accountId: account.id, event: 'phone_removed', details: {}, at: now.toISOString() });
+    await notifyEmail(trx, account.email, notices.phoneRemoved(now), now);
+  });
+}
+
+/** Sends a second-factor code to the account's verified phone (login or step-up). */
+export async function sendSecondFactorSms(ctx: AppContext, accountId: string): Promise<void> {
+  const phone = await findPhone(ctx.storage.db, accountId);
+  if (!phone?.verified_at) throw new DomainError('method_not_available', 'No verified phone is registered.');
+  await sendSmsCode(ctx, ctx.storage.db, accountId, decryptPhone(ctx, accountId, phone.phone_enc), 'second_factor');
+}

@@ -1,0 +1,136 @@
+// Further second factors: security keys (WebAuthn) and SMS codes. The JSON
+// shapes of WebAuthn options and responses are the spec's
+// (PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON, …).
+import type { RegistrationResponseJSON } from '@simplewebauthn/server';
+import { Type } from 'typebox';
+import type { AppContext } from '../../app/context.ts';
+import { openLoginChallenge } from '../../app/login-challenge.ts';
+import { addPhone, removePhone, sendSecondFactorSms, verifyPhone } from '../../app/phone-numbers.ts';
+import {
+  registerSecurityKey,
+  removeSecurityKey,
+  securityKeyAssertionOptions,
+  securityKeyRegistrationOptions,
+} from '../../app/security-keys.ts';
+import type { App } from '../app-type.ts';
+import { authOf, requireSession } from '../auth.ts';
+import { Code, closed, Token } from '../schemas.ts';
+
+const WebauthnJson = Type.Object({}, { additionalProperties: true });
+
+export function securityKeyAndSmsRoutes(app: App, ctx: AppContext): void {
+  const preHandler = requireSession(ctx);
+  const tags = ['further factors'];
+
+  app.post(
+    '/v1/me/security-keys/options',
+    { schema: { tags, summary: 'Options to register a security key', body: Type.Optional(closed({})) }, preHandler },
+    async (request) => securityKeyRegistrationOptions(ctx, authOf(request).account),
+  );
+
+  app.post(
+    '/v1/me/security-keys',
+    {
+      schema: {
+        tags,
+        summary: 'Register a security key with the authenticator response',
+        body: closed({ name: Type.String({ minLength: 1, maxLength: 64 }), response: WebauthnJson }),
+      },
+      preHandler,
+    },
+    async (request, reply) => {
+      const { name, response } = request.body;
+      const key = await registerSecurityKey(ctx, authOf(request).account, {
+        name,
+        response: response as unknown as RegistrationResponseJSON,
+      });
+      return reply.code(201).send(key);
+    },
+  );
+
+  app.delete(
+    '/v1/me/security-keys/:id',
+    {
+      schema: { tags, summary: 'Remove a security key', params: closed({ id: Type.String({ maxLength: 64 }) }) },
+      preHandler,
+    },
+    async (request, reply) => {
+      await removeSecurityKey(ctx, authOf(request).account, request.params.id);
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/v1/me/security-keys/assertion-options',
+    {
+      schema: {
+        tags,
+        summary: 'Options for a security-key step-up (reset, withdrawal)',
+        body: Type.Optional(closed({})),
+      },
+      preHandler,
+    },
+    async (request) => securityKeyAssertionOptions(ctx, authOf(request).account.id),
+  );
+
+  app.post(
+    '/v1/sessions/webauthn/options',
+    { schema: { tags: ['sessions'], summary: 'Options for a security-key login', body: closed({ challenge: Token }) } },
+    async (request) => {
+      const { account } = await openLoginChallenge(ctx, request.body.challenge);
+      return securityKeyAssertionOptions(ctx, account.id);
+    },
+  );
+
+  app.post(
+    '/v1/sessions/sms',
+    { schema: { tags: ['sessions'], summary: 'Send an SMS code for this login', body: closed({ challenge: Token }) } },
+    async (request, reply) => {
+      const { account } = await openLoginChallenge(ctx, request.body.challenge);
+      await sendSecondFactorSms(ctx, account.id);
+      return reply.code(202).send({ status: 'sent' });
+    },
+  );
+
+  app.post(
+    '/v1/me/sms/send',
+    {
+      schema: { tags, summary: 'Send an SMS code for a step-up (reset, withdrawal)', body: Type.Optional(closed({})) },
+      preHandler,
+    },
+    async (request, reply) => {
+      await sendSecondFactorSms(ctx, authOf(request).account.id);
+      return reply.code(202).send({ status: 'sent' });
+    },
+  );
+
+  app.post(
+    '/v1/me/phone',
+    {
+      schema: {
+        tags,
+        summary: 'Add a phone for SMS codes (sends a code)',
+        body: closed({ phone: Type.String({ minLength: 8, maxLength: 32 }) }),
+      },
+      preHandler,
+    },
+    async (request, reply) => reply.code(202).send(await addPhone(ctx, authOf(request).account, request.body.phone)),
+  );
+
+  app.post(
+    '/v1/me/phone/verify',
+    {
+      schema: { tags, summary: 'Verify the phone with the code sent to it', body: closed({ code: Code }) },
+      preHandler,
+    },
+    async (request, reply) => {
+      await verifyPhone(ctx, authOf(request).account, request.body.code);
+      return reply.code(204).send();
+    },
+  );
+
+  app.delete('/v1/me/phone', { schema: { tags, summary: 'Remove the phone' }, preHandler }, async (request, reply) => {
+    await removePhone(ctx, authOf(request).account);
+    return reply.code(204).send();
+  });
+}
