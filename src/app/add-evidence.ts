@@ -9,7 +9,7 @@ import { assertAcceptsEvidence } from '../domain/recovery-ticket.ts';
 import { removeEvidenceFile, writeEncryptedEvidence } from '../infra/evidence-files.ts';
 import { newId } from '../infra/tokens.ts';
 import { appendAudit } from '../storage/events-repository.ts';
-import { holdTicketIn, insertEvidence, type TicketRow } from '../storage/recovery-repository.ts';
+import { holdTicketIn, insertEvidence, listEvidence, type TicketRow } from '../storage/recovery-repository.ts';
 import type { AppContext } from './context.ts';
 import { EvidenceInspector, tooLarge } from './evidence-inspector.ts';
 import { ticketFacts } from './ticket-facts.ts';
@@ -34,7 +34,7 @@ export async function addEvidence(
       'Send the field "kind" (id_document, selfie_video or login_history) before the file.',
     );
   }
-  assertAcceptsEvidence(ticketFacts(ticket), ctx.clock.now());
+  assertAcceptsEvidence(ticketFacts(ticket), ctx.clock.now(), (await listEvidence(ctx.storage.db, ticket.id)).length);
   const id = newId();
   const maxBytes = ctx.config.evidenceMaxBytes;
   const inspector = new EvidenceInspector(kind, maxBytes);
@@ -50,6 +50,8 @@ export async function addEvidence(
       if (!(await holdTicketIn(trx, ticket.id, 'awaiting_evidence'))) {
         throw new DomainError('invalid_state', 'The ticket no longer takes evidence.');
       }
+      // Counted again under the row lock: parallel uploads can't overshoot the cap.
+      assertAcceptsEvidence(ticketFacts(ticket), now, (await listEvidence(trx, ticket.id)).length);
       await insertEvidence(trx, {
         id,
         ticket_id: ticket.id,

@@ -71,8 +71,14 @@ function assertAwaitingEvidence(ticket: TicketFacts, now: Date): void {
   }
 }
 
-export function assertAcceptsEvidence(ticket: TicketFacts, now: Date): void {
+/** Enough for an ID, a selfie video and login records; bounds the disk one ticket token can fill. */
+export const MAX_EVIDENCE_PER_TICKET = 20;
+
+export function assertAcceptsEvidence(ticket: TicketFacts, now: Date, evidenceCount: number): void {
   assertAwaitingEvidence(ticket, now);
+  if (evidenceCount >= MAX_EVIDENCE_PER_TICKET) {
+    throw new DomainError('invalid_state', `A ticket takes at most ${MAX_EVIDENCE_PER_TICKET} files.`);
+  }
 }
 
 /** awaiting_evidence → in_review; needs an identity document. */

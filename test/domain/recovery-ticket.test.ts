@@ -3,12 +3,14 @@ import { test } from 'node:test';
 import { DomainError } from '../../src/domain/errors.ts';
 import {
   approvalsRequired,
+  assertAcceptsEvidence,
   decide,
   evidenceDueBy,
   expire,
   freezesLogins,
   isLapsed,
   isOverdue,
+  MAX_EVIDENCE_PER_TICKET,
   reviewDueBy,
   submit,
   type TicketFacts,
@@ -122,6 +124,29 @@ test('decide: one approval for lost 2FA, two different agents for full verificat
   );
   assert.deepEqual(decide(full, [{ agentId: 'a1', decision: 'approve' }], 'a2', 'approve').status, 'approved');
   assert.deepEqual(decide(full, [{ agentId: 'a1', decision: 'approve' }], 'a2', 'reject').status, 'rejected');
+});
+
+test('evidence: only while awaiting it, and at most MAX_EVIDENCE_PER_TICKET files', () => {
+  assert.equal(
+    code(() => assertAcceptsEvidence(ticket(), later(1), 0)),
+    'ok',
+  );
+  assert.equal(
+    code(() => assertAcceptsEvidence(ticket(), later(1), MAX_EVIDENCE_PER_TICKET - 1)),
+    'ok',
+  );
+  assert.equal(
+    code(() => assertAcceptsEvidence(ticket(), later(1), MAX_EVIDENCE_PER_TICKET)),
+    'invalid_state',
+  );
+  assert.equal(
+    code(() => assertAcceptsEvidence(ticket({ status: 'in_review' }), later(1), 0)),
+    'invalid_state',
+  );
+  assert.equal(
+    code(() => assertAcceptsEvidence(ticket(), later(14 * 24), 0)),
+    'invalid_state',
+  );
 });
 
 test('decide: invalid moves', () => {
