@@ -45,7 +45,13 @@ const FIXED: Record<string, string> = {
 };
 
 export function errorMessage(err: unknown): string {
-  if (!(err instanceof ApiError)) return err instanceof Error ? err.message : 'Something went wrong.';
+  if (!(err instanceof ApiError)) {
+    // Security-key ceremonies fail in the browser (cancelled, timed out, wrong key).
+    if (err instanceof Error && /NotAllowed|Abort|WebAuthn/.test(`${err.name} ${err.constructor.name}`)) {
+      return 'The security key did not answer, or the request was cancelled. Touch your key when it blinks, or choose another method.';
+    }
+    return err instanceof Error ? err.message : 'Something went wrong.';
+  }
   const p = err.problem;
   switch (err.code) {
     case 'clock_out_of_sync': {
