@@ -4,8 +4,8 @@
 // are counted one after the other and a full verification's second approval
 // can't be lost in a race.
 //
-// Approval clears every factor of the account (TOTP bindings, backup codes;
-// security keys and phones have no tables yet), signs out every session and
+// Approval clears every factor of the account (TOTP bindings, backup codes, security keys, the phone),
+// signs out every session and
 // marks the next binding as a recovery rebind, so confirm-authenticator.ts
 // locks withdrawals for 24 hours from it. Rejection changes no factor. Both
 // end the review, which unfreezes a full verification (isAccountFrozen).
