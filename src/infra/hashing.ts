@@ -7,13 +7,15 @@ import { hash, hashRaw, verify } from '@node-rs/argon2';
 // `Algorithm` is a const enum that isolated modules can't import: 2 is Argon2id.
 const ARGON2ID = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
+// NIST SP 800-63B-4 §3.1.1.2: passwords are Unicode-normalised (NFKC) before
+// hashing, so the same password typed in another composed form still matches.
 export async function hashPassword(password: string): Promise<string> {
-  return hash(password, ARGON2ID);
+  return hash(password.normalize('NFKC'), ARGON2ID);
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
   try {
-    return await verify(passwordHash, password);
+    return await verify(passwordHash, password.normalize('NFKC'));
   } catch {
     return false;
   }

@@ -34,3 +34,21 @@ describe('password guessing is throttled per account', () => {
     assert.deepEqual(answers, [...Array(10).fill(401), 429]);
   });
 });
+
+describe('passwords are Unicode-normalised (NIST SP 800-63B-4 §3.1.1.2)', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness('sqlite');
+  });
+  after(async () => h.close());
+
+  test('a password typed in decomposed form matches the composed one', async () => {
+    const email = uniqueEmail('unicode');
+    const composed = 'caf\u00e9 au lait s\u00fbr';
+    const decomposed = composed.normalize('NFD');
+    assert.notEqual(composed, decomposed);
+    assert.equal((await h.call('POST', '/v1/accounts', { body: { email, password: composed } })).status, 201);
+    const login = await h.call('POST', '/v1/sessions', { body: { email, password: decomposed } });
+    assert.equal(login.status, 200);
+  });
+});
