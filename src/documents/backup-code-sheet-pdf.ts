@@ -1,11 +1,6 @@
 import PDFDocument from 'pdfkit';
-import {
-  assertBackupCodeSheet,
-  formatIssuedAt,
-  STORAGE_ADVICE,
-  SUPERSEDED_NOTICE,
-} from './backup-code-sheet.ts';
 import type { BackupCodeSheet } from './backup-code-sheet.ts';
+import { assertBackupCodeSheet, formatIssuedAt, STORAGE_ADVICE, SUPERSEDED_NOTICE } from './backup-code-sheet.ts';
 
 // The page is A4, but everything is drawn inside the area A4 shares with US
 // Letter (595 x 792 pt), so the sheet prints whole on either paper without
@@ -94,9 +89,15 @@ export async function renderBackupCodeSheetPdf(sheet: BackupCodeSheet): Promise<
     rowTop += CODE_ROW_HEIGHT;
   });
 
-  doc.font(BOLD_FONT).fontSize(12).text('Keep these codes safe', left, rowTop + 18, { width });
+  doc
+    .font(BOLD_FONT)
+    .fontSize(12)
+    .text('Keep these codes safe', left, rowTop + 18, { width });
   doc.moveDown(0.4);
-  doc.font(BODY_FONT).fontSize(11).list([...STORAGE_ADVICE], { width, bulletRadius: 2, paragraphGap: 3 });
+  doc
+    .font(BODY_FONT)
+    .fontSize(11)
+    .list([...STORAGE_ADVICE], { width, bulletRadius: 2, paragraphGap: 3 });
 
   doc.end();
   return finished;

@@ -1,10 +1,5 @@
-import {
-  assertBackupCodeSheet,
-  formatIssuedAt,
-  STORAGE_ADVICE,
-  SUPERSEDED_NOTICE,
-} from './backup-code-sheet.ts';
 import type { BackupCodeSheet } from './backup-code-sheet.ts';
+import { assertBackupCodeSheet, formatIssuedAt, STORAGE_ADVICE, SUPERSEDED_NOTICE } from './backup-code-sheet.ts';
 
 // Plain-text sheet: the content of the encrypted ZIP export, readable in any
 // editor. Codes are printed as the bare 6 digits the login form expects, so

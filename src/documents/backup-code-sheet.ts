@@ -18,9 +18,7 @@ const SIX_DIGITS = /^[0-9]{6}$/;
 // its leading zeros, a short set) must fail loudly here rather than be printed.
 export function assertBackupCodeSheet(sheet: BackupCodeSheet): void {
   if (sheet.codes.length !== BACKUP_CODES_PER_SET) {
-    throw new RangeError(
-      `a backup code sheet holds exactly ${BACKUP_CODES_PER_SET} codes, got ${sheet.codes.length}`,
-    );
+    throw new RangeError(`a backup code sheet holds exactly ${BACKUP_CODES_PER_SET} codes, got ${sheet.codes.length}`);
   }
   sheet.codes.forEach((code, index) => {
     if (!SIX_DIGITS.test(code)) {

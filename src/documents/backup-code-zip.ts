@@ -1,6 +1,6 @@
 import { TextReader, Uint8ArrayWriter, ZipWriter } from '@zip.js/zip.js';
-import { backupCodeSheetText } from './backup-code-sheet-text.ts';
 import type { BackupCodeSheet } from './backup-code-sheet.ts';
+import { backupCodeSheetText } from './backup-code-sheet-text.ts';
 
 export const BACKUP_CODE_ZIP_ENTRY = 'latchkey-backup-codes.txt';
 

@@ -3,8 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { renderBackupCodeSheetPdf } from '../../src/documents/backup-code-sheet-pdf.ts';
 import type { BackupCodeSheet } from '../../src/documents/backup-code-sheet.ts';
+import { renderBackupCodeSheetPdf } from '../../src/documents/backup-code-sheet-pdf.ts';
 import { randomBackupCodes, runTool } from './helpers.ts';
 
 // The area A4 and US Letter share, minus the 50 pt margin the sheet keeps.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { backupCodeSheetText } from '../../src/documents/backup-code-sheet-text.ts';
 import type { BackupCodeSheet } from '../../src/documents/backup-code-sheet.ts';
+import { backupCodeSheetText } from '../../src/documents/backup-code-sheet-text.ts';
 
 const baseSheet: BackupCodeSheet = {
   productName: 'Latchkey',

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { backupCodeSheetText } from '../../src/documents/backup-code-sheet-text.ts';
 import type { BackupCodeSheet } from '../../src/documents/backup-code-sheet.ts';
+import { backupCodeSheetText } from '../../src/documents/backup-code-sheet-text.ts';
 import { BACKUP_CODE_ZIP_ENTRY, renderBackupCodeZip } from '../../src/documents/backup-code-zip.ts';
 import { randomBackupCodes, runTool } from './helpers.ts';
 

@@ -2,8 +2,8 @@
 // elsewhere these paths answer 404 like any unknown route.
 import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.ts';
-import type { TestClock } from '../../clock.ts';
 import { readOutboxSms } from '../../app/sms-codes.ts';
+import type { TestClock } from '../../clock.ts';
 import { listAllMessages } from '../../storage/events-repository.ts';
 import type { App } from '../app-type.ts';
 
