@@ -1,16 +1,17 @@
 import { type FormEvent, useState } from 'react';
 import { api } from '../lib/api.ts';
+import { stepUpProof } from '../lib/step-up.ts';
 import type { SecondFactorMethod, TotpSetup } from '../lib/types.ts';
 import { ErrorAlert } from './alerts.tsx';
-import { codeInputProps, Field } from './field.tsx';
-import { cleanCode, codeLabel, MethodPicker } from './method-picker.tsx';
+import { Field } from './field.tsx';
+import { StepUpFields } from './step-up-fields.tsx';
 
 interface Props {
   methods: SecondFactorMethod[];
   onSetup: (setup: TotpSetup) => void;
 }
 
-/** Reset 2FA while a factor still works: password + code → a new binding. */
+/** Reset 2FA while a factor still works: password + a factor → a new binding. */
 export function ResetTwoFactorForm({ methods, onSetup }: Props) {
   const [password, setPassword] = useState('');
   const [method, setMethod] = useState<SecondFactorMethod>(methods[0] ?? 'totp');
@@ -23,10 +24,8 @@ export function ResetTwoFactorForm({ methods, onSetup }: Props) {
     setBusy(true);
     setError(null);
     try {
-      const setup = await api<TotpSetup>('/v1/me/two-factor/reset', {
-        method: 'POST',
-        body: { password, method, code: cleanCode(code) },
-      });
+      const proof = await stepUpProof(method, code);
+      const setup = await api<TotpSetup>('/v1/me/two-factor/reset', { method: 'POST', body: { password, ...proof } });
       onSetup(setup);
     } catch (err) {
       setError(err);
@@ -52,15 +51,13 @@ export function ResetTwoFactorForm({ methods, onSetup }: Props) {
         value={password}
         onChange={(e) => setPassword(e.target.value)}
       />
-      <MethodPicker methods={methods} value={method} onChange={setMethod} legend="Confirm with" />
-      <Field
-        key={method}
-        label={codeLabel(method)}
-        name="reset-code"
-        required
-        value={code}
-        onChange={(e) => setCode(e.target.value)}
-        {...codeInputProps}
+      <StepUpFields
+        methods={methods}
+        method={method}
+        onMethod={setMethod}
+        code={code}
+        onCode={setCode}
+        idPrefix="reset"
       />
       <button type="submit" disabled={busy}>
         {busy ? 'Checking…' : 'Reset 2FA'}

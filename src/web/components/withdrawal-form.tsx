@@ -1,9 +1,10 @@
 import { type FormEvent, useState } from 'react';
 import { api } from '../lib/api.ts';
+import { stepUpProof } from '../lib/step-up.ts';
 import type { SecondFactorMethod } from '../lib/types.ts';
 import { ErrorAlert, Notice } from './alerts.tsx';
-import { codeInputProps, Field } from './field.tsx';
-import { cleanCode, codeLabel, MethodPicker } from './method-picker.tsx';
+import { Field } from './field.tsx';
+import { StepUpFields } from './step-up-fields.tsx';
 
 const ASSETS = ['BTC', 'ETH', 'USDT', 'USDC', 'SOL'];
 
@@ -30,9 +31,10 @@ export function WithdrawalForm({ methods, locked, onDone }: Props) {
     setError(null);
     setAccepted(null);
     try {
+      const proof = await stepUpProof(method, code);
       const answer = await api<{ withdrawalId: string; status: string }>('/v1/withdrawals', {
         method: 'POST',
-        body: { asset, amount: amount.trim(), address: address.trim(), method, code: cleanCode(code) },
+        body: { asset, amount: amount.trim(), address: address.trim(), ...proof },
       });
       setAccepted(answer.withdrawalId);
       setAmount('');
@@ -79,16 +81,7 @@ export function WithdrawalForm({ methods, locked, onDone }: Props) {
         value={address}
         onChange={(e) => setAddress(e.target.value)}
       />
-      <MethodPicker methods={methods} value={method} onChange={setMethod} legend="Confirm with" />
-      <Field
-        key={method}
-        label={codeLabel(method)}
-        name="code"
-        required
-        value={code}
-        onChange={(e) => setCode(e.target.value)}
-        {...codeInputProps}
-      />
+      <StepUpFields methods={methods} method={method} onMethod={setMethod} code={code} onCode={setCode} idPrefix="wd" />
       <button type="submit" disabled={busy}>
         {busy ? 'Sending…' : 'Withdraw'}
       </button>

@@ -2,13 +2,16 @@ import { useState } from 'react';
 import { ErrorAlert, Notice } from '../components/alerts.tsx';
 import { BindAuthenticator } from '../components/bind-authenticator.tsx';
 import { Page } from '../components/page.tsx';
+import { PhonePanel } from '../components/phone-panel.tsx';
 import { RecoveryPanel } from '../components/recovery-panel.tsx';
 import { ResetTwoFactorForm } from '../components/reset-two-factor-form.tsx';
 import { SaveCodesStep } from '../components/save-codes-step.tsx';
+import { SecurityKeysPanel } from '../components/security-keys-panel.tsx';
 import { TwoFactorStatus } from '../components/two-factor-status.tsx';
 import { WithdrawalLockPanel } from '../components/withdrawal-lock-panel.tsx';
 import { api } from '../lib/api.ts';
-import type { ConfirmAnswer, SecondFactorMethod, SecurityState, TotpSetup } from '../lib/types.ts';
+import { availableMethods } from '../lib/step-up.ts';
+import type { ConfirmAnswer, SecurityState, TotpSetup } from '../lib/types.ts';
 import type { LoginNotice } from './login-page.tsx';
 
 type Flow =
@@ -20,13 +23,6 @@ interface Props {
   me: SecurityState;
   reload: () => Promise<SecurityState | null>;
   notices: LoginNotice[];
-}
-
-function resetMethods(me: SecurityState): SecondFactorMethod[] {
-  const m: SecondFactorMethod[] = [];
-  if (me.twoFactor.totp?.bound) m.push('totp');
-  if ((me.twoFactor.backupCodes?.remaining ?? 0) > 0) m.push('backup_code');
-  return m.length > 0 ? m : ['totp'];
 }
 
 export function SecurityPage({ me, reload, notices }: Props) {
@@ -121,6 +117,13 @@ export function SecurityPage({ me, reload, notices }: Props) {
         ) : null}
       </section>
 
+      {tf.enabled ? (
+        <>
+          <SecurityKeysPanel keys={tf.securityKeys ?? []} onChanged={reload} />
+          <PhonePanel sms={tf.sms ?? null} onChanged={reload} />
+        </>
+      ) : null}
+
       <section aria-labelledby="lock-heading" className="card">
         <h2 id="lock-heading">Withdrawals</h2>
         <WithdrawalLockPanel lock={me.withdrawalLock} onEnded={() => void reload()} />
@@ -133,7 +136,7 @@ export function SecurityPage({ me, reload, notices }: Props) {
           <h2 id="reset-heading">Reset two-factor authentication</h2>
           <p>Use this to move to a new phone or to get a fresh set of 8 backup codes.</p>
           <ResetTwoFactorForm
-            methods={resetMethods(me)}
+            methods={availableMethods(me, false)}
             onSetup={(setup) => setFlow({ step: 'bind', setup, isReset: true })}
           />
         </section>

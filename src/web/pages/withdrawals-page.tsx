@@ -5,7 +5,8 @@ import { WithdrawalForm } from '../components/withdrawal-form.tsx';
 import { WithdrawalList } from '../components/withdrawal-list.tsx';
 import { WithdrawalLockPanel } from '../components/withdrawal-lock-panel.tsx';
 import { api } from '../lib/api.ts';
-import type { SecondFactorMethod, SecurityState, Withdrawal } from '../lib/types.ts';
+import { availableMethods } from '../lib/step-up.ts';
+import type { SecurityState, Withdrawal } from '../lib/types.ts';
 
 export function WithdrawalsPage({ me, reload }: { me: SecurityState; reload: () => Promise<SecurityState | null> }) {
   const [list, setList] = useState<Withdrawal[] | null>(null);
@@ -25,9 +26,7 @@ export function WithdrawalsPage({ me, reload }: { me: SecurityState; reload: () 
     void loadList();
   }, [loadList]);
 
-  const methods: SecondFactorMethod[] = [];
-  if (me.twoFactor.totp?.bound) methods.push('totp');
-  if ((me.twoFactor.backupCodes?.remaining ?? 0) > 0) methods.push('backup_code');
+  const methods = availableMethods(me, true);
 
   return (
     <Page title="Withdrawals">
@@ -39,7 +38,7 @@ export function WithdrawalsPage({ me, reload }: { me: SecurityState; reload: () 
         <h2 id="wf-heading">New withdrawal</h2>
         {me.twoFactor.enabled ? (
           <WithdrawalForm
-            methods={methods.length > 0 ? methods : ['totp']}
+            methods={methods}
             locked={me.withdrawalLock.locked}
             onDone={() => {
               void loadList();

@@ -1,0 +1,63 @@
+import { useState } from 'react';
+import { api } from '../lib/api.ts';
+import type { SecondFactorMethod } from '../lib/types.ts';
+import { ErrorAlert } from './alerts.tsx';
+import { codeInputProps, Field } from './field.tsx';
+import { codeLabel, MethodPicker } from './method-picker.tsx';
+
+interface Props {
+  methods: SecondFactorMethod[];
+  method: SecondFactorMethod;
+  onMethod: (m: SecondFactorMethod) => void;
+  code: string;
+  onCode: (c: string) => void;
+  /** Distinguishes the code inputs of several forms on one screen. */
+  idPrefix: string;
+}
+
+/** Method choice + the code field (or the security-key hint, or "send SMS"). */
+export function StepUpFields({ methods, method, onMethod, code, onCode, idPrefix }: Props) {
+  const [smsState, setSmsState] = useState<'idle' | 'sent'>('idle');
+  const [smsError, setSmsError] = useState<unknown>(null);
+
+  async function sendSms() {
+    setSmsError(null);
+    try {
+      await api('/v1/me/sms/send', { method: 'POST', body: {} });
+      setSmsState('sent');
+    } catch (err) {
+      setSmsError(err);
+    }
+  }
+
+  return (
+    <>
+      <MethodPicker methods={methods} value={method} onChange={onMethod} legend="Confirm with" />
+      {method === 'webauthn' ? (
+        <p className="hint">When you continue, touch your security key when it blinks.</p>
+      ) : (
+        <>
+          {method === 'sms' ? (
+            <div className="sms-send">
+              <ErrorAlert error={smsError} />
+              <button type="button" className="secondary" onClick={() => void sendSms()}>
+                {smsState === 'sent' ? 'Send another SMS' : 'Send code by SMS'}
+              </button>
+              <span role="status">{smsState === 'sent' ? ' Code sent.' : ''}</span>
+            </div>
+          ) : null}
+          <Field
+            key={method}
+            id={`${idPrefix}-code`}
+            label={codeLabel(method)}
+            name="code"
+            required
+            value={code}
+            onChange={(e) => onCode(e.target.value)}
+            {...codeInputProps}
+          />
+        </>
+      )}
+    </>
+  );
+}
