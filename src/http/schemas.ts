@@ -21,17 +21,6 @@ export const PendingBinding = Type.Object({
   expiresAt: Type.String({ format: 'date-time' }),
 });
 
-export const Problem = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
-    code: Type.String(),
-  },
-  { additionalProperties: true },
-);
-
 export function closed<T extends Parameters<typeof Type.Object>[0]>(properties: T) {
   return Type.Object(properties, { additionalProperties: false });
 }
