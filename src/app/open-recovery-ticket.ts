@@ -5,13 +5,11 @@
 import { DomainError } from '../domain/errors.ts';
 import { evidenceDueBy, isLapsed, type TicketKind } from '../domain/recovery-ticket.ts';
 import { hashToken, newId, newToken } from '../infra/tokens.ts';
-import { findAccountById } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import { findOpenTicket, insertTicket, lockAccountRow, markExpired } from '../storage/recovery-repository.ts';
-import { findChallenge } from '../storage/sessions-repository.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
+import { openLoginChallenge } from './login-challenge.ts';
 import { notifyEmail, recoveryNotices } from './notifications.ts';
-import { challengeUsable } from './second-factor-gate.ts';
 import { ticketFacts } from './ticket-facts.ts';
 
 export interface OpenedTicket {
@@ -28,17 +26,7 @@ export async function openRecoveryTicket(
 ): Promise<OpenedTicket> {
   const db = ctx.storage.db;
   const now = ctx.clock.now();
-  const challenge = await findChallenge(db, hashToken(input.challenge));
-  if (
-    !challenge ||
-    challenge.completed_at !== null ||
-    challenge.expires_at <= now.toISOString() ||
-    !challengeUsable(challenge.failed_attempts)
-  ) {
-    throw new DomainError('challenge_expired', 'The sign-in has expired. Start again with your email and password.');
-  }
-  const account = await findAccountById(db, challenge.account_id);
-  if (!account) throw new DomainError('challenge_expired', 'The sign-in has expired.');
+  const { account } = await openLoginChallenge(ctx, input.challenge);
 
   const ticketToken = newToken();
   const ticketId = newId();
