@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { api } from '../lib/api.ts';
+import { smsSendError } from '../lib/messages.ts';
 import type { SecondFactorMethod } from '../lib/types.ts';
 import { ErrorAlert } from './alerts.tsx';
 import { codeInputProps, Field } from './field.tsx';
@@ -26,7 +27,7 @@ export function StepUpFields({ methods, method, onMethod, code, onCode, idPrefix
       await api('/v1/me/sms/send', { method: 'POST', body: {} });
       setSmsState('sent');
     } catch (err) {
-      setSmsError(err);
+      setSmsError(smsSendError(err));
     }
   }
 

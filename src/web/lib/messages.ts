@@ -74,3 +74,10 @@ export function errorMessage(err: unknown): string {
   if (err.status === 415) return FIXED.unsupported_media_type as string;
   return FIXED[err.code] ?? p.detail ?? p.title ?? `Something went wrong (${err.code}).`;
 }
+
+/** Sending SMS codes is throttled (one per 30 s, a few per hour): say so plainly. */
+export function smsSendError(err: unknown): unknown {
+  if (!(err instanceof ApiError) || err.code !== 'rate_limited') return err;
+  const wait = err.retryAfter ?? 30;
+  return new Error(`A code was sent a moment ago. You can ask for another in ${describeDuration(wait)}.`);
+}

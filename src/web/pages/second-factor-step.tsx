@@ -4,7 +4,7 @@ import { ErrorAlert } from '../components/alerts.tsx';
 import { codeInputProps, Field } from '../components/field.tsx';
 import { cleanCode, codeLabel, MethodPicker, preferredMethod } from '../components/method-picker.tsx';
 import { ApiError, api } from '../lib/api.ts';
-import { clockDriftSentence } from '../lib/messages.ts';
+import { clockDriftSentence, smsSendError } from '../lib/messages.ts';
 import type { SecondFactorMethod, VerifyAnswer } from '../lib/types.ts';
 import type { LoginNotice } from './login-page.tsx';
 
@@ -97,7 +97,7 @@ export function SecondFactorStep({ challenge, methods, onSignedIn, onRestart }: 
       setSmsSent(true);
       codeRef.current?.focus();
     } catch (err) {
-      setError(err);
+      setError(smsSendError(err));
     }
   }
 
@@ -131,6 +131,7 @@ export function SecondFactorStep({ challenge, methods, onSignedIn, onRestart }: 
                   <button type="button" className="secondary" onClick={() => void sendSms()}>
                     {smsSent ? 'Send another SMS' : 'Send code by SMS'}
                   </button>
+                  <span role="status">{smsSent ? ' Code sent to your phone.' : ''}</span>
                 </p>
               ) : null}
               <Field

@@ -12,6 +12,8 @@ export const repoRoot = new URL('../../../', import.meta.url).pathname;
 
 export interface TestServer {
   baseUrl: string;
+  /** The same server as http://localhost:<port>: WebAuthn needs a host name, not an IP. */
+  localhostUrl: string;
   dataDir: string;
   /** What the server printed, for failure messages. */
   output: () => string;
@@ -74,6 +76,7 @@ export async function startServer(): Promise<TestServer> {
 
   return {
     baseUrl,
+    localhostUrl: `http://localhost:${port}`,
     dataDir,
     output: () => log,
     stop: async () => {
@@ -170,4 +173,24 @@ export async function ticketCall<T>(server: TestServer, path: string, ticketToke
   const text = await res.text();
   if (!res.ok) throw new Error(`${res.status} ${path}: ${text}`);
   return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export interface OutboxMessage {
+  channel: 'email' | 'sms';
+  to: string;
+  subject: string;
+  body: string;
+  sentAt: string;
+}
+
+export async function outbox(server: TestServer): Promise<OutboxMessage[]> {
+  return (await json<{ messages: OutboxMessage[] }>(await fetch(`${server.baseUrl}/v1/test/outbox`))).messages;
+}
+
+/** The code in the newest SMS (test-mode outbox). */
+export async function latestSmsCode(server: TestServer): Promise<string> {
+  const sms = (await outbox(server)).filter((m) => m.channel === 'sms');
+  const code = /\b(\d{6})\b/.exec(sms.at(-1)?.body ?? '')?.[1];
+  if (!code) throw new Error(`no SMS code in the outbox: ${JSON.stringify(sms.at(-1))}`);
+  return code;
 }

@@ -1,0 +1,133 @@
+// Issue 7, "later security key and SMS": add a security key (Chromium's
+// virtual authenticator) and a phone on the security page, then sign in with
+// each of them from the second-factor step.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { freshArtifacts, launch, newContext, snap, watchErrors } from './support/browser.ts';
+import { journey, text } from './support/journey.ts';
+import { advanceClock, apiCall, latestSmsCode, serverNow, startServer, type TestServer } from './support/server.ts';
+import { totpAt } from './support/totp.ts';
+import { ensureWebBuilt } from './support/web-build.ts';
+
+const J = 'further-factors';
+let server: TestServer;
+let browser: Browser;
+
+before(async () => {
+  await freshArtifacts(J);
+  await ensureWebBuilt();
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function passwordStep(page: Page, email: string, password: string) {
+  await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Security verification' }).waitFor();
+}
+
+test('security key and SMS: added on the security page, used to sign in', { timeout: 300_000 }, async (t) => {
+  const email = `katherine.${Date.now()}@example.com`;
+  const password = 'keys and phones and codes 8';
+  await apiCall(server, '/v1/accounts', { email, password });
+  const { token } = await apiCall<{ token: string }>(server, '/v1/sessions', { email, password });
+  const setup = await apiCall<{ setupId: string; secret: string }>(server, '/v1/me/totp/setup', {}, token);
+  const first = await totpAt(setup.secret, await serverNow(server));
+  await apiCall(server, '/v1/me/totp/confirm', { setupId: setup.setupId, code: first }, token);
+
+  // WebAuthn accepts a host name only: this journey runs on localhost.
+  const context = await newContext(browser, server.localhostUrl);
+  await context.clock.install({ time: (await serverNow(server)) * 1000 });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  page.on('dialog', (d) => void d.accept());
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'usb',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  const step = journey(t, J, () => [page], server.output);
+
+  await step('sign in with the authenticator app', async () => {
+    await page.goto('/#/login');
+    await passwordStep(page, email, password);
+    const now = await advanceClock(server, 31);
+    await context.clock.fastForward(31_000);
+    await page.getByLabel('6-digit code from your authenticator app').fill(await totpAt(setup.secret, now));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Account security' }).waitFor();
+  });
+
+  await step('add a security key', async () => {
+    await page.getByLabel('Name for the new key').fill('Desk YubiKey');
+    await page.getByRole('button', { name: 'Add security key' }).click();
+    await page.getByText('Security key “Desk YubiKey” added.').waitFor();
+    assert.match(await text(page.getByTestId('security-keys')), /Desk YubiKey/);
+  });
+
+  await step('add and confirm a phone for SMS codes', async () => {
+    await page.getByLabel('Phone number').fill('+44 7700 900123');
+    await page.getByRole('button', { name: 'Send a code to this phone' }).click();
+    await page.getByText(/We sent a code by SMS/).waitFor();
+    await page.getByLabel('Code from the SMS').fill(await latestSmsCode(server));
+    await page.getByRole('button', { name: 'Confirm phone' }).click();
+    await page.getByText(/Your phone is confirmed/).waitFor();
+    assert.match(await text(page.getByTestId('sms-phone')), /confirmed/);
+    await snap(page, J, '01-key-and-phone-added');
+  });
+
+  await step('sign in with the security key', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await passwordStep(page, email, password);
+    await page.getByLabel('Security key').check();
+    await snap(page, J, '02-security-key-choice');
+    await page.getByRole('button', { name: 'Use security key' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Account security' }).waitFor();
+  });
+
+  await step('sign in with an SMS code', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await passwordStep(page, email, password);
+    await page.getByLabel('SMS code').check();
+    await advanceClock(server, 31); // the phone's own code went out less than 30 s ago
+    await context.clock.fastForward(31_000);
+    await page.getByRole('button', { name: 'Send code by SMS' }).click();
+    await page.getByText('Code sent to your phone.').waitFor();
+    // One SMS per 30 s: asking again at once is refused, politely.
+    await page.getByRole('button', { name: 'Send another SMS' }).click();
+    assert.match(
+      await text(page.getByRole('alert')),
+      /A code was sent a moment ago\. You can ask for another in \d+ seconds/,
+    );
+    await page.getByLabel('Code from the SMS').fill(await latestSmsCode(server));
+    await snap(page, J, '03-sms-code');
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Account security' }).waitFor();
+  });
+
+  await step('remove the security key', async () => {
+    await page.getByRole('button', { name: 'Remove Desk YubiKey' }).click();
+    await page.getByText('Security key “Desk YubiKey” removed.').waitFor();
+    assert.equal(await page.getByTestId('security-keys').count(), 0);
+  });
+
+  await step('no uncaught errors in the page', async () => {
+    assert.deepEqual(errors(), []);
+  });
+  await context.close();
+});
