@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type AutocannonResult } from 'autocannon';
 import SQLite from 'better-sqlite3';
-import { generateTotp } from '../src/domain/totp.ts';
+import { generateTotp, secretFromBase32 } from '../src/domain/totp.ts';
 import { hashBackupCode, hashPassword, newSalt, verifyPassword } from '../src/infra/hashing.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -104,15 +104,6 @@ async function pool<T>(limit: number, tasks: Array<() => Promise<T>>): Promise<T
   return results;
 }
 
-function base32Decode(input: string): Buffer {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const char of input.replace(/=+$/, '')) bits += alphabet.indexOf(char).toString(2).padStart(5, '0');
-  const bytes: number[] = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(Number.parseInt(bits.slice(i, i + 8), 2));
-  return Buffer.from(bytes);
-}
-
 interface Account {
   email: string;
   secret: Buffer;
@@ -146,7 +137,7 @@ class Latchkey {
     const token = login.body.token as string;
     const setup = await call(this.base, 'POST', '/v1/me/totp/setup', {}, token);
     expect(200, setup, 'setup');
-    const secret = base32Decode(setup.body.secret);
+    const secret = Buffer.from(secretFromBase32(setup.body.secret));
     const confirm = await call(
       this.base,
       'POST',

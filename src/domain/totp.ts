@@ -41,6 +41,11 @@ export function secretToBase32(secret: Uint8Array): string {
   return new Secret({ buffer: toArrayBuffer(secret) }).base32;
 }
 
+/** The bytes of a base32 setup key (RFC 4648), as an authenticator app reads it. */
+export function secretFromBase32(base32: string): Uint8Array {
+  return Secret.fromBase32(base32).bytes;
+}
+
 export interface TotpState {
   /** The last step a code was accepted for; a code for it or earlier is a replay. */
   readonly lastStep: number | null;

@@ -1,17 +1,12 @@
 // Common user journeys over HTTP, shared by the HTTP test suites.
 import assert from 'node:assert/strict';
-import { generateTotp } from '../../src/domain/totp.ts';
+import { generateTotp, secretFromBase32 } from '../../src/domain/totp.ts';
 import type { Harness } from './harness.ts';
 
 export const PASSWORD = 'correct horse battery staple';
 
 export function base32Decode(input: string): Buffer {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const char of input.replace(/=+$/, '')) bits += alphabet.indexOf(char).toString(2).padStart(5, '0');
-  const bytes: number[] = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(Number.parseInt(bits.slice(i, i + 8), 2));
-  return Buffer.from(bytes);
+  return Buffer.from(secretFromBase32(input));
 }
 
 /** The code an authenticator app shows for `secret` at the server's clock + offset. */
