@@ -35,25 +35,13 @@ export function TwoFactorStatus({ twoFactor: tf }: { twoFactor: SecurityState['t
         {tf.securityKeys && tf.securityKeys.length > 0 ? (
           <>
             <dt>Security keys</dt>
-            <dd>
-              <ul className="plain">
-                {tf.securityKeys.map((k) => (
-                  <li key={k.id}>
-                    {k.name} (added {formatDate(k.createdAt)}
-                    {k.lastUsedAt ? `, last used ${formatDateTime(k.lastUsedAt)}` : ''})
-                  </li>
-                ))}
-              </ul>
-            </dd>
+            <dd>{tf.securityKeys.length}</dd>
           </>
         ) : null}
         {tf.sms ? (
           <>
             <dt>SMS</dt>
-            <dd>
-              {tf.sms.phone}
-              {tf.sms.verified ? '' : ' (not verified)'}
-            </dd>
+            <dd>{tf.sms.verified ? tf.sms.phone : `${tf.sms.phone} (not confirmed)`}</dd>
           </>
         ) : null}
       </dl>

@@ -117,19 +117,19 @@ export function SecurityPage({ me, reload, notices }: Props) {
         ) : null}
       </section>
 
-      {tf.enabled ? (
-        <>
-          <SecurityKeysPanel keys={tf.securityKeys ?? []} onChanged={reload} />
-          <PhonePanel sms={tf.sms ?? null} onChanged={reload} />
-        </>
-      ) : null}
-
       <section aria-labelledby="lock-heading" className="card">
         <h2 id="lock-heading">Withdrawals</h2>
         <WithdrawalLockPanel lock={me.withdrawalLock} onEnded={() => void reload()} />
       </section>
 
       <RecoveryPanel recovery={me.recovery} />
+
+      {tf.enabled ? (
+        <>
+          <SecurityKeysPanel keys={tf.securityKeys ?? []} onChanged={reload} />
+          <PhonePanel sms={tf.sms ?? null} onChanged={reload} />
+        </>
+      ) : null}
 
       {tf.enabled ? (
         <section aria-labelledby="reset-heading" className="card">
