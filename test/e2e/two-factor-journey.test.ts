@@ -210,8 +210,16 @@ test('two-factor journey in the browser', { timeout: 300_000 }, async (t) => {
     assert.equal(fresh.length, 8);
     assert.notDeepEqual(fresh, codes, 'a new set of codes');
     codes = fresh;
-    await page.getByLabel('I have saved them somewhere safe').check();
-    await page.getByRole('button', { name: 'Continue' }).click();
+    // Keyboard only: Tab to the checkbox, Space ticks it, Tab reaches Continue (enabled now), Enter.
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type === 'checkbox')) break;
+    }
+    await page.keyboard.press('Space');
+    assert.equal(await page.getByLabel('I have saved them somewhere safe').isChecked(), true);
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Continue');
+    await page.keyboard.press('Enter');
     await page.getByText(/Your new authenticator is bound/).waitFor();
 
     const lock = page.getByTestId('withdrawal-lock');
