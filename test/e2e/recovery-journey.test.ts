@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { freshArtifacts, launch, newContext, snap, watchErrors } from './support/browser.ts';
-import { makePdf, makePng } from './support/fixtures.ts';
+import { makePdf, makePng, recordWebm } from './support/fixtures.ts';
 import { journey, text } from './support/journey.ts';
 import {
   addAgent,
@@ -215,6 +215,11 @@ test('a full verification freezes sign-in and needs two different agents', { tim
     type: 'image/png',
     data: makePng(),
   });
+  await uploadEvidence(server, ticket.ticketId, ticket.ticketToken, 'selfie_video', {
+    name: 'selfie.webm',
+    type: 'video/webm',
+    data: await recordWebm(browser),
+  });
   await uploadEvidence(server, ticket.ticketId, ticket.ticketToken, 'login_history', {
     name: 'logins.pdf',
     type: 'application/pdf',
@@ -251,6 +256,11 @@ test('a full verification freezes sign-in and needs two different agents', { tim
     await page.getByTestId('support-queue').getByRole('link', { name: email }).click();
     await page.getByRole('heading', { level: 1, name: 'Recovery ticket review' }).waitFor();
     await page.getByRole('link', { name: /Open login history/ }).waitFor();
+    // The selfie video plays inline: its metadata loads from the fetched blob.
+    await page.waitForFunction(() => {
+      const v = document.querySelector<HTMLVideoElement>('[data-testid="evidence-item"] video');
+      return v !== null && v.readyState >= 1 && v.videoWidth === 160;
+    });
     await page.getByLabel('Note (why)').fill('ID document matches; selfie pending second look.');
     await page.getByRole('button', { name: 'Approve' }).click();
     await page.getByText(/Recorded\. The ticket is now: In review/).waitFor();

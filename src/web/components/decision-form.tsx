@@ -1,13 +1,11 @@
 import { type FormEvent, useId, useState } from 'react';
 import { api } from '../lib/api.ts';
-import { label, TICKET_STATUS_LABEL } from '../lib/format.ts';
-import { ErrorAlert, Notice } from './alerts.tsx';
+import { ErrorAlert } from './alerts.tsx';
 
 /** Approve or reject, always with a note (it is shown to the user and audited). */
-export function DecisionForm({ ticketId, onDecided }: { ticketId: string; onDecided: () => void }) {
+export function DecisionForm({ ticketId, onDecided }: { ticketId: string; onDecided: (status: string) => void }) {
   const [note, setNote] = useState('');
   const [error, setError] = useState<unknown>(null);
-  const [result, setResult] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const noteId = useId();
 
@@ -19,8 +17,8 @@ export function DecisionForm({ ticketId, onDecided }: { ticketId: string; onDeci
         method: 'POST',
         body: { decision, note: note.trim() },
       });
-      setResult(answer.status);
-      onDecided();
+      setNote('');
+      onDecided(answer.status);
     } catch (err) {
       setError(err);
     } finally {
@@ -39,7 +37,6 @@ export function DecisionForm({ ticketId, onDecided }: { ticketId: string; onDeci
       <h2 id="decision-heading">Decision</h2>
       <form onSubmit={onSubmit}>
         <ErrorAlert error={error} />
-        {result ? <Notice tone="ok">Recorded. The ticket is now: {label(TICKET_STATUS_LABEL, result)}.</Notice> : null}
         <div className="field">
           <label htmlFor={noteId}>Note (why)</label>
           <textarea id={noteId} required rows={3} value={note} onChange={(e) => setNote(e.target.value)} />

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { ErrorAlert } from '../components/alerts.tsx';
+import { ErrorAlert, Notice } from '../components/alerts.tsx';
 import { ComparisonPanel } from '../components/comparison-panel.tsx';
 import { DecisionForm } from '../components/decision-form.tsx';
 import { EvidenceViewer } from '../components/evidence-viewer.tsx';
@@ -7,11 +7,13 @@ import { LoginHistoryTable } from '../components/login-history-table.tsx';
 import { Page } from '../components/page.tsx';
 import { TicketSummary } from '../components/ticket-summary.tsx';
 import { api } from '../lib/api.ts';
+import { label, TICKET_STATUS_LABEL } from '../lib/format.ts';
 import type { SupportTicketView } from '../lib/types.ts';
 
 export function SupportTicketPage({ ticketId }: { ticketId: string }) {
   const [view, setView] = useState<SupportTicketView | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [decided, setDecided] = useState<string | null>(null);
 
   const load = useCallback(async () => {
     try {
@@ -32,6 +34,7 @@ export function SupportTicketPage({ ticketId }: { ticketId: string }) {
         <a href="#/support">← Back to the queue</a>
       </p>
       <ErrorAlert error={error} />
+      {decided ? <Notice tone="ok">Recorded. The ticket is now: {label(TICKET_STATUS_LABEL, decided)}.</Notice> : null}
       {view ? (
         <>
           <TicketSummary ticket={view.ticket} />
@@ -39,7 +42,13 @@ export function SupportTicketPage({ ticketId }: { ticketId: string }) {
           <ComparisonPanel claimant={view.claimant} comparison={view.comparison} />
           <LoginHistoryTable history={view.loginHistory} />
           {view.ticket.status === 'in_review' ? (
-            <DecisionForm ticketId={ticketId} onDecided={() => void load()} />
+            <DecisionForm
+              ticketId={ticketId}
+              onDecided={(status) => {
+                setDecided(status);
+                void load();
+              }}
+            />
           ) : null}
         </>
       ) : error ? null : (

@@ -68,3 +68,38 @@ export function makePdf(title = 'Login history export'): Buffer {
   out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(out, 'latin1');
 }
+
+/** A one-second WebM "selfie video", recorded by Chromium itself from a canvas. */
+export async function recordWebm(browser: import('playwright-core').Browser): Promise<Buffer> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const base64 = await page.evaluate(async () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 160;
+      canvas.height = 120;
+      const g = canvas.getContext('2d') as CanvasRenderingContext2D;
+      const recorder = new MediaRecorder(canvas.captureStream(15), { mimeType: 'video/webm' });
+      const chunks: Blob[] = [];
+      recorder.ondataavailable = (e) => chunks.push(e.data);
+      const stopped = new Promise((r) => {
+        recorder.onstop = r;
+      });
+      recorder.start(100);
+      for (let frame = 0; frame < 15; frame++) {
+        g.fillStyle = `hsl(${frame * 24}, 70%, 50%)`;
+        g.fillRect(0, 0, 160, 120);
+        await new Promise((r) => setTimeout(r, 66));
+      }
+      recorder.stop();
+      await stopped;
+      const bytes = new Uint8Array(await new Blob(chunks, { type: 'video/webm' }).arrayBuffer());
+      let binary = '';
+      for (const b of bytes) binary += String.fromCharCode(b);
+      return btoa(binary);
+    });
+    return Buffer.from(base64, 'base64');
+  } finally {
+    await context.close();
+  }
+}
