@@ -88,7 +88,11 @@ function Route({ path, me, reload, notices, onSignedIn }: RouteProps) {
   if (path === '/support') return me.role === 'support' ? <SupportQueuePage /> : <Forbidden />;
   const ticket = /^\/support\/tickets\/([^/]+)$/.exec(path);
   if (ticket?.[1])
-    return me.role === 'support' ? <SupportTicketPage ticketId={decodeURIComponent(ticket[1])} /> : <Forbidden />;
+    return me.role === 'support' ? (
+      <SupportTicketPage ticketId={decodeURIComponent(ticket[1])} agentEmail={me.email} />
+    ) : (
+      <Forbidden />
+    );
   return <SecurityPage me={me} reload={reload} notices={notices} />;
 }
 

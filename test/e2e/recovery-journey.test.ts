@@ -268,6 +268,8 @@ test('a full verification freezes sign-in and needs two different agents', { tim
       .getByTestId('approvals')
       .getByText(/1 of 2 needed — a second agent must approve too/)
       .waitFor();
+    await page.getByTestId('awaiting-second-agent').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Approve' }).count(), 0, 'no second vote from the same agent');
     await snap(page, 'full-verification', '02-first-approval');
   });
 

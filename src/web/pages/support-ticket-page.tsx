@@ -10,7 +10,7 @@ import { api } from '../lib/api.ts';
 import { label, TICKET_STATUS_LABEL } from '../lib/format.ts';
 import type { SupportTicketView } from '../lib/types.ts';
 
-export function SupportTicketPage({ ticketId }: { ticketId: string }) {
+export function SupportTicketPage({ ticketId, agentEmail }: { ticketId: string; agentEmail: string }) {
   const [view, setView] = useState<SupportTicketView | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [decided, setDecided] = useState<string | null>(null);
@@ -41,7 +41,13 @@ export function SupportTicketPage({ ticketId }: { ticketId: string }) {
           <EvidenceViewer ticketId={ticketId} evidence={view.evidence} />
           <ComparisonPanel claimant={view.claimant} comparison={view.comparison} />
           <LoginHistoryTable history={view.loginHistory} />
-          {view.ticket.status === 'in_review' ? (
+          {view.ticket.status !== 'in_review' ? null : view.ticket.approvals.some(
+              (a) => a.agentEmail.toLowerCase() === agentEmail.toLowerCase(),
+            ) ? (
+            <p className="card" data-testid="awaiting-second-agent">
+              You have decided on this ticket. A different agent must give the second approval.
+            </p>
+          ) : (
             <DecisionForm
               ticketId={ticketId}
               onDecided={(status) => {
@@ -49,7 +55,7 @@ export function SupportTicketPage({ ticketId }: { ticketId: string }) {
                 void load();
               }}
             />
-          ) : null}
+          )}
         </>
       ) : error ? null : (
         <p role="status">Loading…</p>
