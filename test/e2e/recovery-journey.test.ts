@@ -92,9 +92,22 @@ test('recovery ticket from open to approved in the support console', { timeout: 
 
   await step('upload evidence with progress, then submit: status and review deadline shown', async () => {
     await user.getByLabel('What is it?').selectOption('id_document');
-    await user.getByLabel('File').setInputFiles({ name: 'passport.png', mimeType: 'image/png', buffer: makePng() });
+    // A ~3 MB photo, so the upload takes long enough to show its progress bar.
+    await user
+      .getByLabel('File')
+      .setInputFiles({ name: 'passport.png', mimeType: 'image/png', buffer: makePng(1000, 1000, true) });
+    await user.evaluate(() => {
+      const seen: number[] = [];
+      (window as unknown as { progressSeen: number[] }).progressSeen = seen;
+      new MutationObserver(() => {
+        const bar = document.querySelector('progress');
+        if (bar) seen.push(bar.value);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
     await user.getByRole('button', { name: 'Upload' }).click();
     await user.getByTestId('uploaded-evidence').getByText('passport.png').waitFor();
+    const seen = await user.evaluate(() => (window as unknown as { progressSeen: number[] }).progressSeen);
+    assert.ok(seen.length > 0, 'a progress bar was shown during the upload');
     await snap(user, J, '02-evidence-uploaded');
     const submittedAt = await serverNow(server);
     await user.getByRole('button', { name: 'Submit for review' }).click();
@@ -132,7 +145,7 @@ test('recovery ticket from open to approved in the support console', { timeout: 
     await agent.waitForFunction(
       () => {
         const el = document.querySelector<HTMLImageElement>('[data-testid="evidence-item"] img');
-        return el?.complete && el.naturalWidth === 320;
+        return el?.complete && el.naturalWidth === 1000;
       },
       undefined,
       { timeout: 10_000 },

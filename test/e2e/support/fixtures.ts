@@ -1,4 +1,5 @@
 // Small evidence files made on the fly (no binary fixtures in the repo).
+import { randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
@@ -22,8 +23,9 @@ function chunk(type: string, data: Buffer): Buffer {
   return Buffer.concat([len, body, crc]);
 }
 
-/** A striped RGB PNG, `width`×`height`, looking vaguely like an ID card. */
-export function makePng(width = 320, height = 200): Buffer {
+/** A striped RGB PNG, `width`×`height`, looking vaguely like an ID card;
+ * `noise` adds random pixels so the file stays big (a "phone photo"). */
+export function makePng(width = 320, height = 200, noise = false): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
@@ -34,7 +36,7 @@ export function makePng(width = 320, height = 200): Buffer {
     const row = Buffer.alloc(1 + width * 3);
     for (let x = 0; x < width; x++) {
       const band = y < 40 ? [11, 92, 173] : x < 100 && y > 60 && y < 170 ? [200, 200, 210] : [245, 240, 225];
-      row.set(band, 1 + x * 3);
+      row.set(noise && y >= 40 ? randomBytes(3) : band, 1 + x * 3);
     }
     rows.push(row);
   }
