@@ -12,7 +12,7 @@ import type { AppContext } from './context.ts';
 import { notices, notifyEmail } from './notifications.ts';
 import { sendSmsCode, smsCodeHash } from './sms-codes.ts';
 
-const PHONE_AAD = (accountId: string) => `phone:${accountId}`;
+export const PHONE_AAD = (accountId: string) => `phone:${accountId}`;
 
 /** E.164: a plus sign and 8 to 15 digits; spaces, dashes and brackets are ignored. */
 export function normalizePhone(input: string): string {

@@ -8,7 +8,7 @@ import type { Executor } from '../storage/executor.ts';
 import { countSmsCodesSince, insertSmsCode, type SmsCodeRow } from '../storage/phones-repository.ts';
 import type { AppContext } from './context.ts';
 
-const OUTBOX_SMS_AAD = 'outbox:sms';
+export const OUTBOX_SMS_AAD = 'outbox:sms';
 const SMS_CODE_TTL_MS = 10 * 60 * 1000;
 const RESEND_AFTER_MS = 30 * 1000;
 const PER_HOUR = 5;

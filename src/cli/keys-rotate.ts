@@ -1,16 +1,80 @@
 // Key rotation: with a key file (development), appends a new key; with
 // LATCHKEY_SECRET_KEYS, the operator appends the new key there first. Either
-// way every secret at rest is then re-encrypted under the newest key. Old keys
-// stay in the ring: backup-code hashes are peppered with the key version they
-// were made with and can't be re-hashed without the codes.
+// way every secret at rest is then re-encrypted under the newest key: TOTP
+// secrets, codes awaiting their reveal, phones, queued SMS and evidence files.
+// Old keys stay in the ring: backup-code hashes are peppered with the key
+// version they were made with and can't be re-hashed without the codes.
 import fs from 'node:fs';
 import { revealAad } from '../app/issue-backup-codes.ts';
-import { decryptTotpSecret, encryptTotpSecret } from '../app/totp-secrets.ts';
+import { PHONE_AAD } from '../app/phone-numbers.ts';
+import { OUTBOX_SMS_AAD } from '../app/sms-codes.ts';
 import type { Config } from '../config.ts';
+import { reencryptEvidence } from '../infra/evidence-files.ts';
 import { type Keyring, keyFilePath, loadKeyring, newKeyEntry } from '../infra/keyring.ts';
 import { listEncryptedReveals, updateRevealCiphertext } from '../storage/backup-codes-repository.ts';
 import { openStorage } from '../storage/database.ts';
+import { listEncryptedSms, updateMessageBody } from '../storage/events-repository.ts';
+import type { Executor } from '../storage/executor.ts';
+import { listEncryptedPhones, updatePhoneCiphertext } from '../storage/phones-repository.ts';
+import { listEvidenceKeyVersions, updateEvidenceKeyVersion } from '../storage/recovery-repository.ts';
 import { listEncryptedTotpSecrets, updateTotpSecret } from '../storage/totp-repository.ts';
+
+interface EncryptedColumn<Row> {
+  readonly label: string;
+  list(db: Executor): Promise<Row[]>;
+  ciphertext(row: Row): string;
+  aad(row: Row): string;
+  save(db: Executor, row: Row, ciphertext: string): Promise<void>;
+}
+
+/** Re-encrypts every value of one column that isn't under the current key yet. */
+function rotator<Row>(column: EncryptedColumn<Row>) {
+  return {
+    label: column.label,
+    async run(db: Executor, keyring: Keyring): Promise<number> {
+      let count = 0;
+      for (const row of await column.list(db)) {
+        const ciphertext = column.ciphertext(row);
+        if (keyring.versionOf(ciphertext) === keyring.currentVersion) continue;
+        const plain = keyring.decrypt(ciphertext, column.aad(row));
+        await column.save(db, row, keyring.encrypt(plain, column.aad(row)));
+        count += 1;
+      }
+      return count;
+    },
+  };
+}
+
+const columns = [
+  rotator({
+    label: 'TOTP secret(s)',
+    list: listEncryptedTotpSecrets,
+    ciphertext: (r) => r.secret_enc,
+    aad: (r) => `totp:${r.id}`,
+    save: (db, r, c) => updateTotpSecret(db, r.id, c),
+  } satisfies EncryptedColumn<{ id: string; secret_enc: string }>),
+  rotator({
+    label: 'pending reveal(s)',
+    list: listEncryptedReveals,
+    ciphertext: (r) => r.reveal_codes_enc,
+    aad: (r) => revealAad(r.id),
+    save: (db, r, c) => updateRevealCiphertext(db, r.id, c),
+  } satisfies EncryptedColumn<{ id: string; reveal_codes_enc: string }>),
+  rotator({
+    label: 'phone(s)',
+    list: listEncryptedPhones,
+    ciphertext: (r) => r.phone_enc,
+    aad: (r) => PHONE_AAD(r.account_id),
+    save: (db, r, c) => updatePhoneCiphertext(db, r.account_id, c),
+  } satisfies EncryptedColumn<{ account_id: string; phone_enc: string }>),
+  rotator({
+    label: 'queued SMS',
+    list: listEncryptedSms,
+    ciphertext: (r) => r.body,
+    aad: () => OUTBOX_SMS_AAD,
+    save: (db, r, c) => updateMessageBody(db, r.id, c),
+  } satisfies EncryptedColumn<{ id: number; body: string }>),
+];
 
 export async function rotateKeys(config: Config): Promise<string> {
   let keyring: Keyring = loadKeyring(config);
@@ -21,23 +85,23 @@ export async function rotateKeys(config: Config): Promise<string> {
   }
   const storage = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
-    const counts = await storage.db.transaction().execute(async (trx) => {
-      let totp = 0;
-      for (const row of await listEncryptedTotpSecrets(trx)) {
-        if (keyring.versionOf(row.secret_enc) === keyring.currentVersion) continue;
-        await updateTotpSecret(trx, row.id, encryptTotpSecret(keyring, row.id, decryptTotpSecret(keyring, row)));
-        totp += 1;
-      }
-      let reveals = 0;
-      for (const row of await listEncryptedReveals(trx)) {
-        if (keyring.versionOf(row.reveal_codes_enc) === keyring.currentVersion) continue;
-        const plain = keyring.decrypt(row.reveal_codes_enc, revealAad(row.id));
-        await updateRevealCiphertext(trx, row.id, keyring.encrypt(plain, revealAad(row.id)));
-        reveals += 1;
-      }
-      return { totp, reveals };
+    const report: string[] = await storage.db.transaction().execute(async (trx) => {
+      const lines: string[] = [];
+      for (const column of columns) lines.push(`${await column.run(trx, keyring)} ${column.label}`);
+      return lines;
     });
-    return `current key ${keyring.currentVersion}; re-encrypted ${counts.totp} TOTP secret(s) and ${counts.reveals} pending reveal(s)`;
+    let files = 0;
+    for (const evidence of await listEvidenceKeyVersions(storage.db)) {
+      if (evidence.key_version === keyring.currentVersion) continue;
+      // The row follows the file inside one transaction: if the rename fails, the row keeps the old version.
+      await storage.db.transaction().execute(async (trx) => {
+        const version = await reencryptEvidence(keyring, config.dataDir, evidence.id, evidence.key_version);
+        await updateEvidenceKeyVersion(trx, evidence.id, version);
+      });
+      files += 1;
+    }
+    report.push(`${files} evidence file(s)`);
+    return `current key ${keyring.currentVersion}; re-encrypted ${report.join(', ')}`;
   } finally {
     await storage.close();
   }

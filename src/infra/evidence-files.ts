@@ -113,3 +113,31 @@ export async function readDecryptedEvidence(
   body.on('error', (error) => decipher.destroy(error));
   return body.pipe(decipher);
 }
+
+/**
+ * Re-encrypts one evidence file under the keyring's current key (key rotation):
+ * written beside the old file, then renamed over it, so a reader sees one or
+ * the other, never half of each.
+ */
+export async function reencryptEvidence(
+  keyring: Keyring,
+  dataDir: string,
+  id: string,
+  fromVersion: string,
+): Promise<string> {
+  const target = evidencePath(dataDir, id);
+  const temporary = `${target}.rotating`;
+  const toVersion = keyring.currentVersion;
+  const source = await readDecryptedEvidence(keyring, dataDir, id, fromVersion);
+  try {
+    await pipeline(
+      source,
+      new EncryptStream(keyring.fileKey(toVersion), id),
+      fs.createWriteStream(temporary, { mode: 0o600 }),
+    );
+    fs.renameSync(temporary, target);
+  } finally {
+    fs.rmSync(temporary, { force: true });
+  }
+  return toVersion;
+}

@@ -100,3 +100,12 @@ export async function markMessageFailed(db: Executor, id: number, error: string)
 export async function listAllMessages(db: Executor) {
   return db.selectFrom('outbox').selectAll().orderBy('id').execute();
 }
+
+/** Queued SMS bodies are encrypted (they carry codes): key rotation re-encrypts them. */
+export async function listEncryptedSms(db: Executor): Promise<Array<{ id: number; body: string }>> {
+  return db.selectFrom('outbox').select(['id', 'body']).where('channel', '=', 'sms').execute();
+}
+
+export async function updateMessageBody(db: Executor, id: number, body: string): Promise<void> {
+  await db.updateTable('outbox').set({ body }).where('id', '=', id).execute();
+}

@@ -68,3 +68,11 @@ export async function spendSmsCode(
     .executeTakeFirst();
   return changed(result) === 1;
 }
+
+export async function listEncryptedPhones(db: Executor): Promise<Array<Pick<PhoneRow, 'account_id' | 'phone_enc'>>> {
+  return db.selectFrom('phones').select(['account_id', 'phone_enc']).execute();
+}
+
+export async function updatePhoneCiphertext(db: Executor, accountId: string, phoneEnc: string): Promise<void> {
+  await db.updateTable('phones').set({ phone_enc: phoneEnc }).where('account_id', '=', accountId).execute();
+}

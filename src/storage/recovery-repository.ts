@@ -204,3 +204,11 @@ export async function listSupportAgentEmails(db: Executor): Promise<string[]> {
   const rows = await db.selectFrom('accounts').select('email').where('role', '=', 'support').orderBy('email').execute();
   return rows.map((r) => r.email);
 }
+
+export async function listEvidenceKeyVersions(db: Executor): Promise<Array<{ id: string; key_version: string }>> {
+  return db.selectFrom('recovery_evidence').select(['id', 'key_version']).execute();
+}
+
+export async function updateEvidenceKeyVersion(db: Executor, id: string, keyVersion: string): Promise<void> {
+  await db.updateTable('recovery_evidence').set({ key_version: keyVersion }).where('id', '=', id).execute();
+}
