@@ -41,7 +41,10 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     storage = { db, dialect: 'postgres', close: () => db.destroy() };
   } else {
     fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-    const file = new SQLite(sqliteFile(options.dataDir));
+    // Created owner-only before SQLite opens it; its -wal and -shm files take the same mode.
+    const databasePath = sqliteFile(options.dataDir);
+    fs.closeSync(fs.openSync(databasePath, 'a', 0o600));
+    const file = new SQLite(databasePath);
     file.pragma('journal_mode = WAL');
     file.pragma('busy_timeout = 5000');
     file.pragma('foreign_keys = ON');

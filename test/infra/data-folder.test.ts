@@ -1,0 +1,31 @@
+// The data folder holds the database, the development key file and evidence:
+// all of it owner-only (no other local user can read hashes or ciphertexts).
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { keyFilePath } from '../../src/infra/keyring.ts';
+import { sqliteFile } from '../../src/storage/database.ts';
+import { enrolledUser } from '../support/flows.ts';
+import { type Harness, startHarness } from '../support/harness.ts';
+
+const mode = (file: string) => fs.statSync(file).mode & 0o777;
+
+describe('the data folder is owner-only', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness('sqlite');
+  });
+  after(async () => h.close());
+
+  test('folder 0700; database, WAL and key file 0600', async () => {
+    await enrolledUser(h);
+    const dir = h.ctx.config.dataDir;
+    assert.equal(mode(dir), 0o700);
+    assert.equal(mode(sqliteFile(dir)), 0o600);
+    const wal = `${sqliteFile(dir)}-wal`;
+    if (fs.existsSync(wal)) assert.equal(mode(wal), 0o600);
+    assert.equal(mode(keyFilePath(dir)), 0o600);
+    assert.ok(fs.readdirSync(dir).every((name) => (mode(path.join(dir, name)) & 0o077) === 0));
+  });
+});
