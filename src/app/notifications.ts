@@ -38,6 +38,10 @@ export const notices = {
     subject: 'A backup code was used',
     body: `A backup code was used to sign in to your account at ${at.toISOString()}. ${remaining} backup code${remaining === 1 ? '' : 's'} remain${remaining === 1 ? 's' : ''}.${remaining <= 3 ? ' Reset 2FA in Account Security to get 8 new codes.' : ''} ${WASNT_YOU}`,
   }),
+  secondFactorFailing: (origin: { ip: string | null; userAgent: string | null }, at: Date): Notice => ({
+    subject: 'Your password was used with wrong two-factor codes',
+    body: `At ${at.toISOString()} someone signed in with your password and then entered five wrong two-factor codes (from ${origin.ip ?? 'an unknown address'}, ${origin.userAgent ?? 'an unknown browser'}). If this was not you, your password is known to someone else: change it now. ${WASNT_YOU}`,
+  }),
   secondFactorLocked: (until: Date): Notice => ({
     subject: 'Sign-in to your account is locked',
     body: `Too many wrong two-factor codes were entered for your account. The second-factor step is locked until ${until.toISOString()}. Someone who knows your password may be trying to sign in. ${WASNT_YOU}`,

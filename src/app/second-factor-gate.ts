@@ -153,7 +153,13 @@ async function countFailure(
         at,
       });
     }
-    if (attempt.challengeId) await countChallengeFailure(trx, attempt.challengeId);
+    // Password right, second factor wrong five times: the password is probably
+    // known to someone else, so the owner hears of it now, not only at the lock
+    // (ASVS 5.0 6.3.5; OWASP MFA cheat sheet, "Failed Login Attempts").
+    const challengeFailures = attempt.challengeId ? await countChallengeFailure(trx, attempt.challengeId) : 0;
+    if (challengeFailures === FAILURES_PER_CHALLENGE) {
+      await notifyEmail(trx, account.email, notices.secondFactorFailing(attempt.origin, now), now);
+    }
   });
   const until = new Date(now.getTime() + LOCK_DURATION_MS);
   // The lock is a guarded write: of concurrent failures that reach the limit, one locks and emails.

@@ -73,6 +73,28 @@ for (const dialect of DIALECTS) {
       assert.ok(Math.abs(behind.body.driftSeconds + 300) <= 60, String(behind.body.driftSeconds));
     });
 
+    test('five wrong codes on one challenge tell the owner their password is in use', async () => {
+      const user = await enrolledUser(h);
+      const challenge = await challengeFor(h, user.email);
+      const wrong = ['000001', '000002', '000003', '000004', '000005'].filter((c) => c !== codeFor(h, user.secret));
+      for (const code of wrong.slice(0, 4)) {
+        await h.call('POST', '/v1/sessions/verify', { body: { challenge, method: 'totp', code } });
+      }
+      const mail = async () =>
+        (await h.call('GET', '/v1/test/outbox')).body.messages.filter(
+          (m: { to: string; subject: string }) => m.to === user.email && /wrong two-factor codes/.test(m.subject),
+        );
+      assert.equal((await mail()).length, 0);
+      await h.call('POST', '/v1/sessions/verify', { body: { challenge, method: 'totp', code: '999999' } });
+      const sent = await mail();
+      assert.equal(sent.length, 1);
+      assert.ok(!sent[0].body.includes('999999'));
+      const dead = await h.call('POST', '/v1/sessions/verify', {
+        body: { challenge, method: 'totp', code: codeFor(h, user.secret) },
+      });
+      assert.equal(dead.body.code, 'challenge_expired');
+    });
+
     test('an account without 2FA logs in with the password alone', async () => {
       const user = await signUpAndLogin(h);
       assert.ok(user.token.length >= 43);
