@@ -8,6 +8,8 @@ import { checkTotp } from '../domain/totp.ts';
 import { lockAfterRebind, type WithdrawalLockReason } from '../domain/withdrawal-lock.ts';
 import { type AccountRow, findAccountById, setWithdrawalLock } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
+import { deletePhone } from '../storage/phones-repository.ts';
+import { deleteAccountSecurityKeys } from '../storage/security-keys-repository.ts';
 import { revokeAccountSessions } from '../storage/sessions-repository.ts';
 import {
   activateTotpBinding,
@@ -57,13 +59,19 @@ export async function confirmAuthenticator(
       throw new DomainError('setup_expired', 'This setup has already been confirmed or has expired.');
     }
     const issued = await storeBackupCodes(ctx, trx, account.id, prepared);
+    // Sessions that signed in with the password alone must not outlive the
+    // switch to 2FA (ASVS 5.0 7.4.3): only the one that proved the new code stays.
+    await revokeAccountSessions(trx, account.id, at, sessionId);
     const lockReason: WithdrawalLockReason | null =
       pending.purpose === 'reset' ? 'two_factor_reset' : current?.rebind_lock_reason === 'recovery' ? 'recovery' : null;
     if (lockReason) {
       const lock = lockAfterRebind(now, ctx.config.withdrawalLockHours, lockReason);
       const until = (lock.lockedUntil as Date).toISOString();
       await setWithdrawalLock(trx, account.id, until, lockReason);
-      await revokeAccountSessions(trx, account.id, at, sessionId);
+      // A reset replaces every old factor (ASVS 5.0 7.4.3): a key or phone someone
+      // else added must not survive it. The owner adds theirs again.
+      await deleteAccountSecurityKeys(trx, account.id);
+      await deletePhone(trx, account.id);
       await appendAudit(trx, {
         accountId: account.id,
         event: 'two_factor_reset',

@@ -48,7 +48,7 @@ export const notices = {
   }),
   twoFactorReset: (lockedUntil: Date): Notice => ({
     subject: '2FA was reset – withdrawals locked',
-    body: `Two-factor authentication was reset on your account: a new authenticator is bound and 8 new backup codes were issued; the old ones no longer work. Withdrawals are locked until ${lockedUntil.toISOString()}. ${WASNT_YOU}`,
+    body: `Two-factor authentication was reset on your account: a new authenticator is bound and 8 new backup codes were issued; the old codes, security keys and phone no longer work. Withdrawals are locked until ${lockedUntil.toISOString()}. ${WASNT_YOU}`,
   }),
 };
 

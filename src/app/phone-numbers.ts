@@ -1,15 +1,23 @@
 // A phone for SMS codes: added beside the authenticator app, verified with a
 // code sent to it, and only then offered as a second factor. Wrong
 // verification codes draw on the account's one attempt budget.
-import { retryAfterSeconds } from '../domain/attempt-budget.ts';
 import { normalizeCode } from '../domain/backup-codes.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { AccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
-import { deletePhone, findPhone, markPhoneVerified, spendSmsCode, upsertPhone } from '../storage/phones-repository.ts';
+import {
+  deletePhone,
+  findLatestLiveSmsCode,
+  findPhone,
+  markPhoneVerified,
+  spendSmsCode,
+  upsertPhone,
+} from '../storage/phones-repository.ts';
 import { findActiveTotpBinding } from '../storage/totp-repository.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext, RequestOrigin } from './context.ts';
 import { notices, notifyEmail } from './notifications.ts';
+import { passSecondFactor, rateLimited, recordSecondFactorFailure } from './second-factor-gate.ts';
+import type { StepUp } from './security-keys.ts';
 import { sendSmsCode, smsCodeHash } from './sms-codes.ts';
 
 export const PHONE_AAD = (accountId: string) => `phone:${accountId}`;
@@ -32,7 +40,13 @@ function decryptPhone(ctx: AppContext, accountId: string, phoneEnc: string): str
   return ctx.keyring.decrypt(phoneEnc, PHONE_AAD(accountId)).toString('utf8');
 }
 
-export async function addPhone(ctx: AppContext, account: AccountRow, input: string): Promise<{ phone: string }> {
+export async function addPhone(
+  ctx: AppContext,
+  account: AccountRow,
+  input: string,
+  stepUp: StepUp,
+  origin: RequestOrigin,
+): Promise<{ phone: string }> {
   const phone = normalizePhone(input);
   const db = ctx.storage.db;
   // SMS is a restricted authenticator (NIST SP 800-63B-4 §3.2.9): never the only factor.
@@ -40,7 +54,7 @@ export async function addPhone(ctx: AppContext, account: AccountRow, input: stri
     throw new DomainError('two_factor_required', 'Bind an authenticator app before adding a phone.');
   }
   const now = ctx.clock.now();
-  await db.transaction().execute(async (trx) => {
+  await passSecondFactor(ctx, { account, ...stepUp, code: stepUp.code, purpose: 'factor_change', origin }, async (trx) => {
     await upsertPhone(trx, {
       account_id: account.id,
       phone_enc: ctx.keyring.encrypt(phone, PHONE_AAD(account.id)),
@@ -54,19 +68,26 @@ export async function addPhone(ctx: AppContext, account: AccountRow, input: stri
   return { phone: maskPhone(phone) };
 }
 
-export async function verifyPhone(ctx: AppContext, account: AccountRow, input: string): Promise<void> {
+export async function verifyPhone(
+  ctx: AppContext,
+  account: AccountRow,
+  input: string,
+  origin: RequestOrigin,
+): Promise<void> {
   const db = ctx.storage.db;
   const phone = await findPhone(db, account.id);
   if (!phone) throw new DomainError('not_found', 'Add a phone first.');
   const code = normalizeCode(input);
   const now = ctx.clock.now();
-  const fingerprint = ctx.keyring.fingerprint('second-factor-attempt', `${account.id}|verify_phone|${code}`);
-  const reservation = await ctx.budget.reserve(account.id, fingerprint, 'sms', now);
-  if (reservation.kind === 'locked') {
-    throw new DomainError('rate_limited', 'Too many wrong codes. Try again later.', {
-      retryAfter: retryAfterSeconds(reservation.until, now),
-    });
-  }
+  const live = await findLatestLiveSmsCode(db, account.id, 'verify_phone', now.toISOString());
+  const guess = `${account.id}|verify_phone|${live?.id ?? 'none'}|${code}`;
+  const reservation = await ctx.budget.reserve(
+    account.id,
+    ctx.keyring.fingerprint('second-factor-attempt', guess),
+    'sms',
+    now,
+  );
+  if (reservation.kind === 'locked') throw rateLimited(reservation.until, now);
   const verified = await db.transaction().execute(async (trx) => {
     if (!(await spendSmsCode(trx, account.id, 'verify_phone', smsCodeHash(ctx, account.id, code), now.toISOString()))) {
       return false;
@@ -80,14 +101,28 @@ export async function verifyPhone(ctx: AppContext, account: AccountRow, input: s
     await ctx.budget.release(account.id, reservation.attemptId);
     return;
   }
-  if (!reservation.repeat) await ctx.budget.fail(account.id, reservation.attemptId, now);
+  // Counted, audited and locked like any wrong second factor: one budget per account.
+  if (!reservation.repeat) {
+    await recordSecondFactorFailure(
+      ctx,
+      { account, method: 'sms', purpose: 'factor_change', origin },
+      reservation.attemptId,
+      0,
+      now,
+    );
+  }
   throw new DomainError('invalid_code', 'The code is not valid.');
 }
 
-export async function removePhone(ctx: AppContext, account: AccountRow): Promise<void> {
+export async function removePhone(
+  ctx: AppContext,
+  account: AccountRow,
+  stepUp: StepUp,
+  origin: RequestOrigin,
+): Promise<void> {
   const now = ctx.clock.now();
-  await ctx.storage.db.transaction().execute(async (trx) => {
-    if (!(await findPhone(trx, account.id))) throw new DomainError('not_found', 'No phone is registered.');
+  if (!(await findPhone(ctx.storage.db, account.id))) throw new DomainError('not_found', 'No phone is registered.');
+  await passSecondFactor(ctx, { account, ...stepUp, code: stepUp.code, purpose: 'factor_change', origin }, async (trx) => {
     await deletePhone(trx, account.id);
     await appendAudit(trx, { accountId: account.id, event: 'phone_removed', details: {}, at: now.toISOString() });
     await notifyEmail(trx, account.email, notices.phoneRemoved(now), now);

@@ -10,7 +10,7 @@ import { appendAudit } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import { findPhone } from '../storage/phones-repository.ts';
 import { listSecurityKeys } from '../storage/security-keys-repository.ts';
-import { countChallengeFailure } from '../storage/sessions-repository.ts';
+import { returnChallengeAttempt, takeChallengeAttempt } from '../storage/sessions-repository.ts';
 import { findActiveTotpBinding } from '../storage/totp-repository.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
 import { backupCodeFactor } from './factors/backup-code-factor.ts';
@@ -103,6 +103,17 @@ export async function passSecondFactor<T>(
   );
   const reservation = await ctx.budget.reserve(account.id, fingerprint, method, now);
   if (reservation.kind === 'locked') throw rateLimited(reservation.until, now);
+  const db = ctx.storage.db;
+  const challengeId = attempt.challengeId;
+  const challengeAttempts = challengeId ? await takeChallengeAttempt(db, challengeId, FAILURES_PER_CHALLENGE) : 0;
+  if (challengeAttempts === undefined) {
+    await ctx.budget.release(account.id, reservation.attemptId);
+    throw new DomainError('challenge_expired', 'The sign-in has expired. Start again with your email and password.');
+  }
+  // Only a counted failure keeps the challenge attempt it took.
+  const giveBackChallengeAttempt = async () => {
+    if (challengeId) await returnChallengeAttempt(db, challengeId);
+  };
 
   let verified: Verified;
   let result: T | undefined;
@@ -115,6 +126,7 @@ export async function passSecondFactor<T>(
     });
   } catch (error) {
     await ctx.budget.release(account.id, reservation.attemptId);
+    await giveBackChallengeAttempt();
     throw error;
   }
 
@@ -122,14 +134,21 @@ export async function passSecondFactor<T>(
     await ctx.budget.release(account.id, reservation.attemptId);
     return { outcome: verified.outcome, result: result as T };
   }
-  if (!reservation.repeat) await countFailure(ctx, attempt, reservation.attemptId, now);
+  if (reservation.repeat) await giveBackChallengeAttempt();
+  else await recordSecondFactorFailure(ctx, attempt, reservation.attemptId, challengeAttempts, now);
   throw verified.error;
 }
 
-async function countFailure(
+/**
+ * A wrong second factor: counted in the account's budget, audited, written to
+ * login history, and — at the limits — the challenge dies with an email to the
+ * owner and the account's second-factor step locks. Phone verification uses it too.
+ */
+export async function recordSecondFactorFailure(
   ctx: AppContext,
-  attempt: SecondFactorAttempt,
+  attempt: Pick<SecondFactorAttempt, 'account' | 'method' | 'purpose' | 'origin'>,
   attemptId: string,
+  challengeAttempts: number,
   now: Date,
 ): Promise<void> {
   const db = ctx.storage.db;
@@ -156,8 +175,7 @@ async function countFailure(
     // Password right, second factor wrong five times: the password is probably
     // known to someone else, so the owner hears of it now, not only at the lock
     // (ASVS 5.0 6.3.5; OWASP MFA cheat sheet, "Failed Login Attempts").
-    const challengeFailures = attempt.challengeId ? await countChallengeFailure(trx, attempt.challengeId) : 0;
-    if (challengeFailures === FAILURES_PER_CHALLENGE) {
+    if (challengeAttempts === FAILURES_PER_CHALLENGE) {
       await notifyEmail(trx, account.email, notices.secondFactorFailing(attempt.origin, now), now);
     }
   });

@@ -19,13 +19,26 @@ import {
   spendWebauthnChallenge,
 } from '../storage/security-keys-repository.ts';
 import { findActiveTotpBinding } from '../storage/totp-repository.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext, RequestOrigin } from './context.ts';
 import { notices, notifyEmail } from './notifications.ts';
+import { passSecondFactor } from './second-factor-gate.ts';
 import { challengeFromClientData, newWebauthnChallenge } from './webauthn-challenges.ts';
 
 const MAX_KEYS_PER_ACCOUNT = 10;
 
-export async function securityKeyRegistrationOptions(ctx: AppContext, account: AccountRow) {
+/** A second factor proving it is the owner changing the factors, not a stolen session (ASVS 5.0 7.5.1). */
+export interface StepUp {
+  readonly method: string;
+  readonly code?: string | undefined;
+  readonly response?: unknown;
+}
+
+export async function securityKeyRegistrationOptions(
+  ctx: AppContext,
+  account: AccountRow,
+  stepUp: StepUp,
+  origin: RequestOrigin,
+) {
   const db = ctx.storage.db;
   // Keys join an existing 2FA setup: the authenticator app and backup codes come first.
   if (!(await findActiveTotpBinding(db, account.id))) {
@@ -35,7 +48,12 @@ export async function securityKeyRegistrationOptions(ctx: AppContext, account: A
   if (existing.length >= MAX_KEYS_PER_ACCOUNT) {
     throw new DomainError('invalid_state', `An account can hold at most ${MAX_KEYS_PER_ACCOUNT} security keys.`);
   }
-  const challenge = await newWebauthnChallenge(ctx, db, account.id, 'register');
+  // The single-use registration challenge is only handed out after the step-up.
+  const { result: challenge } = await passSecondFactor(
+    ctx,
+    { account, ...stepUp, code: stepUp.code, purpose: 'factor_change', origin },
+    (trx) => newWebauthnChallenge(ctx, trx, account.id, 'register'),
+  );
   return generateRegistrationOptions({
     rpName: ctx.config.issuer,
     rpID: ctx.config.webauthnRpId,
@@ -103,9 +121,15 @@ export async function registerSecurityKey(
   return { id, name: input.name, createdAt: at };
 }
 
-export async function removeSecurityKey(ctx: AppContext, account: AccountRow, id: string): Promise<void> {
+export async function removeSecurityKey(
+  ctx: AppContext,
+  account: AccountRow,
+  id: string,
+  stepUp: StepUp,
+  origin: RequestOrigin,
+): Promise<void> {
   const now = ctx.clock.now();
-  await ctx.storage.db.transaction().execute(async (trx) => {
+  await passSecondFactor(ctx, { account, ...stepUp, code: stepUp.code, purpose: 'factor_change', origin }, async (trx) => {
     if (!(await deleteSecurityKey(trx, account.id, id))) throw new DomainError('not_found', 'No such security key.');
     await appendAudit(trx, {
       accountId: account.id,

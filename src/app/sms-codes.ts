@@ -5,7 +5,7 @@ import { DomainError } from '../domain/errors.ts';
 import { newId } from '../infra/tokens.ts';
 import { enqueueMessage } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
-import { countSmsCodesSince, insertSmsCode, type SmsCodeRow } from '../storage/phones-repository.ts';
+import { countSmsCodesSince, insertSmsCode, type SmsCodeRow, supersedeSmsCodes } from '../storage/phones-repository.ts';
 import type { AppContext } from './context.ts';
 
 export const OUTBOX_SMS_AAD = 'outbox:sms';
@@ -33,6 +33,7 @@ export async function sendSmsCode(
     });
   }
   const code = String(ctx.randomInt(1_000_000)).padStart(6, '0');
+  await supersedeSmsCodes(db, accountId, purpose, now.toISOString());
   await insertSmsCode(db, {
     id: newId(),
     account_id: accountId,

@@ -55,7 +55,7 @@ export interface TotpState {
 
 export type TotpCheck =
   | { readonly kind: 'accepted'; readonly step: number; readonly driftSteps: number; readonly driftSeconds: number }
-  | { readonly kind: 'out_of_sync'; readonly driftSeconds: number }
+  | { readonly kind: 'out_of_sync'; readonly step: number; readonly driftSeconds: number }
   | { readonly kind: 'invalid' };
 
 /**
@@ -80,7 +80,7 @@ export function checkTotp(secret: Uint8Array, code: string, nowMs: number, state
   // Diagnosis only: the code is refused either way, and counted as a failure.
   const far = match(current, DIAGNOSIS_WINDOW_STEPS);
   if (far !== null && current + far !== state.lastStep) {
-    return { kind: 'out_of_sync', driftSeconds: far * TOTP_PERIOD_SECONDS };
+    return { kind: 'out_of_sync', step: current + far, driftSeconds: far * TOTP_PERIOD_SECONDS };
   }
   return { kind: 'invalid' };
 }

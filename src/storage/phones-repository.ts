@@ -76,3 +76,37 @@ export async function listEncryptedPhones(db: Executor): Promise<Array<Pick<Phon
 export async function updatePhoneCiphertext(db: Executor, accountId: string, phoneEnc: string): Promise<void> {
   await db.updateTable('phones').set({ phone_enc: phoneEnc }).where('account_id', '=', accountId).execute();
 }
+
+/** The newest live code of the account for `purpose`: a guess is scoped to it. */
+export async function findLatestLiveSmsCode(
+  db: Executor,
+  accountId: string,
+  purpose: SmsCodeRow['purpose'],
+  now: string,
+): Promise<Pick<SmsCodeRow, 'id'> | undefined> {
+  return db
+    .selectFrom('sms_codes')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+}
+
+/** A new code supersedes the older ones: only the latest code sent can work. */
+export async function supersedeSmsCodes(
+  db: Executor,
+  accountId: string,
+  purpose: SmsCodeRow['purpose'],
+  now: string,
+): Promise<void> {
+  await db
+    .updateTable('sms_codes')
+    .set({ used_at: now })
+    .where('account_id', '=', accountId)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .execute();
+}

@@ -52,15 +52,31 @@ export async function findChallenge(db: Executor, tokenHash: string): Promise<Ch
   return db.selectFrom('login_challenges').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
 }
 
-/** Counts one wrong code against the challenge; returns the new count. */
-export async function countChallengeFailure(db: Executor, id: string): Promise<number> {
+/**
+ * Takes one of the challenge's five attempts BEFORE the code is checked, so
+ * concurrent wrong codes can't all slip in under the limit. Returns the count
+ * with this attempt, or undefined when none is left.
+ */
+export async function takeChallengeAttempt(db: Executor, id: string, limit: number): Promise<number | undefined> {
   const row = await db
     .updateTable('login_challenges')
     .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
     .where('id', '=', id)
+    .where('failed_attempts', '<', limit)
+    .where('completed_at', 'is', null)
     .returning('failed_attempts')
     .executeTakeFirst();
-  return row?.failed_attempts ?? 0;
+  return row?.failed_attempts;
+}
+
+/** Gives an attempt back (the code was a repeat, or checking it failed for another reason). */
+export async function returnChallengeAttempt(db: Executor, id: string): Promise<void> {
+  await db
+    .updateTable('login_challenges')
+    .set((eb) => ({ failed_attempts: eb('failed_attempts', '-', 1) }))
+    .where('id', '=', id)
+    .where('failed_attempts', '>', 0)
+    .execute();
 }
 
 /** The conditional write that decides which of several racing requests finishes the login. */

@@ -46,6 +46,20 @@ export async function acceptTotpStep(db: Executor, id: string, step: number, dri
   return changed(result) === 1;
 }
 
+/**
+ * Marks a step as used without accepting a code for it: a wrong code diagnosed
+ * as right for a future step must never be accepted when that step comes.
+ */
+export async function burnTotpStep(db: Executor, id: string, step: number): Promise<void> {
+  await db
+    .updateTable('totp_bindings')
+    .set({ last_step: step })
+    .where('id', '=', id)
+    .where('status', '=', 'active')
+    .where((eb) => eb.or([eb('last_step', 'is', null), eb('last_step', '<', step)]))
+    .execute();
+}
+
 /** Retires the account's bindings in the given states (a rebind replaces the active one; recovery clears all). */
 export async function retireTotpBindings(
   db: Executor,

@@ -93,11 +93,23 @@ describe('checkTotp', () => {
     {
       name: 'two steps behind is diagnosed, not accepted',
       code: codeAt(-2),
-      expect: { kind: 'out_of_sync', driftSeconds: -60 },
+      expect: { kind: 'out_of_sync', step: step - 2, driftSeconds: -60 },
     },
-    { name: 'five minutes behind', code: codeAt(-10), expect: { kind: 'out_of_sync', driftSeconds: -300 } },
-    { name: 'five minutes ahead', code: codeAt(10), expect: { kind: 'out_of_sync', driftSeconds: 300 } },
-    { name: 'ten minutes behind', code: codeAt(-20), expect: { kind: 'out_of_sync', driftSeconds: -600 } },
+    {
+      name: 'five minutes behind',
+      code: codeAt(-10),
+      expect: { kind: 'out_of_sync', step: step - 10, driftSeconds: -300 },
+    },
+    {
+      name: 'five minutes ahead',
+      code: codeAt(10),
+      expect: { kind: 'out_of_sync', step: step + 10, driftSeconds: 300 },
+    },
+    {
+      name: 'ten minutes behind',
+      code: codeAt(-20),
+      expect: { kind: 'out_of_sync', step: step - 20, driftSeconds: -600 },
+    },
     { name: 'eleven minutes ahead is just wrong', code: codeAt(22), expect: { kind: 'invalid' } },
     {
       name: 'remembered drift of +2 accepts a code two steps ahead',

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { AuthenticatorEmulator, WebAuthnEmulator } from 'nid-webauthn-emulator';
 import { DIALECTS } from '../support/databases.ts';
-import { challengeFor, enrolledUser, PASSWORD } from '../support/flows.ts';
+import { challengeFor, codeFor, enrolledUser, PASSWORD } from '../support/flows.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
 
 const ORIGIN = 'http://localhost:3000';
@@ -20,8 +20,12 @@ for (const dialect of DIALECTS) {
     async function userWithKey() {
       const user = await enrolledUser(h);
       const key = new WebAuthnEmulator(new AuthenticatorEmulator({ algorithmIdentifiers: ['ES256'] }));
-      const options = await h.call('POST', '/v1/me/security-keys/options', { token: user.token, body: {} });
+      const options = await h.call('POST', '/v1/me/security-keys/options', {
+        token: user.token,
+        body: { method: 'totp', code: codeFor(h, user.secret) },
+      });
       assert.equal(options.status, 200, JSON.stringify(options.body));
+      await h.clock.advance(30);
       const response = key.createJSON(ORIGIN, options.body);
       const registered = await h.call('POST', '/v1/me/security-keys', {
         token: user.token,
@@ -117,17 +121,28 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(withdrawal.status, 201, JSON.stringify(withdrawal.body));
       // The emulator excludes known credentials itself, so re-send its earlier registration response.
-      const again = await h.call('POST', '/v1/me/security-keys/options', { token: user.token, body: {} });
+      const again = await h.call('POST', '/v1/me/security-keys/options', {
+        token: user.token,
+        body: { method: 'totp', code: codeFor(h, user.secret) },
+      });
       assert.equal(again.body.excludeCredentials.length, 1);
     });
 
     test('removing a key takes it off the methods; keys need an authenticator first', async () => {
       const user = await userWithKey();
-      const removed = await h.call('DELETE', `/v1/me/security-keys/${user.keyId}`, { token: user.token });
-      assert.equal(removed.status, 204);
+      // Removing a key is a factor change: it takes a second factor (here the key itself).
+      const stepUp = await h.call('POST', '/v1/me/security-keys/assertion-options', { token: user.token, body: {} });
+      const removed = await h.call('DELETE', `/v1/me/security-keys/${user.keyId}`, {
+        token: user.token,
+        body: { method: 'webauthn', response: user.key.getJSON(ORIGIN, stepUp.body) },
+      });
+      assert.equal(removed.status, 204, JSON.stringify(removed.body));
       const login = await h.call('POST', '/v1/sessions', { body: { email: user.email, password: PASSWORD } });
       assert.ok(!login.body.methods.includes('webauthn'));
-      const gone = await h.call('DELETE', `/v1/me/security-keys/${user.keyId}`, { token: user.token });
+      const gone = await h.call('DELETE', `/v1/me/security-keys/${user.keyId}`, {
+        token: user.token,
+        body: { method: 'totp', code: codeFor(h, user.secret) },
+      });
       assert.equal(gone.status, 404);
     });
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DIALECTS } from '../support/databases.ts';
-import { challengeFor, enrolledUser, signUpAndLogin } from '../support/flows.ts';
+import { challengeFor, codeFor, enrolledUser, signUpAndLogin } from '../support/flows.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
 
 const PHONE = '+44 7700 900123';
@@ -24,7 +24,10 @@ for (const dialect of DIALECTS) {
 
     async function userWithPhone() {
       const user = await enrolledUser(h);
-      const added = await h.call('POST', '/v1/me/phone', { token: user.token, body: { phone: PHONE } });
+      const added = await h.call('POST', '/v1/me/phone', {
+        token: user.token,
+        body: { phone: PHONE, method: 'totp', code: codeFor(h, user.secret) },
+      });
       assert.equal(added.status, 202, JSON.stringify(added.body));
       assert.equal(added.body.phone, '+44••••••••23');
       const verified = await h.call('POST', '/v1/me/phone/verify', {
@@ -75,10 +78,16 @@ for (const dialect of DIALECTS) {
 
     test('a phone needs an authenticator first and the number in international format', async () => {
       const plain = await signUpAndLogin(h);
-      const refused = await h.call('POST', '/v1/me/phone', { token: plain.token, body: { phone: PHONE } });
+      const refused = await h.call('POST', '/v1/me/phone', {
+        token: plain.token,
+        body: { phone: PHONE, method: 'totp', code: '123456' },
+      });
       assert.equal(refused.status, 403);
       const user = await enrolledUser(h);
-      const bad = await h.call('POST', '/v1/me/phone', { token: user.token, body: { phone: '07700 900123' } });
+      const bad = await h.call('POST', '/v1/me/phone', {
+        token: user.token,
+        body: { phone: '07700 900123', method: 'totp', code: codeFor(h, user.secret) },
+      });
       assert.equal(bad.status, 400);
     });
 
@@ -95,7 +104,11 @@ for (const dialect of DIALECTS) {
 
     test('removing the phone takes SMS off the methods and emails the owner', async () => {
       const user = await userWithPhone();
-      assert.equal((await h.call('DELETE', '/v1/me/phone', { token: user.token })).status, 204);
+      const removed = await h.call('DELETE', '/v1/me/phone', {
+        token: user.token,
+        body: { method: 'totp', code: codeFor(h, user.secret) },
+      });
+      assert.equal(removed.status, 204, JSON.stringify(removed.body));
       const login = await h.call('POST', '/v1/sessions', {
         body: { email: user.email, password: 'correct horse battery staple' },
       });

@@ -24,13 +24,14 @@ import {
 import { claimJob, releaseJob } from '../../src/storage/jobs-repository.ts';
 import {
   completeChallenge,
-  countChallengeFailure,
   findChallenge,
   findLiveSession,
   insertChallenge,
   insertSession,
+  returnChallengeAttempt,
   revokeAccountSessions,
   revokeSession,
+  takeChallengeAttempt,
 } from '../../src/storage/sessions-repository.ts';
 import {
   acceptTotpStep,
@@ -251,8 +252,13 @@ for (const dialect of DIALECTS) {
         ip: null,
         user_agent: null,
       });
-      const counts = await Promise.all(Array.from({ length: 5 }, () => countChallengeFailure(storage.db, challengeId)));
-      assert.deepEqual([...counts].sort(), [1, 2, 3, 4, 5]);
+      // 20 concurrent takers of 5 attempts: exactly 5 get one, numbered 1..5.
+      const counts = await Promise.all(
+        Array.from({ length: 20 }, () => takeChallengeAttempt(storage.db, challengeId, 5)),
+      );
+      assert.deepEqual(counts.filter((c) => c !== undefined).sort(), [1, 2, 3, 4, 5]);
+      await returnChallengeAttempt(storage.db, challengeId);
+      assert.equal(await takeChallengeAttempt(storage.db, challengeId, 5), 5);
       assert.equal(await completeChallenge(storage.db, challengeId, at(300)), false);
     });
 

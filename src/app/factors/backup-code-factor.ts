@@ -18,7 +18,8 @@ export const backupCodeFactor: Factor = async (ctx, account, input, now) => {
   if (input.code === undefined) throw new DomainError('invalid_request', 'A code is required.');
   const code = normalizeCode(input.code);
   return {
-    guess: code,
+    // Scoped to the set: a reset issues new codes, and old guesses count again.
+    guess: `${set.id}|${code}`,
     async verify() {
       const pepper = ctx.keyring.derive(set.pepper_version, 'backup-code-pepper');
       const codeHash = await hashBackupCode(code, Buffer.from(set.salt, 'base64url'), pepper);

@@ -7,7 +7,8 @@ import type { Executor } from '../../storage/executor.ts';
 import type { AppContext } from '../context.ts';
 
 export type SecondFactorMethod = 'totp' | 'backup_code' | 'webauthn' | 'sms';
-export type SecondFactorPurpose = 'login' | 'reset' | 'withdrawal';
+/** `factor_change`: adding or removing a security key or phone needs a second factor too. */
+export type SecondFactorPurpose = 'login' | 'reset' | 'withdrawal' | 'factor_change';
 
 export type SecondFactorWarning = BackupCodeWarning | { readonly code: 'clock_drift'; readonly driftSeconds: number };
 

@@ -2,7 +2,7 @@
 import { normalizeCode } from '../../domain/backup-codes.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { checkTotp, TOTP_DIGITS, totpStep } from '../../domain/totp.ts';
-import { acceptTotpStep, findActiveTotpBinding } from '../../storage/totp-repository.ts';
+import { acceptTotpStep, burnTotpStep, findActiveTotpBinding } from '../../storage/totp-repository.ts';
 import { decryptTotpSecret } from '../totp-secrets.ts';
 import { type Factor, failed, invalidCode, notAvailable, type SecondFactorWarning } from './factor.ts';
 
@@ -23,13 +23,21 @@ export const totpFactor: Factor = async (ctx, account, input, now) => {
       });
       if (check.kind === 'out_of_sync') {
         const direction = check.driftSeconds > 0 ? 'ahead' : 'behind';
-        return failed(
+        const refusal = failed(
           new DomainError(
             'clock_out_of_sync',
             `The code is wrong now but right for a time ${Math.abs(check.driftSeconds)} seconds ${direction}: your phone's clock is off. Set its date and time to automatic.`,
             { driftSeconds: check.driftSeconds },
           ),
         );
+        if (check.driftSeconds <= 0) return refusal;
+        // The diagnosis says "this code is right N minutes from now": without this,
+        // an attacker could wait and submit it then. Its step is burnt instead;
+        // a phone whose clock runs ahead waits that long after it is corrected.
+        return async (trx) => {
+          await burnTotpStep(trx, binding.id, check.step);
+          return refusal(trx);
+        };
       }
       if (check.kind === 'invalid') return failed();
       return async (trx) => {

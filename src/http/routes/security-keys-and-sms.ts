@@ -13,10 +13,17 @@ import {
   securityKeyRegistrationOptions,
 } from '../../app/security-keys.ts';
 import type { App } from '../app-type.ts';
-import { authOf, requireSession } from '../auth.ts';
+import { authOf, origin, requireSession } from '../auth.ts';
 import { Code, closed, Token } from '../schemas.ts';
 
 const WebauthnJson = Type.Object({}, { additionalProperties: true });
+
+/** A second factor for changes to the factors themselves: a session alone is not enough. */
+const StepUpFields = {
+  method: Type.Union([Type.Literal('totp'), Type.Literal('backup_code'), Type.Literal('webauthn'), Type.Literal('sms')]),
+  code: Type.Optional(Code),
+  response: Type.Optional(WebauthnJson),
+};
 
 export function securityKeyAndSmsRoutes(app: App, ctx: AppContext): void {
   const preHandler = requireSession(ctx);
@@ -24,8 +31,11 @@ export function securityKeyAndSmsRoutes(app: App, ctx: AppContext): void {
 
   app.post(
     '/v1/me/security-keys/options',
-    { schema: { tags, summary: 'Options to register a security key', body: Type.Optional(closed({})) }, preHandler },
-    async (request) => securityKeyRegistrationOptions(ctx, authOf(request).account),
+    {
+      schema: { tags, summary: 'Options to register a security key (after a second factor)', body: closed(StepUpFields) },
+      preHandler,
+    },
+    async (request) => securityKeyRegistrationOptions(ctx, authOf(request).account, request.body, origin(request)),
   );
 
   app.post(
@@ -51,11 +61,16 @@ export function securityKeyAndSmsRoutes(app: App, ctx: AppContext): void {
   app.delete(
     '/v1/me/security-keys/:id',
     {
-      schema: { tags, summary: 'Remove a security key', params: closed({ id: Type.String({ maxLength: 64 }) }) },
+      schema: {
+        tags,
+        summary: 'Remove a security key (after a second factor)',
+        params: closed({ id: Type.String({ maxLength: 64 }) }),
+        body: closed(StepUpFields),
+      },
       preHandler,
     },
     async (request, reply) => {
-      await removeSecurityKey(ctx, authOf(request).account, request.params.id);
+      await removeSecurityKey(ctx, authOf(request).account, request.params.id, request.body, origin(request));
       return reply.code(204).send();
     },
   );
@@ -109,12 +124,15 @@ export function securityKeyAndSmsRoutes(app: App, ctx: AppContext): void {
     {
       schema: {
         tags,
-        summary: 'Add a phone for SMS codes (sends a code)',
-        body: closed({ phone: Type.String({ minLength: 8, maxLength: 32 }) }),
+        summary: 'Add a phone for SMS codes (after a second factor; sends a code)',
+        body: closed({ phone: Type.String({ minLength: 8, maxLength: 32 }), ...StepUpFields }),
       },
       preHandler,
     },
-    async (request, reply) => reply.code(202).send(await addPhone(ctx, authOf(request).account, request.body.phone)),
+    async (request, reply) => {
+      const { phone, ...stepUp } = request.body;
+      return reply.code(202).send(await addPhone(ctx, authOf(request).account, phone, stepUp, origin(request)));
+    },
   );
 
   app.post(
@@ -124,13 +142,17 @@ export function securityKeyAndSmsRoutes(app: App, ctx: AppContext): void {
       preHandler,
     },
     async (request, reply) => {
-      await verifyPhone(ctx, authOf(request).account, request.body.code);
+      await verifyPhone(ctx, authOf(request).account, request.body.code, origin(request));
       return reply.code(204).send();
     },
   );
 
-  app.delete('/v1/me/phone', { schema: { tags, summary: 'Remove the phone' }, preHandler }, async (request, reply) => {
-    await removePhone(ctx, authOf(request).account);
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/v1/me/phone',
+    { schema: { tags, summary: 'Remove the phone (after a second factor)', body: closed(StepUpFields) }, preHandler },
+    async (request, reply) => {
+      await removePhone(ctx, authOf(request).account, request.body, origin(request));
+      return reply.code(204).send();
+    },
+  );
 }
