@@ -1,6 +1,7 @@
 // Issue 7, "later security key and SMS": add a security key (Chromium's
-// virtual authenticator) and a phone on the security page, then sign in with
-// each of them from the second-factor step.
+// virtual authenticator) and a phone on the security page, each change
+// confirmed with a second factor, then sign in with each of them from the
+// second-factor step, and remove them again (a second factor again).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -48,7 +49,6 @@ test('security key and SMS: added on the security page, used to sign in', { time
   await context.clock.install({ time: (await serverNow(server)) * 1000 });
   const page = await context.newPage();
   const errors = watchErrors(page);
-  page.on('dialog', (d) => void d.accept());
   const cdp = await context.newCDPSession(page);
   await cdp.send('WebAuthn.enable', { enableUI: false });
   await cdp.send('WebAuthn.addVirtualAuthenticator', {
@@ -73,29 +73,52 @@ test('security key and SMS: added on the security page, used to sign in', { time
     await page.getByRole('heading', { level: 1, name: 'Account security' }).waitFor();
   });
 
-  await step('add a security key', async () => {
+  await step('adding a security key needs a second factor: a wrong code is refused, a fresh one works', async () => {
     await page.getByLabel('Name for the new key').fill('Desk YubiKey');
     await page.getByRole('button', { name: 'Add security key' }).click();
+    const keys = page.getByRole('region', { name: 'Security keys' });
+    await keys.getByText(/To add the security key “Desk YubiKey”, first confirm it is you/).waitFor();
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.id),
+      'key-add-prompt',
+      'focus moves to what is about to change',
+    );
+    // The authenticator code of the sign-in is spent: a wrong one is refused (401 invalid_code).
+    await keys.getByLabel('6-digit code from your authenticator app').fill('000000');
+    await keys.getByRole('button', { name: 'Confirm and add key' }).click();
+    assert.match(await text(keys.getByRole('alert')), /That code is not right/);
+    await snap(page, J, '01-key-step-up-refused');
+    const now = await advanceClock(server, 31); // a TOTP code works once per 30 s step
+    await context.clock.fastForward(31_000);
+    await keys.getByLabel('6-digit code from your authenticator app').fill(await totpAt(setup.secret, now));
+    await keys.getByRole('button', { name: 'Confirm and add key' }).click();
     await page.getByText('Security key “Desk YubiKey” added.').waitFor();
     assert.match(await text(page.getByTestId('security-keys')), /Desk YubiKey/);
   });
 
-  await step('add and confirm a phone for SMS codes', async () => {
+  await step('add and confirm a phone for SMS codes, the change confirmed with the security key', async () => {
     await page.getByLabel('Phone number').fill('+44 7700 900123');
     await page.getByRole('button', { name: 'Send a code to this phone' }).click();
+    const sms = page.getByRole('region', { name: 'SMS codes' });
+    await sms.getByText(/To add \+44 7700 900123 for SMS codes, first confirm it is you/).waitFor();
+    await sms.getByLabel('Security key', { exact: true }).check();
+    await sms.getByText('When you continue, touch your security key when it blinks.').waitFor();
+    await snap(page, J, '02-phone-step-up-with-key');
+    await sms.getByRole('button', { name: 'Confirm and send the code' }).click();
     await page.getByText(/We sent a code by SMS/).waitFor();
     await page.getByLabel('Code from the SMS').fill(await latestSmsCode(server));
     await page.getByRole('button', { name: 'Confirm phone' }).click();
     await page.getByText(/Your phone is confirmed/).waitFor();
     assert.match(await text(page.getByTestId('sms-phone')), /confirmed/);
-    await snap(page, J, '01-key-and-phone-added');
+    assert.match(await text(page.getByTestId('security-keys')), /last used/, 'the step-up used the key');
+    await snap(page, J, '03-key-and-phone-added');
   });
 
   await step('sign in with the security key', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await passwordStep(page, email, password);
     await page.getByLabel('Security key').check();
-    await snap(page, J, '02-security-key-choice');
+    await snap(page, J, '04-security-key-choice');
     await page.getByRole('button', { name: 'Use security key' }).click();
     await page.getByRole('heading', { level: 1, name: 'Account security' }).waitFor();
   });
@@ -115,15 +138,43 @@ test('security key and SMS: added on the security page, used to sign in', { time
       /A code was sent a moment ago\. You can ask for another in \d+ seconds/,
     );
     await page.getByLabel('Code from the SMS').fill(await latestSmsCode(server));
-    await snap(page, J, '03-sms-code');
+    await snap(page, J, '05-sms-code');
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('heading', { level: 1, name: 'Account security' }).waitFor();
   });
 
-  await step('remove the security key', async () => {
+  await step('remove the security key, confirmed with an SMS code', async () => {
     await page.getByRole('button', { name: 'Remove Desk YubiKey' }).click();
+    const keys = page.getByRole('region', { name: 'Security keys' });
+    await keys.getByText(/Remove the security key “Desk YubiKey”\? It will no longer sign you in/).waitFor();
+    await keys.getByLabel('SMS code', { exact: true }).check();
+    await advanceClock(server, 31); // one SMS per 30 s
+    await context.clock.fastForward(31_000);
+    await keys.getByRole('button', { name: 'Send code by SMS' }).click();
+    await keys.getByText('Code sent.').waitFor();
+    await keys.getByLabel('Code from the SMS').fill(await latestSmsCode(server));
+    await snap(page, J, '06-remove-key-step-up');
+    await keys.getByRole('button', { name: 'Confirm and remove key' }).click();
     await page.getByText('Security key “Desk YubiKey” removed.').waitFor();
     assert.equal(await page.getByTestId('security-keys').count(), 0);
+  });
+
+  await step('remove the phone, confirmed with the authenticator app', async () => {
+    await page.getByRole('button', { name: 'Remove phone', exact: true }).click();
+    const sms = page.getByRole('region', { name: 'SMS codes' });
+    await sms.getByText(/Remove this phone\? SMS codes will no longer work/).waitFor();
+    // Cancel leaves everything as it was.
+    await sms.getByRole('button', { name: 'Cancel' }).click();
+    assert.match(await text(page.getByTestId('sms-phone')), /confirmed/);
+    await page.getByRole('button', { name: 'Remove phone', exact: true }).click();
+    await sms.getByLabel('Authenticator code', { exact: true }).check();
+    const now = await advanceClock(server, 31);
+    await context.clock.fastForward(31_000);
+    await sms.getByLabel('6-digit code from your authenticator app').fill(await totpAt(setup.secret, now));
+    await sms.getByRole('button', { name: 'Confirm and remove phone' }).click();
+    await page.getByText('The phone was removed.').waitFor();
+    assert.equal(await page.getByTestId('sms-phone').count(), 0);
+    await page.getByLabel('Phone number').waitFor();
   });
 
   await step('no uncaught errors in the page', async () => {

@@ -89,8 +89,13 @@ export function BindAuthenticator({ setup, isReset, onConfirmed, onCancel }: Pro
         </li>
       </ol>
       {isReset ? (
-        <p className="hint">Until you confirm, your old authenticator and backup codes keep working.</p>
-      ) : null}
+        <p className="hint">
+          Until you confirm, your old authenticator, backup codes, security keys and phone keep working. Confirming
+          replaces the authenticator and the codes and removes the security keys and the phone.
+        </p>
+      ) : (
+        <p className="hint">Turning on 2FA signs this account out everywhere else (other browsers and devices).</p>
+      )}
     </section>
   );
 }

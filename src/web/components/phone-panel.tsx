@@ -1,66 +1,78 @@
 import { type FormEvent, useState } from 'react';
 import { api } from '../lib/api.ts';
-import type { SecurityState } from '../lib/types.ts';
+import type { Proof } from '../lib/step-up.ts';
+import type { SecondFactorMethod, SecurityState } from '../lib/types.ts';
 import { ErrorAlert, Notice } from './alerts.tsx';
 import { codeInputProps, Field } from './field.tsx';
 import { cleanCode } from './method-picker.tsx';
+import { StepUpConfirm } from './step-up-confirm.tsx';
 
-/** A phone for SMS codes: add it (a code is sent), then verify it. */
-export function PhonePanel({
-  sms,
-  onChanged,
-}: {
+type Stage = { step: 'idle' } | { step: 'add'; phone: string } | { step: 'remove' };
+
+interface Props {
   sms: SecurityState['twoFactor']['sms'];
+  /** The second factors that can confirm a change (the session alone cannot). */
+  methods: SecondFactorMethod[];
   onChanged: () => Promise<unknown>;
-}) {
+}
+
+/** A phone for SMS codes: add it (after a second factor; a code is sent), then verify it. */
+export function PhonePanel({ sms, methods, onChanged }: Props) {
   const [phone, setPhone] = useState('');
   const [code, setCode] = useState('');
+  const [stage, setStage] = useState<Stage>({ step: 'idle' });
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string | null>(null);
   const pending = sms && !sms.verified;
 
-  async function run(action: () => Promise<void>) {
-    setBusy(true);
+  function start(next: Stage) {
     setError(null);
     setDone(null);
-    try {
-      await action();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    setStage(next);
   }
 
-  const add = (e: FormEvent) => {
+  const askToAdd = (e: FormEvent) => {
     e.preventDefault();
-    void run(async () => {
-      await api('/v1/me/phone', { method: 'POST', body: { phone: phone.trim() } });
-      setPhone('');
-      setDone('We sent a code by SMS. Enter it below to confirm the number.');
-      await onChanged();
-    });
+    start({ step: 'add', phone: phone.trim() });
   };
+
+  async function add(number: string, proof: Proof) {
+    await api('/v1/me/phone', { method: 'POST', body: { phone: number, ...proof } });
+    setPhone('');
+    setStage({ step: 'idle' });
+    setDone('We sent a code by SMS. Enter it below to confirm the number.');
+    await onChanged();
+  }
+
+  async function remove(proof: Proof) {
+    await api('/v1/me/phone', { method: 'DELETE', body: proof });
+    setStage({ step: 'idle' });
+    setDone('The phone was removed.');
+    await onChanged();
+  }
 
   const verify = (e: FormEvent) => {
     e.preventDefault();
-    void run(async () => {
-      await api('/v1/me/phone/verify', { method: 'POST', body: { code: cleanCode(code) } });
-      setCode('');
-      setDone('Your phone is confirmed: you can now sign in with an SMS code.');
-      await onChanged();
-    });
+    setBusy(true);
+    setError(null);
+    setDone(null);
+    void (async () => {
+      try {
+        await api('/v1/me/phone/verify', { method: 'POST', body: { code: cleanCode(code) } });
+        setCode('');
+        setDone('Your phone is confirmed: you can now sign in with an SMS code.');
+        await onChanged();
+      } catch (err) {
+        setError(err);
+        setCode('');
+      } finally {
+        setBusy(false);
+      }
+    })();
   };
 
-  const remove = () => {
-    if (!window.confirm('Remove this phone? SMS codes will no longer work.')) return;
-    void run(async () => {
-      await api('/v1/me/phone', { method: 'DELETE' });
-      setDone('The phone was removed.');
-      await onChanged();
-    });
-  };
+  const cancel = () => setStage({ step: 'idle' });
 
   return (
     <section aria-labelledby="sms-heading" className="card">
@@ -73,12 +85,29 @@ export function PhonePanel({
           <span>
             {sms.phone} — {sms.verified ? 'confirmed' : 'waiting for the code'}
           </span>
-          <button type="button" className="secondary" onClick={remove} disabled={busy}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => start({ step: 'remove' })}
+            disabled={busy || stage.step !== 'idle'}
+          >
             Remove phone
           </button>
         </p>
       ) : null}
-      {pending ? (
+      {stage.step === 'remove' ? (
+        <StepUpConfirm
+          key="remove"
+          idPrefix="phone-remove"
+          methods={methods}
+          prompt="Remove this phone? SMS codes will no longer work. Confirm with a second factor."
+          submitLabel="Confirm and remove phone"
+          busyLabel="Removing…"
+          onProof={remove}
+          onCancel={cancel}
+        />
+      ) : null}
+      {pending && stage.step === 'idle' ? (
         <form onSubmit={verify}>
           <Field
             label="Code from the SMS"
@@ -93,8 +122,20 @@ export function PhonePanel({
           </button>
         </form>
       ) : null}
-      {!sms ? (
-        <form onSubmit={add}>
+      {!sms && stage.step === 'add' ? (
+        <StepUpConfirm
+          key="add"
+          idPrefix="phone-add"
+          methods={methods}
+          prompt={<>To add {stage.phone} for SMS codes, first confirm it is you with a second factor.</>}
+          submitLabel="Confirm and send the code"
+          busyLabel="Sending…"
+          onProof={(proof) => add(stage.phone, proof)}
+          onCancel={cancel}
+        />
+      ) : null}
+      {!sms && stage.step !== 'add' ? (
+        <form onSubmit={askToAdd}>
           <Field
             label="Phone number"
             type="tel"
@@ -105,7 +146,7 @@ export function PhonePanel({
             value={phone}
             onChange={(e) => setPhone(e.target.value)}
           />
-          <button type="submit" disabled={busy || phone.trim() === ''}>
+          <button type="submit" disabled={phone.trim() === ''}>
             Send a code to this phone
           </button>
         </form>

@@ -37,7 +37,8 @@ export function ResetTwoFactorForm({ methods, onSetup }: Props) {
   return (
     <form onSubmit={submit} aria-describedby="reset-warning">
       <p id="reset-warning">
-        Resetting replaces your authenticator and all your backup codes with new ones.{' '}
+        Resetting replaces your authenticator and all your backup codes with new ones, and{' '}
+        <strong>removes your security keys and your phone for SMS codes</strong>: add them again afterwards.{' '}
         <strong>Withdrawals are locked for 24 hours</strong> after you confirm the new authenticator.
       </p>
       <ErrorAlert error={error} />

@@ -16,8 +16,8 @@ import type { LoginNotice } from './login-page.tsx';
 
 type Flow =
   | { step: 'overview' }
-  | { step: 'bind'; setup: TotpSetup; isReset: boolean }
-  | { step: 'codes'; answer: ConfirmAnswer; isReset: boolean };
+  | { step: 'bind'; setup: TotpSetup; isReset: boolean; hadExtras: boolean }
+  | { step: 'codes'; answer: ConfirmAnswer; isReset: boolean; hadExtras: boolean };
 
 interface Props {
   me: SecurityState;
@@ -36,7 +36,7 @@ export function SecurityPage({ me, reload, notices }: Props) {
     setError(null);
     try {
       const setup = await api<TotpSetup>('/v1/me/totp/setup', { method: 'POST', body: {} });
-      setFlow({ step: 'bind', setup, isReset: false });
+      setFlow({ step: 'bind', setup, isReset: false, hadExtras: false });
     } catch (err) {
       setError(err);
     } finally {
@@ -50,7 +50,7 @@ export function SecurityPage({ me, reload, notices }: Props) {
         <BindAuthenticator
           setup={flow.setup}
           isReset={flow.isReset}
-          onConfirmed={(answer) => setFlow({ step: 'codes', answer, isReset: flow.isReset })}
+          onConfirmed={(answer) => setFlow({ step: 'codes', answer, isReset: flow.isReset, hadExtras: flow.hadExtras })}
           onCancel={() => setFlow({ step: 'overview' })}
         />
       </Page>
@@ -67,8 +67,10 @@ export function SecurityPage({ me, reload, notices }: Props) {
             await reload();
             setDone(
               flow.isReset
-                ? 'Your new authenticator is bound and your new backup codes are active. The old ones no longer work.'
-                : 'Two-factor authentication is on.',
+                ? `Your new authenticator is bound and your new backup codes are active. The old ones no longer work.${
+                    flow.hadExtras ? ' Your security keys and phone were removed: add them again below.' : ''
+                  }`
+                : 'Two-factor authentication is on. Any other sessions of this account were signed out.',
             );
             setFlow({ step: 'overview' });
             // The Continue button is gone: start again from the top of the screen.
@@ -126,8 +128,8 @@ export function SecurityPage({ me, reload, notices }: Props) {
 
       {tf.enabled ? (
         <>
-          <SecurityKeysPanel keys={tf.securityKeys ?? []} onChanged={reload} />
-          <PhonePanel sms={tf.sms ?? null} onChanged={reload} />
+          <SecurityKeysPanel keys={tf.securityKeys ?? []} methods={availableMethods(me, true)} onChanged={reload} />
+          <PhonePanel sms={tf.sms ?? null} methods={availableMethods(me, true)} onChanged={reload} />
         </>
       ) : null}
 
@@ -137,7 +139,14 @@ export function SecurityPage({ me, reload, notices }: Props) {
           <p>Use this to move to a new phone or to get a fresh set of 8 backup codes.</p>
           <ResetTwoFactorForm
             methods={availableMethods(me, false)}
-            onSetup={(setup) => setFlow({ step: 'bind', setup, isReset: true })}
+            onSetup={(setup) =>
+              setFlow({
+                step: 'bind',
+                setup,
+                isReset: true,
+                hadExtras: (tf.securityKeys?.length ?? 0) > 0 || Boolean(tf.sms),
+              })
+            }
           />
         </section>
       ) : null}
