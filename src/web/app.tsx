@@ -81,7 +81,7 @@ interface RouteProps {
 function Route({ path, me, reload, notices, onSignedIn }: RouteProps) {
   if (path === '/signup') return <SignupPage onSignedIn={onSignedIn} />;
   if (path === '/recovery') return <RecoveryStartPage />;
-  if (path === '/recovery/ticket') return <RecoveryTicketPage />;
+  if (path === '/recovery/ticket') return <RecoveryTicketPage onSignedIn={onSignedIn} />;
   if (!me) return <LoginPage onSignedIn={onSignedIn} />;
 
   if (path === '/withdrawals') return <WithdrawalsPage me={me} reload={reload} />;

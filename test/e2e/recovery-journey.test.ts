@@ -1,8 +1,10 @@
 // Issue 7, journey 2: a user who lost every factor opens a recovery ticket
 // from the login page, uploads evidence and submits it; an agent finds it in
 // the support console (overdue once the deadline passes), sees the evidence
-// inline and approves it; the user then signs in and binds a new
-// authenticator, and withdrawals are locked for 24 hours.
+// inline and approves it; the password alone then no longer signs in: the
+// user binds the new authenticator from the ticket page (ticket token), saves
+// the new codes and lands signed in on the security page, withdrawals locked
+// for 24 hours (reason: recovery).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -165,28 +167,80 @@ test('recovery ticket from open to approved in the support console', { timeout: 
     await snap(agent, J, '06-approved');
   });
 
-  await step('the user sees the approval, signs in, binds a new authenticator; withdrawals locked', async () => {
+  await step('the user sees the approval and the binding waiting on the ticket page', async () => {
     await user.getByRole('button', { name: 'Refresh status' }).click();
     await user.getByTestId('ticket-status').getByText('Approved').waitFor();
+    await user.getByRole('heading', { name: 'Bind your new authenticator' }).waitFor();
+    await user.getByText(/Support approved your recovery/).waitFor();
     await snap(user, J, '07-user-sees-approval');
-    await user.getByRole('link', { name: 'Sign in' }).first().click();
+  });
+
+  await step('the password alone no longer signs in: elsewhere an explanation, here a link to the ticket', async () => {
+    // Another browser (no ticket in its storage): the password is right, but no session.
+    const strangerContext = await contextAtServerTime();
+    const stranger = await strangerContext.newPage();
+    await stranger.goto('/#/login');
+    await stranger.getByLabel('Email').fill(email);
+    await stranger.getByLabel('Password', { exact: true }).fill(password);
+    await stranger.getByRole('button', { name: 'Sign in' }).click();
+    const refused = stranger.getByTestId('recovery-binding-required');
+    await refused.waitFor();
+    assert.match(await text(refused), /recovery was approved, but it is not finished/);
+    assert.match(await text(refused), /in the browser tab where you opened the ticket/);
+    assert.equal(await refused.getByRole('link').count(), 0);
+    assert.equal(await stranger.getByRole('heading', { level: 1, name: 'Account security' }).count(), 0);
+    await snap(stranger, J, '08-password-only-refused-elsewhere');
+    await strangerContext.close();
+
+    // This tab holds the ticket: the message links to it.
+    await user.goto('/#/login');
     await user.getByLabel('Email').fill(email);
     await user.getByLabel('Password', { exact: true }).fill(password);
     await user.getByRole('button', { name: 'Sign in' }).click();
-    await user.getByRole('heading', { level: 1, name: 'Account security' }).waitFor();
-    assert.match(await text(user.getByTestId('two-factor-status')), /Off/);
-    await user.getByRole('button', { name: 'Set up authenticator app' }).click();
-    const secret = (await text(user.getByTestId('setup-key'))).replace(/\s+/g, '');
-    await user.getByLabel('Enter the 6-digit code the app shows').fill(await totpAt(secret, await serverNow(server)));
-    await user.getByRole('button', { name: 'Confirm and turn on 2FA' }).click();
-    await user.getByLabel('I have saved them somewhere safe').check();
-    await user.getByRole('button', { name: 'Continue' }).click();
-    await user.getByText('Two-factor authentication is on.').waitFor();
-    const lock = user.getByTestId('withdrawal-lock');
-    await lock.getByText('Withdrawals are locked').waitFor();
-    const left = await text(lock.getByTestId('countdown'));
-    assert.match(left, /^2[34]:\d\d:\d\d$/, `about 24 hours left, got ${left}`);
-    await snap(user, J, '08-rebound-and-locked');
+    const here = user.getByTestId('recovery-binding-required');
+    await here.waitFor();
+    await snap(user, J, '09-password-only-refused-here');
+    await here.getByRole('link', { name: 'Go to your recovery ticket' }).click();
+    await user.getByRole('heading', { level: 1, name: 'Recovery ticket' }).waitFor();
+  });
+
+  await step(
+    'the user binds the new authenticator from the ticket page, saves the codes; withdrawals locked',
+    async () => {
+      await user.getByRole('button', { name: 'Set up authenticator app' }).click();
+      await user.getByRole('heading', { name: 'Bind your new authenticator' }).waitFor();
+      const secret = (await text(user.getByTestId('setup-key'))).replace(/\s+/g, '');
+      assert.match(secret, /^[A-Z2-7]{32,}=*$/);
+      await user.getByRole('img', { name: /QR code/ }).waitFor();
+      await snap(user, J, '10-recovery-binding');
+      await user.getByLabel('Enter the 6-digit code the app shows').fill(await totpAt(secret, await serverNow(server)));
+      await user.getByRole('button', { name: 'Confirm and turn on 2FA' }).click();
+      await user.getByRole('heading', { name: 'Save your backup codes' }).waitFor();
+      const codes = await user.getByTestId('backup-codes').locator('li').allTextContents();
+      assert.equal(codes.length, 8);
+      await snap(user, J, '11-recovery-save-codes');
+      await user.getByLabel('I have saved them somewhere safe').check();
+      await user.getByRole('button', { name: 'Continue' }).click();
+      await user.getByRole('heading', { level: 1, name: 'Account security' }).waitFor();
+      await user.getByText(/Your account is recovered/).waitFor();
+      assert.match(await text(user.getByTestId('two-factor-status')), /On/);
+      assert.match(await text(user.getByTestId('backup-codes-remaining')), /8 of 8 remaining/);
+      const lock = user.getByTestId('withdrawal-lock');
+      await lock.getByText('Withdrawals are locked').waitFor();
+      assert.match(await text(lock), /because the account was recovered through support/);
+      const left = await text(lock.getByTestId('countdown'));
+      assert.match(left, /^2[34]:\d\d:\d\d$/, `about 24 hours left, got ${left}`);
+      await snap(user, J, '12-rebound-and-locked');
+    },
+  );
+
+  await step('signing in again asks for the new authenticator', async () => {
+    await user.getByRole('button', { name: 'Sign out' }).click();
+    await user.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    await user.getByLabel('Email').fill(email);
+    await user.getByLabel('Password', { exact: true }).fill(password);
+    await user.getByRole('button', { name: 'Sign in' }).click();
+    await user.getByRole('heading', { level: 1, name: 'Security verification' }).waitFor();
   });
 
   await step('no uncaught errors in the pages', async () => {

@@ -13,15 +13,39 @@ function groupKey(secret: string): string {
   return secret.replace(/\s+/g, '').replace(/(.{4})(?=.)/g, '$1 ');
 }
 
+/** `enroll`: the first binding; `reset`: a 2FA reset; `recovery`: after an
+ * approved recovery ticket (confirmed with the ticket token, not a session). */
+export type BindingKind = 'enroll' | 'reset' | 'recovery';
+
 interface Props {
   setup: TotpSetup;
-  isReset: boolean;
+  kind: BindingKind;
   onConfirmed: (answer: ConfirmAnswer) => void;
-  onCancel: () => void;
+  onCancel?: () => void;
+  /** Confirms the code; by default `POST /v1/me/totp/confirm` with the session. */
+  confirmCode?: (setupId: string, code: string) => Promise<ConfirmAnswer>;
+}
+
+const HEADING: Record<BindingKind, string> = {
+  enroll: 'Set up your authenticator app',
+  reset: 'Bind your new authenticator',
+  recovery: 'Bind your new authenticator',
+};
+
+const HINT: Record<BindingKind, string> = {
+  enroll: 'Turning on 2FA signs this account out everywhere else (other browsers and devices).',
+  reset:
+    'Until you confirm, your old authenticator, backup codes, security keys and phone keep working. Confirming replaces the authenticator and the codes and removes the security keys and the phone.',
+  recovery:
+    'Confirming signs you in here and signs the account out everywhere else. Withdrawals stay locked for 24 hours.',
+};
+
+function confirmWithSession(setupId: string, code: string): Promise<ConfirmAnswer> {
+  return api<ConfirmAnswer>('/v1/me/totp/confirm', { method: 'POST', body: { setupId, code } });
 }
 
 /** Scan the QR code, back up the setup key, confirm with a first code. */
-export function BindAuthenticator({ setup, isReset, onConfirmed, onCancel }: Props) {
+export function BindAuthenticator({ setup, kind, onConfirmed, onCancel, confirmCode = confirmWithSession }: Props) {
   const [code, setCode] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -32,11 +56,7 @@ export function BindAuthenticator({ setup, isReset, onConfirmed, onCancel }: Pro
     setBusy(true);
     setError(null);
     try {
-      const answer = await api<ConfirmAnswer>('/v1/me/totp/confirm', {
-        method: 'POST',
-        body: { setupId: setup.setupId, code: cleanCode(code) },
-      });
-      onConfirmed(answer);
+      onConfirmed(await confirmCode(setup.setupId, cleanCode(code)));
     } catch (err) {
       setError(err);
       setCode('');
@@ -47,7 +67,7 @@ export function BindAuthenticator({ setup, isReset, onConfirmed, onCancel }: Pro
   return (
     <section aria-labelledby="bind-heading" className="card">
       <h2 id="bind-heading" ref={heading} tabIndex={-1}>
-        {isReset ? 'Bind your new authenticator' : 'Set up your authenticator app'}
+        {HEADING[kind]}
       </h2>
       <ol className="steps">
         <li>
@@ -81,21 +101,16 @@ export function BindAuthenticator({ setup, isReset, onConfirmed, onCancel }: Pro
               <button type="submit" disabled={busy || cleanCode(code).length === 0}>
                 {busy ? 'Checking…' : 'Confirm and turn on 2FA'}
               </button>
-              <button type="button" className="secondary" onClick={onCancel}>
-                Cancel
-              </button>
+              {onCancel ? (
+                <button type="button" className="secondary" onClick={onCancel}>
+                  Cancel
+                </button>
+              ) : null}
             </div>
           </form>
         </li>
       </ol>
-      {isReset ? (
-        <p className="hint">
-          Until you confirm, your old authenticator, backup codes, security keys and phone keep working. Confirming
-          replaces the authenticator and the codes and removes the security keys and the phone.
-        </p>
-      ) : (
-        <p className="hint">Turning on 2FA signs this account out everywhere else (other browsers and devices).</p>
-      )}
+      <p className="hint">{HINT[kind]}</p>
     </section>
   );
 }

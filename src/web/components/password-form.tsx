@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
-import { api } from '../lib/api.ts';
+import { ApiError, api } from '../lib/api.ts';
+import { loadTicket } from '../lib/recovery-store.ts';
 import type { LoginAnswer, SecondFactorMethod } from '../lib/types.ts';
 import { ErrorAlert } from './alerts.tsx';
 import { Field } from './field.tsx';
@@ -32,7 +33,11 @@ export function PasswordForm({ onAuthenticated, onSecondFactor }: Props) {
 
   return (
     <form onSubmit={submit} noValidate={false}>
-      <ErrorAlert error={error} />
+      {error instanceof ApiError && error.code === 'recovery_binding_required' ? (
+        <RecoveryBindingAlert />
+      ) : (
+        <ErrorAlert error={error} />
+      )}
       <Field
         label="Email"
         type="email"
@@ -55,5 +60,26 @@ export function PasswordForm({ onAuthenticated, onSecondFactor }: Props) {
         {busy ? 'Signing in…' : 'Sign in'}
       </button>
     </form>
+  );
+}
+
+/** The password was right, but an approved recovery is waiting for its new
+ * authenticator: that is bound from the ticket page, never after a password alone. */
+function RecoveryBindingAlert() {
+  const stored = loadTicket();
+  return (
+    <div className="alert alert-error" role="alert" data-testid="recovery-binding-required">
+      <p>Your account recovery was approved, but it is not finished yet: bind your new authenticator first.</p>
+      {stored ? (
+        <p>
+          <a href="#/recovery/ticket">Go to your recovery ticket</a> to set up your authenticator app.
+        </p>
+      ) : (
+        <p>
+          This is done from the recovery ticket page, in the browser tab where you opened the ticket. Signing in with
+          the password alone cannot finish it, so that nobody else who knows your password can.
+        </p>
+      )}
+    </div>
   );
 }

@@ -42,6 +42,8 @@ const FIXED: Record<string, string> = {
   payload_too_large: 'That file is too large.',
   unsupported_media_type: 'That file type is not accepted. Use an image, a video or a PDF.',
   setup_expired: 'The setup expired. Start binding the authenticator again.',
+  recovery_binding_required:
+    'Your account recovery was approved but is not finished: bind your new authenticator from the recovery ticket page, in the browser tab where you opened the ticket.',
 };
 
 export function errorMessage(err: unknown): string {

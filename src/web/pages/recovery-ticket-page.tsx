@@ -2,12 +2,24 @@ import { useCallback, useEffect, useState } from 'react';
 import { ErrorAlert, Notice } from '../components/alerts.tsx';
 import { EvidenceUploader } from '../components/evidence-uploader.tsx';
 import { Page } from '../components/page.tsx';
+import { RecoveryBinding } from '../components/recovery-binding.tsx';
 import { TicketStatus } from '../components/ticket-status.tsx';
 import { api } from '../lib/api.ts';
 import { forgetChallenge, loadTicket } from '../lib/recovery-store.ts';
 import type { RecoveryTicket } from '../lib/types.ts';
+import type { LoginNotice } from './login-page.tsx';
 
-export function RecoveryTicketPage() {
+interface Props {
+  /** The recovery binding signed this browser in: load the session, go to the security page. */
+  onSignedIn: (notices: LoginNotice[]) => Promise<void>;
+}
+
+const RECOVERED: LoginNotice = {
+  tone: 'info',
+  text: 'Your account is recovered: your new authenticator and backup codes are active, and every other session was signed out. Withdrawals are locked for 24 hours. You can add a security key or a phone below.',
+};
+
+export function RecoveryTicketPage({ onSignedIn }: Props) {
   const stored = loadTicket();
   const [ticket, setTicket] = useState<RecoveryTicket | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -44,6 +56,8 @@ export function RecoveryTicketPage() {
       setBusy(false);
     }
   }
+
+  const onRecovered = () => onSignedIn([RECOVERED]);
 
   if (!ticketId || !ticketToken) {
     return (
@@ -88,7 +102,7 @@ export function RecoveryTicketPage() {
           </section>
         </>
       ) : null}
-      {ticket && ticket.status !== 'awaiting_evidence' ? (
+      {ticket && ticket.status !== 'awaiting_evidence' && ticket.status !== 'approved' ? (
         <p>
           <button type="button" className="secondary" onClick={() => void load()}>
             Refresh status
@@ -96,10 +110,10 @@ export function RecoveryTicketPage() {
         </p>
       ) : null}
       {ticket?.status === 'approved' ? (
-        <Notice tone="ok">
-          Your account was recovered. <a href="#/login">Sign in</a> with your email and password, then bind a new
-          authenticator. Withdrawals stay locked for 24 hours after that.
-        </Notice>
+        <>
+          <Notice tone="ok">Your recovery was approved.</Notice>
+          <RecoveryBinding ticketId={ticketId} ticketToken={ticketToken} onFinished={onRecovered} />
+        </>
       ) : null}
     </Page>
   );

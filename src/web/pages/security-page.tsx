@@ -49,7 +49,7 @@ export function SecurityPage({ me, reload, notices }: Props) {
       <Page title="Account security">
         <BindAuthenticator
           setup={flow.setup}
-          isReset={flow.isReset}
+          kind={flow.isReset ? 'reset' : 'enroll'}
           onConfirmed={(answer) => setFlow({ step: 'codes', answer, isReset: flow.isReset, hadExtras: flow.hadExtras })}
           onCancel={() => setFlow({ step: 'overview' })}
         />

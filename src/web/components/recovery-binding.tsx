@@ -1,0 +1,89 @@
+import { useState } from 'react';
+import { ApiError, api } from '../lib/api.ts';
+import type { ConfirmAnswer, TotpSetup } from '../lib/types.ts';
+import { ErrorAlert, Notice } from './alerts.tsx';
+import { BindAuthenticator } from './bind-authenticator.tsx';
+import { SaveCodesStep } from './save-codes-step.tsx';
+
+type Flow = { step: 'start' } | { step: 'bind'; setup: TotpSetup } | { step: 'codes'; answer: ConfirmAnswer };
+
+interface Props {
+  ticketId: string;
+  ticketToken: string;
+  /** The confirm signed this browser in (session cookies): go on to the security page. */
+  onFinished: () => Promise<void>;
+}
+
+/**
+ * After an approved recovery the account has no factors, and a password-only
+ * session may not bind one (someone else with the password could): the new
+ * authenticator is bound here, with the ticket's own token. Confirming signs
+ * this browser in; then the usual save-your-codes step.
+ */
+export function RecoveryBinding({ ticketId, ticketToken, onFinished }: Props) {
+  const [flow, setFlow] = useState<Flow>({ step: 'start' });
+  const [error, setError] = useState<unknown>(null);
+  const [alreadyBound, setAlreadyBound] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const base = `/v1/recovery/tickets/${encodeURIComponent(ticketId)}/totp`;
+
+  async function start() {
+    setBusy(true);
+    setError(null);
+    try {
+      const setup = await api<TotpSetup>(`${base}/setup`, { method: 'POST', body: {}, ticketToken });
+      setFlow({ step: 'bind', setup });
+    } catch (err) {
+      // 409 invalid_state: nothing waits for a binding any more (it was done already).
+      if (err instanceof ApiError && err.code === 'invalid_state') setAlreadyBound(true);
+      else setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (flow.step === 'bind') {
+    return (
+      <BindAuthenticator
+        setup={flow.setup}
+        kind="recovery"
+        confirmCode={(setupId, code) =>
+          api<ConfirmAnswer>(`${base}/confirm`, { method: 'POST', body: { setupId, code }, ticketToken })
+        }
+        onConfirmed={(answer) => setFlow({ step: 'codes', answer })}
+        onCancel={() => setFlow({ step: 'start' })}
+      />
+    );
+  }
+
+  if (flow.step === 'codes') {
+    return <SaveCodesStep answer={flow.answer} onDone={() => void onFinished()} />;
+  }
+
+  return (
+    <section aria-labelledby="recovery-bind-heading" className="card">
+      <h2 id="recovery-bind-heading">Bind your new authenticator</h2>
+      {alreadyBound ? (
+        <Notice tone="info">
+          The new authenticator for this account is already bound. <a href="#/login">Sign in</a> with your password and
+          a code from it.
+        </Notice>
+      ) : (
+        <>
+          <p>
+            Support approved your recovery. To finish it, set up your authenticator app here: you will get 8 new backup
+            codes and be signed in. <strong>Withdrawals stay locked for 24 hours</strong> after that.
+          </p>
+          <p className="hint">
+            This can only be done from this page, opened with the ticket in this browser tab: signing in with the
+            password alone is not enough.
+          </p>
+          <ErrorAlert error={error} />
+          <button type="button" disabled={busy} onClick={() => void start()}>
+            {busy ? 'Preparing…' : 'Set up authenticator app'}
+          </button>
+        </>
+      )}
+    </section>
+  );
+}
