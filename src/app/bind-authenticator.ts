@@ -2,6 +2,7 @@
 // shown as a QR code and a setup key, that does nothing until confirmed.
 import QRCode from 'qrcode';
 import { DomainError } from '../domain/errors.ts';
+import { awaitsRecoveryBinding, recoveryBindingRequired } from '../domain/recovery-binding.ts';
 import { secretToBase32, TOTP_SECRET_BYTES, totpKeyUri } from '../domain/totp.ts';
 import { newId } from '../infra/tokens.ts';
 import type { AccountRow } from '../storage/accounts-repository.ts';
@@ -54,6 +55,7 @@ export async function openPendingBinding(
 
 export async function beginAuthenticatorSetup(ctx: AppContext, account: AccountRow): Promise<PendingBinding> {
   const db = ctx.storage.db;
+  if (awaitsRecoveryBinding(account)) throw recoveryBindingRequired();
   if (await findActiveTotpBinding(db, account.id)) {
     throw new DomainError(
       'two_factor_already_enabled',

@@ -4,6 +4,7 @@
 
 import { normalizeCode } from '../domain/backup-codes.ts';
 import { DomainError } from '../domain/errors.ts';
+import { awaitsRecoveryBinding, recoveryBindingRequired } from '../domain/recovery-binding.ts';
 import { checkTotp } from '../domain/totp.ts';
 import { lockAfterRebind, type WithdrawalLockReason } from '../domain/withdrawal-lock.ts';
 import { type AccountRow, findAccountById, setWithdrawalLock } from '../storage/accounts-repository.ts';
@@ -25,11 +26,13 @@ import { decryptTotpSecret } from './totp-secrets.ts';
 export async function confirmAuthenticator(
   ctx: AppContext,
   account: AccountRow,
-  sessionId: string,
+  sessionId: string | undefined,
   input: { setupId: string; code: string },
+  options: { viaRecoveryTicket?: boolean } = {},
 ): Promise<IssuedBackupCodes> {
   const db = ctx.storage.db;
   const now = ctx.clock.now();
+  if (awaitsRecoveryBinding(account) && !options.viaRecoveryTicket) throw recoveryBindingRequired();
   const pending = await findPendingTotpBinding(db, input.setupId, account.id);
   if (!pending || pending.expires_at <= now.toISOString()) {
     throw new DomainError('setup_expired', 'This setup has expired or does not exist. Start the binding again.');

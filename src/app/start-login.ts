@@ -3,6 +3,7 @@
 import { normalizeEmail } from '../domain/account-rules.ts';
 import { retryAfterSeconds } from '../domain/attempt-budget.ts';
 import { DomainError } from '../domain/errors.ts';
+import { awaitsRecoveryBinding, recoveryBindingRequired } from '../domain/recovery-binding.ts';
 import { findAccountByEmail } from '../storage/accounts-repository.ts';
 import { isAccountFrozen } from '../storage/recovery-repository.ts';
 import { checkPassword } from './check-password.ts';
@@ -45,6 +46,24 @@ export async function startLogin(
   if (await isAccountFrozen(db, account.id)) {
     await recordLogin(ctx, db, { account_id: account.id, result: 'account_frozen', factor: 'password', ...event });
     throw new DomainError('account_frozen', 'This account is frozen while its identity verification is reviewed.');
+  }
+  // An approved recovery cleared the factors: no password-only session until the
+  // claimant binds the new authenticator through the ticket.
+  // A claimant who lost the ticket token can still open a new ticket with the
+  // challenge (it can do nothing else: no factor is bound to finish it with).
+  if (awaitsRecoveryBinding(account)) {
+    const challenge = await db.transaction().execute(async (trx) => {
+      await recordLogin(ctx, trx, {
+        account_id: account.id,
+        result: 'recovery_binding_required',
+        factor: 'password',
+        ...event,
+      });
+      return issueChallenge(ctx, trx, account.id, origin);
+    });
+    throw new DomainError('recovery_binding_required', recoveryBindingRequired().message, {
+      challenge: challenge.token,
+    });
   }
   const lockedUntil = await ctx.budget.lockedUntil(account.id, ctx.clock.now());
   if (lockedUntil) {

@@ -26,7 +26,8 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'payload_too_large'
   | 'own_ticket'
-  | 'already_decided';
+  | 'already_decided'
+  | 'recovery_binding_required';
 
 export class DomainError extends Error {
   constructor(

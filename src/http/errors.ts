@@ -21,6 +21,7 @@ const STATUS: Record<ErrorCode, number> = {
   csrf_failed: 403,
   two_factor_required: 403,
   own_ticket: 403,
+  recovery_binding_required: 403,
   not_found: 404,
   setup_expired: 410,
   reveal_closed: 410,

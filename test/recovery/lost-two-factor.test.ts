@@ -107,16 +107,12 @@ for (const dialect of DIALECTS) {
       assert.equal(again.status, 409);
       assert.equal(again.body.code, 'already_decided');
 
-      // Sessions revoked, factors gone: the password alone signs in now.
+      // Sessions revoked, factors gone; the password alone does NOT sign in: the
+      // new authenticator is bound through the approved ticket only.
       assert.equal((await h.call('GET', '/v1/me/security', { token: user.token })).status, 401);
       const login = await h.call('POST', '/v1/sessions', { body: { email: user.email, password: PASSWORD } });
-      assert.equal(login.status, 200);
-      assert.equal(login.body.status, 'authenticated', 'no factor is left');
-      const security = await h.call('GET', '/v1/me/security', { token: login.body.token });
-      assert.equal(security.body.twoFactor.enabled, false);
-      assert.equal(security.body.twoFactor.backupCodes, null);
-      assert.equal(security.body.recovery, null);
-      assert.deepEqual(security.body.withdrawalLock, { locked: false });
+      assert.equal(login.status, 403);
+      assert.equal(login.body.code, 'recovery_binding_required');
 
       const decided = await h.call('GET', `/v1/recovery/tickets/${ticket.ticketId}`, {
         headers: ticketAuth(ticket.ticketToken),
@@ -125,17 +121,29 @@ for (const dialect of DIALECTS) {
       assert.equal(decided.body.decisionNote, 'ID matches the account holder.');
       assert.ok(decided.body.decidedAt);
 
-      // The new binding locks withdrawals for 24 hours, for the reason "recovery".
-      const setup = await h.call('POST', '/v1/me/totp/setup', { token: login.body.token, body: {} });
-      assert.equal(setup.status, 200);
-      const confirm = await h.call('POST', '/v1/me/totp/confirm', {
-        token: login.body.token,
+      // The new binding, through the ticket, signs in and locks withdrawals for 24 hours ("recovery").
+      const setup = await h.call('POST', `/v1/recovery/tickets/${ticket.ticketId}/totp/setup`, {
+        headers: ticketAuth(ticket.ticketToken),
+        body: {},
+      });
+      assert.equal(setup.status, 200, JSON.stringify(setup.body));
+      const confirm = await h.call('POST', `/v1/recovery/tickets/${ticket.ticketId}/totp/confirm`, {
+        headers: ticketAuth(ticket.ticketToken),
         body: { setupId: setup.body.setupId, code: codeFor(h, setup.body.secret) },
       });
       assert.equal(confirm.status, 200, JSON.stringify(confirm.body));
-      const locked = await h.call('GET', '/v1/me/security', { token: login.body.token });
+      assert.equal(confirm.body.backupCodes.codes.length, 8);
+      assert.ok(String(confirm.headers['set-cookie']).includes('latchkey_session='));
+      const locked = await h.call('GET', '/v1/me/security', { token: confirm.body.token });
+      assert.equal(locked.body.twoFactor.enabled, true);
+      assert.equal(locked.body.recovery, null);
       assert.equal(locked.body.withdrawalLock.locked, true);
       assert.equal(locked.body.withdrawalLock.reason, 'recovery');
+      const onceMore = await h.call('POST', `/v1/recovery/tickets/${ticket.ticketId}/totp/setup`, {
+        headers: ticketAuth(ticket.ticketToken),
+        body: {},
+      });
+      assert.equal(onceMore.status, 409, 'the ticket binds one authenticator, once');
       const hours = (Date.parse(locked.body.withdrawalLock.until) - h.clock.now().getTime()) / 3600_000;
       assert.ok(hours > 23.9 && hours <= 24, `locked for 24 hours, got ${hours}`);
 
@@ -152,8 +160,17 @@ for (const dialect of DIALECTS) {
       const agent = await supportAgent(h);
       assert.equal((await decide(h, agent, ticket.ticketId, 'approve')).status, 200);
       const login = await h.call('POST', '/v1/sessions', { body: { email: user.email, password: PASSWORD } });
-      assert.equal(login.body.status, 'authenticated');
-      assert.equal(login.body.challenge, undefined);
+      assert.equal(login.body.code, 'recovery_binding_required');
+      // The challenge it carries is good only for opening a new ticket (a lost ticket token).
+      const verify = await h.call('POST', '/v1/sessions/verify', {
+        body: { challenge: login.body.challenge, method: 'totp', code: '123456' },
+      });
+      assert.equal(verify.status, 400);
+      assert.equal(verify.body.code, 'method_not_available', JSON.stringify(verify.body));
+      const reopened = await h.call('POST', '/v1/recovery/tickets', {
+        body: { challenge: login.body.challenge, kind: 'lost_two_factor' },
+      });
+      assert.equal(reopened.status, 201);
       const audit = await h.ctx.storage.db
         .selectFrom('audit_log')
         .select('event')

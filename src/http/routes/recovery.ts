@@ -3,15 +3,17 @@
 // is registered in this plugin's scope only, so no other route takes uploads.
 import multipart, { type Multipart } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import { addEvidence } from '../../app/add-evidence.ts';
 import type { AppContext } from '../../app/context.ts';
 import { claimantTicketView } from '../../app/get-ticket.ts';
 import { openRecoveryTicket } from '../../app/open-recovery-ticket.ts';
+import { beginRecoveryBinding, confirmRecoveryBinding } from '../../app/recovery-binding.ts';
 import { submitTicket } from '../../app/submit-ticket.ts';
 import { authenticateTicket } from '../../app/ticket-auth.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { App } from '../app-type.ts';
-import { origin } from '../auth.ts';
+import { origin, setSessionCookies } from '../auth.ts';
 import {
   ClaimantTicket,
   EvidenceCreated,
@@ -20,6 +22,7 @@ import {
   Submitted,
   TicketParams,
 } from '../recovery-schemas.ts';
+import { Code, closed, PendingBinding } from '../schemas.ts';
 
 const security = [{ ticket: [] }];
 
@@ -91,6 +94,50 @@ export async function recoveryRoutes(app: App, ctx: AppContext): Promise<void> {
       },
     },
     async (request) => claimantTicketView(ctx, await authenticateTicket(ctx, ticketToken(request), request.params.id)),
+  );
+
+  app.post(
+    '/v1/recovery/tickets/:id/totp/setup',
+    {
+      schema: {
+        tags: ['recovery'],
+        summary: 'After approval: start binding the new authenticator',
+        security,
+        params: TicketParams,
+        body: Type.Optional(closed({})),
+        response: { 200: PendingBinding },
+      },
+    },
+    async (request) => {
+      const ticket = await authenticateTicket(ctx, ticketToken(request), request.params.id);
+      const pending = await beginRecoveryBinding(ctx, ticket);
+      return { ...pending, expiresAt: pending.expiresAt.toISOString() };
+    },
+  );
+
+  app.post(
+    '/v1/recovery/tickets/:id/totp/confirm',
+    {
+      schema: {
+        tags: ['recovery'],
+        summary: 'After approval: confirm the new authenticator; issues backup codes and a session',
+        security,
+        params: TicketParams,
+        body: closed({ setupId: Type.String({ minLength: 1, maxLength: 64 }), code: Code }),
+      },
+    },
+    async (request, reply) => {
+      const ticket = await authenticateTicket(ctx, ticketToken(request), request.params.id);
+      const done = await confirmRecoveryBinding(ctx, ticket, request.body, origin(request));
+      setSessionCookies(ctx, request, reply, done.token, done.expiresAt);
+      return {
+        backupCodes: { ...done.backupCodes, issuedAt: done.backupCodes.issuedAt.toISOString() },
+        revealToken: done.revealToken,
+        revealExpiresAt: done.revealExpiresAt.toISOString(),
+        token: done.token,
+        expiresAt: done.expiresAt.toISOString(),
+      };
+    },
   );
 
   await app.register(async (scope: App) => {
