@@ -54,17 +54,21 @@ export async function addPhone(
     throw new DomainError('two_factor_required', 'Bind an authenticator app before adding a phone.');
   }
   const now = ctx.clock.now();
-  await passSecondFactor(ctx, { account, ...stepUp, code: stepUp.code, purpose: 'factor_change', origin }, async (trx) => {
-    await upsertPhone(trx, {
-      account_id: account.id,
-      phone_enc: ctx.keyring.encrypt(phone, PHONE_AAD(account.id)),
-      phone_masked: maskPhone(phone),
-      created_at: now.toISOString(),
-      verified_at: null,
-    });
-    await sendSmsCode(ctx, trx, account.id, phone, 'verify_phone');
-    await appendAudit(trx, { accountId: account.id, event: 'phone_added', details: {}, at: now.toISOString() });
-  });
+  await passSecondFactor(
+    ctx,
+    { account, ...stepUp, code: stepUp.code, purpose: 'factor_change', origin },
+    async (trx) => {
+      await upsertPhone(trx, {
+        account_id: account.id,
+        phone_enc: ctx.keyring.encrypt(phone, PHONE_AAD(account.id)),
+        phone_masked: maskPhone(phone),
+        created_at: now.toISOString(),
+        verified_at: null,
+      });
+      await sendSmsCode(ctx, trx, account.id, phone, 'verify_phone');
+      await appendAudit(trx, { accountId: account.id, event: 'phone_added', details: {}, at: now.toISOString() });
+    },
+  );
   return { phone: maskPhone(phone) };
 }
 
@@ -122,11 +126,15 @@ export async function removePhone(
 ): Promise<void> {
   const now = ctx.clock.now();
   if (!(await findPhone(ctx.storage.db, account.id))) throw new DomainError('not_found', 'No phone is registered.');
-  await passSecondFactor(ctx, { account, ...stepUp, code: stepUp.code, purpose: 'factor_change', origin }, async (trx) => {
-    await deletePhone(trx, account.id);
-    await appendAudit(trx, { accountId: account.id, event: 'phone_removed', details: {}, at: now.toISOString() });
-    await notifyEmail(trx, account.email, notices.phoneRemoved(now), now);
-  });
+  await passSecondFactor(
+    ctx,
+    { account, ...stepUp, code: stepUp.code, purpose: 'factor_change', origin },
+    async (trx) => {
+      await deletePhone(trx, account.id);
+      await appendAudit(trx, { accountId: account.id, event: 'phone_removed', details: {}, at: now.toISOString() });
+      await notifyEmail(trx, account.email, notices.phoneRemoved(now), now);
+    },
+  );
 }
 
 /** Sends a second-factor code to the account's verified phone (login or step-up). */

@@ -107,9 +107,14 @@ export async function passSecondFactor<T>(
   const challengeId = attempt.challengeId;
   const challengeAttempts = challengeId ? await takeChallengeAttempt(db, challengeId, FAILURES_PER_CHALLENGE) : 0;
   if (challengeAttempts === undefined) {
-    await ctx.budget.release(account.id, reservation.attemptId);
+    if (!reservation.repeat) await ctx.budget.release(account.id, reservation.attemptId);
     throw new DomainError('challenge_expired', 'The sign-in has expired. Start again with your email and password.');
   }
+  // A repeat shares the original attempt's reservation (in Redis, its id): only
+  // the original may drop it, or the original's failure would go uncounted.
+  const releaseReservation = async () => {
+    if (!reservation.repeat) await ctx.budget.release(account.id, reservation.attemptId);
+  };
   // Only a counted failure keeps the challenge attempt it took.
   const giveBackChallengeAttempt = async () => {
     if (challengeId) await returnChallengeAttempt(db, challengeId);
@@ -125,13 +130,13 @@ export async function passSecondFactor<T>(
       return check;
     });
   } catch (error) {
-    await ctx.budget.release(account.id, reservation.attemptId);
+    await releaseReservation();
     await giveBackChallengeAttempt();
     throw error;
   }
 
   if (verified.ok) {
-    await ctx.budget.release(account.id, reservation.attemptId);
+    await releaseReservation();
     return { outcome: verified.outcome, result: result as T };
   }
   if (reservation.repeat) await giveBackChallengeAttempt();

@@ -84,8 +84,9 @@ export async function registerSecurityKey(
       expectedRPID: ctx.config.webauthnRpId,
       requireUserVerification: false,
     });
-  } catch (error) {
-    throw new DomainError('invalid_request', `The security key response was refused: ${(error as Error).message}`);
+  } catch {
+    // The library's reason stays on the server: it can describe what a forger should fix.
+    throw new DomainError('invalid_request', 'The security key response was refused.');
   }
   if (!verification.verified || !verification.registrationInfo) {
     throw new DomainError('invalid_request', 'The security key response could not be verified.');
@@ -129,16 +130,20 @@ export async function removeSecurityKey(
   origin: RequestOrigin,
 ): Promise<void> {
   const now = ctx.clock.now();
-  await passSecondFactor(ctx, { account, ...stepUp, code: stepUp.code, purpose: 'factor_change', origin }, async (trx) => {
-    if (!(await deleteSecurityKey(trx, account.id, id))) throw new DomainError('not_found', 'No such security key.');
-    await appendAudit(trx, {
-      accountId: account.id,
-      event: 'security_key_removed',
-      details: { id },
-      at: now.toISOString(),
-    });
-    await notifyEmail(trx, account.email, notices.securityKeyRemoved(now), now);
-  });
+  await passSecondFactor(
+    ctx,
+    { account, ...stepUp, code: stepUp.code, purpose: 'factor_change', origin },
+    async (trx) => {
+      if (!(await deleteSecurityKey(trx, account.id, id))) throw new DomainError('not_found', 'No such security key.');
+      await appendAudit(trx, {
+        accountId: account.id,
+        event: 'security_key_removed',
+        details: { id },
+        at: now.toISOString(),
+      });
+      await notifyEmail(trx, account.email, notices.securityKeyRemoved(now), now);
+    },
+  );
 }
 
 /** Options for an assertion: at login (with the login challenge) or as a step-up. */

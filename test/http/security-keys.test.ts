@@ -121,6 +121,11 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(withdrawal.status, 201, JSON.stringify(withdrawal.body));
       // The emulator excludes known credentials itself, so re-send its earlier registration response.
+      const newline = await h.call('POST', '/v1/me/security-keys', {
+        token: user.token,
+        body: { name: 'Key\nBcc: evil@example.com', response: {} },
+      });
+      assert.equal(newline.status, 400, 'control characters never reach an email');
       const again = await h.call('POST', '/v1/me/security-keys/options', {
         token: user.token,
         body: { method: 'totp', code: codeFor(h, user.secret) },

@@ -20,7 +20,12 @@ const WebauthnJson = Type.Object({}, { additionalProperties: true });
 
 /** A second factor for changes to the factors themselves: a session alone is not enough. */
 const StepUpFields = {
-  method: Type.Union([Type.Literal('totp'), Type.Literal('backup_code'), Type.Literal('webauthn'), Type.Literal('sms')]),
+  method: Type.Union([
+    Type.Literal('totp'),
+    Type.Literal('backup_code'),
+    Type.Literal('webauthn'),
+    Type.Literal('sms'),
+  ]),
   code: Type.Optional(Code),
   response: Type.Optional(WebauthnJson),
 };
@@ -32,7 +37,11 @@ export function securityKeyAndSmsRoutes(app: App, ctx: AppContext): void {
   app.post(
     '/v1/me/security-keys/options',
     {
-      schema: { tags, summary: 'Options to register a security key (after a second factor)', body: closed(StepUpFields) },
+      schema: {
+        tags,
+        summary: 'Options to register a security key (after a second factor)',
+        body: closed(StepUpFields),
+      },
       preHandler,
     },
     async (request) => securityKeyRegistrationOptions(ctx, authOf(request).account, request.body, origin(request)),
@@ -44,7 +53,10 @@ export function securityKeyAndSmsRoutes(app: App, ctx: AppContext): void {
       schema: {
         tags,
         summary: 'Register a security key with the authenticator response',
-        body: closed({ name: Type.String({ minLength: 1, maxLength: 64 }), response: WebauthnJson }),
+        body: closed({
+          name: Type.String({ minLength: 1, maxLength: 64, pattern: '^[^\\u0000-\\u001f\\u007f]+$' }),
+          response: WebauthnJson,
+        }),
       },
       preHandler,
     },
