@@ -187,9 +187,14 @@ test('recovery ticket from open to approved in the support console', { timeout: 
     await refused.waitFor();
     assert.match(await text(refused), /recovery was approved, but it is not finished/);
     assert.match(await text(refused), /in the browser tab where you opened the ticket/);
-    assert.equal(await refused.getByRole('link').count(), 0);
+    assert.equal(await refused.getByRole('link', { name: 'Go to your recovery ticket' }).count(), 0);
     assert.equal(await stranger.getByRole('heading', { level: 1, name: 'Account security' }).count(), 0);
     await snap(stranger, J, '08-password-only-refused-elsewhere');
+    // The refusal carries a login challenge: a claimant without the tab can open a new ticket.
+    await refused.getByRole('link', { name: 'Open a new recovery ticket' }).click();
+    await stranger.getByRole('heading', { level: 1, name: 'Recover your account' }).waitFor();
+    await stranger.getByText(email).waitFor();
+    await stranger.getByRole('button', { name: 'Open recovery ticket' }).waitFor();
     await strangerContext.close();
 
     // This tab holds the ticket: the message links to it.

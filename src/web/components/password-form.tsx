@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError, api } from '../lib/api.ts';
-import { loadTicket } from '../lib/recovery-store.ts';
+import { loadChallenge, loadTicket, rememberChallenge } from '../lib/recovery-store.ts';
 import type { LoginAnswer, SecondFactorMethod } from '../lib/types.ts';
 import { ErrorAlert } from './alerts.tsx';
 import { Field } from './field.tsx';
@@ -26,6 +26,12 @@ export function PasswordForm({ onAuthenticated, onSecondFactor }: Props) {
       if (answer.status === 'authenticated') onAuthenticated();
       else onSecondFactor({ challenge: answer.challenge, methods: answer.methods, email });
     } catch (err) {
+      // A claimant who lost the approved ticket's tab may open a new ticket with
+      // the login challenge that comes with this refusal, when the server sends one.
+      if (err instanceof ApiError && err.code === 'recovery_binding_required') {
+        const challenge = err.problem.challenge;
+        if (typeof challenge === 'string' && challenge) rememberChallenge(challenge, email);
+      }
       setError(err);
       setBusy(false);
     }
@@ -34,7 +40,7 @@ export function PasswordForm({ onAuthenticated, onSecondFactor }: Props) {
   return (
     <form onSubmit={submit} noValidate={false}>
       {error instanceof ApiError && error.code === 'recovery_binding_required' ? (
-        <RecoveryBindingAlert />
+        <RecoveryBindingAlert canReopen={typeof error.problem.challenge === 'string'} />
       ) : (
         <ErrorAlert error={error} />
       )}
@@ -65,7 +71,7 @@ export function PasswordForm({ onAuthenticated, onSecondFactor }: Props) {
 
 /** The password was right, but an approved recovery is waiting for its new
  * authenticator: that is bound from the ticket page, never after a password alone. */
-function RecoveryBindingAlert() {
+function RecoveryBindingAlert({ canReopen }: { canReopen: boolean }) {
   const stored = loadTicket();
   return (
     <div className="alert alert-error" role="alert" data-testid="recovery-binding-required">
@@ -75,10 +81,18 @@ function RecoveryBindingAlert() {
           <a href="#/recovery/ticket">Go to your recovery ticket</a> to set up your authenticator app.
         </p>
       ) : (
-        <p>
-          This is done from the recovery ticket page, in the browser tab where you opened the ticket. Signing in with
-          the password alone cannot finish it, so that nobody else who knows your password can.
-        </p>
+        <>
+          <p>
+            This is done from the recovery ticket page, in the browser tab where you opened the ticket. Signing in with
+            the password alone cannot finish it, so that nobody else who knows your password can.
+          </p>
+          {canReopen && loadChallenge() ? (
+            <p>
+              No longer have that tab? <a href="#/recovery">Open a new recovery ticket</a>: support will verify you
+              again.
+            </p>
+          ) : null}
+        </>
       )}
     </div>
   );
