@@ -24,3 +24,18 @@ export const PendingBinding = Type.Object({
 export function closed<T extends Parameters<typeof Type.Object>[0]>(properties: T) {
   return Type.Object(properties, { additionalProperties: false });
 }
+
+/** Any WebAuthn JSON object (options, responses): its shape is the spec's, checked by @simplewebauthn. */
+export const WebauthnJson = Type.Object({}, { additionalProperties: true });
+
+/** The second factor of a step-up (withdrawals, changes to the factors). */
+export const StepUpFields = {
+  method: Type.Union([
+    Type.Literal('totp'),
+    Type.Literal('backup_code'),
+    Type.Literal('webauthn'),
+    Type.Literal('sms'),
+  ]),
+  code: Type.Optional(Code),
+  response: Type.Optional(WebauthnJson),
+};

@@ -14,21 +14,7 @@ import {
 } from '../../app/security-keys.ts';
 import type { App } from '../app-type.ts';
 import { authOf, origin, requireSession } from '../auth.ts';
-import { Code, closed, Token } from '../schemas.ts';
-
-const WebauthnJson = Type.Object({}, { additionalProperties: true });
-
-/** A second factor for changes to the factors themselves: a session alone is not enough. */
-const StepUpFields = {
-  method: Type.Union([
-    Type.Literal('totp'),
-    Type.Literal('backup_code'),
-    Type.Literal('webauthn'),
-    Type.Literal('sms'),
-  ]),
-  code: Type.Optional(Code),
-  response: Type.Optional(WebauthnJson),
-};
+import { Code, closed, StepUpFields, Token, WebauthnJson } from '../schemas.ts';
 
 export function securityKeyAndSmsRoutes(app: App, ctx: AppContext): void {
   const preHandler = requireSession(ctx);

@@ -3,7 +3,7 @@ import type { AppContext } from '../../app/context.ts';
 import { accountWithdrawals, requestWithdrawal } from '../../app/withdrawals.ts';
 import type { App } from '../app-type.ts';
 import { authOf, origin, requireSession } from '../auth.ts';
-import { Code, closed, Warning } from '../schemas.ts';
+import { closed, StepUpFields, Warning } from '../schemas.ts';
 
 export function withdrawalRoutes(app: App, ctx: AppContext): void {
   const preHandler = requireSession(ctx);
@@ -20,14 +20,7 @@ export function withdrawalRoutes(app: App, ctx: AppContext): void {
             description: 'A positive decimal as a string',
           }),
           address: Type.String({ minLength: 10, maxLength: 128, pattern: '^[A-Za-z0-9:_.-]+$' }),
-          method: Type.Union([
-            Type.Literal('totp'),
-            Type.Literal('backup_code'),
-            Type.Literal('webauthn'),
-            Type.Literal('sms'),
-          ]),
-          code: Type.Optional(Code),
-          response: Type.Optional(Type.Object({}, { additionalProperties: true })),
+          ...StepUpFields,
         }),
         response: {
           201: Type.Object({
