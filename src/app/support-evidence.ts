@@ -25,7 +25,14 @@ export async function openEvidence(
   const ticket = await findTicketById(db, ticketId);
   const evidence = ticket ? await findEvidence(db, ticket.id, evidenceId) : undefined;
   if (!ticket || !evidence) throw new DomainError('not_found', 'No such evidence on this ticket.');
-  const stream = await readDecryptedEvidence(ctx.keyring, ctx.config.dataDir, evidence.id, evidence.key_version);
+  let stream: Awaited<ReturnType<typeof readDecryptedEvidence>>;
+  try {
+    stream = await readDecryptedEvidence(ctx.keyring, ctx.config.dataDir, evidence.id, evidence.key_version);
+  } catch (error) {
+    // Missing, truncated or altered on disk: the agent is told, nothing unverified is served.
+    ctx.logger.error({ evidenceId, error: (error as Error).message }, 'evidence failed its integrity check');
+    throw new DomainError('evidence_damaged', 'The stored file is missing or failed its integrity check.');
+  }
   await appendAudit(db, {
     accountId: ticket.account_id,
     actorAccountId: agent.id,

@@ -9,7 +9,7 @@ import { revealAad } from '../app/issue-backup-codes.ts';
 import { PHONE_AAD } from '../app/phone-numbers.ts';
 import { OUTBOX_SMS_AAD } from '../app/sms-codes.ts';
 import type { Config } from '../config.ts';
-import { reencryptEvidence } from '../infra/evidence-files.ts';
+import { reencryptEvidence, removeEvidenceVersion } from '../infra/evidence-files.ts';
 import { type Keyring, keyFilePath, loadKeyring, newKeyEntry } from '../infra/keyring.ts';
 import { listEncryptedReveals, updateRevealCiphertext } from '../storage/backup-codes-repository.ts';
 import { openStorage } from '../storage/database.ts';
@@ -93,11 +93,11 @@ export async function rotateKeys(config: Config): Promise<string> {
     let files = 0;
     for (const evidence of await listEvidenceKeyVersions(storage.db)) {
       if (evidence.key_version === keyring.currentVersion) continue;
-      // The row follows the file inside one transaction: if the rename fails, the row keeps the old version.
-      await storage.db.transaction().execute(async (trx) => {
-        const version = await reencryptEvidence(keyring, config.dataDir, evidence.id, evidence.key_version);
-        await updateEvidenceKeyVersion(trx, evidence.id, version);
-      });
+      // New copy first, then the row, then the old copy goes: a crash anywhere
+      // leaves the row naming a file that exists.
+      const version = await reencryptEvidence(keyring, config.dataDir, evidence.id, evidence.key_version);
+      await updateEvidenceKeyVersion(storage.db, evidence.id, version);
+      removeEvidenceVersion(config.dataDir, evidence.id, evidence.key_version);
       files += 1;
     }
     report.push(`${files} evidence file(s)`);

@@ -27,7 +27,8 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'own_ticket'
   | 'already_decided'
-  | 'recovery_binding_required';
+  | 'recovery_binding_required'
+  | 'evidence_damaged';
 
 export class DomainError extends Error {
   constructor(

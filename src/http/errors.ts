@@ -12,6 +12,7 @@ const STATUS: Record<ErrorCode, number> = {
   email_taken: 409,
   two_factor_already_enabled: 409,
   already_decided: 409,
+  evidence_damaged: 409,
   invalid_credentials: 401,
   unauthenticated: 401,
   invalid_code: 401,

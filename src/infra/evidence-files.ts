@@ -2,14 +2,16 @@
 // encrypted with AES-256-GCM as it streams in, so the whole file is never in
 // memory and never on disk in the clear (architecture: "Secrets at rest").
 //
-// File layout: [12-byte random IV][ciphertext][16-byte GCM auth tag].
+// File layout: [12-byte random IV][ciphertext][16-byte GCM auth tag], named
+// <evidence id>.<key version>, so a re-encrypted copy sits beside the old one
+// until the row names it (key rotation is crash-safe).
 // The key is keyring.fileKey(version) (the version is stored with the row);
 // the evidence id is the additional authenticated data, so a file can't be
 // swapped for another ticket's file without failing authentication.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Readable, Transform, type TransformCallback } from 'node:stream';
+import { type Readable, Transform, type TransformCallback, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Keyring } from './keyring.ts';
 
@@ -20,9 +22,10 @@ function evidenceDir(dataDir: string): string {
   return path.join(dataDir, 'evidence');
 }
 
-function evidencePath(dataDir: string, id: string): string {
+function evidencePath(dataDir: string, id: string, version: string): string {
   if (!/^[0-9a-f-]{36}$/.test(id)) throw new Error('evidence ids are UUIDs');
-  return path.join(evidenceDir(dataDir), id);
+  if (!/^[a-z0-9]+$/i.test(version)) throw new Error('key versions are alphanumeric');
+  return path.join(evidenceDir(dataDir), `${id}.${version}`);
 }
 
 function aad(id: string): Buffer {
@@ -62,8 +65,8 @@ export async function writeEncryptedEvidence(
   inspect: Transform,
 ): Promise<{ keyVersion: string }> {
   fs.mkdirSync(evidenceDir(dataDir), { recursive: true, mode: 0o700 });
-  const file = evidencePath(dataDir, id);
   const keyVersion = keyring.currentVersion;
+  const file = evidencePath(dataDir, id, keyVersion);
   // Opened before streaming starts, so the file exists by the time any error
   // can happen and the cleanup below can't race the stream's own open().
   const handle = await fs.promises.open(file, 'wx', 0o600);
@@ -77,21 +80,21 @@ export async function writeEncryptedEvidence(
   return { keyVersion };
 }
 
+/** Removes every copy of the evidence (any key version). */
 export function removeEvidenceFile(dataDir: string, id: string): void {
-  fs.rmSync(evidencePath(dataDir, id), { force: true });
+  const dir = evidenceDir(dataDir);
+  if (!fs.existsSync(dir)) return;
+  for (const name of fs.readdirSync(dir)) {
+    if (name.startsWith(`${id}.`)) fs.rmSync(path.join(dir, name), { force: true });
+  }
 }
 
-/**
- * A stream of the decrypted file. The tag is read first and checked by the
- * decipher at the end: a tampered file makes the stream fail rather than end.
- */
-export async function readDecryptedEvidence(
-  keyring: Keyring,
-  dataDir: string,
-  id: string,
-  keyVersion: string,
-): Promise<Readable> {
-  const file = evidencePath(dataDir, id);
+/** Removes one key version's copy (the old one, once the row names the new). */
+export function removeEvidenceVersion(dataDir: string, id: string, version: string): void {
+  fs.rmSync(evidencePath(dataDir, id, version), { force: true });
+}
+
+async function openDecipher(keyring: Keyring, file: string, id: string, keyVersion: string) {
   const handle = await fs.promises.open(file, 'r');
   let iv: Buffer;
   let tag: Buffer;
@@ -115,9 +118,28 @@ export async function readDecryptedEvidence(
 }
 
 /**
- * Re-encrypts one evidence file under the keyring's current key (key rotation):
- * written beside the old file, then renamed over it, so a reader sees one or
- * the other, never half of each.
+ * A stream of the decrypted file. The whole file is authenticated first (one
+ * pass that discards the plaintext), so a tampered file is refused before a
+ * single byte of it is served.
+ */
+export async function readDecryptedEvidence(
+  keyring: Keyring,
+  dataDir: string,
+  id: string,
+  keyVersion: string,
+): Promise<Readable> {
+  const file = evidencePath(dataDir, id, keyVersion);
+  await pipeline(
+    await openDecipher(keyring, file, id, keyVersion),
+    new Writable({ write: (_chunk, _encoding, done) => done() }),
+  );
+  return openDecipher(keyring, file, id, keyVersion);
+}
+
+/**
+ * Re-encrypts one evidence file under the keyring's current key (key rotation)
+ * into a new file beside the old one; the caller switches the row to the new
+ * version, then removes the old copy.
  */
 export async function reencryptEvidence(
   keyring: Keyring,
@@ -125,9 +147,9 @@ export async function reencryptEvidence(
   id: string,
   fromVersion: string,
 ): Promise<string> {
-  const target = evidencePath(dataDir, id);
-  const temporary = `${target}.rotating`;
   const toVersion = keyring.currentVersion;
+  const target = evidencePath(dataDir, id, toVersion);
+  const temporary = `${target}.rotating`;
   const source = await readDecryptedEvidence(keyring, dataDir, id, fromVersion);
   try {
     await pipeline(

@@ -2,6 +2,8 @@
 // secrets, pending reveals, phones, queued SMS and evidence files; and
 // everything still decrypts to the same plaintext afterwards.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { rotateKeys } from '../../src/cli/keys-rotate.ts';
 import { submittedTicket, supportAgent } from '../recovery/helpers.ts';
@@ -55,6 +57,12 @@ describe('key rotation covers every secret at rest', () => {
     for (const ciphertext of ciphertexts) assert.ok(ciphertext.startsWith('v2.'), ciphertext.slice(0, 4));
     const evidence = await db.selectFrom('recovery_evidence').select(['id', 'key_version']).execute();
     assert.ok(evidence.every((e) => e.key_version === 'v2'));
+    // Only the new copy is left on disk.
+    const onDisk = fs.readdirSync(path.join(h.ctx.config.dataDir, 'evidence'));
+    assert.deepEqual(
+      onDisk,
+      evidence.map((e) => `${e.id}.v2`),
+    );
 
     // The running server reloads the key file and goes on working.
     const login = await h.call('POST', '/v1/sessions', { body: { email: user.email, password: PASSWORD } });
@@ -76,5 +84,16 @@ describe('key rotation covers every secret at rest', () => {
     });
     assert.equal(file.status, 200);
     assert.equal(file.raw.subarray(0, 8).toString('hex'), '89504e470d0a1a0a');
+
+    // One flipped byte on disk: refused before anything is served.
+    const stored = path.join(h.ctx.config.dataDir, 'evidence', `${evidenceId}.v2`);
+    const bytes = fs.readFileSync(stored);
+    bytes[100] = (bytes[100] ?? 0) ^ 0xff;
+    fs.writeFileSync(stored, bytes);
+    const tampered = await h.call('GET', `/v1/support/tickets/${ticket.ticketId}/evidence/${evidenceId}`, {
+      token: agent.token,
+    });
+    assert.equal(tampered.status, 409);
+    assert.equal(tampered.body.code, 'evidence_damaged');
   });
 });

@@ -50,7 +50,7 @@ for (const dialect of DIALECTS) {
       const evidenceId = uploaded.body.evidenceId;
 
       // At rest the file is ciphertext: no plaintext run of the upload survives.
-      const onDisk = fs.readFileSync(path.join(h.ctx.config.dataDir, 'evidence', evidenceId));
+      const onDisk = fs.readFileSync(path.join(h.ctx.config.dataDir, 'evidence', `${evidenceId}.v1`));
       assert.equal(onDisk.length, file.data.length + 12 + 16, 'IV + ciphertext + tag');
       assert.equal(onDisk.indexOf(file.data.subarray(0, 8)), -1, 'the PNG signature is not on disk');
       assert.equal(onDisk.indexOf(file.data.subarray(100, 132)), -1, 'no plaintext run is on disk');
