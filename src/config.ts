@@ -24,6 +24,8 @@ export interface Config {
   readonly holidays: readonly string[];
   readonly logLevel: string;
   readonly sessionTtlMinutes: number;
+  /** NIST SP 800-63B-4 §2.2.3: sign in again after this long without use. */
+  readonly sessionIdleMinutes: number;
   readonly evidenceMaxBytes: number;
 }
 
@@ -114,6 +116,7 @@ export function loadConfig(env: Env = process.env): Config {
     holidays: Object.freeze(holidays(env)),
     logLevel,
     sessionTtlMinutes: integer(env, 'LATCHKEY_SESSION_TTL_MINUTES', 12 * 60, 5, 60 * 24 * 30),
+    sessionIdleMinutes: integer(env, 'LATCHKEY_SESSION_IDLE_MINUTES', 60, 5, 60 * 24 * 30),
     evidenceMaxBytes: integer(env, 'LATCHKEY_EVIDENCE_MAX_BYTES', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   });
 }

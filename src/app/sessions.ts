@@ -4,7 +4,13 @@ import { DomainError } from '../domain/errors.ts';
 import { hashToken, newId, newToken } from '../infra/tokens.ts';
 import { type AccountRow, findAccountById } from '../storage/accounts-repository.ts';
 import type { Executor } from '../storage/executor.ts';
-import { findLiveSession, insertChallenge, insertSession, type SessionRow } from '../storage/sessions-repository.ts';
+import {
+  findLiveSession,
+  insertChallenge,
+  insertSession,
+  type SessionRow,
+  touchSession,
+} from '../storage/sessions-repository.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
 
 /** A challenge lives 5 minutes (contract). */
@@ -34,6 +40,7 @@ export async function issueSession(
     revoked_at: null,
     ip: origin.ip,
     user_agent: origin.userAgent,
+    last_seen_at: now.toISOString(),
   });
   return { token, expiresAt, sessionId };
 }
@@ -69,8 +76,13 @@ export interface Authenticated {
 
 export async function authenticate(ctx: AppContext, token: string): Promise<Authenticated> {
   const db = ctx.storage.db;
-  const session = await findLiveSession(db, hashToken(token), ctx.clock.now().toISOString());
-  const account = session ? await findAccountById(db, session.account_id) : undefined;
+  const now = ctx.clock.now();
+  const session = await findLiveSession(db, hashToken(token), now.toISOString());
+  // Unused for longer than the idle limit: sign in again (NIST SP 800-63B-4 §2.2.3).
+  const idleSince = new Date(now.getTime() - ctx.config.sessionIdleMinutes * 60_000).toISOString();
+  const active = session && (session.last_seen_at ?? session.created_at) > idleSince;
+  const account = active ? await findAccountById(db, session.account_id) : undefined;
   if (!session || !account) throw new DomainError('unauthenticated', 'Sign in first.');
+  await touchSession(db, session.id, now.toISOString(), new Date(now.getTime() - 60_000).toISOString());
   return { session, account };
 }

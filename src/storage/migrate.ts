@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
 import type { Dialect } from './dialect.ts';
 import { initialMigration } from './migrations/001-initial.ts';
 import { securityKeysAndPhonesMigration } from './migrations/002-security-keys-and-phones.ts';
+import { sessionActivityMigration } from './migrations/003-session-activity.ts';
 
 // Migrations live in code (not files read at run time) so one set serves both
 // databases and the order is explicit.
@@ -11,6 +12,7 @@ function provider(dialect: Dialect): MigrationProvider {
       return {
         '001-initial': initialMigration(dialect),
         '002-security-keys-and-phones': securityKeysAndPhonesMigration(),
+        '003-session-activity': sessionActivityMigration(),
       };
     },
   };

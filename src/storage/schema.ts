@@ -22,6 +22,7 @@ export interface SessionsTable {
   revoked_at: string | null;
   ip: string | null;
   user_agent: string | null;
+  last_seen_at: string | null;
 }
 
 export interface LoginChallengesTable {

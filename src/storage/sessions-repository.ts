@@ -19,6 +19,16 @@ export async function findLiveSession(db: Executor, tokenHash: string, now: stri
     .executeTakeFirst();
 }
 
+/** Records use, at most once a minute per session (the inactivity clock). */
+export async function touchSession(db: Executor, id: string, now: string, notSince: string): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ last_seen_at: now })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', notSince)]))
+    .execute();
+}
+
 export async function revokeSession(db: Executor, id: string, now: string): Promise<void> {
   await db
     .updateTable('sessions')

@@ -266,7 +266,9 @@ for (const dialect of DIALECTS) {
       const starts = (await auditEvents(h, user.accountId)).filter((e) => e.event === 'withdrawal_lock_started');
       assert.equal(starts.length, 2);
       h.clock.set(new Date(second.until));
-      const ok = await withdraw(h, later, { method: 'totp', code: codeFor(h, second.secret) });
+      // Hours later: the earlier session timed out idle, so sign in again.
+      const fresh = await loginToken(h, user.email, 'backup_code', second.codes[1] as string);
+      const ok = await withdraw(h, fresh, { method: 'totp', code: codeFor(h, second.secret) });
       assert.equal(ok.status, 201, JSON.stringify(ok.body));
     });
 

@@ -32,6 +32,7 @@ import {
   revokeAccountSessions,
   revokeSession,
   takeChallengeAttempt,
+  touchSession,
 } from '../../src/storage/sessions-repository.ts';
 import {
   acceptTotpStep,
@@ -130,7 +131,7 @@ for (const dialect of DIALECTS) {
         const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(again.db);
         assert.deepEqual(
           rows.rows.map((r) => r.name),
-          ['001-initial', '002-security-keys-and-phones'],
+          ['001-initial', '002-security-keys-and-phones', '003-session-activity'],
         );
         await second.db.selectFrom('accounts').select('id').limit(1).execute();
       } finally {
@@ -189,8 +190,13 @@ for (const dialect of DIALECTS) {
         revoked_at: null,
         ip: '127.0.0.1',
         user_agent: 'test',
+        last_seen_at: null,
       });
       assert.equal((await findLiveSession(storage.db, tokenHash, at(10)))?.id, sessionId);
+      // Use is recorded at most once a minute.
+      await touchSession(storage.db, sessionId, at(30), at(-30));
+      await touchSession(storage.db, sessionId, at(40), at(-20));
+      assert.equal((await findLiveSession(storage.db, tokenHash, at(50)))?.last_seen_at, at(30));
       assert.equal(await findLiveSession(storage.db, tokenHash, at(3600)), undefined);
       await revokeSession(storage.db, sessionId, at(20));
       assert.equal(await findLiveSession(storage.db, tokenHash, at(21)), undefined);
@@ -209,6 +215,7 @@ for (const dialect of DIALECTS) {
           revoked_at: null,
           ip: null,
           user_agent: null,
+          last_seen_at: null,
         });
       }
       assert.equal(await revokeAccountSessions(storage.db, accountId, at(5), ids[0]), 2);
