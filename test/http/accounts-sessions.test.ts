@@ -102,6 +102,16 @@ for (const dialect of DIALECTS) {
       assertProblem(await h.call('GET', '/v1/me/security', { token: login.body.token }), 401, 'unauthenticated');
     });
 
+    test('use keeps a session alive; an hour without use ends it (NIST SP 800-63B-4 §2.2.3)', async () => {
+      const user = await signUpAndLogin(h);
+      for (let round = 0; round < 3; round += 1) {
+        await h.clock.advance(50 * 60);
+        assert.equal((await h.call('GET', '/v1/me/security', { token: user.token })).status, 200);
+      }
+      await h.clock.advance(61 * 60);
+      assertProblem(await h.call('GET', '/v1/me/security', { token: user.token }), 401, 'unauthenticated');
+    });
+
     test('no token, a junk token and a challenge are all 401 on authenticated calls', async () => {
       assertProblem(await h.call('GET', '/v1/me/security'), 401, 'unauthenticated');
       assertProblem(await h.call('GET', '/v1/me/security', { token: 'x'.repeat(43) }), 401, 'unauthenticated');
