@@ -3,50 +3,29 @@
 // confirmed with a second factor, then sign in with each of them from the
 // second-factor step, and remove them again (a second factor again).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { freshArtifacts, launch, newContext, snap, watchErrors } from './support/browser.ts';
+import { test } from 'node:test';
+import { newContext, snap, watchErrors } from './support/browser.ts';
 import { journey, text } from './support/journey.ts';
-import { advanceClock, apiCall, latestSmsCode, serverNow, startServer, type TestServer } from './support/server.ts';
+import { advanceClock, apiCall, latestSmsCode, serverNow } from './support/server.ts';
+import { journeySetup } from './support/setup.ts';
+import { signInWithPassword } from './support/sign-in.ts';
 import { totpAt } from './support/totp.ts';
-import { ensureWebBuilt } from './support/web-build.ts';
 
 const J = 'further-factors';
-let server: TestServer;
-let browser: Browser;
-
-before(async () => {
-  await freshArtifacts(J);
-  await ensureWebBuilt();
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-async function passwordStep(page: Page, email: string, password: string) {
-  await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Security verification' }).waitFor();
-}
+const { server, browser } = journeySetup(J);
 
 test('security key and SMS: added on the security page, used to sign in', { timeout: 300_000 }, async (t) => {
   const email = `katherine.${Date.now()}@example.com`;
   const password = 'keys and phones and codes 8';
-  await apiCall(server, '/v1/accounts', { email, password });
-  const { token } = await apiCall<{ token: string }>(server, '/v1/sessions', { email, password });
-  const setup = await apiCall<{ setupId: string; secret: string }>(server, '/v1/me/totp/setup', {}, token);
-  const first = await totpAt(setup.secret, await serverNow(server));
-  await apiCall(server, '/v1/me/totp/confirm', { setupId: setup.setupId, code: first }, token);
+  await apiCall(server(), '/v1/accounts', { email, password });
+  const { token } = await apiCall<{ token: string }>(server(), '/v1/sessions', { email, password });
+  const setup = await apiCall<{ setupId: string; secret: string }>(server(), '/v1/me/totp/setup', {}, token);
+  const first = await totpAt(setup.secret, await serverNow(server()));
+  await apiCall(server(), '/v1/me/totp/confirm', { setupId: setup.setupId, code: first }, token);
 
   // WebAuthn accepts a host name only: this journey runs on localhost.
-  const context = await newContext(browser, server.localhostUrl);
-  await context.clock.install({ time: (await serverNow(server)) * 1000 });
+  const context = await newContext(browser(), server().localhostUrl);
+  await context.clock.install({ time: (await serverNow(server())) * 1000 });
   const page = await context.newPage();
   const errors = watchErrors(page);
   const cdp = await context.newCDPSession(page);
@@ -61,12 +40,12 @@ test('security key and SMS: added on the security page, used to sign in', { time
       automaticPresenceSimulation: true,
     },
   });
-  const step = journey(t, J, () => [page], server.output);
+  const step = journey(t, J, () => [page], server().output);
 
   await step('sign in with the authenticator app', async () => {
     await page.goto('/#/login');
-    await passwordStep(page, email, password);
-    const now = await advanceClock(server, 31);
+    await signInWithPassword(page, email, password);
+    const now = await advanceClock(server(), 31);
     await context.clock.fastForward(31_000);
     await page.getByLabel('6-digit code from your authenticator app').fill(await totpAt(setup.secret, now));
     await page.getByRole('button', { name: 'Verify' }).click();
@@ -88,7 +67,7 @@ test('security key and SMS: added on the security page, used to sign in', { time
     await keys.getByRole('button', { name: 'Confirm and add key' }).click();
     assert.match(await text(keys.getByRole('alert')), /That code is not right/);
     await snap(page, J, '01-key-step-up-refused');
-    const now = await advanceClock(server, 31); // a TOTP code works once per 30 s step
+    const now = await advanceClock(server(), 31); // a TOTP code works once per 30 s step
     await context.clock.fastForward(31_000);
     await keys.getByLabel('6-digit code from your authenticator app').fill(await totpAt(setup.secret, now));
     await keys.getByRole('button', { name: 'Confirm and add key' }).click();
@@ -106,7 +85,7 @@ test('security key and SMS: added on the security page, used to sign in', { time
     await snap(page, J, '02-phone-step-up-with-key');
     await sms.getByRole('button', { name: 'Confirm and send the code' }).click();
     await page.getByText(/We sent a code by SMS/).waitFor();
-    await page.getByLabel('Code from the SMS').fill(await latestSmsCode(server));
+    await page.getByLabel('Code from the SMS').fill(await latestSmsCode(server()));
     await page.getByRole('button', { name: 'Confirm phone' }).click();
     await page.getByText(/Your phone is confirmed/).waitFor();
     assert.match(await text(page.getByTestId('sms-phone')), /confirmed/);
@@ -116,7 +95,7 @@ test('security key and SMS: added on the security page, used to sign in', { time
 
   await step('sign in with the security key', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await passwordStep(page, email, password);
+    await signInWithPassword(page, email, password);
     await page.getByLabel('Security key').check();
     await snap(page, J, '04-security-key-choice');
     await page.getByRole('button', { name: 'Use security key' }).click();
@@ -125,9 +104,9 @@ test('security key and SMS: added on the security page, used to sign in', { time
 
   await step('sign in with an SMS code', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await passwordStep(page, email, password);
+    await signInWithPassword(page, email, password);
     await page.getByLabel('SMS code').check();
-    await advanceClock(server, 31); // the phone's own code went out less than 30 s ago
+    await advanceClock(server(), 31); // the phone's own code went out less than 30 s ago
     await context.clock.fastForward(31_000);
     await page.getByRole('button', { name: 'Send code by SMS' }).click();
     await page.getByText('Code sent to your phone.').waitFor();
@@ -137,7 +116,7 @@ test('security key and SMS: added on the security page, used to sign in', { time
       await text(page.getByRole('alert')),
       /A code was sent a moment ago\. You can ask for another in \d+ seconds/,
     );
-    await page.getByLabel('Code from the SMS').fill(await latestSmsCode(server));
+    await page.getByLabel('Code from the SMS').fill(await latestSmsCode(server()));
     await snap(page, J, '05-sms-code');
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('heading', { level: 1, name: 'Account security' }).waitFor();
@@ -148,11 +127,11 @@ test('security key and SMS: added on the security page, used to sign in', { time
     const keys = page.getByRole('region', { name: 'Security keys' });
     await keys.getByText(/Remove the security key “Desk YubiKey”\? It will no longer sign you in/).waitFor();
     await keys.getByLabel('SMS code', { exact: true }).check();
-    await advanceClock(server, 31); // one SMS per 30 s
+    await advanceClock(server(), 31); // one SMS per 30 s
     await context.clock.fastForward(31_000);
     await keys.getByRole('button', { name: 'Send code by SMS' }).click();
     await keys.getByText('Code sent.').waitFor();
-    await keys.getByLabel('Code from the SMS').fill(await latestSmsCode(server));
+    await keys.getByLabel('Code from the SMS').fill(await latestSmsCode(server()));
     await snap(page, J, '06-remove-key-step-up');
     await keys.getByRole('button', { name: 'Confirm and remove key' }).click();
     await page.getByText('Security key “Desk YubiKey” removed.').waitFor();
@@ -168,7 +147,7 @@ test('security key and SMS: added on the security page, used to sign in', { time
     assert.match(await text(page.getByTestId('sms-phone')), /confirmed/);
     await page.getByRole('button', { name: 'Remove phone', exact: true }).click();
     await sms.getByLabel('Authenticator code', { exact: true }).check();
-    const now = await advanceClock(server, 31);
+    const now = await advanceClock(server(), 31);
     await context.clock.fastForward(31_000);
     await sms.getByLabel('6-digit code from your authenticator app').fill(await totpAt(setup.secret, now));
     await sms.getByRole('button', { name: 'Confirm and remove phone' }).click();

@@ -2,64 +2,43 @@
 // wrong codes asks to start again, and the account-wide lockout says when it
 // ends (429 rate_limited with Retry-After).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { freshArtifacts, launch, newContext, snap, watchErrors } from './support/browser.ts';
+import { test } from 'node:test';
+import { newContext, snap, watchErrors } from './support/browser.ts';
 import { journey, text } from './support/journey.ts';
-import { apiCall, serverNow, startServer, type TestServer } from './support/server.ts';
+import { apiCall, serverNow } from './support/server.ts';
+import { journeySetup } from './support/setup.ts';
+import { signInWithPassword, submitPassword } from './support/sign-in.ts';
 import { totpAt } from './support/totp.ts';
-import { ensureWebBuilt } from './support/web-build.ts';
 
 const J = 'lockout';
-let server: TestServer;
-let browser: Browser;
-
-before(async () => {
-  await freshArtifacts(J);
-  await ensureWebBuilt();
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
+const { server, browser } = journeySetup(J);
 
 test('wrong codes, a dead challenge and the lockout are explained', { timeout: 240_000 }, async (t) => {
   const email = `mallory.${Date.now()}@example.com`;
   const password = 'wrong codes all day long 3';
-  await apiCall(server, '/v1/accounts', { email, password });
-  const { token } = await apiCall<{ token: string }>(server, '/v1/sessions', { email, password });
-  const setup = await apiCall<{ setupId: string; secret: string }>(server, '/v1/me/totp/setup', {}, token);
-  const good = await totpAt(setup.secret, await serverNow(server));
-  await apiCall(server, '/v1/me/totp/confirm', { setupId: setup.setupId, code: good }, token);
+  await apiCall(server(), '/v1/accounts', { email, password });
+  const { token } = await apiCall<{ token: string }>(server(), '/v1/sessions', { email, password });
+  const setup = await apiCall<{ setupId: string; secret: string }>(server(), '/v1/me/totp/setup', {}, token);
+  const good = await totpAt(setup.secret, await serverNow(server()));
+  await apiCall(server(), '/v1/me/totp/confirm', { setupId: setup.setupId, code: good }, token);
 
-  const context = await newContext(browser, server.baseUrl);
-  await context.clock.install({ time: (await serverNow(server)) * 1000 });
+  const context = await newContext(browser(), server().baseUrl);
+  await context.clock.install({ time: (await serverNow(server())) * 1000 });
   const page = await context.newPage();
   const errors = watchErrors(page);
-  const step = journey(t, J, () => [page], server.output);
+  const step = journey(t, J, () => [page], server().output);
   // Distinct codes that are right for no time near now (the server does not
   // count the same wrong code twice, so each attempt must differ).
   let tries = 0;
   const wrong = async () => {
     tries += 1;
-    const right = Number(await totpAt(setup.secret, await serverNow(server)));
+    const right = Number(await totpAt(setup.secret, await serverNow(server())));
     return String((right + 100_003 * tries) % 1_000_000).padStart(6, '0');
   };
 
   await step('a wrong code is explained', async () => {
     await page.goto('/#/login');
-    await signIn(page, email, password);
-    await page.getByRole('heading', { level: 1, name: 'Security verification' }).waitFor();
+    await signInWithPassword(page, email, password);
     await page.getByLabel('6-digit code from your authenticator app').fill(await wrong());
     await page.getByRole('button', { name: 'Verify' }).click();
     assert.match(await text(page.getByRole('alert')), /That code is not right/);
@@ -83,7 +62,7 @@ test('wrong codes, a dead challenge and the lockout are explained', { timeout: 2
         if (!sawRestart) await snap(page, J, '02-challenge-dead');
         sawRestart = true;
         await restart.click();
-        await signIn(page, email, password);
+        await submitPassword(page, email, password);
         // The lockout may already answer at the password step.
         await page
           .getByRole('alert')

@@ -6,60 +6,38 @@
 // the new codes and lands signed in on the security page, withdrawals locked
 // for 24 hours (reason: recovery).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { freshArtifacts, launch, newContext, snap, watchErrors } from './support/browser.ts';
+import { test } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { newContext, snap, watchErrors } from './support/browser.ts';
 import { makePdf, makePng, recordWebm } from './support/fixtures.ts';
 import { journey, text } from './support/journey.ts';
-import {
-  addAgent,
-  advanceClock,
-  apiCall,
-  serverNow,
-  startServer,
-  type TestServer,
-  ticketCall,
-  uploadEvidence,
-} from './support/server.ts';
+import { addAgent, advanceClock, apiCall, serverNow, ticketCall, uploadEvidence } from './support/server.ts';
+import { journeySetup } from './support/setup.ts';
+import { signInWithPassword, submitPassword } from './support/sign-in.ts';
 import { totpAt } from './support/totp.ts';
-import { ensureWebBuilt } from './support/web-build.ts';
 
 const J = 'recovery';
-let server: TestServer;
-let browser: Browser;
-
-before(async () => {
-  await freshArtifacts(J);
-  await freshArtifacts('full-verification');
-  await ensureWebBuilt();
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = journeySetup(J, 'full-verification');
 
 async function contextAtServerTime(): Promise<BrowserContext> {
-  const context = await newContext(browser, server.baseUrl);
-  await context.clock.install({ time: (await serverNow(server)) * 1000 });
+  const context = await newContext(browser(), server().baseUrl);
+  await context.clock.install({ time: (await serverNow(server())) * 1000 });
   return context;
 }
 
 /** An account with an authenticator bound, arranged through the API. */
 async function userWithTwoFactor(email: string, password: string): Promise<void> {
-  await apiCall(server, '/v1/accounts', { email, password });
-  const { token } = await apiCall<{ token: string }>(server, '/v1/sessions', { email, password });
-  const setup = await apiCall<{ setupId: string; secret: string }>(server, '/v1/me/totp/setup', {}, token);
-  const code = await totpAt(setup.secret, await serverNow(server));
+  await apiCall(server(), '/v1/accounts', { email, password });
+  const { token } = await apiCall<{ token: string }>(server(), '/v1/sessions', { email, password });
+  const setup = await apiCall<{ setupId: string; secret: string }>(server(), '/v1/me/totp/setup', {}, token);
+  const code = await totpAt(setup.secret, await serverNow(server()));
   const { revealToken } = await apiCall<{ revealToken: string }>(
-    server,
+    server(),
     '/v1/me/totp/confirm',
     { setupId: setup.setupId, code },
     token,
   );
-  await apiCall(server, '/v1/me/backup-codes/acknowledge', { revealToken }, token);
+  await apiCall(server(), '/v1/me/backup-codes/acknowledge', { revealToken }, token);
 }
 
 test('recovery ticket from open to approved in the support console', { timeout: 300_000 }, async (t) => {
@@ -68,21 +46,18 @@ test('recovery ticket from open to approved in the support console', { timeout: 
   const agentEmail = `agent.${Date.now()}@support.example.com`;
   const agentPassword = 'agent password for the queue 9';
   await userWithTwoFactor(email, password);
-  await addAgent(server, agentEmail, agentPassword);
+  await addAgent(server(), agentEmail, agentPassword);
 
   const userContext = await contextAtServerTime();
   const user = await userContext.newPage();
   const userErrors = watchErrors(user);
   let agentContext: BrowserContext | null = null;
   let agent: Page | null = null;
-  const step = journey(t, J, () => (agent ? [user, agent] : [user]), server.output);
+  const step = journey(t, J, () => (agent ? [user, agent] : [user]), server().output);
 
   await step('"Security verification unavailable?" opens a lost-2FA ticket', async () => {
     await user.goto('/#/login');
-    await user.getByLabel('Email').fill(email);
-    await user.getByLabel('Password', { exact: true }).fill(password);
-    await user.getByRole('button', { name: 'Sign in' }).click();
-    await user.getByRole('heading', { level: 1, name: 'Security verification' }).waitFor();
+    await signInWithPassword(user, email, password);
     await user.getByRole('link', { name: 'Security verification unavailable?' }).click();
     await user.getByRole('heading', { level: 1, name: 'Recover your account' }).waitFor();
     assert.equal(await user.getByLabel('I lost my authenticator and my backup codes').isChecked(), true);
@@ -111,7 +86,7 @@ test('recovery ticket from open to approved in the support console', { timeout: 
     const seen = await user.evaluate(() => (window as unknown as { progressSeen: number[] }).progressSeen);
     assert.ok(seen.length > 0, 'a progress bar was shown during the upload');
     await snap(user, J, '02-evidence-uploaded');
-    const submittedAt = await serverNow(server);
+    const submittedAt = await serverNow(server());
     await user.getByRole('button', { name: 'Submit for review' }).click();
     await user.getByTestId('ticket-status').getByText('In review').waitFor();
     const due = await user.getByTestId('review-due-by').locator('time').getAttribute('datetime');
@@ -122,16 +97,11 @@ test('recovery ticket from open to approved in the support console', { timeout: 
   });
 
   await step('the agent sees the ticket in the queue, overdue once the deadline passed', async () => {
-    await advanceClock(server, 73 * 3600);
+    await advanceClock(server(), 73 * 3600);
     await userContext.clock.fastForward(73 * 3600 * 1000);
     agentContext = await contextAtServerTime();
     agent = await agentContext.newPage();
-    await agent.goto('/#/login');
-    await agent.getByLabel('Email').fill(agentEmail);
-    await agent.getByLabel('Password', { exact: true }).fill(agentPassword);
-    await agent.getByRole('button', { name: 'Sign in' }).click();
-    await agent.getByRole('link', { name: 'Support console' }).click();
-    await agent.getByRole('heading', { level: 1, name: 'Support console' }).waitFor();
+    await agentSignIn(agent, agentEmail, agentPassword);
     const row = agent.getByTestId('support-queue').getByRole('row').filter({ hasText: email });
     await row.waitFor();
     await row.getByText('Overdue').waitFor();
@@ -180,9 +150,7 @@ test('recovery ticket from open to approved in the support console', { timeout: 
     const strangerContext = await contextAtServerTime();
     const stranger = await strangerContext.newPage();
     await stranger.goto('/#/login');
-    await stranger.getByLabel('Email').fill(email);
-    await stranger.getByLabel('Password', { exact: true }).fill(password);
-    await stranger.getByRole('button', { name: 'Sign in' }).click();
+    await submitPassword(stranger, email, password);
     const refused = stranger.getByTestId('recovery-binding-required');
     await refused.waitFor();
     assert.match(await text(refused), /recovery was approved, but it is not finished/);
@@ -199,9 +167,7 @@ test('recovery ticket from open to approved in the support console', { timeout: 
 
     // This tab holds the ticket: the message links to it.
     await user.goto('/#/login');
-    await user.getByLabel('Email').fill(email);
-    await user.getByLabel('Password', { exact: true }).fill(password);
-    await user.getByRole('button', { name: 'Sign in' }).click();
+    await submitPassword(user, email, password);
     const here = user.getByTestId('recovery-binding-required');
     await here.waitFor();
     await snap(user, J, '09-password-only-refused-here');
@@ -218,7 +184,9 @@ test('recovery ticket from open to approved in the support console', { timeout: 
       assert.match(secret, /^[A-Z2-7]{32,}=*$/);
       await user.getByRole('img', { name: /QR code/ }).waitFor();
       await snap(user, J, '10-recovery-binding');
-      await user.getByLabel('Enter the 6-digit code the app shows').fill(await totpAt(secret, await serverNow(server)));
+      await user
+        .getByLabel('Enter the 6-digit code the app shows')
+        .fill(await totpAt(secret, await serverNow(server())));
       await user.getByRole('button', { name: 'Confirm and turn on 2FA' }).click();
       await user.getByRole('heading', { name: 'Save your backup codes' }).waitFor();
       const codes = await user.getByTestId('backup-codes').locator('li').allTextContents();
@@ -241,11 +209,7 @@ test('recovery ticket from open to approved in the support console', { timeout: 
 
   await step('signing in again asks for the new authenticator', async () => {
     await user.getByRole('button', { name: 'Sign out' }).click();
-    await user.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
-    await user.getByLabel('Email').fill(email);
-    await user.getByLabel('Password', { exact: true }).fill(password);
-    await user.getByRole('button', { name: 'Sign in' }).click();
-    await user.getByRole('heading', { level: 1, name: 'Security verification' }).waitFor();
+    await signInWithPassword(user, email, password);
   });
 
   await step('no uncaught errors in the pages', async () => {
@@ -258,9 +222,7 @@ test('recovery ticket from open to approved in the support console', { timeout: 
 
 async function agentSignIn(page: Page, email: string, password: string) {
   await page.goto('/#/login');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await submitPassword(page, email, password);
   await page.getByRole('link', { name: 'Support console' }).click();
   await page.getByRole('heading', { level: 1, name: 'Support console' }).waitFor();
 }
@@ -274,34 +236,34 @@ test('a full verification freezes sign-in and needs two different agents', { tim
     { email: `second.${stamp}@support.example.com`, password: 'second agent password 22' },
   ];
   await userWithTwoFactor(email, password);
-  for (const a of agents) await addAgent(server, a.email, a.password);
+  for (const a of agents) await addAgent(server(), a.email, a.password);
 
   // The claimant's side through the API (the UI for it is covered above).
-  const { challenge } = await apiCall<{ challenge: string }>(server, '/v1/sessions', { email, password });
-  const ticket = await apiCall<{ ticketId: string; ticketToken: string }>(server, '/v1/recovery/tickets', {
+  const { challenge } = await apiCall<{ challenge: string }>(server(), '/v1/sessions', { email, password });
+  const ticket = await apiCall<{ ticketId: string; ticketToken: string }>(server(), '/v1/recovery/tickets', {
     challenge,
     kind: 'full_verification',
   });
-  await uploadEvidence(server, ticket.ticketId, ticket.ticketToken, 'id_document', {
+  await uploadEvidence(server(), ticket.ticketId, ticket.ticketToken, 'id_document', {
     name: 'id-card.png',
     type: 'image/png',
     data: makePng(),
   });
-  await uploadEvidence(server, ticket.ticketId, ticket.ticketToken, 'selfie_video', {
+  await uploadEvidence(server(), ticket.ticketId, ticket.ticketToken, 'selfie_video', {
     name: 'selfie.webm',
     type: 'video/webm',
-    data: await recordWebm(browser),
+    data: await recordWebm(browser()),
   });
-  await uploadEvidence(server, ticket.ticketId, ticket.ticketToken, 'login_history', {
+  await uploadEvidence(server(), ticket.ticketId, ticket.ticketToken, 'login_history', {
     name: 'logins.pdf',
     type: 'application/pdf',
     data: makePdf(),
   });
-  await ticketCall(server, `/v1/recovery/tickets/${ticket.ticketId}/submit`, ticket.ticketToken);
+  await ticketCall(server(), `/v1/recovery/tickets/${ticket.ticketId}/submit`, ticket.ticketToken);
 
   const contexts: BrowserContext[] = [];
   const pages: Page[] = [];
-  const step = journey(t, 'full-verification', () => pages, server.output);
+  const step = journey(t, 'full-verification', () => pages, server().output);
 
   await step('sign-in is frozen while the verification is in review', async () => {
     const context = await contextAtServerTime();
@@ -309,9 +271,7 @@ test('a full verification freezes sign-in and needs two different agents', { tim
     const page = await context.newPage();
     pages.push(page);
     await page.goto('/#/login');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password', { exact: true }).fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await submitPassword(page, email, password);
     assert.match(
       await text(page.getByRole('alert')),
       /Sign-in is paused while a full identity verification is in review/,

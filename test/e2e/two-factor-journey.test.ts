@@ -6,47 +6,26 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { promisify } from 'node:util';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { artifactsDir, freshArtifacts, launch, newContext, snap, watchErrors } from './support/browser.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { artifactsDir, newContext, snap, watchErrors } from './support/browser.ts';
 import { digitsOnly, journey, text } from './support/journey.ts';
-import { advanceClock, serverNow, startServer, type TestServer } from './support/server.ts';
+import { advanceClock, serverNow } from './support/server.ts';
+import { journeySetup } from './support/setup.ts';
+import { signInWithPassword } from './support/sign-in.ts';
 import { totpAt } from './support/totp.ts';
-import { ensureWebBuilt } from './support/web-build.ts';
 
 const execFileAsync = promisify(execFile);
 const J = 'two-factor';
-
-let server: TestServer;
-let browser: Browser;
-
-before(async () => {
-  await freshArtifacts(J);
-  await ensureWebBuilt();
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = journeySetup(J);
 
 /** Moves the server's clock on (so each TOTP code falls in a fresh 30 s step)
  * and the browser's with it; returns the server's new time in seconds. */
 async function tick(context: BrowserContext, seconds = 31): Promise<number> {
-  const now = await advanceClock(server, seconds);
+  const now = await advanceClock(server(), seconds);
   await context.clock.fastForward(seconds * 1000);
   return now;
-}
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Security verification' }).waitFor();
 }
 
 async function signOut(page: Page) {
@@ -55,12 +34,12 @@ async function signOut(page: Page) {
 }
 
 test('two-factor journey in the browser', { timeout: 300_000 }, async (t) => {
-  const context = await newContext(browser, server.baseUrl);
+  const context = await newContext(browser(), server().baseUrl);
   // The browser's clock follows the server's test clock, so countdowns agree.
-  await context.clock.install({ time: (await serverNow(server)) * 1000 });
+  await context.clock.install({ time: (await serverNow(server())) * 1000 });
   const page = await context.newPage();
   const pageErrors = watchErrors(page);
-  const step = journey(t, J, () => [page], server.output);
+  const step = journey(t, J, () => [page], server().output);
 
   const email = `ada.${Date.now()}@example.com`;
   const password = 'correct horse battery staple 42';
@@ -178,7 +157,7 @@ test('two-factor journey in the browser', { timeout: 300_000 }, async (t) => {
 
   await step('a code from a phone 5 minutes behind is refused with the clock message', async () => {
     await signOut(page);
-    await signIn(page, email, password);
+    await signInWithPassword(page, email, password);
     const now = await tick(context);
     await page.getByLabel('6-digit code from your authenticator app').fill(await totpAt(secret, now - 300));
     await page.getByRole('button', { name: 'Verify' }).click();
