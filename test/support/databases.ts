@@ -10,7 +10,17 @@ import type { Dialect } from '../../src/storage/dialect.ts';
 
 export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-export const DIALECTS: readonly Dialect[] = ['sqlite', 'postgres'];
+const ALL_DIALECTS: readonly Dialect[] = ['sqlite', 'postgres'];
+/** `DIALECTS=sqlite npm test` runs without PostgreSQL (as in Kysely's test setup). */
+export const DIALECTS: readonly Dialect[] = selectDialects(process.env.DIALECTS);
+
+function selectDialects(value: string | undefined): readonly Dialect[] {
+  if (!value) return ALL_DIALECTS;
+  const wanted = value.split(',').map((name) => name.trim());
+  const unknown = wanted.filter((name) => !ALL_DIALECTS.includes(name as Dialect));
+  if (unknown.length > 0) throw new Error(`DIALECTS: unknown ${unknown.join(', ')} (use sqlite, postgres)`);
+  return ALL_DIALECTS.filter((dialect) => wanted.includes(dialect));
+}
 
 export interface TestDatabase {
   readonly dialect: Dialect;
