@@ -2,6 +2,7 @@
 // shown as a QR code and a setup key, that does nothing until confirmed.
 import QRCode from 'qrcode';
 import { DomainError } from '../domain/errors.ts';
+import { AUTHENTICATOR_SETUP_TTL_MS } from '../domain/policy.ts';
 import { awaitsRecoveryBinding, recoveryBindingRequired } from '../domain/recovery-binding.ts';
 import { secretToBase32, TOTP_SECRET_BYTES, totpKeyUri } from '../domain/totp.ts';
 import { newId } from '../infra/tokens.ts';
@@ -10,9 +11,6 @@ import type { Executor } from '../storage/executor.ts';
 import { findActiveTotpBinding, insertTotpBinding, retireTotpBindings } from '../storage/totp-repository.ts';
 import type { AppContext } from './context.ts';
 import { encryptTotpSecret } from './totp-secrets.ts';
-
-/** A setup expires after 15 minutes. */
-export const SETUP_TTL_MS = 15 * 60 * 1000;
 
 export interface PendingBinding {
   readonly setupId: string;
@@ -32,7 +30,7 @@ export async function openPendingBinding(
   const now = ctx.clock.now();
   const secret = ctx.randomBytes(TOTP_SECRET_BYTES);
   const setupId = newId();
-  const expiresAt = new Date(now.getTime() + SETUP_TTL_MS);
+  const expiresAt = new Date(now.getTime() + AUTHENTICATOR_SETUP_TTL_MS);
   await retireTotpBindings(db, account.id, now.toISOString(), ['pending']);
   await insertTotpBinding(db, {
     id: setupId,

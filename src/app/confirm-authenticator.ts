@@ -4,6 +4,7 @@
 
 import { normalizeCode } from '../domain/backup-codes.ts';
 import { DomainError } from '../domain/errors.ts';
+import { BACKUP_CODES_PER_SET } from '../domain/policy.ts';
 import { awaitsRecoveryBinding, recoveryBindingRequired } from '../domain/recovery-binding.ts';
 import { checkTotp } from '../domain/totp.ts';
 import { lockAfterRebind, type WithdrawalLockReason } from '../domain/withdrawal-lock.ts';
@@ -88,7 +89,12 @@ export async function confirmAuthenticator(
         details: { until, reason: lockReason },
         at,
       });
-      await notifyEmail(trx, account.email, notices.twoFactorReset(lock.lockedUntil as Date), now);
+      await notifyEmail(
+        trx,
+        account.email,
+        notices.twoFactorReset(BACKUP_CODES_PER_SET, lock.lockedUntil as Date),
+        now,
+      );
     } else {
       await appendAudit(trx, {
         accountId: account.id,

@@ -97,7 +97,7 @@ export async function decideTicket(
         details: { ticketId: ticket.id },
         at,
       });
-      await notifyEmail(trx, account.email, recoveryNotices.ticketApproved(note), now);
+      await notifyEmail(trx, account.email, recoveryNotices.ticketApproved(note, ctx.config.withdrawalLockHours), now);
     } else {
       await notifyEmail(trx, account.email, recoveryNotices.ticketRejected(note), now);
     }

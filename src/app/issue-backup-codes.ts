@@ -1,6 +1,7 @@
 // Issues a set of eight backup codes: hashed (one row per code) for use, and
 // encrypted for the short reveal window during which they can be exported.
-import { generateBackupCodes, REVEAL_WINDOW_MS } from '../domain/backup-codes.ts';
+import { generateBackupCodes } from '../domain/backup-codes.ts';
+import { REVEAL_WINDOW_MS } from '../domain/policy.ts';
 import { hashBackupCode, newSalt } from '../infra/hashing.ts';
 import { hashToken, newId, newToken } from '../infra/tokens.ts';
 import { insertBackupCodeSet, revokeLiveBackupCodeSet } from '../storage/backup-codes-repository.ts';

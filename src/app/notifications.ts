@@ -1,6 +1,8 @@
 // The words of every message Latchkey sends. No code, secret or token ever
 // goes into one (ASVS 5.0 16.2.5); each says what to do if it wasn't you
-// (NIST SP 800-63B-4 §4.6: repudiation instructions).
+// (NIST SP 800-63B-4 §4.6: repudiation instructions). The numbers they state
+// (codes per set, failures, lock hours) are passed in by the caller, which has
+// them from the domain policy or the configuration: none is written here.
 
 import { enqueueMessage } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
@@ -34,21 +36,26 @@ export const notices = {
     subject: 'An authenticator app was bound to your account',
     body: `Two-factor authentication was turned on for your account at ${at.toISOString()}. ${WASNT_YOU}`,
   }),
-  backupCodeUsed: (remaining: number, at: Date): Notice => ({
+  /** `newSet`: how many codes a reset issues, when the remaining ones are running low (else null). */
+  backupCodeUsed: (remaining: number, newSet: number | null, at: Date): Notice => ({
     subject: 'A backup code was used',
-    body: `A backup code was used to sign in to your account at ${at.toISOString()}. ${remaining} backup code${remaining === 1 ? '' : 's'} remain${remaining === 1 ? 's' : ''}.${remaining <= 3 ? ' Reset 2FA in Account Security to get 8 new codes.' : ''} ${WASNT_YOU}`,
+    body: `A backup code was used to sign in to your account at ${at.toISOString()}. ${remaining} backup code${remaining === 1 ? '' : 's'} remain${remaining === 1 ? 's' : ''}.${newSet !== null ? ` Reset 2FA in Account Security to get ${newSet} new codes.` : ''} ${WASNT_YOU}`,
   }),
-  secondFactorFailing: (origin: { ip: string | null; userAgent: string | null }, at: Date): Notice => ({
+  secondFactorFailing: (
+    failures: number,
+    origin: { ip: string | null; userAgent: string | null },
+    at: Date,
+  ): Notice => ({
     subject: 'Your password was used with wrong two-factor codes',
-    body: `At ${at.toISOString()} someone signed in with your password and then entered five wrong two-factor codes (from ${origin.ip ?? 'an unknown address'}, ${origin.userAgent ?? 'an unknown browser'}). If this was not you, your password is known to someone else: change it now. ${WASNT_YOU}`,
+    body: `At ${at.toISOString()} someone signed in with your password and then entered ${failures} wrong two-factor codes (from ${origin.ip ?? 'an unknown address'}, ${origin.userAgent ?? 'an unknown browser'}). If this was not you, your password is known to someone else: change it now. ${WASNT_YOU}`,
   }),
   secondFactorLocked: (until: Date): Notice => ({
     subject: 'Sign-in to your account is locked',
     body: `Too many wrong two-factor codes were entered for your account. The second-factor step is locked until ${until.toISOString()}. Someone who knows your password may be trying to sign in. ${WASNT_YOU}`,
   }),
-  twoFactorReset: (lockedUntil: Date): Notice => ({
+  twoFactorReset: (codesPerSet: number, lockedUntil: Date): Notice => ({
     subject: '2FA was reset – withdrawals locked',
-    body: `Two-factor authentication was reset on your account: a new authenticator is bound and 8 new backup codes were issued; the old codes, security keys and phone no longer work. Withdrawals are locked until ${lockedUntil.toISOString()}. ${WASNT_YOU}`,
+    body: `Two-factor authentication was reset on your account: a new authenticator is bound and ${codesPerSet} new backup codes were issued; the old codes, security keys and phone no longer work. Withdrawals are locked until ${lockedUntil.toISOString()}. ${WASNT_YOU}`,
   }),
 };
 
@@ -70,9 +77,9 @@ export const recoveryNotices = {
     subject: 'Your recovery ticket got an approval',
     body: `A support agent approved your recovery ticket (${approvals} of ${required} approvals). A second agent now reviews it; you will hear from us again. ${WASNT_YOU}`,
   }),
-  ticketApproved: (note: string): Notice => ({
+  ticketApproved: (note: string, lockHours: number): Notice => ({
     subject: 'Your recovery ticket was approved – 2FA was reset',
-    body: `Your recovery ticket was approved. Every second factor of your account was removed and every session signed out. Sign in with your password and bind a new authenticator: withdrawals stay locked for 24 hours after that binding. Note from support: ${note} ${WASNT_YOU}`,
+    body: `Your recovery ticket was approved. Every second factor of your account was removed and every session signed out. Finish on the recovery ticket page, in the browser tab where you opened the ticket: bind your new authenticator there, which signs you in (a password-only sign-in cannot bind it). Withdrawals stay locked for ${lockHours} hours after that binding. Note from support: ${note} ${WASNT_YOU}`,
   }),
   ticketRejected: (note: string): Notice => ({
     subject: 'Your recovery ticket was rejected',
@@ -80,7 +87,7 @@ export const recoveryNotices = {
   }),
   ticketExpired: (): Notice => ({
     subject: 'Your recovery ticket expired',
-    body: `Your recovery ticket expired because no evidence was submitted within 14 days. Nothing changed on your account. ${WASNT_YOU}`,
+    body: `Your recovery ticket expired because no evidence was submitted before its deadline. Nothing changed on your account. ${WASNT_YOU}`,
   }),
   ticketOverdue: (ticketId: string, kind: string, reviewDueBy: Date): Notice => ({
     subject: 'A recovery ticket is overdue for review',

@@ -2,8 +2,9 @@
 // through here, and every wrong code, whatever the method, draws on the same
 // per-account attempt budget (architecture: "One second-factor gate"). Each
 // method's own checks live in factors/.
-import { FAILURES_PER_CHALLENGE, LOCK_DURATION_MS, retryAfterSeconds, shouldLock } from '../domain/attempt-budget.ts';
+import { retryAfterSeconds, shouldLock } from '../domain/attempt-budget.ts';
 import { DomainError } from '../domain/errors.ts';
+import { FAILURES_PER_CHALLENGE, LOCK_DURATION_MS } from '../domain/policy.ts';
 import {
   isSecondFactorMethod,
   methodAllowedFor,
@@ -159,7 +160,12 @@ export async function recordSecondFactorFailure(
     // known to someone else, so the owner hears of it now, not only at the lock
     // (ASVS 5.0 6.3.5; OWASP MFA cheat sheet, "Failed Login Attempts").
     if (challengeAttempts === FAILURES_PER_CHALLENGE) {
-      await notifyEmail(trx, account.email, notices.secondFactorFailing(attempt.origin, now), now);
+      await notifyEmail(
+        trx,
+        account.email,
+        notices.secondFactorFailing(FAILURES_PER_CHALLENGE, attempt.origin, now),
+        now,
+      );
     }
   });
   const until = new Date(now.getTime() + LOCK_DURATION_MS);

@@ -9,6 +9,7 @@ import {
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
 import { DomainError } from '../domain/errors.ts';
+import { MAX_SECURITY_KEYS_PER_ACCOUNT } from '../domain/policy.ts';
 import { newId } from '../infra/tokens.ts';
 import type { AccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
@@ -23,8 +24,6 @@ import type { AppContext, RequestOrigin } from './context.ts';
 import { notices, notifyEmail } from './notifications.ts';
 import { passSecondFactor } from './second-factor-gate.ts';
 import { challengeFromClientData, newWebauthnChallenge } from './webauthn-challenges.ts';
-
-const MAX_KEYS_PER_ACCOUNT = 10;
 
 /** A second factor proving it is the owner changing the factors, not a stolen session (ASVS 5.0 7.5.1). */
 export interface StepUp {
@@ -45,8 +44,11 @@ export async function securityKeyRegistrationOptions(
     throw new DomainError('two_factor_required', 'Bind an authenticator app before adding a security key.');
   }
   const existing = await listSecurityKeys(db, account.id);
-  if (existing.length >= MAX_KEYS_PER_ACCOUNT) {
-    throw new DomainError('invalid_state', `An account can hold at most ${MAX_KEYS_PER_ACCOUNT} security keys.`);
+  if (existing.length >= MAX_SECURITY_KEYS_PER_ACCOUNT) {
+    throw new DomainError(
+      'invalid_state',
+      `An account can hold at most ${MAX_SECURITY_KEYS_PER_ACCOUNT} security keys.`,
+    );
   }
   // The single-use registration challenge is only handed out after the step-up.
   const { result: challenge } = await passSecondFactor(

@@ -1,6 +1,7 @@
 // Issuing and resolving sessions (the full login) and challenges (the
 // half-logged-in state after the password step, good only for the second factor).
 import { DomainError } from '../domain/errors.ts';
+import { LOGIN_CHALLENGE_TTL_MS } from '../domain/policy.ts';
 import { hashToken, newId, newToken } from '../infra/tokens.ts';
 import { type AccountRow, findAccountById } from '../storage/accounts-repository.ts';
 import type { Executor } from '../storage/executor.ts';
@@ -12,9 +13,6 @@ import {
   touchSession,
 } from '../storage/sessions-repository.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
-
-/** A challenge lives 5 minutes (contract). */
-export const CHALLENGE_TTL_MS = 5 * 60 * 1000;
 
 export interface IssuedToken {
   readonly token: string;
@@ -53,7 +51,7 @@ export async function issueChallenge(
 ): Promise<IssuedToken & { challengeId: string }> {
   const now = ctx.clock.now();
   const token = newToken();
-  const expiresAt = new Date(now.getTime() + CHALLENGE_TTL_MS);
+  const expiresAt = new Date(now.getTime() + LOGIN_CHALLENGE_TTL_MS);
   const challengeId = newId();
   await insertChallenge(db, {
     id: challengeId,

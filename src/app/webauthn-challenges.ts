@@ -1,11 +1,10 @@
 // Single-use WebAuthn challenges, 5 minutes long, bound to the account and to
 // what they are for (registering a key, or asserting with one).
+import { WEBAUTHN_CHALLENGE_TTL_MS } from '../domain/policy.ts';
 import { newId } from '../infra/tokens.ts';
 import type { Executor } from '../storage/executor.ts';
 import { insertWebauthnChallenge, type WebauthnChallengeRow } from '../storage/security-keys-repository.ts';
 import type { AppContext } from './context.ts';
-
-const WEBAUTHN_CHALLENGE_TTL_MS = 5 * 60 * 1000;
 
 export async function newWebauthnChallenge(
   ctx: AppContext,

@@ -1,5 +1,6 @@
 // What a backup-code export shows, shared by the text, PDF and ZIP renderers so
 // the three formats can never disagree about the codes or the advice.
+import { BACKUP_CODE_DIGITS, BACKUP_CODES_PER_SET } from '../domain/policy.ts';
 
 export interface BackupCodeSheet {
   productName: string;
@@ -9,10 +10,7 @@ export interface BackupCodeSheet {
   codes: readonly string[];
 }
 
-// The guide fixes a set at eight 6-digit codes (issue 4, point 1).
-const BACKUP_CODES_PER_SET = 8;
-
-const SIX_DIGITS = /^[0-9]{6}$/;
+const CODE_PATTERN = new RegExp(`^[0-9]{${BACKUP_CODE_DIGITS}}$`);
 
 // A printout is the user's last way in, so a malformed sheet (a code that lost
 // its leading zeros, a short set) must fail loudly here rather than be printed.
@@ -21,8 +19,8 @@ export function assertBackupCodeSheet(sheet: BackupCodeSheet): void {
     throw new RangeError(`a backup code sheet holds exactly ${BACKUP_CODES_PER_SET} codes, got ${sheet.codes.length}`);
   }
   sheet.codes.forEach((code, index) => {
-    if (!SIX_DIGITS.test(code)) {
-      throw new RangeError(`backup code #${index + 1} is not exactly 6 digits`);
+    if (!CODE_PATTERN.test(code)) {
+      throw new RangeError(`backup code #${index + 1} is not exactly ${BACKUP_CODE_DIGITS} digits`);
     }
   });
   if (Number.isNaN(sheet.issuedAt.getTime())) {

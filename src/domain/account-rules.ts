@@ -1,8 +1,6 @@
 // Email and password rules for accounts.
 import { DomainError } from './errors.ts';
-
-export const PASSWORD_MIN_LENGTH = 10;
-export const PASSWORD_MAX_LENGTH = 1024;
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './policy.ts';
 
 /** Emails are compared case-insensitively after Unicode normalisation and trimming. */
 export function normalizeEmail(input: string): string {

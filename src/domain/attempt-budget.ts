@@ -2,10 +2,7 @@
 // NIST SP 800-63B-4 §3.2.2 caps consecutive failures at 100; we stay far below:
 // 5 wrong codes kill a challenge, 10 in 24 hours lock the second-factor step for
 // 24 hours and tell the owner.
-export const FAILURES_PER_CHALLENGE = 5;
-export const FAILURES_BEFORE_LOCK = 10;
-export const FAILURE_WINDOW_MS = 24 * 60 * 60 * 1000;
-export const LOCK_DURATION_MS = 24 * 60 * 60 * 1000;
+import { FAILURES_BEFORE_LOCK } from './policy.ts';
 
 export type Reservation =
   | { readonly kind: 'reserved'; readonly attemptId: string; readonly repeat: boolean }

@@ -1,11 +1,6 @@
 // Backup codes as the guide describes them: eight one-time 6-digit codes.
 import { DomainError } from './errors.ts';
-
-export const BACKUP_CODES_PER_SET = 8;
-export const BACKUP_CODE_DIGITS = 6;
-export const BACKUP_CODES_LOW_AT = 3;
-/** The codes can be exported until acknowledged or 15 minutes pass. */
-export const REVEAL_WINDOW_MS = 15 * 60 * 1000;
+import { BACKUP_CODE_DIGITS, BACKUP_CODES_LOW_AT, BACKUP_CODES_PER_SET } from './policy.ts';
 
 /**
  * Eight distinct codes, uniform over 000000–999999. `randomInt(n)` must be a
@@ -32,8 +27,13 @@ export type BackupCodeWarning =
   | { readonly code: 'backup_codes_low'; readonly remaining: number }
   | { readonly code: 'backup_codes_exhausted' };
 
+/** True when the owner should get a new set (few codes or none left). */
+export function backupCodesLow(remaining: number): boolean {
+  return remaining <= BACKUP_CODES_LOW_AT;
+}
+
 export function backupCodeWarnings(remaining: number): BackupCodeWarning[] {
   if (remaining === 0) return [{ code: 'backup_codes_exhausted' }];
-  if (remaining <= BACKUP_CODES_LOW_AT) return [{ code: 'backup_codes_low', remaining }];
+  if (backupCodesLow(remaining)) return [{ code: 'backup_codes_low', remaining }];
   return [];
 }

@@ -1,3 +1,5 @@
+import type { RebindReason } from '../domain/recovery-binding.ts';
+import type { WithdrawalLockReason } from '../domain/withdrawal-lock.ts';
 import type { Executor } from './executor.ts';
 import type { AccountsTable } from './schema.ts';
 
@@ -25,7 +27,12 @@ export async function setAccountRole(db: Executor, id: string, role: AccountRow[
 }
 
 /** Written in the same transaction as the rebind that causes it; clears any pending rebind reason. */
-export async function setWithdrawalLock(db: Executor, id: string, until: string, reason: string): Promise<void> {
+export async function setWithdrawalLock(
+  db: Executor,
+  id: string,
+  until: string,
+  reason: WithdrawalLockReason,
+): Promise<void> {
   await db
     .updateTable('accounts')
     .set({ withdrawal_locked_until: until, withdrawal_lock_reason: reason, rebind_lock_reason: null })
@@ -33,6 +40,6 @@ export async function setWithdrawalLock(db: Executor, id: string, until: string,
     .execute();
 }
 
-export async function setRebindLockReason(db: Executor, id: string, reason: string): Promise<void> {
+export async function setRebindLockReason(db: Executor, id: string, reason: RebindReason): Promise<void> {
   await db.updateTable('accounts').set({ rebind_lock_reason: reason }).where('id', '=', id).execute();
 }

@@ -1,7 +1,8 @@
 // The attempt budget in Redis, for several instances. Each step is one Lua
 // script, so it is atomic across instances. Times come from the injected clock.
 import type { Redis } from 'ioredis';
-import { FAILURE_WINDOW_MS, FAILURES_BEFORE_LOCK, type Reservation } from '../domain/attempt-budget.ts';
+import type { Reservation } from '../domain/attempt-budget.ts';
+import { FAILURE_WINDOW_MS, FAILURES_BEFORE_LOCK } from '../domain/policy.ts';
 import type { AttemptBudgetStore } from './attempt-budget.ts';
 
 // KEYS: attempts zset (member = fingerprint, score = time), states hash, lock key.

@@ -1,4 +1,5 @@
-import { FAILURE_WINDOW_MS, FAILURES_BEFORE_LOCK, type Reservation } from '../domain/attempt-budget.ts';
+import type { Reservation } from '../domain/attempt-budget.ts';
+import { FAILURE_WINDOW_MS, FAILURES_BEFORE_LOCK } from '../domain/policy.ts';
 import { newId } from '../infra/tokens.ts';
 import type { AttemptBudgetStore } from './attempt-budget.ts';
 import type { Executor } from './executor.ts';

@@ -1,6 +1,10 @@
 // The database as Kysely sees it: one interface for SQLite and PostgreSQL.
 // Times are ISO 8601 UTC strings (toISOString), so they compare as text on both.
 import type { Generated } from 'kysely';
+import type { EvidenceKind } from '../domain/evidence-types.ts';
+import type { RebindReason } from '../domain/recovery-binding.ts';
+import type { Decision, TicketKind, TicketStatus } from '../domain/recovery-ticket.ts';
+import type { WithdrawalLockReason } from '../domain/withdrawal-lock.ts';
 
 export interface AccountsTable {
   id: string;
@@ -9,8 +13,8 @@ export interface AccountsTable {
   role: 'user' | 'support';
   created_at: string;
   withdrawal_locked_until: string | null;
-  withdrawal_lock_reason: string | null;
-  rebind_lock_reason: string | null;
+  withdrawal_lock_reason: WithdrawalLockReason | null;
+  rebind_lock_reason: RebindReason | null;
 }
 
 export interface SessionsTable {
@@ -136,8 +140,8 @@ export interface WithdrawalsTable {
 export interface RecoveryTicketsTable {
   id: string;
   account_id: string;
-  kind: 'lost_two_factor' | 'full_verification';
-  status: 'awaiting_evidence' | 'in_review' | 'approved' | 'rejected' | 'expired';
+  kind: TicketKind;
+  status: TicketStatus;
   token_hash: string;
   created_at: string;
   evidence_due_by: string;
@@ -153,7 +157,7 @@ export interface RecoveryTicketsTable {
 export interface RecoveryEvidenceTable {
   id: string;
   ticket_id: string;
-  kind: 'id_document' | 'selfie_video' | 'login_history';
+  kind: EvidenceKind;
   mime_type: string;
   size: number;
   file_name: string;
@@ -165,7 +169,7 @@ export interface TicketDecisionsTable {
   id: string;
   ticket_id: string;
   agent_account_id: string;
-  decision: 'approve' | 'reject';
+  decision: Decision;
   note: string;
   at: string;
 }

@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  checkPasswordStrength,
-  normalizeEmail,
-  PASSWORD_MAX_LENGTH,
-  PASSWORD_MIN_LENGTH,
-} from '../../src/domain/account-rules.ts';
+import { checkPasswordStrength, normalizeEmail } from '../../src/domain/account-rules.ts';
 import { DomainError } from '../../src/domain/errors.ts';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../src/domain/policy.ts';
 
 const failsWith = (code: string) => (error: unknown) => error instanceof DomainError && error.code === code;
 

@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { describe, test } from 'node:test';
-import {
-  BACKUP_CODES_PER_SET,
-  backupCodeWarnings,
-  generateBackupCodes,
-  normalizeCode,
-} from '../../src/domain/backup-codes.ts';
+import { backupCodeWarnings, generateBackupCodes, normalizeCode } from '../../src/domain/backup-codes.ts';
 import { DomainError } from '../../src/domain/errors.ts';
+import { BACKUP_CODES_PER_SET } from '../../src/domain/policy.ts';
 
 /** A fake CSPRNG that plays back the given integers. */
 function playback(values: number[]): (max: number) => number {

@@ -3,7 +3,7 @@
 // and email the owner once. Run on SQLite, PostgreSQL, and with Redis.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { FAILURES_BEFORE_LOCK } from '../../src/domain/attempt-budget.ts';
+import { FAILURES_BEFORE_LOCK } from '../../src/domain/policy.ts';
 import { DIALECTS } from '../support/databases.ts';
 import { challengeFor, codeFor, type Enrolled, enrolledUser, PASSWORD } from '../support/flows.ts';
 import { type Harness, type Reply, startHarness } from '../support/harness.ts';

@@ -1,7 +1,8 @@
 // Backup codes through the gate: ONE argon2id per attempt, then an indexed
 // equality match and a conditional update (docs/adr/0001-backup-code-hashing.md).
-import { backupCodeWarnings, normalizeCode } from '../../../domain/backup-codes.ts';
+import { backupCodesLow, backupCodeWarnings, normalizeCode } from '../../../domain/backup-codes.ts';
 import { DomainError } from '../../../domain/errors.ts';
+import { BACKUP_CODES_PER_SET } from '../../../domain/policy.ts';
 import { hashBackupCode } from '../../../infra/hashing.ts';
 import {
   consumeBackupCode,
@@ -33,7 +34,12 @@ export const backupCodeFactor: Factor = async (ctx, account, input, now) => {
           details: { setId: set.id, remaining, purpose: input.purpose },
           at: now.toISOString(),
         });
-        await notifyEmail(trx, account.email, notices.backupCodeUsed(remaining, now), now);
+        await notifyEmail(
+          trx,
+          account.email,
+          notices.backupCodeUsed(remaining, backupCodesLow(remaining) ? BACKUP_CODES_PER_SET : null, now),
+          now,
+        );
         return {
           ok: true,
           outcome: { method: 'backup_code', warnings: backupCodeWarnings(remaining), backupCodesRemaining: remaining },

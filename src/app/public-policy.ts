@@ -1,0 +1,57 @@
+// What the UI and outside clients must say about the rules: the numbers of the
+// domain policy and the operator's lock hours, in one answer (the `policy`
+// block of GET /v1/me/security, and GET /v1/policy). Nothing here is secret.
+import type { Config } from '../config.ts';
+import {
+  BACKUP_CODES_LOW_AT,
+  BACKUP_CODES_PER_SET,
+  FAILURES_BEFORE_LOCK,
+  FAILURES_PER_CHALLENGE,
+  LOCK_DURATION_MS,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  REVEAL_WINDOW_MS,
+} from '../domain/policy.ts';
+import type { WithdrawalLockReason } from '../domain/withdrawal-lock.ts';
+
+const HOUR_MS = 3600_000;
+const MINUTE_MS = 60_000;
+
+export interface PublicPolicy {
+  /** How long withdrawals stay locked, per cause of the lock. */
+  readonly withdrawalLockHours: Readonly<Record<WithdrawalLockReason, number>>;
+  readonly backupCodes: {
+    readonly perSet: number;
+    /** At this many unused codes or fewer the UI warns and suggests a new set. */
+    readonly lowAt: number;
+    readonly revealWindowMinutes: number;
+  };
+  readonly password: { readonly minLength: number; readonly maxLength: number };
+  readonly secondFactor: {
+    /** Wrong codes that end one sign-in attempt. */
+    readonly failuresPerChallenge: number;
+    /** Wrong codes a day (any method) that lock the second-factor step. */
+    readonly failuresPerDay: number;
+    readonly lockHours: number;
+  };
+}
+
+export function publicPolicy(config: Config): PublicPolicy {
+  return {
+    withdrawalLockHours: {
+      two_factor_reset: config.withdrawalLockHours,
+      recovery: config.withdrawalLockHours,
+    },
+    backupCodes: {
+      perSet: BACKUP_CODES_PER_SET,
+      lowAt: BACKUP_CODES_LOW_AT,
+      revealWindowMinutes: REVEAL_WINDOW_MS / MINUTE_MS,
+    },
+    password: { minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH },
+    secondFactor: {
+      failuresPerChallenge: FAILURES_PER_CHALLENGE,
+      failuresPerDay: FAILURES_BEFORE_LOCK,
+      lockHours: LOCK_DURATION_MS / HOUR_MS,
+    },
+  };
+}

@@ -1,0 +1,36 @@
+// Every number the product promises, named once. The rules that apply them
+// (backup-codes.ts, attempt-budget.ts, account-rules.ts, …) and the words that
+// state them (emails, the web through GET /v1/me/security's `policy` block and
+// GET /v1/policy) read them from here; none of them is written anywhere else.
+// The withdrawal lock's hours are the operator's (config) and come through
+// publicPolicy (app/public-policy.ts).
+
+const MINUTE_MS = 60 * 1000;
+const HOUR_MS = 60 * MINUTE_MS;
+
+/** The guide: a set of eight one-time codes of six digits. */
+export const BACKUP_CODES_PER_SET = 8;
+export const BACKUP_CODE_DIGITS = 6;
+/** At this many unused codes or fewer the owner is told to get a new set. */
+export const BACKUP_CODES_LOW_AT = 3;
+/** A new set can be exported until acknowledged or this much time passes. */
+export const REVEAL_WINDOW_MS = 15 * MINUTE_MS;
+
+/** NIST SP 800-63B-4 §3.1.1.2: at least 8 (we ask 10); at least 64 accepted (we take 1024). */
+export const PASSWORD_MIN_LENGTH = 10;
+export const PASSWORD_MAX_LENGTH = 1024;
+
+/** The half-signed-in state between the password and the second factor. */
+export const LOGIN_CHALLENGE_TTL_MS = 5 * MINUTE_MS;
+/** Wrong second factors that end one login challenge (the owner is emailed). */
+export const FAILURES_PER_CHALLENGE = 5;
+/** Wrong second factors per account within FAILURE_WINDOW_MS that lock the second-factor step. */
+export const FAILURES_BEFORE_LOCK = 10;
+export const FAILURE_WINDOW_MS = 24 * HOUR_MS;
+export const LOCK_DURATION_MS = 24 * HOUR_MS;
+
+/** A pending authenticator binding (its QR code) is good for this long. */
+export const AUTHENTICATOR_SETUP_TTL_MS = 15 * MINUTE_MS;
+/** A WebAuthn challenge (registration or assertion) is good for this long, once. */
+export const WEBAUTHN_CHALLENGE_TTL_MS = 5 * MINUTE_MS;
+export const MAX_SECURITY_KEYS_PER_ACCOUNT = 10;
