@@ -6,21 +6,34 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/**
+ * A settable clock. By default it runs with real time from wherever it was
+ * set (what the server's /v1/test/clock drives, so browser countdowns tick);
+ * `frozen` stops it, so time moves only by `advance` and `set` and tests can
+ * assert exact instants.
+ */
 export class TestClock implements Clock {
   #offsetMs = 0;
+  #frozenAtMs: number | undefined;
+
+  constructor(options: { frozen?: boolean } = {}) {
+    if (options.frozen) this.#frozenAtMs = Date.now();
+  }
 
   now(): Date {
-    return new Date(Date.now() + this.#offsetMs);
+    return new Date(this.#frozenAtMs ?? Date.now() + this.#offsetMs);
   }
 
   advance(seconds: number): Date {
-    this.#offsetMs += seconds * 1000;
+    if (this.#frozenAtMs === undefined) this.#offsetMs += seconds * 1000;
+    else this.#frozenAtMs += seconds * 1000;
     return this.now();
   }
 
-  /** Sets the time; from then on it advances with real time from that point. */
+  /** Sets the time; from then on it advances with real time from that point, unless frozen. */
   set(at: Date): Date {
-    this.#offsetMs = at.getTime() - Date.now();
+    if (this.#frozenAtMs === undefined) this.#offsetMs = at.getTime() - Date.now();
+    else this.#frozenAtMs = at.getTime();
     return this.now();
   }
 }

@@ -2,7 +2,6 @@
 // (src/infra/password-throttle.ts), and an unknown account costs the same
 // argon2id as a known one (ASVS 5.0 6.3.8: no enumeration by timing).
 import { DomainError } from '../domain/errors.ts';
-import { dummyPasswordHash, verifyPassword } from '../infra/hashing.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
 
 /** `subject` is the normalised email (or the raw input when it isn't one), known account or not. */
@@ -17,7 +16,7 @@ export async function checkPassword(
   const wait = await ctx.passwordThrottle.retryAfter(key, origin.ip);
   if (wait > 0)
     throw new DomainError('rate_limited', 'Too many wrong passwords. Try again later.', { retryAfter: wait });
-  const ok = await verifyPassword(passwordHash ?? (await dummyPasswordHash()), password);
+  const ok = await ctx.hasher.verifyPassword(passwordHash ?? (await ctx.hasher.dummyPasswordHash()), password);
   if (!ok || passwordHash === undefined) {
     await ctx.passwordThrottle.recordFailure(key, origin.ip);
     return false;

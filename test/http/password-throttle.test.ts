@@ -1,15 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import { PASSWORD, signUpAndLogin, uniqueEmail } from '../support/flows.ts';
-import { type Harness, startHarness } from '../support/harness.ts';
+import { describeOnEachDatabase } from '../support/harness.ts';
 
-describe('password guessing is throttled per account', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness('sqlite');
-  });
-  after(async () => h.close());
-
+describeOnEachDatabase('password guessing is throttled per account', { only: ['sqlite'] }, (h) => {
   test('10 wrong passwords lock the password step with 429 and Retry-After, even for the right one', async () => {
     const user = await signUpAndLogin(h);
     for (let i = 0; i < 10; i += 1) {
@@ -35,13 +29,7 @@ describe('password guessing is throttled per account', () => {
   });
 });
 
-describe('passwords are Unicode-normalised (NIST SP 800-63B-4 §3.1.1.2)', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness('sqlite');
-  });
-  after(async () => h.close());
-
+describeOnEachDatabase('passwords are Unicode-normalised (NIST SP 800-63B-4 §3.1.1.2)', { only: ['sqlite'] }, (h) => {
   test('a password typed in decomposed form matches the composed one', async () => {
     const email = uniqueEmail('unicode');
     const composed = 'caf\u00e9 au lait s\u00fbr';
