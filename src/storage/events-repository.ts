@@ -112,3 +112,23 @@ export async function listEncryptedSms(db: Executor): Promise<Array<{ id: number
 export async function updateMessageBody(db: Executor, id: number, body: string): Promise<void> {
   await db.updateTable('outbox').set({ body }).where('id', '=', id).execute();
 }
+
+/** True when a login from `ip` got past this account's password since `since` (`results` say which outcomes mean that). */
+export async function passedPasswordFrom(
+  db: Executor,
+  accountId: string,
+  ip: string,
+  since: string,
+  results: readonly string[],
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('login_events')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('at', '>=', since)
+    .where('ip', '=', ip)
+    .where('result', 'in', results)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
