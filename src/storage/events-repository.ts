@@ -1,6 +1,7 @@
 // Append-only records: the audit log, login history and the notification outbox.
 import type { Executor } from './executor.ts';
 import type { LoginEventsTable, OutboxTable } from './schema.ts';
+import { enqueueWebhookEvents } from './webhooks-repository.ts';
 
 export interface AuditEntry {
   accountId: string | null;
@@ -21,6 +22,8 @@ export async function appendAudit(db: Executor, entry: AuditEntry): Promise<void
       at: entry.at,
     })
     .execute();
+  // Security events for webhooks go to their outbox in the same transaction.
+  await enqueueWebhookEvents(db, entry);
 }
 
 export async function listAudit(db: Executor, accountId: string) {
