@@ -22,6 +22,7 @@ import type { AttemptBudgetStore } from './storage/attempt-budget.ts';
 import { RedisAttemptBudget } from './storage/attempt-budget-redis.ts';
 import { SqlAttemptBudget } from './storage/attempt-budget-sql.ts';
 import { openStorage } from './storage/database.ts';
+import { webhookDeliveryJob } from './webhooks/deliver.ts';
 
 export interface Composition {
   readonly ctx: AppContext;
@@ -68,7 +69,7 @@ export async function compose(config: Config, logger: Logger, options: Compositi
   };
   const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : undefined;
   const sms = config.smsWebhookUrl ? webhookSmsSender(config.smsWebhookUrl) : undefined;
-  const jobs: Job[] = [{ name: 'purge-backup-code-reveals', run: purgeReveals }, ...recoveryJobs];
+  const jobs: Job[] = [{ name: 'purge-backup-code-reveals', run: purgeReveals }, ...recoveryJobs, webhookDeliveryJob];
   if (mailer) jobs.push({ name: 'deliver-outbox', run: (c) => deliverOutbox(c, mailer) });
   if (sms) jobs.push({ name: 'deliver-sms', run: (c) => deliverSmsOutbox(c, sms) });
   return {
