@@ -131,7 +131,7 @@ for (const dialect of DIALECTS) {
         const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(again.db);
         assert.deepEqual(
           rows.rows.map((r) => r.name),
-          ['001-initial', '002-security-keys-and-phones', '003-session-activity'],
+          ['001-initial', '002-security-keys-and-phones', '003-session-activity', '005-challenge-purpose'],
         );
         await second.db.selectFrom('accounts').select('id').limit(1).execute();
       } finally {
@@ -237,6 +237,7 @@ for (const dialect of DIALECTS) {
         completed_at: null,
         ip: null,
         user_agent: null,
+        purpose: 'login',
       });
       exactlyOne(
         await Promise.all(Array.from({ length: RACERS }, () => completeChallenge(storage.db, challengeId, at(10)))),
@@ -258,6 +259,7 @@ for (const dialect of DIALECTS) {
         completed_at: null,
         ip: null,
         user_agent: null,
+        purpose: 'login',
       });
       // 20 concurrent takers of 5 attempts: exactly 5 get one, numbered 1..5.
       const counts = await Promise.all(
