@@ -22,7 +22,7 @@ import { webhookSecretAad } from '../webhooks/endpoints.ts';
 export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   ...FACTOR_MODULES.flatMap((factor) => factor.encryptedColumns),
   encryptedColumn({
-    table: 'webhooks',
+    table: 'webhook_endpoints',
     column: 'secret_enc',
     label: 'webhook secret(s)',
     rows: listEncryptedWebhookSecrets,
