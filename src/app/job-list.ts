@@ -6,9 +6,15 @@ import { purgeReveals } from './backup-code-reveal.ts';
 import { deliverOutbox, deliverSmsOutbox } from './deliver-outbox.ts';
 import type { Job } from './jobs.ts';
 import { recoveryJobs } from './recovery-jobs.ts';
+import { retentionJobs } from './retention.ts';
 
 export function serviceJobs(mailer: Mailer | undefined, sms?: SmsSender): Job[] {
-  const jobs: Job[] = [{ name: 'purge-backup-code-reveals', run: purgeReveals }, ...recoveryJobs, webhookDeliveryJob];
+  const jobs: Job[] = [
+    { name: 'purge-backup-code-reveals', run: purgeReveals },
+    ...recoveryJobs,
+    ...retentionJobs,
+    webhookDeliveryJob,
+  ];
   if (mailer) jobs.push({ name: 'deliver-outbox', run: (ctx) => deliverOutbox(ctx, mailer) });
   if (sms) jobs.push({ name: 'deliver-sms', run: (ctx) => deliverSmsOutbox(ctx, sms) });
   return jobs;
