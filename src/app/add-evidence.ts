@@ -8,7 +8,6 @@ import { isEvidenceKind } from '../domain/evidence-types.ts';
 import { assertAcceptsEvidence } from '../domain/recovery-ticket.ts';
 import { EVIDENCE_QUOTA_WINDOW_MS, type EvidenceLimits, quotaRoom, uploadLimit } from '../domain/retention.ts';
 import { freeEvidenceBytes, removeEvidenceFile, writeEncryptedEvidence } from '../infra/evidence-files.ts';
-import { newId } from '../infra/tokens.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import { holdTicketIn, insertEvidence, listEvidence, type TicketRow } from '../storage/recovery-repository.ts';
@@ -38,7 +37,7 @@ export async function addEvidence(
     );
   }
   assertAcceptsEvidence(ticketFacts(ticket), ctx.clock.now(), (await listEvidence(ctx.storage.db, ticket.id)).length);
-  const id = newId();
+  const id = ctx.tokens.newId();
   const limits = evidenceLimits(ctx);
   // Quotas and the free-disk floor cap this upload before a byte is written.
   const maxBytes = uploadLimit(

@@ -2,7 +2,6 @@
 // 800-63B-4 §3.2.9/§4.2.1.2), stored as a keyed hash, sent through the outbox.
 // Sending is throttled: one code per 30 seconds, five per hour per account.
 import { DomainError } from '../domain/errors.ts';
-import { newId } from '../infra/tokens.ts';
 import { enqueueMessage } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import { countSmsCodesSince, insertSmsCode, type SmsCodeRow, supersedeSmsCodes } from '../storage/phones-repository.ts';
@@ -39,7 +38,7 @@ export async function sendSmsCode(
   const code = String(ctx.randomInt(1_000_000)).padStart(6, '0');
   await supersedeSmsCodes(db, accountId, purpose, now.toISOString());
   await insertSmsCode(db, {
-    id: newId(),
+    id: ctx.tokens.newId(),
     account_id: accountId,
     purpose,
     code_hash: smsCodeHash(ctx, accountId, code),

@@ -39,3 +39,8 @@ export async function migrateToLatest<T>(db: Kysely<T>, dialect: Dialect): Promi
     throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
   }
 }
+
+/** The names of every migration, in order: what a fully migrated database records. */
+export async function migrationNames(dialect: Dialect): Promise<string[]> {
+  return Object.keys(await provider(dialect).getMigrations()).sort();
+}

@@ -4,12 +4,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import { EXPIRED_RECORDS_KEPT_DAYS } from '../../src/domain/retention.ts';
 import { enqueueMessage, markMessageSent } from '../../src/storage/events-repository.ts';
-import { DIALECTS } from '../support/databases.ts';
 import { enrolledUser, signUpAndLogin, uniqueEmail } from '../support/flows.ts';
-import { type Harness, type Reply, startHarness } from '../support/harness.ts';
+import { describeOnEachDatabase, type Harness, type Reply } from '../support/harness.ts';
 import {
   decide,
   fileWithMagic,
@@ -43,19 +42,17 @@ function evidenceFiles(h: Harness): string[] {
   return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
 }
 
-for (const dialect of DIALECTS) {
-  describe(`evidence quotas (${dialect})`, () => {
-    let h: Harness;
-    before(async () => {
-      h = await startHarness(dialect, {
-        LATCHKEY_EVIDENCE_MAX_BYTES: '10000',
-        LATCHKEY_EVIDENCE_TICKET_QUOTA_BYTES: '20000',
-        LATCHKEY_EVIDENCE_DAILY_QUOTA_BYTES: '30000',
-        LATCHKEY_EVIDENCE_MIN_FREE_BYTES: '0',
-      });
-    });
-    after(async () => h.close());
-
+describeOnEachDatabase(
+  'evidence quotas',
+  {
+    env: {
+      LATCHKEY_EVIDENCE_MAX_BYTES: '10000',
+      LATCHKEY_EVIDENCE_TICKET_QUOTA_BYTES: '20000',
+      LATCHKEY_EVIDENCE_DAILY_QUOTA_BYTES: '30000',
+      LATCHKEY_EVIDENCE_MIN_FREE_BYTES: '0',
+    },
+  },
+  (h) => {
     test('a ticket holds its quota, an account its daily quota, and the day frees it', async () => {
       const user = await enrolledUser(h);
       const first = await openTicket(h, user.email, 'lost_two_factor');
@@ -80,15 +77,13 @@ for (const dialect of DIALECTS) {
       await h.clock.advance(DAY + 60);
       assert.equal((await uploadEvidence(h, second, 'id_document', png(100))).status, 201);
     });
-  });
+  },
+);
 
-  describe(`evidence free-disk floor (${dialect})`, () => {
-    let h: Harness;
-    before(async () => {
-      h = await startHarness(dialect, { LATCHKEY_EVIDENCE_MIN_FREE_BYTES: String(2 ** 50) });
-    });
-    after(async () => h.close());
-
+describeOnEachDatabase(
+  'evidence free-disk floor',
+  { env: { LATCHKEY_EVIDENCE_MIN_FREE_BYTES: String(2 ** 50) } },
+  (h) => {
     test('below the floor an upload is refused with 507 and nothing is written', async () => {
       const user = await enrolledUser(h);
       const ticket = await openTicket(h, user.email, 'lost_two_factor');
@@ -96,18 +91,13 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(evidenceFiles(h), []);
       assert.equal((await h.call('GET', '/healthz')).status, 200);
     });
-  });
+  },
+);
 
-  describe(`retention (${dialect})`, () => {
-    let h: Harness;
-    before(async () => {
-      h = await startHarness(dialect, {
-        LATCHKEY_EVIDENCE_RETENTION_DAYS: '90',
-        LATCHKEY_EVIDENCE_MIN_FREE_BYTES: '0',
-      });
-    });
-    after(async () => h.close());
-
+describeOnEachDatabase(
+  'retention',
+  { env: { LATCHKEY_EVIDENCE_RETENTION_DAYS: '90', LATCHKEY_EVIDENCE_MIN_FREE_BYTES: '0' } },
+  (h) => {
     test('evidence is deleted 90 days after the decision, with an audit row', async () => {
       const user = await enrolledUser(h);
       const ticket = await openTicket(h, user.email, 'lost_two_factor');
@@ -192,5 +182,5 @@ for (const dialect of DIALECTS) {
         .execute();
       assert.deepEqual(challenges, []);
     });
-  });
-}
+  },
+);
