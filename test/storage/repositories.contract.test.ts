@@ -239,6 +239,7 @@ for (const dialect of DIALECTS) {
         completed_at: null,
         ip: null,
         user_agent: null,
+        purpose: 'login',
       });
       exactlyOne(
         await Promise.all(Array.from({ length: RACERS }, () => completeChallenge(storage.db, challengeId, at(10)))),
@@ -260,6 +261,7 @@ for (const dialect of DIALECTS) {
         completed_at: null,
         ip: null,
         user_agent: null,
+        purpose: 'login',
       });
       // 20 concurrent takers of 5 attempts: exactly 5 get one, numbered 1..5.
       const counts = await Promise.all(
