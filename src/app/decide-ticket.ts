@@ -13,7 +13,6 @@
 import { DomainError } from '../domain/errors.ts';
 import type { Decision, DecisionOutcome } from '../domain/recovery-ticket.ts';
 import { decide } from '../domain/recovery-ticket.ts';
-import { newId } from '../infra/tokens.ts';
 import { type AccountRow, findAccountById, setRebindLockReason } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
@@ -28,6 +27,7 @@ import { revokeAccountSessions } from '../storage/sessions-repository.ts';
 import type { AppContext } from './context.ts';
 import { FACTOR_MODULES } from './factors/registry.ts';
 import { notifyEmail, recoveryNotices } from './notifications.ts';
+import { ownerProvedControl } from './owner-proved-control.ts';
 import { ticketFacts } from './ticket-facts.ts';
 
 export async function decideTicket(
@@ -55,7 +55,7 @@ export async function decideTicket(
     const account = await findAccountById(trx, ticket.account_id);
     if (!account) throw new DomainError('not_found', 'The ticket account no longer exists.');
     await insertDecision(trx, {
-      id: newId(),
+      id: ctx.tokens.newId(),
       ticket_id: ticket.id,
       agent_account_id: agent.id,
       decision: input.decision,
@@ -103,10 +103,11 @@ export async function decideTicket(
     }
     return result;
   });
-  // The attempt budget may live in Redis: cleared once the approval is committed.
+  // The limits may live in Redis: reset once the approval is committed.
   if (outcome.status === 'approved') {
     const ticket = await findTicketById(db, ticketId);
-    if (ticket) await ctx.budget.clear(ticket.account_id);
+    const account = ticket && (await findAccountById(db, ticket.account_id));
+    if (account) await ownerProvedControl(ctx, account, 'recovery_approved');
   }
   return outcome;
 }

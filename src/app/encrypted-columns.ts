@@ -10,6 +10,8 @@ export interface EncryptedValue {
   readonly ciphertext: string;
   /** The additional data the value was encrypted with: binds it to its row. */
   readonly aad: string;
+  /** A value stored before the column was encrypted: `keys rotate` encrypts it. */
+  readonly plaintext?: string | undefined;
   save(db: Executor, ciphertext: string): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export interface EncryptedColumnSpec<Row> {
   ciphertext(row: Row): string;
   aad(row: Row): string;
   save(db: Executor, row: Row, ciphertext: string): Promise<void>;
+  plaintext?(row: Row): string | undefined;
 }
 
 export function encryptedColumn<Row>(spec: EncryptedColumnSpec<Row>): EncryptedColumn {
@@ -44,6 +47,7 @@ export function encryptedColumn<Row>(spec: EncryptedColumnSpec<Row>): EncryptedC
         key: spec.key(row),
         ciphertext: spec.ciphertext(row),
         aad: spec.aad(row),
+        plaintext: spec.plaintext?.(row),
         save: (target, ciphertext) => spec.save(target, row, ciphertext),
       }));
     },

@@ -2,10 +2,11 @@
 // half-logged-in state after the password step, good only for the second factor).
 import { DomainError } from '../domain/errors.ts';
 import { LOGIN_CHALLENGE_TTL_MS } from '../domain/policy.ts';
-import { hashToken, newId, newToken } from '../infra/tokens.ts';
+import { hashToken } from '../infra/tokens.ts';
 import { type AccountRow, findAccountById } from '../storage/accounts-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import {
+  type ChallengeRow,
   findLiveSession,
   insertChallenge,
   insertSession,
@@ -26,9 +27,9 @@ export async function issueSession(
   origin: RequestOrigin,
 ): Promise<IssuedToken & { sessionId: string }> {
   const now = ctx.clock.now();
-  const token = newToken();
+  const token = ctx.tokens.newToken();
   const expiresAt = new Date(now.getTime() + ctx.config.sessionTtlMinutes * 60_000);
-  const sessionId = newId();
+  const sessionId = ctx.tokens.newId();
   await insertSession(db, {
     id: sessionId,
     account_id: accountId,
@@ -43,16 +44,18 @@ export async function issueSession(
   return { token, expiresAt, sessionId };
 }
 
+/** `recovery`: the challenge can only open a recovery ticket (the second-factor step can't be passed now). */
 export async function issueChallenge(
   ctx: AppContext,
   db: Executor,
   accountId: string,
   origin: RequestOrigin,
+  purpose: ChallengeRow['purpose'] = 'login',
 ): Promise<IssuedToken & { challengeId: string }> {
   const now = ctx.clock.now();
-  const token = newToken();
+  const token = ctx.tokens.newToken();
   const expiresAt = new Date(now.getTime() + LOGIN_CHALLENGE_TTL_MS);
-  const challengeId = newId();
+  const challengeId = ctx.tokens.newId();
   await insertChallenge(db, {
     id: challengeId,
     account_id: accountId,
@@ -63,6 +66,7 @@ export async function issueChallenge(
     completed_at: null,
     ip: origin.ip,
     user_agent: origin.userAgent,
+    purpose,
   });
   return { token, expiresAt, challengeId };
 }

@@ -2,11 +2,12 @@
 // LATCHKEY_SECRET_KEYS, the operator appends the new key there first. Either
 // way every secret at rest is then re-encrypted under the newest key: every
 // factor's encrypted columns (TOTP secrets, codes awaiting their reveal, phones,
-// queued SMS: factors/registry.ts) and the evidence files.
+// queued SMS and their recipients: factors/registry.ts), webhook secrets and
+// the evidence files.
 // Old keys stay in the ring: backup-code hashes are peppered with the key
 // version they were made with and can't be re-hashed without the codes.
 import fs from 'node:fs';
-import type { EncryptedColumn } from '../app/encrypted-columns.ts';
+import { type EncryptedColumn, encryptedColumn } from '../app/encrypted-columns.ts';
 import { FACTOR_MODULES } from '../app/factors/registry.ts';
 import type { Config } from '../config.ts';
 import { reencryptEvidence, removeEvidenceVersion } from '../infra/evidence-files.ts';
@@ -14,16 +15,31 @@ import { type Keyring, keyFilePath, loadKeyring, newKeyEntry } from '../infra/ke
 import { openStorage, type Storage } from '../storage/database.ts';
 import type { Executor } from '../storage/executor.ts';
 import { listEvidenceKeyVersions, updateEvidenceKeyVersion } from '../storage/recovery-repository.ts';
+import { listEncryptedWebhookSecrets, updateWebhookSecret } from '../storage/webhooks-repository.ts';
+import { webhookSecretAad } from '../webhooks/endpoints.ts';
 
-/** Every encrypted column: each factor declares its own (factors/registry.ts). */
-const COLUMNS: readonly EncryptedColumn[] = FACTOR_MODULES.flatMap((factor) => factor.encryptedColumns);
+/** Every encrypted column: each factor declares its own (factors/registry.ts), then the others. */
+export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
+  ...FACTOR_MODULES.flatMap((factor) => factor.encryptedColumns),
+  encryptedColumn({
+    table: 'webhook_endpoints',
+    column: 'secret_enc',
+    label: 'webhook secret(s)',
+    rows: listEncryptedWebhookSecrets,
+    key: (row) => row.id,
+    ciphertext: (row) => row.secret_enc,
+    aad: (row) => webhookSecretAad(row.id),
+    save: (db, row, ciphertext) => updateWebhookSecret(db, row.id, ciphertext),
+  }),
+];
 
 /** Re-encrypts every value of one column that isn't under the current key yet. */
 async function rotateColumn(db: Executor, keyring: Keyring, column: EncryptedColumn): Promise<number> {
   let count = 0;
   for (const value of await column.list(db)) {
     if (keyring.versionOf(value.ciphertext) === keyring.currentVersion) continue;
-    await value.save(db, keyring.encrypt(keyring.decrypt(value.ciphertext, value.aad), value.aad));
+    const plain = value.plaintext ?? keyring.decrypt(value.ciphertext, value.aad);
+    await value.save(db, keyring.encrypt(plain, value.aad));
     count += 1;
   }
   return count;
@@ -41,7 +57,7 @@ export async function rotateKeys(config: Config, storage?: Storage): Promise<str
   try {
     const report: string[] = await opened.db.transaction().execute(async (trx) => {
       const lines: string[] = [];
-      for (const column of COLUMNS) lines.push(`${await rotateColumn(trx, keyring, column)} ${column.label}`);
+      for (const column of ENCRYPTED_COLUMNS) lines.push(`${await rotateColumn(trx, keyring, column)} ${column.label}`);
       return lines;
     });
     let files = 0;

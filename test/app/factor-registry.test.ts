@@ -4,20 +4,19 @@
 // registry: a new method without a working removeAll or encryptedColumns fails
 // here (and the compiler asks for its binder below).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import { AuthenticatorEmulator, WebAuthnEmulator } from 'nid-webauthn-emulator';
 import { FACTOR_MODULES } from '../../src/app/factors/registry.ts';
 import { sendSecondFactorSms } from '../../src/app/phone-numbers.ts';
 import { passSecondFactor } from '../../src/app/second-factor-gate.ts';
 import { securityKeyAssertionOptions } from '../../src/app/security-keys.ts';
-import { rotateKeys } from '../../src/cli/keys-rotate.ts';
+import { ENCRYPTED_COLUMNS, rotateKeys } from '../../src/cli/keys-rotate.ts';
 import { SECOND_FACTOR_PURPOSES, type SecondFactorMethod } from '../../src/domain/second-factor.ts';
 import { loadKeyring } from '../../src/infra/keyring.ts';
 import { findAccountById } from '../../src/storage/accounts-repository.ts';
 import { decide, submittedTicket, supportAgent } from '../recovery/helpers.ts';
-import { DIALECTS } from '../support/databases.ts';
 import { codeFor, type Enrolled, enrolledUser, PASSWORD } from '../support/flows.ts';
-import { type Harness, startHarness } from '../support/harness.ts';
+import { describeOnEachDatabase, type Harness } from '../support/harness.ts';
 
 const ORIGIN = 'http://localhost:3000';
 const ORIGIN_NONE = { ip: null, userAgent: null };
@@ -136,99 +135,91 @@ async function approveRecovery(h: Harness, user: Enrolled): Promise<void> {
   assert.equal(decided.body.status, 'approved');
 }
 
-for (const dialect of DIALECTS) {
-  describe(`factor registry (${dialect})`, () => {
-    let h: Harness;
-    before(async () => {
-      h = await startHarness(dialect, { LATCHKEY_PUBLIC_ORIGIN: ORIGIN });
+describeOnEachDatabase('factor registry', { env: { LATCHKEY_PUBLIC_ORIGIN: ORIGIN } }, (h) => {
+  for (const factor of FACTOR_MODULES) {
+    test(`${factor.method}: a 2FA reset leaves the old credential working nowhere`, async () => {
+      const user = await enrolledUser(h);
+      const bound = await BINDERS[factor.method](h, user);
+      assert.equal(await factor.isBound(h.ctx.storage.db, user.accountId), true);
+      assert.equal(await works(h, user, factor.method, bound), true, 'works before the reset');
+      await resetTwoFactor(h, user);
+      assert.equal(await works(h, user, factor.method, bound), false, 'refused after the reset');
     });
-    after(async () => h.close());
 
-    for (const factor of FACTOR_MODULES) {
-      test(`${factor.method}: a 2FA reset leaves the old credential working nowhere`, async () => {
-        const user = await enrolledUser(h);
-        const bound = await BINDERS[factor.method](h, user);
-        assert.equal(await factor.isBound(h.ctx.storage.db, user.accountId), true);
-        assert.equal(await works(h, user, factor.method, bound), true, 'works before the reset');
-        await resetTwoFactor(h, user);
-        assert.equal(await works(h, user, factor.method, bound), false, 'refused after the reset');
-      });
+    test(`${factor.method}: an approved recovery removes it`, async () => {
+      const user = await enrolledUser(h);
+      const bound = await BINDERS[factor.method](h, user);
+      assert.equal(await works(h, user, factor.method, bound), true, 'works before the recovery');
+      await approveRecovery(h, user);
+      assert.equal(await factor.isBound(h.ctx.storage.db, user.accountId), false);
+      assert.equal(await works(h, user, factor.method, bound), false, 'refused after the recovery');
+    });
+  }
 
-      test(`${factor.method}: an approved recovery removes it`, async () => {
-        const user = await enrolledUser(h);
-        const bound = await BINDERS[factor.method](h, user);
-        assert.equal(await works(h, user, factor.method, bound), true, 'works before the recovery');
-        await approveRecovery(h, user);
-        assert.equal(await factor.isBound(h.ctx.storage.db, user.accountId), false);
-        assert.equal(await works(h, user, factor.method, bound), false, 'refused after the recovery');
-      });
+  test('the gate refuses a method for every purpose its module does not allow, before counting anything', async () => {
+    const refusals = FACTOR_MODULES.flatMap((f) =>
+      SECOND_FACTOR_PURPOSES.filter((p) => !f.allowedFor.includes(p)).map((purpose) => ({ f, purpose })),
+    );
+    assert.ok(
+      refusals.some(({ f, purpose }) => f.method === 'sms' && purpose === 'reset'),
+      'SMS cannot reset 2FA',
+    );
+    for (const { f, purpose } of refusals) {
+      const user = await enrolledUser(h);
+      const bound = await BINDERS[f.method](h, user);
+      const account = await findAccountById(h.ctx.storage.db, user.accountId);
+      assert.ok(account);
+      const proof = await bound.proof();
+      await assert.rejects(
+        passSecondFactor(
+          h.ctx,
+          { account, method: f.method, code: proof.code, response: proof.response, purpose, origin: ORIGIN_NONE },
+          async () => undefined,
+        ),
+        (error: { code?: string }) => error.code === 'method_not_allowed',
+      );
+      // Not a failure: the right proof still works where the method is allowed.
+      assert.equal(await works(h, user, f.method, { proof: async () => proof }), true);
+    }
+  });
+
+  test('every *_enc column of the database is rotated (declared by a factor or by keys rotate)', async () => {
+    const declared = new Set(ENCRYPTED_COLUMNS.map((c) => `${c.table}.${c.column}`));
+    const tables = await h.ctx.storage.db.introspection.getTables();
+    const encrypted = tables.flatMap((t) =>
+      t.columns.filter((c) => c.name.endsWith('_enc')).map((c) => `${t.name}.${c.name}`),
+    );
+    assert.ok(encrypted.length > 0);
+    for (const column of encrypted) assert.ok(declared.has(column), `${column} is not rotated`);
+  });
+
+  test('key rotation re-encrypts every column every factor declares', async () => {
+    const user = await enrolledUser(h);
+    for (const factor of FACTOR_MODULES) await BINDERS[factor.method](h, user);
+    await sendSecondFactorSms(h.ctx, user.accountId);
+    const db = h.ctx.storage.db;
+    const columns = FACTOR_MODULES.flatMap((f) => f.encryptedColumns);
+    const before = new Map<string, Map<string, string>>();
+    for (const column of columns) {
+      const values = await column.list(db);
+      assert.ok(values.length > 0, `${column.table}.${column.column} has values to rotate`);
+      before.set(column.label, new Map(values.map((v) => [v.key, v.ciphertext])));
     }
 
-    test('the gate refuses a method for every purpose its module does not allow, before counting anything', async () => {
-      const refusals = FACTOR_MODULES.flatMap((f) =>
-        SECOND_FACTOR_PURPOSES.filter((p) => !f.allowedFor.includes(p)).map((purpose) => ({ f, purpose })),
-      );
-      assert.ok(
-        refusals.some(({ f, purpose }) => f.method === 'sms' && purpose === 'reset'),
-        'SMS cannot reset 2FA',
-      );
-      for (const { f, purpose } of refusals) {
-        const user = await enrolledUser(h);
-        const bound = await BINDERS[f.method](h, user);
-        const account = await findAccountById(h.ctx.storage.db, user.accountId);
-        assert.ok(account);
-        const proof = await bound.proof();
-        await assert.rejects(
-          passSecondFactor(
-            h.ctx,
-            { account, method: f.method, code: proof.code, response: proof.response, purpose, origin: ORIGIN_NONE },
-            async () => undefined,
-          ),
-          (error: { code?: string }) => error.code === 'method_not_allowed',
-        );
-        // Not a failure: the right proof still works where the method is allowed.
-        assert.equal(await works(h, user, f.method, { proof: async () => proof }), true);
+    await rotateKeys(h.ctx.config, h.ctx.storage);
+
+    const keyring = loadKeyring(h.ctx.config);
+    for (const column of columns) {
+      const old = before.get(column.label) ?? new Map<string, string>();
+      const values = await column.list(db);
+      for (const value of values) {
+        const previous = old.get(value.key);
+        if (previous === undefined) continue;
+        assert.notEqual(value.ciphertext, previous, `${column.label} ${value.key} was re-encrypted`);
+        assert.equal(keyring.versionOf(value.ciphertext), keyring.currentVersion);
+        assert.deepEqual(keyring.decrypt(value.ciphertext, value.aad), keyring.decrypt(previous, value.aad));
       }
-    });
-
-    test('every *_enc column of the database is declared by a factor', async () => {
-      const declared = new Set(FACTOR_MODULES.flatMap((f) => f.encryptedColumns.map((c) => `${c.table}.${c.column}`)));
-      const tables = await h.ctx.storage.db.introspection.getTables();
-      const encrypted = tables.flatMap((t) =>
-        t.columns.filter((c) => c.name.endsWith('_enc')).map((c) => `${t.name}.${c.name}`),
-      );
-      assert.ok(encrypted.length > 0);
-      for (const column of encrypted) assert.ok(declared.has(column), `${column} is rotated by no factor`);
-    });
-
-    test('key rotation re-encrypts every column every factor declares', async () => {
-      const user = await enrolledUser(h);
-      for (const factor of FACTOR_MODULES) await BINDERS[factor.method](h, user);
-      await sendSecondFactorSms(h.ctx, user.accountId);
-      const db = h.ctx.storage.db;
-      const columns = FACTOR_MODULES.flatMap((f) => f.encryptedColumns);
-      const before = new Map<string, Map<string, string>>();
-      for (const column of columns) {
-        const values = await column.list(db);
-        assert.ok(values.length > 0, `${column.table}.${column.column} has values to rotate`);
-        before.set(column.label, new Map(values.map((v) => [v.key, v.ciphertext])));
-      }
-
-      await rotateKeys(h.ctx.config, h.ctx.storage);
-
-      const keyring = loadKeyring(h.ctx.config);
-      for (const column of columns) {
-        const old = before.get(column.label) ?? new Map<string, string>();
-        const values = await column.list(db);
-        for (const value of values) {
-          const previous = old.get(value.key);
-          if (previous === undefined) continue;
-          assert.notEqual(value.ciphertext, previous, `${column.label} ${value.key} was re-encrypted`);
-          assert.equal(keyring.versionOf(value.ciphertext), keyring.currentVersion);
-          assert.deepEqual(keyring.decrypt(value.ciphertext, value.aad), keyring.decrypt(previous, value.aad));
-        }
-        assert.ok(values.some((v) => old.has(v.key)));
-      }
-    });
+      assert.ok(values.some((v) => old.has(v.key)));
+    }
   });
-}
+});

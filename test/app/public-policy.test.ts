@@ -1,7 +1,7 @@
 // The numbers the UI and the emails state come from the domain policy and the
 // operator's configuration, never from a literal of their own.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import {
   BACKUP_CODES_LOW_AT,
   BACKUP_CODES_PER_SET,
@@ -11,42 +11,33 @@ import {
   PASSWORD_MIN_LENGTH,
 } from '../../src/domain/policy.ts';
 import { decide, outboxTo, submittedTicket, supportAgent } from '../recovery/helpers.ts';
-import { DIALECTS } from '../support/databases.ts';
 import { enrolledUser } from '../support/flows.ts';
-import { type Harness, startHarness } from '../support/harness.ts';
+import { describeOnEachDatabase } from '../support/harness.ts';
 
 const LOCK_HOURS = 48;
 
-for (const dialect of DIALECTS) {
-  describe(`public policy (${dialect})`, () => {
-    let h: Harness;
-    before(async () => {
-      h = await startHarness(dialect, { LATCHKEY_WITHDRAWAL_LOCK_HOURS: String(LOCK_HOURS) });
-    });
-    after(async () => h.close());
-
-    test('GET /v1/me/security carries the policy: the configured lock hours and the domain numbers', async () => {
-      const user = await enrolledUser(h);
-      const me = await h.call('GET', '/v1/me/security', { token: user.token });
-      assert.equal(me.status, 200);
-      assert.deepEqual(me.body.policy.withdrawalLockHours, { two_factor_reset: LOCK_HOURS, recovery: LOCK_HOURS });
-      assert.equal(me.body.policy.backupCodes.perSet, BACKUP_CODES_PER_SET);
-      assert.equal(me.body.policy.backupCodes.lowAt, BACKUP_CODES_LOW_AT);
-      assert.deepEqual(me.body.policy.password, { minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH });
-      assert.equal(me.body.policy.secondFactor.failuresPerChallenge, FAILURES_PER_CHALLENGE);
-      assert.equal(me.body.policy.secondFactor.failuresPerDay, FAILURES_BEFORE_LOCK);
-    });
-
-    test('the recovery-approved email sends the owner to the ticket page, with the configured lock', async () => {
-      const user = await enrolledUser(h);
-      const ticket = await submittedTicket(h, user.email, 'lost_two_factor');
-      const decided = await decide(h, await supportAgent(h), ticket.ticketId, 'approve');
-      assert.equal(decided.status, 200, JSON.stringify(decided.body));
-      const approved = (await outboxTo(h, user.email)).find((m) => /was approved/.test(m.subject));
-      assert.ok(approved);
-      assert.match(approved.body, /recovery ticket page/);
-      assert.doesNotMatch(approved.body, /Sign in with your password and bind/);
-      assert.match(approved.body, new RegExp(`locked for ${LOCK_HOURS} hours`));
-    });
+describeOnEachDatabase('public policy', { env: { LATCHKEY_WITHDRAWAL_LOCK_HOURS: String(LOCK_HOURS) } }, (h) => {
+  test('GET /v1/me/security carries the policy: the configured lock hours and the domain numbers', async () => {
+    const user = await enrolledUser(h);
+    const me = await h.call('GET', '/v1/me/security', { token: user.token });
+    assert.equal(me.status, 200);
+    assert.deepEqual(me.body.policy.withdrawalLockHours, { two_factor_reset: LOCK_HOURS, recovery: LOCK_HOURS });
+    assert.equal(me.body.policy.backupCodes.perSet, BACKUP_CODES_PER_SET);
+    assert.equal(me.body.policy.backupCodes.lowAt, BACKUP_CODES_LOW_AT);
+    assert.deepEqual(me.body.policy.password, { minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH });
+    assert.equal(me.body.policy.secondFactor.failuresPerChallenge, FAILURES_PER_CHALLENGE);
+    assert.equal(me.body.policy.secondFactor.failuresPerDay, FAILURES_BEFORE_LOCK);
   });
-}
+
+  test('the recovery-approved email sends the owner to the ticket page, with the configured lock', async () => {
+    const user = await enrolledUser(h);
+    const ticket = await submittedTicket(h, user.email, 'lost_two_factor');
+    const decided = await decide(h, await supportAgent(h), ticket.ticketId, 'approve');
+    assert.equal(decided.status, 200, JSON.stringify(decided.body));
+    const approved = (await outboxTo(h, user.email)).find((m) => /was approved/.test(m.subject));
+    assert.ok(approved);
+    assert.match(approved.body, /recovery ticket page/);
+    assert.doesNotMatch(approved.body, /Sign in with your password and bind/);
+    assert.match(approved.body, new RegExp(`locked for ${LOCK_HOURS} hours`));
+  });
+});

@@ -3,7 +3,6 @@
 import { backupCodesLow, backupCodeWarnings, normalizeCode } from '../../../domain/backup-codes.ts';
 import { DomainError } from '../../../domain/errors.ts';
 import { BACKUP_CODES_PER_SET } from '../../../domain/policy.ts';
-import { hashBackupCode } from '../../../infra/hashing.ts';
 import {
   consumeBackupCode,
   countUnusedBackupCodes,
@@ -23,7 +22,7 @@ export const backupCodeFactor: Factor = async (ctx, account, input, now) => {
     guess: `${set.id}|${code}`,
     async verify() {
       const pepper = ctx.keyring.derive(set.pepper_version, 'backup-code-pepper');
-      const codeHash = await hashBackupCode(code, Buffer.from(set.salt, 'base64url'), pepper);
+      const codeHash = await ctx.hasher.hashBackupCode(code, Buffer.from(set.salt, 'base64url'), pepper);
       return async (trx) => {
         if (!(await consumeBackupCode(trx, set.id, codeHash, now.toISOString())))
           return { ok: false, error: invalidCode() };

@@ -1,6 +1,6 @@
 // SMS codes to a verified phone: the phone number and the queued messages
-// (which carry codes) are encrypted.
-import { listEncryptedSms, updateMessageBody } from '../../../storage/events-repository.ts';
+// (which carry codes, and the number they go to) are encrypted.
+import { listEncryptedSms, updateMessageBody, updateMessageRecipient } from '../../../storage/events-repository.ts';
 import {
   deletePhone,
   findPhone,
@@ -9,7 +9,7 @@ import {
 } from '../../../storage/phones-repository.ts';
 import { encryptedColumn } from '../../encrypted-columns.ts';
 import { PHONE_AAD } from '../../phone-numbers.ts';
-import { OUTBOX_SMS_AAD } from '../../sms-codes.ts';
+import { OUTBOX_SMS_AAD, outboxRecipientAad, plainOutboxRecipient } from '../../sms-codes.ts';
 import type { FactorModule } from '../factor.ts';
 import { smsFactor } from './attempt.ts';
 
@@ -41,6 +41,17 @@ export const smsModule: FactorModule<'sms'> = {
       ciphertext: (row) => row.body,
       aad: () => OUTBOX_SMS_AAD,
       save: (db, row, ciphertext) => updateMessageBody(db, row.id, ciphertext),
+    }),
+    encryptedColumn({
+      table: 'outbox',
+      column: 'recipient',
+      label: 'queued SMS recipient(s)',
+      rows: listEncryptedSms,
+      key: (row) => String(row.id),
+      ciphertext: (row) => row.recipient,
+      aad: (row) => outboxRecipientAad(row.id),
+      save: (db, row, ciphertext) => updateMessageRecipient(db, row.id, ciphertext),
+      plaintext: (row) => plainOutboxRecipient(row),
     }),
   ],
 };
