@@ -16,17 +16,17 @@ export interface Notice {
 }
 
 export const notices = {
-  phoneAdded: (masked: string, at: Date): Notice => ({
+  phoneAdded: (masked: string, at: Date, withdrawalsLockedUntil: Date): Notice => ({
     subject: 'A phone was added for SMS codes',
-    body: `The phone ${masked} was verified for SMS codes on your account at ${at.toISOString()}. ${WASNT_YOU}`,
+    body: `The phone ${masked} was verified for SMS codes on your account at ${at.toISOString()}. Withdrawals are locked until ${withdrawalsLockedUntil.toISOString()}. ${WASNT_YOU}`,
   }),
   phoneRemoved: (at: Date): Notice => ({
     subject: 'The phone for SMS codes was removed',
     body: `The phone for SMS codes was removed from your account at ${at.toISOString()}. ${WASNT_YOU}`,
   }),
-  securityKeyAdded: (name: string, at: Date): Notice => ({
+  securityKeyAdded: (name: string, at: Date, withdrawalsLockedUntil: Date): Notice => ({
     subject: 'A security key was added to your account',
-    body: `The security key "${name}" was added to your account at ${at.toISOString()}. ${WASNT_YOU}`,
+    body: `The security key "${name}" was added to your account at ${at.toISOString()}. Withdrawals are locked until ${withdrawalsLockedUntil.toISOString()}. ${WASNT_YOU}`,
   }),
   securityKeyRemoved: (at: Date): Notice => ({
     subject: 'A security key was removed from your account',

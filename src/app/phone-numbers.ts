@@ -15,8 +15,15 @@ import {
 } from '../storage/phones-repository.ts';
 import { findActiveTotpBinding } from '../storage/totp-repository.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
+import { lockWithdrawalsForNewFactor } from './factors/factor-added.ts';
 import { notices, notifyEmail } from './notifications.ts';
-import { passSecondFactor, rateLimited, recordSecondFactorFailure } from './second-factor-gate.ts';
+import {
+  assertMethodAllowed,
+  passSecondFactor,
+  rateLimited,
+  recordSecondFactorFailure,
+  type SecondFactorPurpose,
+} from './second-factor-gate.ts';
 import type { StepUp } from './security-keys.ts';
 import { sendSmsCode, smsCodeHash } from './sms-codes.ts';
 
@@ -98,7 +105,8 @@ export async function verifyPhone(
     }
     await markPhoneVerified(trx, account.id, now.toISOString());
     await appendAudit(trx, { accountId: account.id, event: 'phone_verified', details: {}, at: now.toISOString() });
-    await notifyEmail(trx, account.email, notices.phoneAdded(phone.phone_masked, now), now);
+    const lockedUntil = await lockWithdrawalsForNewFactor(ctx, trx, account.id, now);
+    await notifyEmail(trx, account.email, notices.phoneAdded(phone.phone_masked, now, lockedUntil), now);
     return true;
   });
   if (verified) {
@@ -137,9 +145,17 @@ export async function removePhone(
   );
 }
 
-/** Sends a second-factor code to the account's verified phone (login or step-up). */
-export async function sendSecondFactorSms(ctx: AppContext, accountId: string): Promise<void> {
+/**
+ * Sends a second-factor code to the account's verified phone, for a sign-in;
+ * a step-up never takes SMS (the purpose policy), so it gets none sent.
+ */
+export async function sendSecondFactorSms(
+  ctx: AppContext,
+  accountId: string,
+  purpose: SecondFactorPurpose,
+): Promise<void> {
   const phone = await findPhone(ctx.storage.db, accountId);
   if (!phone?.verified_at) throw new DomainError('method_not_available', 'No verified phone is registered.');
+  await assertMethodAllowed(ctx.storage.db, accountId, 'sms', purpose);
   await sendSmsCode(ctx, ctx.storage.db, accountId, decryptPhone(ctx, accountId, phone.phone_enc), 'second_factor');
 }

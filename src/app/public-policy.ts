@@ -41,6 +41,7 @@ export function publicPolicy(config: Config): PublicPolicy {
     withdrawalLockHours: {
       two_factor_reset: config.withdrawalLockHours,
       recovery: config.withdrawalLockHours,
+      factor_added: config.withdrawalLockHours,
     },
     backupCodes: {
       perSet: BACKUP_CODES_PER_SET,

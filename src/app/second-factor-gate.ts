@@ -17,7 +17,7 @@ import { appendAudit } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import { returnChallengeAttempt, takeChallengeAttempt } from '../storage/sessions-repository.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
-import { notAvailable, type SecondFactorOutcome, type Verified } from './factors/factor.ts';
+import { type FactorModule, notAvailable, type SecondFactorOutcome, type Verified } from './factors/factor.ts';
 import { FACTOR_MODULES, factorModule } from './factors/registry.ts';
 import { recordLogin } from './login-history.ts';
 import { notices, notifyEmail } from './notifications.ts';
@@ -37,10 +37,37 @@ export interface SecondFactorAttempt {
   readonly challengeId?: string;
 }
 
+async function boundModules(db: Executor, accountId: string): Promise<FactorModule[]> {
+  const bound = await Promise.all(FACTOR_MODULES.map((module) => module.isBound(db, accountId)));
+  return FACTOR_MODULES.filter((_, index) => bound[index]);
+}
+
 /** The methods the account has bound, in the order the UI offers them. */
 export async function boundMethods(db: Executor, accountId: string): Promise<SecondFactorMethod[]> {
-  const bound = await Promise.all(FACTOR_MODULES.map((module) => module.isBound(db, accountId)));
-  return FACTOR_MODULES.filter((_, index) => bound[index]).map((module) => module.method);
+  return (await boundModules(db, accountId)).map((module) => module.method);
+}
+
+/** The bound methods that may authorise `purpose` (the purpose policy): what the login step offers. */
+export async function methodsFor(
+  db: Executor,
+  accountId: string,
+  purpose: SecondFactorPurpose,
+): Promise<SecondFactorMethod[]> {
+  const bound = await boundModules(db, accountId);
+  return bound.filter((module) => methodAllowedFor(module, purpose, bound)).map((module) => module.method);
+}
+
+/** Refuses a method the purpose policy does not allow here, before anything is counted. */
+export async function assertMethodAllowed(
+  db: Executor,
+  accountId: string,
+  method: SecondFactorMethod,
+  purpose: SecondFactorPurpose,
+): Promise<void> {
+  const factor = factorModule(method);
+  // Only a restricted method depends on what else is bound: the others skip the reads.
+  const bound = factor.restricted ? await boundModules(db, accountId) : [];
+  if (!methodAllowedFor(factor, purpose, bound)) throw methodNotAllowed(method, purpose);
 }
 
 /**
@@ -55,12 +82,11 @@ export async function passSecondFactor<T>(
 ): Promise<{ outcome: SecondFactorOutcome; result: T }> {
   const { account, method } = attempt;
   if (!isSecondFactorMethod(method)) throw notAvailable(method);
-  const factor = factorModule(method);
   // The purpose policy comes before anything is counted: a method that may not
   // authorise this is refused whatever the code.
-  if (!methodAllowedFor(factor, attempt.purpose)) throw methodNotAllowed(method, attempt.purpose);
+  await assertMethodAllowed(ctx.storage.db, account.id, method, attempt.purpose);
   const now = ctx.clock.now();
-  const factorAttempt = await factor.attempt(
+  const factorAttempt = await factorModule(method).attempt(
     ctx,
     account,
     { code: attempt.code, response: attempt.response, purpose: attempt.purpose },

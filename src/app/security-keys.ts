@@ -20,6 +20,7 @@ import {
 } from '../storage/security-keys-repository.ts';
 import { findActiveTotpBinding } from '../storage/totp-repository.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
+import { lockWithdrawalsForNewFactor } from './factors/factor-added.ts';
 import { notices, notifyEmail } from './notifications.ts';
 import { passSecondFactor } from './second-factor-gate.ts';
 import { challengeFromClientData, newWebauthnChallenge } from './webauthn-challenges.ts';
@@ -118,7 +119,8 @@ export async function registerSecurityKey(
       details: { id, name: input.name },
       at,
     });
-    await notifyEmail(trx, account.email, notices.securityKeyAdded(input.name, now), now);
+    const lockedUntil = await lockWithdrawalsForNewFactor(ctx, trx, account.id, now);
+    await notifyEmail(trx, account.email, notices.securityKeyAdded(input.name, now, lockedUntil), now);
   });
   return { id, name: input.name, createdAt: at };
 }

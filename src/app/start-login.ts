@@ -9,7 +9,7 @@ import { isAccountFrozen } from '../storage/recovery-repository.ts';
 import { checkPassword } from './check-password.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
 import { recordLogin } from './login-history.ts';
-import { boundMethods, type SecondFactorMethod } from './second-factor-gate.ts';
+import { methodsFor, type SecondFactorMethod } from './second-factor-gate.ts';
 import { issueChallenge, issueSession } from './sessions.ts';
 
 export type LoginStart =
@@ -93,7 +93,7 @@ export async function startLogin(
       },
     );
   }
-  const methods = await boundMethods(db, account.id);
+  const methods = await methodsFor(db, account.id, 'login');
   return db.transaction().execute(async (trx) => {
     if (methods.length === 0) {
       const session = await issueSession(ctx, trx, account.id, origin);

@@ -21,11 +21,28 @@ export interface FactorTraits {
   readonly method: SecondFactorMethod;
   /** The purposes the method may authorise at all. */
   readonly allowedFor: readonly SecondFactorPurpose[];
+  /** Resists phishing (WebAuthn: the origin is signed). */
+  readonly phishingResistant: boolean;
+  /**
+   * A restricted authenticator (NIST SP 800-63B-4 §3.2.9, SMS): it may serve
+   * only while the account has no phishing-resistant authenticator, so that
+   * a SIM swap can't downgrade an account protected by a security key.
+   */
+  readonly restricted: boolean;
 }
 
-/** True when `method` may authorise `purpose`. */
-export function methodAllowedFor(traits: FactorTraits, purpose: SecondFactorPurpose): boolean {
-  return traits.allowedFor.includes(purpose);
+/**
+ * THE purpose policy: may `method` authorise `purpose` for an account whose
+ * bound methods are `bound`? The gate enforces it and the login step offers
+ * only the methods it allows.
+ */
+export function methodAllowedFor(
+  traits: FactorTraits,
+  purpose: SecondFactorPurpose,
+  bound: readonly FactorTraits[],
+): boolean {
+  if (!traits.allowedFor.includes(purpose)) return false;
+  return !(traits.restricted && bound.some((other) => other.phishingResistant));
 }
 
 export function methodNotAllowed(method: SecondFactorMethod, purpose: SecondFactorPurpose): DomainError {

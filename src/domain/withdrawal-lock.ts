@@ -1,6 +1,7 @@
 // The one policy that decides whether withdrawals are locked. Every path that
 // moves funds asks this function; nothing else reads the lock columns.
-export type WithdrawalLockReason = 'two_factor_reset' | 'recovery';
+/** `factor_added`: a security key or phone was added (the new factor could be someone else's). */
+export type WithdrawalLockReason = 'two_factor_reset' | 'recovery' | 'factor_added';
 
 export interface WithdrawalLockRecord {
   readonly lockedUntil: Date | null;

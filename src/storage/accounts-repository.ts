@@ -40,6 +40,21 @@ export async function setWithdrawalLock(
     .execute();
 }
 
+/** Starts a lock that ends at `until`, unless a running one already ends later (a lock is never shortened). */
+export async function extendWithdrawalLock(
+  db: Executor,
+  id: string,
+  until: string,
+  reason: WithdrawalLockReason,
+): Promise<void> {
+  await db
+    .updateTable('accounts')
+    .set({ withdrawal_locked_until: until, withdrawal_lock_reason: reason })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('withdrawal_locked_until', 'is', null), eb('withdrawal_locked_until', '<', until)]))
+    .execute();
+}
+
 export async function setRebindLockReason(db: Executor, id: string, reason: RebindReason): Promise<void> {
   await db.updateTable('accounts').set({ rebind_lock_reason: reason }).where('id', '=', id).execute();
 }

@@ -5,11 +5,9 @@
 // here (and the compiler asks for its binder below).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AuthenticatorEmulator, WebAuthnEmulator } from 'nid-webauthn-emulator';
+import { sql } from 'kysely';
 import { FACTOR_MODULES } from '../../src/app/factors/registry.ts';
-import { sendSecondFactorSms } from '../../src/app/phone-numbers.ts';
 import { passSecondFactor } from '../../src/app/second-factor-gate.ts';
-import { securityKeyAssertionOptions } from '../../src/app/security-keys.ts';
 import { ENCRYPTED_COLUMNS, rotateKeys } from '../../src/cli/keys-rotate.ts';
 import { SECOND_FACTOR_PURPOSES, type SecondFactorMethod } from '../../src/domain/second-factor.ts';
 import { loadKeyring } from '../../src/infra/keyring.ts';
@@ -17,85 +15,9 @@ import { findAccountById } from '../../src/storage/accounts-repository.ts';
 import { decide, submittedTicket, supportAgent } from '../recovery/helpers.ts';
 import { codeFor, type Enrolled, enrolledUser, PASSWORD } from '../support/flows.ts';
 import { describeOnEachDatabase, type Harness } from '../support/harness.ts';
+import { BINDERS, type Bound, ORIGIN } from './bind-factors.ts';
 
-const ORIGIN = 'http://localhost:3000';
 const ORIGIN_NONE = { ip: null, userAgent: null };
-
-interface Proof {
-  readonly code?: string;
-  readonly response?: unknown;
-}
-
-/** A bound method and a way to produce a fresh proof with the credential bound then. */
-interface Bound {
-  proof(): Promise<Proof>;
-}
-
-type Binder = (h: Harness, user: Enrolled) => Promise<Bound>;
-
-async function lastSmsCode(h: Harness): Promise<string> {
-  const outbox = await h.call('GET', '/v1/test/outbox');
-  const sms = outbox.body.messages.filter((m: { channel: string }) => m.channel === 'sms');
-  const match = /^(\d{6}) is your/.exec(sms.at(-1)?.body ?? '');
-  assert.ok(match, 'an SMS with a code was queued');
-  return match[1] as string;
-}
-
-/** One binder per method: enrollment binds an authenticator app and backup codes. */
-const BINDERS: Record<SecondFactorMethod, Binder> = {
-  async totp(h, user) {
-    return {
-      async proof() {
-        await h.clock.advance(30);
-        return { code: codeFor(h, user.secret) };
-      },
-    };
-  },
-  async backup_code(_h, user) {
-    const codes = [...user.codes];
-    return { proof: async () => ({ code: codes.shift() as string }) };
-  },
-  async webauthn(h, user) {
-    const key = new WebAuthnEmulator(new AuthenticatorEmulator({ algorithmIdentifiers: ['ES256'] }));
-    const options = await h.call('POST', '/v1/me/security-keys/options', {
-      token: user.token,
-      body: { method: 'totp', code: codeFor(h, user.secret) },
-    });
-    assert.equal(options.status, 200, JSON.stringify(options.body));
-    await h.clock.advance(30);
-    const registered = await h.call('POST', '/v1/me/security-keys', {
-      token: user.token,
-      body: { name: 'Key', response: key.createJSON(ORIGIN, options.body) },
-    });
-    assert.equal(registered.status, 201, JSON.stringify(registered.body));
-    return {
-      async proof() {
-        const assertionOptions = await securityKeyAssertionOptions(h.ctx, user.accountId);
-        return { response: key.getJSON(ORIGIN, assertionOptions) };
-      },
-    };
-  },
-  async sms(h, user) {
-    const added = await h.call('POST', '/v1/me/phone', {
-      token: user.token,
-      body: { phone: '+44 7700 900123', method: 'totp', code: codeFor(h, user.secret) },
-    });
-    assert.equal(added.status, 202, JSON.stringify(added.body));
-    const verified = await h.call('POST', '/v1/me/phone/verify', {
-      token: user.token,
-      body: { code: await lastSmsCode(h) },
-    });
-    assert.equal(verified.status, 204, JSON.stringify(verified.body));
-    await h.clock.advance(30);
-    return {
-      async proof() {
-        await h.clock.advance(31);
-        await sendSecondFactorSms(h.ctx, user.accountId);
-        return { code: await lastSmsCode(h) };
-      },
-    };
-  },
-};
 
 /** True when the proof passes the gate for a sign-in (the one purpose every method serves). */
 async function works(h: Harness, user: Enrolled, method: SecondFactorMethod, bound: Bound): Promise<boolean> {
@@ -112,6 +34,20 @@ async function works(h: Harness, user: Enrolled, method: SecondFactorMethod, bou
   } catch {
     return false;
   }
+}
+
+/** Every column named `*_enc` in this test's own database (PostgreSQL: its schema only). */
+async function encryptedColumnNames(h: Harness): Promise<Array<{ table: string; column: string }>> {
+  const db = h.ctx.storage.db;
+  const { rows } =
+    h.dialect === 'postgres'
+      ? await sql<{ table: string; column: string }>`
+          select table_name as "table", column_name as "column" from information_schema.columns
+          where table_schema = current_schema()`.execute(db)
+      : await sql<{ table: string; column: string }>`
+          select m.name as "table", p.name as "column" from sqlite_master m join pragma_table_info(m.name) p
+          where m.type = 'table'`.execute(db);
+  return rows.filter((row) => row.column.endsWith('_enc'));
 }
 
 async function resetTwoFactor(h: Harness, user: Enrolled): Promise<void> {
@@ -185,10 +121,7 @@ describeOnEachDatabase('factor registry', { env: { LATCHKEY_PUBLIC_ORIGIN: ORIGI
 
   test('every *_enc column of the database is rotated (declared by a factor or by keys rotate)', async () => {
     const declared = new Set(ENCRYPTED_COLUMNS.map((c) => `${c.table}.${c.column}`));
-    const tables = await h.ctx.storage.db.introspection.getTables();
-    const encrypted = tables.flatMap((t) =>
-      t.columns.filter((c) => c.name.endsWith('_enc')).map((c) => `${t.name}.${c.name}`),
-    );
+    const encrypted = (await encryptedColumnNames(h)).map((c) => `${c.table}.${c.column}`);
     assert.ok(encrypted.length > 0);
     for (const column of encrypted) assert.ok(declared.has(column), `${column} is not rotated`);
   });
@@ -196,7 +129,6 @@ describeOnEachDatabase('factor registry', { env: { LATCHKEY_PUBLIC_ORIGIN: ORIGI
   test('key rotation re-encrypts every column every factor declares', async () => {
     const user = await enrolledUser(h);
     for (const factor of FACTOR_MODULES) await BINDERS[factor.method](h, user);
-    await sendSecondFactorSms(h.ctx, user.accountId);
     const db = h.ctx.storage.db;
     const columns = FACTOR_MODULES.flatMap((f) => f.encryptedColumns);
     const before = new Map<string, Map<string, string>>();

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AuthenticatorEmulator, WebAuthnEmulator } from 'nid-webauthn-emulator';
+import { signInWithTotp } from '../app/bind-factors.ts';
 import { challengeFor, codeFor, enrolledUser, PASSWORD } from '../support/flows.ts';
 import { describeOnEachDatabase } from '../support/harness.ts';
 
@@ -99,7 +100,10 @@ describeOnEachDatabase('security keys', { env: { LATCHKEY_PUBLIC_ORIGIN: ORIGIN 
   });
 
   test('a key steps up a withdrawal; the same credential cannot be registered twice', async () => {
-    const user = await userWithKey();
+    const bound = await userWithKey();
+    // Adding the key locked withdrawals (factor-policy.test.ts): past that lock.
+    await h.clock.advance(24 * 3600 + 60);
+    const user = { ...bound, token: await signInWithTotp(h, bound) };
     const options = await h.call('POST', '/v1/me/security-keys/assertion-options', { token: user.token, body: {} });
     const withdrawal = await h.call('POST', '/v1/withdrawals', {
       token: user.token,
@@ -118,6 +122,7 @@ describeOnEachDatabase('security keys', { env: { LATCHKEY_PUBLIC_ORIGIN: ORIGIN 
       body: { name: 'Key\nBcc: evil@example.com', response: {} },
     });
     assert.equal(newline.status, 400, 'control characters never reach an email');
+    await h.clock.advance(30);
     const again = await h.call('POST', '/v1/me/security-keys/options', {
       token: user.token,
       body: { method: 'totp', code: codeFor(h, user.secret) },

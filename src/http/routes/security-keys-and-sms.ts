@@ -100,7 +100,7 @@ export function securityKeyAndSmsRoutes(app: App, ctx: AppContext): void {
     { schema: { tags: ['sessions'], summary: 'Send an SMS code for this login', body: closed({ challenge: Token }) } },
     async (request, reply) => {
       const { account } = await openLoginChallenge(ctx, request.body.challenge);
-      await sendSecondFactorSms(ctx, account.id);
+      await sendSecondFactorSms(ctx, account.id, 'login');
       return reply.code(202).send({ status: 'sent' });
     },
   );
@@ -112,7 +112,8 @@ export function securityKeyAndSmsRoutes(app: App, ctx: AppContext): void {
       preHandler,
     },
     async (request, reply) => {
-      await sendSecondFactorSms(ctx, authOf(request).account.id);
+      // No step-up takes SMS (the purpose policy): this answers 403 method_not_allowed.
+      await sendSecondFactorSms(ctx, authOf(request).account.id, 'withdrawal');
       return reply.code(202).send({ status: 'sent' });
     },
   );

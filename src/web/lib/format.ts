@@ -67,6 +67,7 @@ export const EVIDENCE_KIND_LABEL: Record<string, string> = {
 export const LOCK_REASON: Record<WithdrawalLockReason, string> = {
   two_factor_reset: 'two-factor authentication was reset',
   recovery: 'the account was recovered through support',
+  factor_added: 'a security key or phone was added',
 };
 
 export function label(map: Record<string, string>, key: string): string {

@@ -1,5 +1,6 @@
 // Backup codes: one live set of one-time codes per account, and the encrypted
 // copy kept for the short reveal window.
+import { SECOND_FACTOR_PURPOSES } from '../../../domain/second-factor.ts';
 import {
   countUnusedBackupCodes,
   findLiveBackupCodeSet,
@@ -14,7 +15,9 @@ import { backupCodeFactor } from './attempt.ts';
 
 export const backupCodeModule: FactorModule<'backup_code'> = {
   method: 'backup_code',
-  allowedFor: ['login', 'withdrawal', 'reset', 'factor_change'],
+  allowedFor: SECOND_FACTOR_PURPOSES,
+  phishingResistant: false,
+  restricted: false,
   // A spent set stays live (no automatic replenishment: the guide), but there
   // is nothing left to offer from it: the UI must not propose a dead method.
   async isBound(db, accountId) {

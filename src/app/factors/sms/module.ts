@@ -15,8 +15,12 @@ import { smsFactor } from './attempt.ts';
 
 export const smsModule: FactorModule<'sms'> = {
   method: 'sms',
-  // SMS cannot reset 2FA: a reset must be proven with a stronger factor.
-  allowedFor: ['login', 'withdrawal', 'factor_change'],
+  // A restricted authenticator (NIST SP 800-63B-4 §3.2.9): a SIM swap must not
+  // be enough to move funds, change the factors or reset 2FA. It may sign in,
+  // and only while no security key is bound (no downgrade).
+  allowedFor: ['login'],
+  phishingResistant: false,
+  restricted: true,
   isBound: async (db, accountId) => Boolean((await findPhone(db, accountId))?.verified_at),
   attempt: smsFactor,
   // The phone goes with every code sent to it.

@@ -1,4 +1,5 @@
 // Authenticator apps (RFC 6238): the account's one active binding.
+import { SECOND_FACTOR_PURPOSES } from '../../../domain/second-factor.ts';
 import {
   findActiveTotpBinding,
   listEncryptedTotpSecrets,
@@ -12,7 +13,9 @@ import { totpFactor } from './attempt.ts';
 
 export const totpModule: FactorModule<'totp'> = {
   method: 'totp',
-  allowedFor: ['login', 'withdrawal', 'reset', 'factor_change'],
+  allowedFor: SECOND_FACTOR_PURPOSES,
+  phishingResistant: false,
+  restricted: false,
   isBound: async (db, accountId) => (await findActiveTotpBinding(db, accountId)) !== undefined,
   attempt: totpFactor,
   // Retired, not deleted: the audit trail keeps which binding was in use when.
