@@ -11,6 +11,13 @@ import { OUTBOX_SMS_AAD } from '../app/sms-codes.ts';
 import type { Config } from '../config.ts';
 import { reencryptEvidence, removeEvidenceVersion } from '../infra/evidence-files.ts';
 import { type Keyring, keyFilePath, loadKeyring, newKeyEntry } from '../infra/keyring.ts';
+import { clientSecretAad, listEncryptedClientSecrets, updateClientSecret } from '../oidc/clients.ts';
+import {
+  listEncryptedSigningKeys,
+  rollSigningKey,
+  signingKeyAad,
+  updateSigningKeyCiphertext,
+} from '../oidc/signing-keys.ts';
 import { listEncryptedReveals, updateRevealCiphertext } from '../storage/backup-codes-repository.ts';
 import { openStorage } from '../storage/database.ts';
 import { listEncryptedSms, updateMessageBody } from '../storage/events-repository.ts';
@@ -83,6 +90,20 @@ const columns = [
     aad: (r) => webhookSecretAad(r.id),
     save: (db, r, c) => updateWebhookSecret(db, r.id, c),
   } satisfies EncryptedColumn<{ id: string; secret_enc: string }>),
+  rotator({
+    label: 'OpenID client secret(s)',
+    list: listEncryptedClientSecrets,
+    ciphertext: (r) => r.secret_enc,
+    aad: (r) => clientSecretAad(r.id),
+    save: (db, r, c) => updateClientSecret(db, r.id, c),
+  } satisfies EncryptedColumn<{ id: string; secret_enc: string }>),
+  rotator({
+    label: 'OpenID signing key(s)',
+    list: listEncryptedSigningKeys,
+    ciphertext: (r) => r.private_jwk_enc,
+    aad: (r) => signingKeyAad(r.kid),
+    save: (db, r, c) => updateSigningKeyCiphertext(db, r.kid, c),
+  } satisfies EncryptedColumn<{ kid: string; private_jwk_enc: string }>),
 ];
 
 export async function rotateKeys(config: Config): Promise<string> {
@@ -97,6 +118,9 @@ export async function rotateKeys(config: Config): Promise<string> {
     const report: string[] = await storage.db.transaction().execute(async (trx) => {
       const lines: string[] = [];
       for (const column of columns) lines.push(`${await column.run(trx, keyring)} ${column.label}`);
+      // The OpenID token signing key rolls too; the old public key stays in the JWKS while its tokens live.
+      await rollSigningKey(trx, keyring, new Date());
+      lines.push('a new OpenID signing key');
       return lines;
     });
     let files = 0;
