@@ -2,7 +2,6 @@
 // lock decided by the one policy function in domain/withdrawal-lock.ts.
 import { DomainError } from '../domain/errors.ts';
 import { withdrawalLockState } from '../domain/withdrawal-lock.ts';
-import { newId } from '../infra/tokens.ts';
 import { type AccountRow, findAccountById } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
@@ -58,7 +57,7 @@ export async function requestWithdrawal(
     async (trx) => {
       const now = ctx.clock.now();
       await assertUnlocked(trx, account.id, now);
-      const withdrawalId = newId();
+      const withdrawalId = ctx.tokens.newId();
       await insertWithdrawal(trx, {
         id: withdrawalId,
         account_id: account.id,

@@ -36,7 +36,7 @@ for (const dialect of DIALECTS) {
     let client: { clientId: string; clientSecret?: string };
 
     before(async () => {
-      h = await startHarness(dialect, { LATCHKEY_PUBLIC_ORIGIN: ORIGIN });
+      h = await startHarness(dialect, { env: { LATCHKEY_PUBLIC_ORIGIN: ORIGIN } });
       client = await addClient(h.ctx, {
         name: 'Exchange web',
         redirectUris: [REDIRECT_URI],

@@ -9,7 +9,7 @@ import { ORIGIN } from './browser.ts';
 describe('OpenID signing keys', () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness('sqlite', { LATCHKEY_PUBLIC_ORIGIN: ORIGIN });
+    h = await startHarness('sqlite', { env: { LATCHKEY_PUBLIC_ORIGIN: ORIGIN } });
   });
   after(async () => h.close());
 
