@@ -87,7 +87,15 @@ export async function createProvider(ctx: AppContext): Promise<Provider> {
           client.clientAuthMethod !== 'none' && token.clientId === client.clientId,
       },
       revocation: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource(octx, form) {
+          octx.type = 'html';
+          octx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign out · Latchkey</title></head>
+<body><main><h1>Sign out?</h1>${form}<button form="op.logoutForm" name="logout" value="yes">Sign out</button>
+<button form="op.logoutForm">Stay signed in</button></main></body></html>`;
+        },
+      },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => resource,
