@@ -30,6 +30,7 @@ import { revokeAccountSessions } from '../storage/sessions-repository.ts';
 import { retireTotpBindings } from '../storage/totp-repository.ts';
 import type { AppContext } from './context.ts';
 import { notifyEmail, recoveryNotices } from './notifications.ts';
+import { ownerProvedControl } from './owner-proved-control.ts';
 import { ticketFacts } from './ticket-facts.ts';
 
 export async function decideTicket(
@@ -105,10 +106,11 @@ export async function decideTicket(
     }
     return result;
   });
-  // The attempt budget may live in Redis: cleared once the approval is committed.
+  // The limits may live in Redis: reset once the approval is committed.
   if (outcome.status === 'approved') {
     const ticket = await findTicketById(db, ticketId);
-    if (ticket) await ctx.budget.clear(ticket.account_id);
+    const account = ticket && (await findAccountById(db, ticket.account_id));
+    if (account) await ownerProvedControl(ctx, account, 'recovery_approved');
   }
   return outcome;
 }

@@ -5,6 +5,7 @@ import { hashToken } from '../infra/tokens.ts';
 import { type AccountRow, findAccountById } from '../storage/accounts-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import {
+  type ChallengeRow,
   findLiveSession,
   insertChallenge,
   insertSession,
@@ -45,11 +46,13 @@ export async function issueSession(
   return { token, expiresAt, sessionId };
 }
 
+/** `recovery`: the challenge can only open a recovery ticket (the second-factor step can't be passed now). */
 export async function issueChallenge(
   ctx: AppContext,
   db: Executor,
   accountId: string,
   origin: RequestOrigin,
+  purpose: ChallengeRow['purpose'] = 'login',
 ): Promise<IssuedToken & { challengeId: string }> {
   const now = ctx.clock.now();
   const token = ctx.tokens.newToken();
@@ -65,6 +68,7 @@ export async function issueChallenge(
     completed_at: null,
     ip: origin.ip,
     user_agent: origin.userAgent,
+    purpose,
   });
   return { token, expiresAt, challengeId };
 }

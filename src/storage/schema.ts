@@ -35,6 +35,8 @@ export interface LoginChallengesTable {
   completed_at: string | null;
   ip: string | null;
   user_agent: string | null;
+  /** `recovery`: good only for opening a recovery ticket, never for a second factor. */
+  purpose: 'login' | 'recovery';
 }
 
 export interface TotpBindingsTable {
