@@ -28,7 +28,8 @@ export type ErrorCode =
   | 'own_ticket'
   | 'already_decided'
   | 'recovery_binding_required'
-  | 'evidence_damaged';
+  | 'evidence_damaged'
+  | 'storage_full';
 
 export class DomainError extends Error {
   constructor(

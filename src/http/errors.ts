@@ -31,6 +31,7 @@ const STATUS: Record<ErrorCode, number> = {
   account_frozen: 423,
   withdrawal_locked: 423,
   rate_limited: 429,
+  storage_full: 507,
 };
 
 const TITLES: Record<number, string> = {
@@ -48,6 +49,7 @@ const TITLES: Record<number, string> = {
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
+  507: 'Insufficient Storage',
 };
 
 export interface Problem {

@@ -72,6 +72,7 @@ const SERVER: Record<ErrorCode, Message> = {
   evidence_required: 'Upload an identity document before sending the ticket for review.',
   unsupported_media_type: 'That file type is not accepted. Use an image, a video or a PDF.',
   payload_too_large: 'That file is too large.',
+  storage_full: 'The server cannot take files right now. Try again later.',
   own_ticket: 'You cannot decide a recovery ticket for your own account.',
   already_decided: detailOr('This ticket was already decided.'),
   recovery_binding_required:
