@@ -1,4 +1,5 @@
 // `npm run latchkey -- <command>`: operator commands (agents, keys, migrations).
+import '../threadpool.ts';
 import { Command, CommanderError } from 'commander';
 import type { AppContext } from '../app/context.ts';
 import { compose } from '../composition.ts';
