@@ -4,8 +4,8 @@
 // are counted one after the other and a full verification's second approval
 // can't be lost in a race.
 //
-// Approval clears every factor of the account (TOTP bindings, backup codes, security keys, the phone),
-// signs out every session and
+// Approval clears every factor of the account (each registered method's
+// removeAll: factors/registry.ts), signs out every session and
 // marks the next binding as a recovery rebind, so confirm-authenticator.ts
 // locks withdrawals for 24 hours from it. Rejection changes no factor. Both
 // end the review, which unfreezes a full verification (isAccountFrozen).
@@ -14,10 +14,8 @@ import { DomainError } from '../domain/errors.ts';
 import type { Decision, DecisionOutcome } from '../domain/recovery-ticket.ts';
 import { decide } from '../domain/recovery-ticket.ts';
 import { type AccountRow, findAccountById, setRebindLockReason } from '../storage/accounts-repository.ts';
-import { revokeLiveBackupCodeSet } from '../storage/backup-codes-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
-import { deletePhone } from '../storage/phones-repository.ts';
 import {
   findTicketById,
   holdTicketIn,
@@ -25,10 +23,9 @@ import {
   listDecisions,
   markDecided,
 } from '../storage/recovery-repository.ts';
-import { deleteAccountSecurityKeys } from '../storage/security-keys-repository.ts';
 import { revokeAccountSessions } from '../storage/sessions-repository.ts';
-import { retireTotpBindings } from '../storage/totp-repository.ts';
 import type { AppContext } from './context.ts';
+import { FACTOR_MODULES } from './factors/registry.ts';
 import { notifyEmail, recoveryNotices } from './notifications.ts';
 import { ownerProvedControl } from './owner-proved-control.ts';
 import { ticketFacts } from './ticket-facts.ts';
@@ -116,10 +113,7 @@ export async function decideTicket(
 }
 
 async function clearFactors(trx: Executor, accountId: string, at: string): Promise<void> {
-  await retireTotpBindings(trx, accountId, at, ['active', 'pending']);
-  await revokeLiveBackupCodeSet(trx, accountId, at);
-  await deleteAccountSecurityKeys(trx, accountId);
-  await deletePhone(trx, accountId);
+  for (const factor of FACTOR_MODULES) await factor.removeAll(trx, accountId, at);
   await revokeAccountSessions(trx, accountId, at);
   await setRebindLockReason(trx, accountId, 'recovery');
 }

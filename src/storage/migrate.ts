@@ -5,7 +5,8 @@ import { securityKeysAndPhonesMigration } from './migrations/002-security-keys-a
 import { sessionActivityMigration } from './migrations/003-session-activity.ts';
 import { webhooksMigration } from './migrations/004-webhooks.ts';
 import { challengePurposeMigration } from './migrations/005-challenge-purpose.ts';
-import { auditChainMigration } from './migrations/006-audit-chain.ts';
+import { oidcMigration } from './migrations/006-oidc.ts';
+import { auditChainMigration } from './migrations/007-audit-chain.ts';
 
 // Migrations live in code (not files read at run time) so one set serves both
 // databases and the order is explicit.
@@ -18,7 +19,8 @@ function provider(dialect: Dialect): MigrationProvider {
         '003-session-activity': sessionActivityMigration(),
         '004-webhooks': webhooksMigration(dialect),
         '005-challenge-purpose': challengePurposeMigration(),
-        '006-audit-chain': auditChainMigration(dialect),
+        '006-oidc': oidcMigration(),
+        '007-audit-chain': auditChainMigration(dialect),
       };
     },
   };
