@@ -6,15 +6,16 @@
 //
 // Approval clears every factor of the account (TOTP bindings, backup codes, security keys, the phone),
 // signs out every session and
-// marks the next binding as a recovery rebind, so confirm-authenticator.ts
-// locks withdrawals for 24 hours from it. Rejection changes no factor. Both
+// marks the next binding as a recovery rebind of this ticket's kind, so
+// confirm-authenticator.ts starts the lock the policy sets for it. Rejection changes no factor. Both
 // end the review, which unfreezes a full verification (isAccountFrozen).
 
 import { DomainError } from '../domain/errors.ts';
 import type { Decision, DecisionOutcome } from '../domain/recovery-ticket.ts';
 import { decide } from '../domain/recovery-ticket.ts';
+import { type RecoveryLockCause, recoveryLockCause } from '../domain/withdrawal-lock.ts';
 import { newId } from '../infra/tokens.ts';
-import { type AccountRow, findAccountById, setRebindLockReason } from '../storage/accounts-repository.ts';
+import { type AccountRow, findAccountById, setRebindLockCause } from '../storage/accounts-repository.ts';
 import { revokeLiveBackupCodeSet } from '../storage/backup-codes-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
@@ -92,7 +93,7 @@ export async function decideTicket(
       throw new DomainError('already_decided', 'The ticket was decided meanwhile.');
     }
     if (result.status === 'approved') {
-      await clearFactors(trx, account.id, at);
+      await clearFactors(trx, account.id, at, recoveryLockCause(ticket.kind));
       await appendAudit(trx, {
         accountId: account.id,
         actorAccountId: agent.id,
@@ -114,11 +115,11 @@ export async function decideTicket(
   return outcome;
 }
 
-async function clearFactors(trx: Executor, accountId: string, at: string): Promise<void> {
+async function clearFactors(trx: Executor, accountId: string, at: string, cause: RecoveryLockCause): Promise<void> {
   await retireTotpBindings(trx, accountId, at, ['active', 'pending']);
   await revokeLiveBackupCodeSet(trx, accountId, at);
   await deleteAccountSecurityKeys(trx, accountId);
   await deletePhone(trx, accountId);
   await revokeAccountSessions(trx, accountId, at);
-  await setRebindLockReason(trx, accountId, 'recovery');
+  await setRebindLockCause(trx, accountId, cause);
 }
