@@ -1,7 +1,7 @@
 // Key rotation: with a key file (development), appends a new key; with
 // LATCHKEY_SECRET_KEYS, the operator appends the new key there first. Either
 // way every secret at rest is then re-encrypted under the newest key: TOTP
-// secrets, codes awaiting their reveal, phones, queued SMS and evidence files.
+// secrets, codes awaiting their reveal, phones, queued SMS, webhook secrets and evidence files.
 // Old keys stay in the ring: backup-code hashes are peppered with the key
 // version they were made with and can't be re-hashed without the codes.
 import fs from 'node:fs';
@@ -18,6 +18,8 @@ import type { Executor } from '../storage/executor.ts';
 import { listEncryptedPhones, updatePhoneCiphertext } from '../storage/phones-repository.ts';
 import { listEvidenceKeyVersions, updateEvidenceKeyVersion } from '../storage/recovery-repository.ts';
 import { listEncryptedTotpSecrets, updateTotpSecret } from '../storage/totp-repository.ts';
+import { listEncryptedWebhookSecrets, updateWebhookSecret } from '../storage/webhooks-repository.ts';
+import { webhookSecretAad } from '../webhooks/endpoints.ts';
 
 interface EncryptedColumn<Row> {
   readonly label: string;
@@ -74,6 +76,13 @@ const columns = [
     aad: () => OUTBOX_SMS_AAD,
     save: (db, r, c) => updateMessageBody(db, r.id, c),
   } satisfies EncryptedColumn<{ id: number; body: string }>),
+  rotator({
+    label: 'webhook secret(s)',
+    list: listEncryptedWebhookSecrets,
+    ciphertext: (r) => r.secret_enc,
+    aad: (r) => webhookSecretAad(r.id),
+    save: (db, r, c) => updateWebhookSecret(db, r.id, c),
+  } satisfies EncryptedColumn<{ id: string; secret_enc: string }>),
 ];
 
 export async function rotateKeys(config: Config): Promise<string> {

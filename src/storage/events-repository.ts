@@ -1,6 +1,7 @@
 // Append-only records: the audit log, login history and the notification outbox.
 import type { Executor } from './executor.ts';
 import type { LoginEventsTable, OutboxTable } from './schema.ts';
+import { enqueueWebhookEvents } from './webhooks-repository.ts';
 
 export interface AuditEntry {
   accountId: string | null;
@@ -21,6 +22,8 @@ export async function appendAudit(db: Executor, entry: AuditEntry): Promise<void
       at: entry.at,
     })
     .execute();
+  // Security events for webhooks go to their outbox in the same transaction.
+  await enqueueWebhookEvents(db, entry);
 }
 
 export async function listAudit(db: Executor, accountId: string) {
@@ -108,4 +111,24 @@ export async function listEncryptedSms(db: Executor): Promise<Array<{ id: number
 
 export async function updateMessageBody(db: Executor, id: number, body: string): Promise<void> {
   await db.updateTable('outbox').set({ body }).where('id', '=', id).execute();
+}
+
+/** True when a login from `ip` got past this account's password since `since` (`results` say which outcomes mean that). */
+export async function passedPasswordFrom(
+  db: Executor,
+  accountId: string,
+  ip: string,
+  since: string,
+  results: readonly string[],
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('login_events')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('at', '>=', since)
+    .where('ip', '=', ip)
+    .where('result', 'in', results)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }

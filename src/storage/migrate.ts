@@ -3,7 +3,8 @@ import type { Dialect } from './dialect.ts';
 import { initialMigration } from './migrations/001-initial.ts';
 import { securityKeysAndPhonesMigration } from './migrations/002-security-keys-and-phones.ts';
 import { sessionActivityMigration } from './migrations/003-session-activity.ts';
-import { recoveryLockCauseMigration } from './migrations/004-recovery-lock-cause.ts';
+import { webhooksMigration } from './migrations/004-webhooks.ts';
+import { recoveryLockCauseMigration } from './migrations/005-recovery-lock-cause.ts';
 
 // Migrations live in code (not files read at run time) so one set serves both
 // databases and the order is explicit.
@@ -14,7 +15,8 @@ function provider(dialect: Dialect): MigrationProvider {
         '001-initial': initialMigration(dialect),
         '002-security-keys-and-phones': securityKeysAndPhonesMigration(),
         '003-session-activity': sessionActivityMigration(),
-        '004-recovery-lock-cause': recoveryLockCauseMigration(),
+        '004-webhooks': webhooksMigration(dialect),
+        '005-recovery-lock-cause': recoveryLockCauseMigration(),
       };
     },
   };
