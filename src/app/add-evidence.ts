@@ -7,7 +7,6 @@ import { DomainError } from '../domain/errors.ts';
 import { isEvidenceKind } from '../domain/evidence-types.ts';
 import { assertAcceptsEvidence } from '../domain/recovery-ticket.ts';
 import { removeEvidenceFile, writeEncryptedEvidence } from '../infra/evidence-files.ts';
-import { newId } from '../infra/tokens.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import { holdTicketIn, insertEvidence, listEvidence, type TicketRow } from '../storage/recovery-repository.ts';
 import type { AppContext } from './context.ts';
@@ -35,7 +34,7 @@ export async function addEvidence(
     );
   }
   assertAcceptsEvidence(ticketFacts(ticket), ctx.clock.now(), (await listEvidence(ctx.storage.db, ticket.id)).length);
-  const id = newId();
+  const id = ctx.tokens.newId();
   const maxBytes = ctx.config.evidenceMaxBytes;
   const inspector = new EvidenceInspector(kind, maxBytes);
   const { keyVersion } = await writeEncryptedEvidence(ctx.keyring, ctx.config.dataDir, id, upload.stream, inspector);

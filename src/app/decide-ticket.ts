@@ -14,7 +14,6 @@ import { DomainError } from '../domain/errors.ts';
 import type { Decision, DecisionOutcome } from '../domain/recovery-ticket.ts';
 import { decide } from '../domain/recovery-ticket.ts';
 import { type RecoveryLockCause, recoveryLockCause } from '../domain/withdrawal-lock.ts';
-import { newId } from '../infra/tokens.ts';
 import { type AccountRow, findAccountById, setRebindLockCause } from '../storage/accounts-repository.ts';
 import { revokeLiveBackupCodeSet } from '../storage/backup-codes-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
@@ -59,7 +58,7 @@ export async function decideTicket(
     const account = await findAccountById(trx, ticket.account_id);
     if (!account) throw new DomainError('not_found', 'The ticket account no longer exists.');
     await insertDecision(trx, {
-      id: newId(),
+      id: ctx.tokens.newId(),
       ticket_id: ticket.id,
       agent_account_id: agent.id,
       decision: input.decision,

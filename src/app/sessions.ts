@@ -1,7 +1,7 @@
 // Issuing and resolving sessions (the full login) and challenges (the
 // half-logged-in state after the password step, good only for the second factor).
 import { DomainError } from '../domain/errors.ts';
-import { hashToken, newId, newToken } from '../infra/tokens.ts';
+import { hashToken } from '../infra/tokens.ts';
 import { type AccountRow, findAccountById } from '../storage/accounts-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import {
@@ -28,9 +28,9 @@ export async function issueSession(
   origin: RequestOrigin,
 ): Promise<IssuedToken & { sessionId: string }> {
   const now = ctx.clock.now();
-  const token = newToken();
+  const token = ctx.tokens.newToken();
   const expiresAt = new Date(now.getTime() + ctx.config.sessionTtlMinutes * 60_000);
-  const sessionId = newId();
+  const sessionId = ctx.tokens.newId();
   await insertSession(db, {
     id: sessionId,
     account_id: accountId,
@@ -52,9 +52,9 @@ export async function issueChallenge(
   origin: RequestOrigin,
 ): Promise<IssuedToken & { challengeId: string }> {
   const now = ctx.clock.now();
-  const token = newToken();
+  const token = ctx.tokens.newToken();
   const expiresAt = new Date(now.getTime() + CHALLENGE_TTL_MS);
-  const challengeId = newId();
+  const challengeId = ctx.tokens.newId();
   await insertChallenge(db, {
     id: challengeId,
     account_id: accountId,

@@ -10,7 +10,7 @@ import type { AttemptBudgetStore } from '../../src/storage/attempt-budget.ts';
 import { RedisAttemptBudget } from '../../src/storage/attempt-budget-redis.ts';
 import { SqlAttemptBudget } from '../../src/storage/attempt-budget-sql.ts';
 import { openStorage, type Storage } from '../../src/storage/database.ts';
-import { freshDatabase, REDIS_URL, type TestDatabase } from '../support/databases.ts';
+import { DIALECTS, freshDatabase, REDIS_URL, type TestDatabase } from '../support/databases.ts';
 
 interface Backend {
   readonly name: string;
@@ -73,7 +73,7 @@ const T0 = new Date('2030-06-01T12:00:00.000Z');
 const later = (ms: number) => new Date(T0.getTime() + ms);
 const fp = (n: number | string) => `fingerprint-${n}`;
 
-for (const backend of [sqlBackend('sqlite'), sqlBackend('postgres'), redisBackend]) {
+for (const backend of [...DIALECTS.map(sqlBackend), redisBackend]) {
   describe(`attempt budget contract: ${backend.name}`, () => {
     let store: AttemptBudgetStore;
     let newAccount: () => Promise<string>;
