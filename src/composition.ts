@@ -10,6 +10,7 @@ import type { AppContext } from './app/context.ts';
 import { deliverOutbox, deliverSmsOutbox } from './app/deliver-outbox.ts';
 import { type Job, runJobs } from './app/jobs.ts';
 import { recoveryJobs } from './app/recovery-jobs.ts';
+import { retentionJobs } from './app/retention.ts';
 import { type Clock, systemClock, TestClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { argon2Hasher, type Hasher, PRODUCTION_ARGON2 } from './infra/hashing.ts';
@@ -69,7 +70,12 @@ export async function compose(config: Config, logger: Logger, options: Compositi
   };
   const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : undefined;
   const sms = config.smsWebhookUrl ? webhookSmsSender(config.smsWebhookUrl) : undefined;
-  const jobs: Job[] = [{ name: 'purge-backup-code-reveals', run: purgeReveals }, ...recoveryJobs, webhookDeliveryJob];
+  const jobs: Job[] = [
+    { name: 'purge-backup-code-reveals', run: purgeReveals },
+    ...recoveryJobs,
+    ...retentionJobs,
+    webhookDeliveryJob,
+  ];
   if (mailer) jobs.push({ name: 'deliver-outbox', run: (c) => deliverOutbox(c, mailer) });
   if (sms) jobs.push({ name: 'deliver-sms', run: (c) => deliverSmsOutbox(c, sms) });
   return {

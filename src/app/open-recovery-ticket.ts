@@ -27,7 +27,7 @@ export async function openRecoveryTicket(
 ): Promise<OpenedTicket> {
   const db = ctx.storage.db;
   const now = ctx.clock.now();
-  const { account } = await openLoginChallenge(ctx, input.challenge);
+  const { account } = await openLoginChallenge(ctx, input.challenge, 'recovery');
 
   const ticketToken = ctx.tokens.newToken();
   const ticketId = ctx.tokens.newId();

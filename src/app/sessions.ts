@@ -5,6 +5,7 @@ import { hashToken } from '../infra/tokens.ts';
 import { type AccountRow, findAccountById } from '../storage/accounts-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import {
+  type ChallengeRow,
   findLiveSession,
   insertChallenge,
   insertSession,
@@ -26,6 +27,8 @@ export async function issueSession(
   db: Executor,
   accountId: string,
   origin: RequestOrigin,
+  /** The second factor that completed this login, if any (OpenID `amr`, `auth_time`). */
+  secondFactorMethod: string | null = null,
 ): Promise<IssuedToken & { sessionId: string }> {
   const now = ctx.clock.now();
   const token = ctx.tokens.newToken();
@@ -41,15 +44,19 @@ export async function issueSession(
     ip: origin.ip,
     user_agent: origin.userAgent,
     last_seen_at: now.toISOString(),
+    second_factor_at: secondFactorMethod ? now.toISOString() : null,
+    second_factor_method: secondFactorMethod,
   });
   return { token, expiresAt, sessionId };
 }
 
+/** `recovery`: the challenge can only open a recovery ticket (the second-factor step can't be passed now). */
 export async function issueChallenge(
   ctx: AppContext,
   db: Executor,
   accountId: string,
   origin: RequestOrigin,
+  purpose: ChallengeRow['purpose'] = 'login',
 ): Promise<IssuedToken & { challengeId: string }> {
   const now = ctx.clock.now();
   const token = ctx.tokens.newToken();
@@ -65,6 +72,7 @@ export async function issueChallenge(
     completed_at: null,
     ip: origin.ip,
     user_agent: origin.userAgent,
+    purpose,
   });
   return { token, expiresAt, challengeId };
 }

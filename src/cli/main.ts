@@ -1,4 +1,5 @@
 // `npm run latchkey -- <command>`: operator commands (agents, keys, migrations).
+import '../threadpool.ts';
 import { Command, CommanderError } from 'commander';
 import type { AppContext } from '../app/context.ts';
 import { compose } from '../composition.ts';
@@ -6,6 +7,7 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { DomainError } from '../domain/errors.ts';
 import { createLogger } from '../infra/logger.ts';
 import { addSupportAgent } from './agent-add.ts';
+import { clientCommands } from './clients.ts';
 import { rotateKeys } from './keys-rotate.ts';
 import { webhookCommands } from './webhooks.ts';
 
@@ -55,6 +57,7 @@ keys
   });
 
 program.addCommand(webhookCommands(withContext));
+program.addCommand(clientCommands(withContext));
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) process.exit(error.exitCode);

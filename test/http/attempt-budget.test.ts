@@ -107,9 +107,9 @@ function attemptBudgetTests(h: Harness): void {
       .selectFrom('login_events')
       .select(['result', 'factor'])
       .where('account_id', '=', user.accountId)
-      .where('result', '=', 'rate_limited')
+      .where('result', '=', 'second_factor_locked')
       .execute();
-    assert.deepEqual(history, [{ result: 'rate_limited', factor: 'password' }]);
+    assert.deepEqual(history, [{ result: 'second_factor_locked', factor: 'password' }]);
 
     await h.clock.advance(23 * 3600);
     assertRateLimited(await h.call('POST', '/v1/sessions', { body: { email: user.email, password: PASSWORD } }));

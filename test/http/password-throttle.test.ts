@@ -2,17 +2,10 @@
 // account; each attempt reserved before the hash is checked (issue 11, #7), and
 // a stranger with only the email cannot keep the owner out (issue 11, #3).
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import { test } from 'node:test';
 import { PASSWORD_LIMITS } from '../../src/infra/password-throttle.ts';
-import { PASSWORD, signUpAndLogin, uniqueEmail } from '../support/flows.ts';
+import { PASSWORD, passwordStepFrom, randomIp, signUpAndLogin, uniqueEmail } from '../support/flows.ts';
 import { describeOnEachDatabase, type Harness, type Reply } from '../support/harness.ts';
-
-/** A client address of its own, so runs sharing Redis never share a network's count. */
-function randomIp(): string {
-  const [a, b, c] = crypto.randomBytes(3);
-  return `10.${a}.${b}.${c}`;
-}
 
 async function login(
   h: Harness,
@@ -20,13 +13,8 @@ async function login(
   password: string,
   ip: string,
 ): Promise<Pick<Reply, 'status' | 'body'> & { retryAfter: number }> {
-  const response = await h.app.inject({
-    method: 'POST',
-    url: '/v1/sessions',
-    remoteAddress: ip,
-    payload: { email, password },
-  });
-  return { status: response.statusCode, body: response.json(), retryAfter: Number(response.headers['retry-after']) };
+  const reply = await passwordStepFrom(h, email, password, ip);
+  return { status: reply.status, body: reply.body, retryAfter: Number(reply.headers['retry-after']) };
 }
 
 const { perClient, accountCeiling } = PASSWORD_LIMITS;

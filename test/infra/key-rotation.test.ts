@@ -12,7 +12,7 @@ import { submittedTicket, supportAgent } from '../recovery/helpers.ts';
 import { codeFor, enrolledUser, PASSWORD } from '../support/flows.ts';
 import { describeOnEachDatabase } from '../support/harness.ts';
 
-describeOnEachDatabase('key rotation covers every secret at rest', { only: ['sqlite'] }, (h) => {
+describeOnEachDatabase('key rotation covers every secret at rest', (h) => {
   test('after rotation every ciphertext names the new key and still decrypts', async () => {
     const user = await enrolledUser(h);
     const phone = await h.call('POST', '/v1/me/phone', {
@@ -36,7 +36,7 @@ describeOnEachDatabase('key rotation covers every secret at rest', { only: ['sql
       createdAt: h.clock.now().toISOString(),
     });
 
-    const report = await rotateKeys(h.ctx.config);
+    const report = await rotateKeys(h.ctx.config, h.ctx.storage);
     assert.match(report, /current key v2/);
     assert.match(report, /1 evidence file/);
 

@@ -1,15 +1,15 @@
 // Backup codes through the gate: ONE argon2id per attempt, then an indexed
 // equality match and a conditional update (docs/adr/0001-backup-code-hashing.md).
-import { backupCodeWarnings, normalizeCode } from '../../domain/backup-codes.ts';
-import { DomainError } from '../../domain/errors.ts';
+import { backupCodeWarnings, normalizeCode } from '../../../domain/backup-codes.ts';
+import { DomainError } from '../../../domain/errors.ts';
 import {
   consumeBackupCode,
   countUnusedBackupCodes,
   findLiveBackupCodeSet,
-} from '../../storage/backup-codes-repository.ts';
-import { appendAudit } from '../../storage/events-repository.ts';
-import { notices, notifyEmail } from '../notifications.ts';
-import { type Factor, invalidCode, notAvailable } from './factor.ts';
+} from '../../../storage/backup-codes-repository.ts';
+import { appendAudit } from '../../../storage/events-repository.ts';
+import { notices, notifyEmail } from '../../notifications.ts';
+import { type Factor, invalidCode, notAvailable } from '../factor.ts';
 
 export const backupCodeFactor: Factor = async (ctx, account, input, now) => {
   const set = await findLiveBackupCodeSet(ctx.storage.db, account.id);
