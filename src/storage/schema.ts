@@ -277,6 +277,11 @@ export interface OidcSigningKeysTable {
   retired_at: string | null;
 }
 
+export interface SmsSendGateTable {
+  account_id: string;
+  last_sent_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sessions: SessionsTable;
@@ -298,6 +303,7 @@ export interface Database {
   webauthn_challenges: WebauthnChallengesTable;
   phones: PhonesTable;
   sms_codes: SmsCodesTable;
+  sms_send_gate: SmsSendGateTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
