@@ -1,6 +1,7 @@
 // The database as Kysely sees it: one interface for SQLite and PostgreSQL.
 // Times are ISO 8601 UTC strings (toISOString), so they compare as text on both.
 import type { Generated } from 'kysely';
+import type { RecoveryLockCause, WithdrawalLockReason } from '../domain/withdrawal-lock.ts';
 
 export interface AccountsTable {
   id: string;
@@ -9,8 +10,9 @@ export interface AccountsTable {
   role: 'user' | 'support';
   created_at: string;
   withdrawal_locked_until: string | null;
-  withdrawal_lock_reason: string | null;
-  rebind_lock_reason: string | null;
+  withdrawal_lock_reason: WithdrawalLockReason | null;
+  /** Set by an approved recovery: the lock cause the next binding starts (the ticket's kind survives in it). */
+  rebind_lock_reason: RecoveryLockCause | null;
 }
 
 export interface SessionsTable {
