@@ -105,7 +105,7 @@ export async function verifyPhone(
     }
     await markPhoneVerified(trx, account.id, now.toISOString());
     await appendAudit(trx, { accountId: account.id, event: 'phone_verified', details: {}, at: now.toISOString() });
-    const lockedUntil = await lockWithdrawalsForNewFactor(ctx, trx, account.id, now);
+    const lockedUntil = await lockWithdrawalsForNewFactor(ctx, trx, account.id);
     await notifyEmail(trx, account.email, notices.phoneAdded(phone.phone_masked, now, lockedUntil), now);
     return true;
   });

@@ -12,14 +12,14 @@ import {
   PASSWORD_MIN_LENGTH,
   REVEAL_WINDOW_MS,
 } from '../domain/policy.ts';
-import type { WithdrawalLockReason } from '../domain/withdrawal-lock.ts';
+import { lockFor, WITHDRAWAL_LOCK_CAUSES, type WithdrawalLockCause } from '../domain/withdrawal-lock.ts';
 
 const HOUR_MS = 3600_000;
 const MINUTE_MS = 60_000;
 
 export interface PublicPolicy {
-  /** How long withdrawals stay locked, per cause of the lock. */
-  readonly withdrawalLockHours: Readonly<Record<WithdrawalLockReason, number>>;
+  /** How long withdrawals stay locked, per cause of the lock (lockFor). */
+  readonly withdrawalLockHours: Readonly<Record<WithdrawalLockCause, number>>;
   readonly backupCodes: {
     readonly perSet: number;
     /** At this many unused codes or fewer the UI warns and suggests a new set. */
@@ -38,11 +38,9 @@ export interface PublicPolicy {
 
 export function publicPolicy(config: Config): PublicPolicy {
   return {
-    withdrawalLockHours: {
-      two_factor_reset: config.withdrawalLockHours,
-      recovery: config.withdrawalLockHours,
-      factor_added: config.withdrawalLockHours,
-    },
+    withdrawalLockHours: Object.fromEntries(
+      WITHDRAWAL_LOCK_CAUSES.map((cause) => [cause, lockFor(cause, config).hours]),
+    ) as Record<WithdrawalLockCause, number>,
     backupCodes: {
       perSet: BACKUP_CODES_PER_SET,
       lowAt: BACKUP_CODES_LOW_AT,

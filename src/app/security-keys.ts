@@ -119,7 +119,7 @@ export async function registerSecurityKey(
       details: { id, name: input.name },
       at,
     });
-    const lockedUntil = await lockWithdrawalsForNewFactor(ctx, trx, account.id, now);
+    const lockedUntil = await lockWithdrawalsForNewFactor(ctx, trx, account.id);
     await notifyEmail(trx, account.email, notices.securityKeyAdded(input.name, now, lockedUntil), now);
   });
   return { id, name: input.name, createdAt: at };

@@ -1,7 +1,7 @@
 // GET /v1/me/security: the account's 2FA state as the user sees it.
 
 import { BACKUP_CODES_PER_SET } from '../domain/policy.ts';
-import { type WithdrawalLockRecord, withdrawalLockState } from '../domain/withdrawal-lock.ts';
+import { withdrawalLockState } from '../domain/withdrawal-lock.ts';
 import type { AccountRow } from '../storage/accounts-repository.ts';
 import { countUnusedBackupCodes, findLiveBackupCodeSet } from '../storage/backup-codes-repository.ts';
 import { findPhone } from '../storage/phones-repository.ts';
@@ -10,13 +10,7 @@ import { listSecurityKeys } from '../storage/security-keys-repository.ts';
 import { findActiveTotpBinding } from '../storage/totp-repository.ts';
 import type { AppContext } from './context.ts';
 import { publicPolicy } from './public-policy.ts';
-
-export function lockRecord(account: AccountRow): WithdrawalLockRecord {
-  return {
-    lockedUntil: account.withdrawal_locked_until ? new Date(account.withdrawal_locked_until) : null,
-    reason: account.withdrawal_lock_reason,
-  };
-}
+import { lockRecord } from './withdrawal-lock.ts';
 
 export async function securityOverview(ctx: AppContext, account: AccountRow) {
   const db = ctx.storage.db;

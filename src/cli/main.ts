@@ -1,11 +1,14 @@
 // `npm run latchkey -- <command>`: operator commands (agents, keys, migrations).
+import '../threadpool.ts';
 import { Command, CommanderError } from 'commander';
+import { describeChainReport, verifyAuditChain } from '../app/audit-chain.ts';
 import type { AppContext } from '../app/context.ts';
 import { compose } from '../composition.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { DomainError } from '../domain/errors.ts';
 import { createLogger } from '../infra/logger.ts';
 import { addSupportAgent } from './agent-add.ts';
+import { clientCommands } from './clients.ts';
 import { rotateKeys } from './keys-rotate.ts';
 import { webhookCommands } from './webhooks.ts';
 
@@ -54,7 +57,18 @@ keys
     process.stdout.write(`${report}\n`);
   });
 
+const audit = program.command('audit').description('the tamper-evident audit log');
+audit
+  .command('verify')
+  .description('walk the audit chain: name the first changed, deleted or inserted row and print the chain head')
+  .action(async () => {
+    const report = await withContext((ctx) => verifyAuditChain(ctx.storage.db));
+    process.stdout.write(`${describeChainReport(report)}\n`);
+    if (report.broken) process.exitCode = 1;
+  });
+
 program.addCommand(webhookCommands(withContext));
+program.addCommand(clientCommands(withContext));
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) process.exit(error.exitCode);

@@ -28,6 +28,11 @@ export const FAILURES_PER_CHALLENGE = 5;
 export const FAILURES_BEFORE_LOCK = 10;
 export const FAILURE_WINDOW_MS = 24 * HOUR_MS;
 export const LOCK_DURATION_MS = 24 * HOUR_MS;
+/**
+ * A reservation neither failed nor released within this long was left by a
+ * crash (a check takes milliseconds): it stops holding a slot (issue 11, #13).
+ */
+export const PENDING_RESERVATION_MS = 2 * MINUTE_MS;
 
 /** A pending authenticator binding (its QR code) is good for this long. */
 export const AUTHENTICATOR_SETUP_TTL_MS = 15 * MINUTE_MS;

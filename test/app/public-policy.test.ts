@@ -10,6 +10,7 @@ import {
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
 } from '../../src/domain/policy.ts';
+import { WITHDRAWAL_LOCK_CAUSES } from '../../src/domain/withdrawal-lock.ts';
 import { decide, outboxTo, submittedTicket, supportAgent } from '../recovery/helpers.ts';
 import { enrolledUser } from '../support/flows.ts';
 import { describeOnEachDatabase } from '../support/harness.ts';
@@ -21,7 +22,7 @@ describeOnEachDatabase('public policy', { env: { LATCHKEY_WITHDRAWAL_LOCK_HOURS:
     const user = await enrolledUser(h);
     const me = await h.call('GET', '/v1/me/security', { token: user.token });
     assert.equal(me.status, 200);
-    assert.deepEqual(me.body.policy.withdrawalLockHours, { two_factor_reset: LOCK_HOURS, recovery: LOCK_HOURS });
+    for (const cause of WITHDRAWAL_LOCK_CAUSES) assert.equal(me.body.policy.withdrawalLockHours[cause], LOCK_HOURS);
     assert.equal(me.body.policy.backupCodes.perSet, BACKUP_CODES_PER_SET);
     assert.equal(me.body.policy.backupCodes.lowAt, BACKUP_CODES_LOW_AT);
     assert.deepEqual(me.body.policy.password, { minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH });

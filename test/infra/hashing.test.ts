@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PRODUCTION_ARGON2 } from '../../src/infra/hashing.ts';
-import { signUpAndLogin, uniqueEmail } from '../support/flows.ts';
+import { challengeFor, enrolledUser, signUpAndLogin, uniqueEmail } from '../support/flows.ts';
 import { describeOnEachDatabase } from '../support/harness.ts';
 
 const { memoryCost, timeCost, parallelism } = PRODUCTION_ARGON2;
@@ -50,5 +50,30 @@ describeOnEachDatabase('the production hasher', { only: ['sqlite'], hasher: 'pro
     const ratio = median(unknownMs) / median(knownMs);
     const where = `known ${knownMs.map(Math.round)} ms, unknown ${unknownMs.map(Math.round)} ms`;
     assert.ok(ratio > 0.5 && ratio < 2, where);
+  });
+});
+
+describeOnEachDatabase('argon2id on the login path', { only: ['sqlite'] }, (h) => {
+  test('a backup-code verify runs exactly one argon2id (issue 16 #4), and no password hash', async () => {
+    const user = await enrolledUser(h);
+    const challenge = await challengeFor(h, user.email);
+    const calls: string[] = [];
+    const hasher = h.ctx.hasher as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    const originals = { ...hasher };
+    for (const name of Object.keys(originals)) {
+      hasher[name] = (...args) => {
+        calls.push(name);
+        return (originals[name] as (...a: unknown[]) => Promise<unknown>)(...args);
+      };
+    }
+    try {
+      const verified = await h.call('POST', '/v1/sessions/verify', {
+        body: { challenge, method: 'backup_code', code: user.codes[0] },
+      });
+      assert.equal(verified.status, 200, JSON.stringify(verified.body));
+    } finally {
+      Object.assign(hasher, originals);
+    }
+    assert.deepEqual(calls, ['hashBackupCode']);
   });
 });

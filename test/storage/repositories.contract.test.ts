@@ -194,6 +194,8 @@ for (const dialect of DIALECTS) {
         ip: '127.0.0.1',
         user_agent: 'test',
         last_seen_at: null,
+        second_factor_at: null,
+        second_factor_method: null,
       });
       assert.equal((await findLiveSession(storage.db, tokenHash, at(10)))?.id, sessionId);
       // Use is recorded at most once a minute.
@@ -219,6 +221,8 @@ for (const dialect of DIALECTS) {
           ip: null,
           user_agent: null,
           last_seen_at: null,
+          second_factor_at: null,
+          second_factor_method: null,
         });
       }
       assert.equal(await revokeAccountSessions(storage.db, accountId, at(5), ids[0]), 2);
