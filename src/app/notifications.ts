@@ -49,6 +49,10 @@ export const notices = {
     subject: 'Your password was used with wrong two-factor codes',
     body: `At ${at.toISOString()} someone signed in with your password and then entered ${failures} wrong two-factor codes (from ${origin.ip ?? 'an unknown address'}, ${origin.userAgent ?? 'an unknown browser'}). If this was not you, your password is known to someone else: change it now. ${WASNT_YOU}`,
   }),
+  secondFactorFailed: (origin: { ip: string | null; userAgent: string | null }, at: Date): Notice => ({
+    subject: 'A wrong two-factor code was entered for your account',
+    body: `At ${at.toISOString()} a wrong two-factor code was entered for your account (from ${origin.ip ?? 'an unknown address'}, ${origin.userAgent ?? 'an unknown browser'}). We tell you about the first wrong code of a day only. ${WASNT_YOU}`,
+  }),
   secondFactorLocked: (until: Date): Notice => ({
     subject: 'Sign-in to your account is locked',
     body: `Too many wrong two-factor codes were entered for your account. The second-factor step is locked until ${until.toISOString()}. Someone who knows your password may be trying to sign in. ${WASNT_YOU}`,

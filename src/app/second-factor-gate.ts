@@ -4,7 +4,7 @@
 // method's own checks live in factors/.
 import { retryAfterSeconds, shouldLock } from '../domain/attempt-budget.ts';
 import { DomainError } from '../domain/errors.ts';
-import { FAILURES_PER_CHALLENGE, LOCK_DURATION_MS } from '../domain/policy.ts';
+import { FAILURE_REPORT_INTERVAL_MS, FAILURES_PER_CHALLENGE, LOCK_DURATION_MS } from '../domain/policy.ts';
 import {
   isSecondFactorMethod,
   methodAllowedFor,
@@ -12,8 +12,8 @@ import {
   type SecondFactorMethod,
   type SecondFactorPurpose,
 } from '../domain/second-factor.ts';
-import type { AccountRow } from '../storage/accounts-repository.ts';
-import { appendAudit } from '../storage/events-repository.ts';
+import { type AccountRow, lockAccountRow } from '../storage/accounts-repository.ts';
+import { appendAudit, auditEventSince } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import { returnChallengeAttempt, takeChallengeAttempt } from '../storage/sessions-repository.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
@@ -166,6 +166,8 @@ export async function recordSecondFactorFailure(
   const failures = await ctx.budget.fail(account.id, attemptId, now);
   const at = now.toISOString();
   await db.transaction().execute(async (trx) => {
+    // Held first: of concurrent failures, one at a time decides whether the day's report is due.
+    await lockAccountRow(trx, account.id);
     await appendAudit(trx, {
       accountId: account.id,
       event: 'second_factor_failed',
@@ -192,6 +194,13 @@ export async function recordSecondFactorFailure(
         notices.secondFactorFailing(FAILURES_PER_CHALLENGE, attempt.origin, now),
         now,
       );
+    }
+    // Slow guessing (a few wrong codes a day, never reaching a limit) is reported
+    // too: the first wrong code of a day is emailed, at most once a day.
+    const since = new Date(now.getTime() - FAILURE_REPORT_INTERVAL_MS).toISOString();
+    if (!(await auditEventSince(trx, account.id, 'second_factor_failure_reported', since))) {
+      await appendAudit(trx, { accountId: account.id, event: 'second_factor_failure_reported', details: {}, at });
+      await notifyEmail(trx, account.email, notices.secondFactorFailed(attempt.origin, now), now);
     }
   });
   const until = new Date(now.getTime() + LOCK_DURATION_MS);

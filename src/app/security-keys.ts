@@ -10,6 +10,7 @@ import {
 } from '@simplewebauthn/server';
 import { DomainError } from '../domain/errors.ts';
 import { MAX_SECURITY_KEYS_PER_ACCOUNT } from '../domain/policy.ts';
+import type { WebauthnChallengePurpose } from '../domain/second-factor.ts';
 import type { AccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import {
@@ -149,12 +150,16 @@ export async function removeSecurityKey(
   );
 }
 
-/** Options for an assertion: at login (with the login challenge) or as a step-up. */
-export async function securityKeyAssertionOptions(ctx: AppContext, accountId: string) {
+/** Options for an assertion: at login (with the login challenge) or as a step-up; the challenge serves only that. */
+export async function securityKeyAssertionOptions(
+  ctx: AppContext,
+  accountId: string,
+  purpose: Extract<WebauthnChallengePurpose, 'login' | 'step_up'>,
+) {
   const db = ctx.storage.db;
   const keys = await listSecurityKeys(db, accountId);
   if (keys.length === 0) throw new DomainError('method_not_available', 'No security key is registered.');
-  const challenge = await newWebauthnChallenge(ctx, db, accountId, 'authenticate');
+  const challenge = await newWebauthnChallenge(ctx, db, accountId, purpose);
   return generateAuthenticationOptions({
     rpID: ctx.config.webauthnRpId,
     challenge: Buffer.from(challenge, 'base64url'),

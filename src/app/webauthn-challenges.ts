@@ -2,7 +2,11 @@
 // what they are for (registering a key, or asserting with one).
 import { WEBAUTHN_CHALLENGE_TTL_MS } from '../domain/policy.ts';
 import type { Executor } from '../storage/executor.ts';
-import { insertWebauthnChallenge, type WebauthnChallengeRow } from '../storage/security-keys-repository.ts';
+import {
+  insertWebauthnChallenge,
+  purgeWebauthnChallenges,
+  type WebauthnChallengeRow,
+} from '../storage/security-keys-repository.ts';
 import type { AppContext } from './context.ts';
 
 export async function newWebauthnChallenge(
@@ -13,6 +17,7 @@ export async function newWebauthnChallenge(
 ): Promise<string> {
   const now = ctx.clock.now();
   const challenge = ctx.randomBytes(32).toString('base64url');
+  await purgeWebauthnChallenges(db, accountId, purpose, now.toISOString());
   await insertWebauthnChallenge(db, {
     id: ctx.tokens.newId(),
     account_id: accountId,

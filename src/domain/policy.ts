@@ -28,6 +28,8 @@ export const FAILURES_PER_CHALLENGE = 5;
 export const FAILURES_BEFORE_LOCK = 10;
 export const FAILURE_WINDOW_MS = 24 * HOUR_MS;
 export const LOCK_DURATION_MS = 24 * HOUR_MS;
+/** A wrong second factor is reported to the owner at most once in this long (slow guessing). */
+export const FAILURE_REPORT_INTERVAL_MS = 24 * HOUR_MS;
 /**
  * A reservation neither failed nor released within this long was left by a
  * crash (a check takes milliseconds): it stops holding a slot (issue 11, #13).

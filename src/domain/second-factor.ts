@@ -12,6 +12,17 @@ export type SecondFactorMethod = (typeof SECOND_FACTOR_METHODS)[number];
 export const SECOND_FACTOR_PURPOSES = ['login', 'withdrawal', 'reset', 'factor_change'] as const;
 export type SecondFactorPurpose = (typeof SECOND_FACTOR_PURPOSES)[number];
 
+/**
+ * What a WebAuthn challenge was issued for: registering a key, signing in, or a
+ * step-up. An assertion only spends a challenge of its own kind, so a step-up
+ * challenge cannot sign in and a login challenge cannot pay a withdrawal.
+ */
+export type WebauthnChallengePurpose = 'register' | 'login' | 'step_up';
+
+export function assertionChallengePurpose(purpose: SecondFactorPurpose): WebauthnChallengePurpose {
+  return purpose === 'login' ? 'login' : 'step_up';
+}
+
 export function isSecondFactorMethod(value: string): value is SecondFactorMethod {
   return (SECOND_FACTOR_METHODS as readonly string[]).includes(value);
 }

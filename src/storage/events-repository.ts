@@ -17,6 +17,19 @@ export interface AuditEntry {
  * first locks its row until the transaction ends, so concurrent appends on
  * PostgreSQL take their turns and the chain stays linear; SQLite has one writer.
  */
+/** True when the account's audit log has `event` at or after `since`. */
+export async function auditEventSince(db: Executor, accountId: string, event: string, since: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('event', '=', event)
+    .where('at', '>=', since)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function appendAudit(db: Executor, entry: AuditEntry): Promise<void> {
   await atomically(db, async (trx) => {
     const head = await trx

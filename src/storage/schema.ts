@@ -3,6 +3,7 @@
 import type { Generated } from 'kysely';
 import type { EvidenceKind } from '../domain/evidence-types.ts';
 import type { Decision, TicketKind, TicketStatus } from '../domain/recovery-ticket.ts';
+import type { WebauthnChallengePurpose } from '../domain/second-factor.ts';
 import type { RecoveryLockCause, WithdrawalLockReason } from '../domain/withdrawal-lock.ts';
 
 export interface AccountsTable {
@@ -206,7 +207,7 @@ export interface WebauthnCredentialsTable {
 export interface WebauthnChallengesTable {
   id: string;
   account_id: string;
-  purpose: 'register' | 'authenticate';
+  purpose: WebauthnChallengePurpose;
   challenge: string;
   created_at: string;
   expires_at: string;

@@ -74,7 +74,28 @@ export async function insertWebauthnChallenge(db: Executor, row: WebauthnChallen
   await db.insertInto('webauthn_challenges').values(row).execute();
 }
 
-/** Spends a challenge once, before it expires (WebAuthn L3 §13.4.3: challenges are single-use). */
+/**
+ * Before a new challenge is issued: the account's used or expired challenges go,
+ * and so do its unused ones for the same purpose (only the latest works), so
+ * asking for options again and again leaves one row, not one per request.
+ */
+export async function purgeWebauthnChallenges(
+  db: Executor,
+  accountId: string,
+  purpose: WebauthnChallengeRow['purpose'],
+  now: string,
+): Promise<void> {
+  await db
+    .deleteFrom('webauthn_challenges')
+    .where('account_id', '=', accountId)
+    .where((eb) => eb.or([eb('purpose', '=', purpose), eb('used_at', 'is not', null), eb('expires_at', '<=', now)]))
+    .execute();
+}
+
+/**
+ * Spends a challenge once, before it expires, for the purpose it was issued
+ * for (WebAuthn L3 §13.4.3: challenges are single-use): the row goes.
+ */
 export async function spendWebauthnChallenge(
   db: Executor,
   accountId: string,
@@ -83,13 +104,12 @@ export async function spendWebauthnChallenge(
   now: string,
 ): Promise<boolean> {
   const result = await db
-    .updateTable('webauthn_challenges')
-    .set({ used_at: now })
+    .deleteFrom('webauthn_challenges')
     .where('account_id', '=', accountId)
     .where('purpose', '=', purpose)
     .where('challenge', '=', challenge)
     .where('used_at', 'is', null)
     .where('expires_at', '>', now)
     .executeTakeFirst();
-  return changed(result) === 1;
+  return Number(result.numDeletedRows) === 1;
 }

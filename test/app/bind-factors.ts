@@ -31,6 +31,23 @@ export async function lastSmsCode(h: Harness): Promise<string> {
   return match[1] as string;
 }
 
+/** Registers a software security key (after a TOTP step-up); the key signs assertions later. */
+export async function addSecurityKey(h: Harness, user: Enrolled, name = 'Key') {
+  const key = new WebAuthnEmulator(new AuthenticatorEmulator({ algorithmIdentifiers: ['ES256'] }));
+  const options = await h.call('POST', '/v1/me/security-keys/options', {
+    token: user.token,
+    body: { method: 'totp', code: codeFor(h, user.secret) },
+  });
+  assert.equal(options.status, 200, JSON.stringify(options.body));
+  await h.clock.advance(30);
+  const registered = await h.call('POST', '/v1/me/security-keys', {
+    token: user.token,
+    body: { name, response: key.createJSON(ORIGIN, options.body) },
+  });
+  assert.equal(registered.status, 201, JSON.stringify(registered.body));
+  return { key, keyId: registered.body.id as string };
+}
+
 /** One binder per method: enrollment binds an authenticator app and backup codes. */
 export const BINDERS: Record<SecondFactorMethod, Binder> = {
   async totp(h, user) {
@@ -46,21 +63,10 @@ export const BINDERS: Record<SecondFactorMethod, Binder> = {
     return { proof: async () => ({ code: codes.shift() as string }) };
   },
   async webauthn(h, user) {
-    const key = new WebAuthnEmulator(new AuthenticatorEmulator({ algorithmIdentifiers: ['ES256'] }));
-    const options = await h.call('POST', '/v1/me/security-keys/options', {
-      token: user.token,
-      body: { method: 'totp', code: codeFor(h, user.secret) },
-    });
-    assert.equal(options.status, 200, JSON.stringify(options.body));
-    await h.clock.advance(30);
-    const registered = await h.call('POST', '/v1/me/security-keys', {
-      token: user.token,
-      body: { name: 'Key', response: key.createJSON(ORIGIN, options.body) },
-    });
-    assert.equal(registered.status, 201, JSON.stringify(registered.body));
+    const { key } = await addSecurityKey(h, user);
     return {
       async proof() {
-        const assertionOptions = await securityKeyAssertionOptions(h.ctx, user.accountId);
+        const assertionOptions = await securityKeyAssertionOptions(h.ctx, user.accountId, 'login');
         return { response: key.getJSON(ORIGIN, assertionOptions) };
       },
     };

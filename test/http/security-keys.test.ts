@@ -2,8 +2,7 @@
 // independent of @simplewebauthn): register, log in, step up, replay, removal.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AuthenticatorEmulator, WebAuthnEmulator } from 'nid-webauthn-emulator';
-import { signInWithTotp } from '../app/bind-factors.ts';
+import { addSecurityKey, signInWithTotp } from '../app/bind-factors.ts';
 import { challengeFor, codeFor, enrolledUser, PASSWORD } from '../support/flows.ts';
 import { describeOnEachDatabase } from '../support/harness.ts';
 
@@ -12,20 +11,7 @@ const ORIGIN = 'http://localhost:3000';
 describeOnEachDatabase('security keys', { env: { LATCHKEY_PUBLIC_ORIGIN: ORIGIN } }, (h) => {
   async function userWithKey() {
     const user = await enrolledUser(h);
-    const key = new WebAuthnEmulator(new AuthenticatorEmulator({ algorithmIdentifiers: ['ES256'] }));
-    const options = await h.call('POST', '/v1/me/security-keys/options', {
-      token: user.token,
-      body: { method: 'totp', code: codeFor(h, user.secret) },
-    });
-    assert.equal(options.status, 200, JSON.stringify(options.body));
-    await h.clock.advance(30);
-    const response = key.createJSON(ORIGIN, options.body);
-    const registered = await h.call('POST', '/v1/me/security-keys', {
-      token: user.token,
-      body: { name: 'YubiKey 5C', response },
-    });
-    assert.equal(registered.status, 201, JSON.stringify(registered.body));
-    return { ...user, key, keyId: registered.body.id as string };
+    return { ...user, ...(await addSecurityKey(h, user, 'YubiKey 5C')) };
   }
 
   test('a registered key is listed, offered at login, and logs in', async () => {

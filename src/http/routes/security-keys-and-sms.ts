@@ -83,7 +83,7 @@ export function securityKeyAndSmsRoutes(app: App, ctx: AppContext): void {
       },
       preHandler,
     },
-    async (request) => securityKeyAssertionOptions(ctx, authOf(request).account.id),
+    async (request) => securityKeyAssertionOptions(ctx, authOf(request).account.id, 'step_up'),
   );
 
   app.post(
@@ -91,7 +91,7 @@ export function securityKeyAndSmsRoutes(app: App, ctx: AppContext): void {
     { schema: { tags: ['sessions'], summary: 'Options for a security-key login', body: closed({ challenge: Token }) } },
     async (request) => {
       const { account } = await openLoginChallenge(ctx, request.body.challenge);
-      return securityKeyAssertionOptions(ctx, account.id);
+      return securityKeyAssertionOptions(ctx, account.id, 'login');
     },
   );
 

@@ -4,6 +4,7 @@
 // forward with a conditional write.
 import { type AuthenticationResponseJSON, verifyAuthenticationResponse } from '@simplewebauthn/server';
 import { DomainError } from '../../../domain/errors.ts';
+import { assertionChallengePurpose } from '../../../domain/second-factor.ts';
 import {
   advanceSecurityKeyCounter,
   findSecurityKey,
@@ -64,7 +65,13 @@ export const webauthnFactor: Factor = async (ctx, account, input, now) => {
       }
       return async (trx) => {
         const at = now.toISOString();
-        const spent = await spendWebauthnChallenge(trx, account.id, 'authenticate', challenge, at);
+        const spent = await spendWebauthnChallenge(
+          trx,
+          account.id,
+          assertionChallengePurpose(input.purpose),
+          challenge,
+          at,
+        );
         if (!spent || !(await advanceSecurityKeyCounter(trx, key.id, key.counter, newCounter, at))) {
           return { ok: false, error: invalidCode() };
         }
