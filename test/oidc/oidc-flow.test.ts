@@ -8,26 +8,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
-import { addClient } from '../../src/oidc/clients.ts';
 import { resourceIndicatorFor } from '../../src/oidc/provider.ts';
 import { DIALECTS } from '../support/databases.ts';
-import { challengeFor, codeFor, type Enrolled, enrolledUser } from '../support/flows.ts';
+import { codeFor, enrolledUser } from '../support/flows.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
 import { Browser, formAction, formField, injectFetch, ORIGIN } from './browser.ts';
+import { callbackOf, REDIRECT_URI, signIn, startRelyingParty } from './relying-party.ts';
 
-const REDIRECT_URI = 'https://app.exchange.example/callback';
-const SCOPE = 'openid email offline_access';
-
-/** A full Latchkey login (password then TOTP); returns the session token the web UI keeps in its cookie. */
-async function signIn(h: Harness, user: Enrolled): Promise<string> {
-  const challenge = await challengeFor(h, user.email);
-  const verified = await h.call('POST', '/v1/sessions/verify', {
-    body: { challenge, method: 'totp', code: codeFor(h, user.secret) },
-  });
-  assert.equal(verified.status, 200, JSON.stringify(verified.body));
-  await h.clock.advance(30);
-  return verified.body.token;
-}
+type RelyingParty = Awaited<ReturnType<typeof startRelyingParty>>;
 
 for (const dialect of DIALECTS) {
   describe(`OpenID Provider with openid-client (${dialect})`, () => {
@@ -35,40 +23,13 @@ for (const dialect of DIALECTS) {
     let config: oidc.Configuration;
     let client: { clientId: string; clientSecret?: string };
 
+    let authorize: RelyingParty['authorize'];
+
     before(async () => {
       h = await startHarness(dialect, { env: { LATCHKEY_PUBLIC_ORIGIN: ORIGIN } });
-      client = await addClient(h.ctx, {
-        name: 'Exchange web',
-        redirectUris: [REDIRECT_URI],
-        public: false,
-        firstParty: true,
-      });
-      config = await oidc.discovery(new URL(`${ORIGIN}/oidc`), client.clientId, client.clientSecret, undefined, {
-        execute: [oidc.allowInsecureRequests],
-        [oidc.customFetch]: injectFetch(h) as never,
-      });
+      ({ client, config, authorize } = await startRelyingParty(h));
     });
     after(async () => h.close());
-
-    async function authorize(browser: Browser, extra: Record<string, string> = {}) {
-      const verifier = oidc.randomPKCECodeVerifier();
-      const nonce = oidc.randomNonce();
-      const url = oidc.buildAuthorizationUrl(config, {
-        redirect_uri: REDIRECT_URI,
-        scope: SCOPE,
-        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-        nonce,
-        ...extra,
-      });
-      const page = await browser.navigate('GET', url);
-      return { page, verifier, nonce };
-    }
-
-    const callbackOf = (location: string | undefined) => {
-      assert.ok(location?.startsWith(REDIRECT_URI), `expected a redirect to the client, got ${location}`);
-      return new URL(String(location));
-    };
 
     test('discovery names the issuer, PKCE S256, the acr ladder and the endpoints', () => {
       const meta = config.serverMetadata();
