@@ -5,7 +5,7 @@
 // is Latchkey's own (interaction.ts).
 import Provider, { type Configuration, errors, interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AppContext } from '../app/context.ts';
-import { lockRecord } from '../app/security-overview.ts';
+import { lockRecord } from '../app/withdrawal-lock.ts';
 import { withdrawalLockState } from '../domain/withdrawal-lock.ts';
 import { findAccountById } from '../storage/accounts-repository.ts';
 import { isAccountFrozen } from '../storage/recovery-repository.ts';

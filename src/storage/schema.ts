@@ -1,6 +1,7 @@
 // The database as Kysely sees it: one interface for SQLite and PostgreSQL.
 // Times are ISO 8601 UTC strings (toISOString), so they compare as text on both.
 import type { Generated } from 'kysely';
+import type { RecoveryLockCause, WithdrawalLockReason } from '../domain/withdrawal-lock.ts';
 
 export interface AccountsTable {
   id: string;
@@ -9,8 +10,9 @@ export interface AccountsTable {
   role: 'user' | 'support';
   created_at: string;
   withdrawal_locked_until: string | null;
-  withdrawal_lock_reason: string | null;
-  rebind_lock_reason: string | null;
+  withdrawal_lock_reason: WithdrawalLockReason | null;
+  /** Set by an approved recovery: the lock cause the next binding starts (the ticket's kind survives in it). */
+  rebind_lock_reason: RecoveryLockCause | null;
 }
 
 export interface SessionsTable {
@@ -108,6 +110,18 @@ export interface AuditLogTable {
   event: string;
   details: string;
   at: string;
+  /** The tamper-evident chain (domain/audit-chain.ts): position, previous row's hash, this row's hash. */
+  seq: number | null;
+  prev_hash: string | null;
+  hash: string | null;
+}
+
+/** One row (id 1): the last seq and hash of the audit chain, and the last break the agents were told about. */
+export interface AuditChainHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+  alerted: string | null;
 }
 
 export interface OutboxTable {
@@ -292,6 +306,7 @@ export interface Database {
   login_events: LoginEventsTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
+  audit_chain_head: AuditChainHeadTable;
   jobs: JobsTable;
   withdrawals: WithdrawalsTable;
   recovery_tickets: RecoveryTicketsTable;
