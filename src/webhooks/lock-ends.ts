@@ -3,7 +3,7 @@
 // audit entry that queues the `withdrawal_lock.ended` webhook event), once per lock.
 import type { AppContext } from '../app/context.ts';
 import type { Job } from '../app/jobs.ts';
-import { lockRecord } from '../app/security-overview.ts';
+import { lockRecord } from '../app/withdrawal-lock.ts';
 import { withdrawalLockState } from '../domain/withdrawal-lock.ts';
 import { findAccountById } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
