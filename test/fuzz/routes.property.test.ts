@@ -11,7 +11,8 @@ import { codeFor, enrolledUser, signUpAndLogin } from '../support/flows.ts';
 import { describeOnEachDatabase, type Harness } from '../support/harness.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
-const SEED = Number(process.env.FUZZ_SEED ?? 20_261_130);
+/** `FUZZ_SEED=random` (npm run fuzz) draws one; the seed is in the test name to replay a failure. */
+const SEED = process.env.FUZZ_SEED === 'random' ? Date.now() % 2 ** 31 : Number(process.env.FUZZ_SEED ?? 20_261_130);
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'] as const;
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON Schema of the served document.
@@ -173,12 +174,25 @@ function operationsOf(spec: Schema): Operation[] {
   return operations;
 }
 
+/**
+ * Issue 15 item 1 (h2, HTTP layer; not on main yet): the router answers a
+ * bad percent-encoding (400 FST_ERR_BAD_URL) and a path parameter over 100
+ * characters (414) with Fastify's own JSON. Allowed here in exactly that shape
+ * until that fix lands; then this never matches and can go.
+ */
+function isRouterErrorBeforeIssue15Item1(reply: { status: number; headers: Record<string, unknown>; raw: Buffer }) {
+  if (!String(reply.headers['content-type']).startsWith('application/json')) return false;
+  const body = JSON.parse(reply.raw.toString('utf8'));
+  return (reply.status === 400 && body.code === 'FST_ERR_BAD_URL') || (reply.status === 414 && body.statusCode === 414);
+}
+
 function assertProblemOrSuccess(
   reply: { status: number; headers: Record<string, unknown>; raw: Buffer },
   what: string,
 ): void {
   assert.ok(reply.status < 500, `${what} answered ${reply.status}: ${reply.raw.toString('utf8').slice(0, 300)}`);
   if (reply.status < 400) return;
+  if (isRouterErrorBeforeIssue15Item1(reply)) return;
   assert.match(String(reply.headers['content-type']), /^application\/problem\+json/, `${what} (${reply.status})`);
   if (reply.raw.length === 0) return; // HEAD
   const body = JSON.parse(reply.raw.toString('utf8'));
