@@ -2,12 +2,13 @@
 // opened by a reset (or the first binding after an approved recovery) also
 // replaces the old factors and locks withdrawals, all in one transaction.
 
+import type { Account } from '../domain/account.ts';
 import { normalizeCode } from '../domain/backup-codes.ts';
 import { DomainError } from '../domain/errors.ts';
 import { awaitsRecoveryBinding, recoveryBindingRequired } from '../domain/recovery-binding.ts';
 import { checkTotp } from '../domain/totp.ts';
 import { lockAfterRebind, type WithdrawalLockReason } from '../domain/withdrawal-lock.ts';
-import { type AccountRow, findAccountById, setWithdrawalLock } from '../storage/accounts-repository.ts';
+import { findAccountById, setWithdrawalLock } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import { revokeAccountSessions } from '../storage/sessions-repository.ts';
 import {
@@ -24,7 +25,7 @@ import { decryptTotpSecret } from './totp-secrets.ts';
 
 export async function confirmAuthenticator(
   ctx: AppContext,
-  account: AccountRow,
+  account: Account,
   sessionId: string | undefined,
   input: { setupId: string; code: string },
   options: { viaRecoveryTicket?: boolean } = {},
@@ -62,7 +63,7 @@ export async function confirmAuthenticator(
       throw new DomainError('two_factor_already_enabled', 'Two-factor authentication is already on.');
     }
     const lockReason: WithdrawalLockReason | null =
-      pending.purpose === 'reset' ? 'two_factor_reset' : current?.rebind_lock_reason === 'recovery' ? 'recovery' : null;
+      pending.purpose === 'reset' ? 'two_factor_reset' : current?.rebindLockReason === 'recovery' ? 'recovery' : null;
     // A reset replaces every old factor (ASVS 5.0 7.4.3): a key or phone someone
     // else added must not survive it. The owner adds theirs again. This binding
     // is retired with the others and then, held above, becomes the active one.
@@ -74,8 +75,8 @@ export async function confirmAuthenticator(
     await revokeAccountSessions(trx, account.id, at, sessionId);
     if (lockReason) {
       const lock = lockAfterRebind(now, ctx.config.withdrawalLockHours, lockReason);
-      const until = (lock.lockedUntil as Date).toISOString();
-      await setWithdrawalLock(trx, account.id, until, lockReason);
+      const lockedUntil = lock.lockedUntil as Date;
+      await setWithdrawalLock(trx, account.id, { lockedUntil, reason: lockReason });
       await appendAudit(trx, {
         accountId: account.id,
         event: 'two_factor_reset',
@@ -85,10 +86,10 @@ export async function confirmAuthenticator(
       await appendAudit(trx, {
         accountId: account.id,
         event: 'withdrawal_lock_started',
-        details: { until, reason: lockReason },
+        details: { until: lockedUntil.toISOString(), reason: lockReason },
         at,
       });
-      await notifyEmail(trx, account.email, notices.twoFactorReset(lock.lockedUntil as Date), now);
+      await notifyEmail(trx, account.email, notices.twoFactorReset(lockedUntil), now);
     } else {
       await appendAudit(trx, {
         accountId: account.id,

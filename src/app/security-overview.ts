@@ -1,12 +1,8 @@
 // GET /v1/me/security: the account's 2FA state as the user sees it.
 
+import type { Account } from '../domain/account.ts';
 import { BACKUP_CODES_PER_SET } from '../domain/backup-codes.ts';
-import {
-  type WithdrawalLockReason,
-  type WithdrawalLockRecord,
-  withdrawalLockState,
-} from '../domain/withdrawal-lock.ts';
-import type { AccountRow } from '../storage/accounts-repository.ts';
+import { withdrawalLockState } from '../domain/withdrawal-lock.ts';
 import { countUnusedBackupCodes, findLiveBackupCodeSet } from '../storage/backup-codes-repository.ts';
 import { findPhone } from '../storage/phones-repository.ts';
 import { findOpenTicket } from '../storage/recovery-repository.ts';
@@ -14,14 +10,7 @@ import { listSecurityKeys } from '../storage/security-keys-repository.ts';
 import { findActiveTotpBinding } from '../storage/totp-repository.ts';
 import type { AppContext } from './context.ts';
 
-export function lockRecord(account: AccountRow): WithdrawalLockRecord {
-  return {
-    lockedUntil: account.withdrawal_locked_until ? new Date(account.withdrawal_locked_until) : null,
-    reason: (account.withdrawal_lock_reason as WithdrawalLockReason | null) ?? null,
-  };
-}
-
-export async function securityOverview(ctx: AppContext, account: AccountRow) {
+export async function securityOverview(ctx: AppContext, account: Account) {
   const db = ctx.storage.db;
   const [binding, set, ticket, keys, phone] = await Promise.all([
     findActiveTotpBinding(db, account.id),
@@ -31,7 +20,7 @@ export async function securityOverview(ctx: AppContext, account: AccountRow) {
     findPhone(db, account.id),
   ]);
   const remaining = set ? await countUnusedBackupCodes(db, set.id) : 0;
-  const lock = withdrawalLockState(lockRecord(account), ctx.clock.now());
+  const lock = withdrawalLockState(account.withdrawalLock, ctx.clock.now());
   return {
     accountId: account.id,
     email: account.email,

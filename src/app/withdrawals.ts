@@ -1,14 +1,15 @@
 // Withdrawals: a second-factor step-up on every request, and the withdrawal
 // lock decided by the one policy function in domain/withdrawal-lock.ts.
+
+import type { Account } from '../domain/account.ts';
 import { DomainError } from '../domain/errors.ts';
 import { withdrawalLockState } from '../domain/withdrawal-lock.ts';
-import { type AccountRow, findAccountById } from '../storage/accounts-repository.ts';
+import { findAccountById } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import { insertWithdrawal, listWithdrawals } from '../storage/withdrawals-repository.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
 import { boundMethods, passSecondFactor, type SecondFactorWarning } from './second-factor-gate.ts';
-import { lockRecord } from './security-overview.ts';
 
 export interface WithdrawalInput {
   asset: string;
@@ -21,7 +22,7 @@ export interface WithdrawalInput {
 
 async function assertUnlocked(db: Executor, accountId: string, now: Date): Promise<void> {
   const fresh = await findAccountById(db, accountId);
-  const lock = fresh ? withdrawalLockState(lockRecord(fresh), now) : { locked: false as const };
+  const lock = fresh ? withdrawalLockState(fresh.withdrawalLock, now) : { locked: false as const };
   if (lock.locked) {
     throw new DomainError(
       'withdrawal_locked',
@@ -36,7 +37,7 @@ async function assertUnlocked(db: Executor, accountId: string, now: Date): Promi
 
 export async function requestWithdrawal(
   ctx: AppContext,
-  account: AccountRow,
+  account: Account,
   input: WithdrawalInput,
   origin: RequestOrigin,
 ): Promise<{

@@ -3,8 +3,8 @@
 import { DomainError } from './errors.ts';
 
 /** True while an approved recovery waits for the account's new authenticator. */
-export function awaitsRecoveryBinding(account: { readonly rebind_lock_reason: string | null }): boolean {
-  return account.rebind_lock_reason === 'recovery';
+export function awaitsRecoveryBinding(account: { readonly rebindLockReason: string | null }): boolean {
+  return account.rebindLockReason === 'recovery';
 }
 
 export function recoveryBindingRequired(): DomainError {
