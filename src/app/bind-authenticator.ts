@@ -54,7 +54,7 @@ export async function openPendingBinding(
 
 export async function beginAuthenticatorSetup(ctx: AppContext, account: Account): Promise<PendingBinding> {
   const db = ctx.storage.db;
-  if (awaitsRecoveryBinding(account)) throw recoveryBindingRequired();
+  if (awaitsRecoveryBinding(account.pendingRecoveryLock)) throw recoveryBindingRequired();
   if (await findActiveTotpBinding(db, account.id)) {
     throw new DomainError(
       'two_factor_already_enabled',

@@ -5,10 +5,9 @@
 import type { Account } from '../domain/account.ts';
 import { normalizeCode } from '../domain/backup-codes.ts';
 import { DomainError } from '../domain/errors.ts';
-import { awaitsRecoveryBinding, recoveryBindingRequired } from '../domain/recovery-binding.ts';
+import { awaitsRecoveryBinding, rebindLockCause, recoveryBindingRequired } from '../domain/recovery-binding.ts';
 import { checkTotp } from '../domain/totp.ts';
-import { lockAfterRebind, type WithdrawalLockReason } from '../domain/withdrawal-lock.ts';
-import { findAccountById, setWithdrawalLock } from '../storage/accounts-repository.ts';
+import { findAccountById } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import { revokeAccountSessions } from '../storage/sessions-repository.ts';
 import {
@@ -22,6 +21,7 @@ import { FACTOR_MODULES } from './factors/registry.ts';
 import { type IssuedBackupCodes, prepareBackupCodes, storeBackupCodes } from './issue-backup-codes.ts';
 import { notices, notifyEmail } from './notifications.ts';
 import { decryptTotpSecret } from './totp-secrets.ts';
+import { startWithdrawalLock } from './withdrawal-lock.ts';
 
 export async function confirmAuthenticator(
   ctx: AppContext,
@@ -32,7 +32,7 @@ export async function confirmAuthenticator(
 ): Promise<IssuedBackupCodes> {
   const db = ctx.storage.db;
   const now = ctx.clock.now();
-  if (awaitsRecoveryBinding(account) && !options.viaRecoveryTicket) throw recoveryBindingRequired();
+  if (awaitsRecoveryBinding(account.pendingRecoveryLock) && !options.viaRecoveryTicket) throw recoveryBindingRequired();
   const pending = await findPendingTotpBinding(db, input.setupId, account.id);
   if (!pending || pending.expires_at <= now.toISOString()) {
     throw new DomainError('setup_expired', 'This setup has expired or does not exist. Start the binding again.');
@@ -62,34 +62,25 @@ export async function confirmAuthenticator(
     if (pending.purpose === 'enroll' && hadAuthenticator) {
       throw new DomainError('two_factor_already_enabled', 'Two-factor authentication is already on.');
     }
-    const lockReason: WithdrawalLockReason | null =
-      pending.purpose === 'reset' ? 'two_factor_reset' : current?.rebindLockReason === 'recovery' ? 'recovery' : null;
+    const lockCause = rebindLockCause(pending.purpose, current?.pendingRecoveryLock ?? null);
     // A reset replaces every old factor (ASVS 5.0 7.4.3): a key or phone someone
     // else added must not survive it. The owner adds theirs again. This binding
     // is retired with the others and then, held above, becomes the active one.
-    if (lockReason) for (const factor of FACTOR_MODULES) await factor.removeAll(trx, account.id, at);
+    if (lockCause) for (const factor of FACTOR_MODULES) await factor.removeAll(trx, account.id, at);
     await activateTotpBinding(trx, pending.id, at, check.step);
     const issued = await storeBackupCodes(ctx, trx, account.id, prepared);
     // Sessions that signed in with the password alone must not outlive the
     // switch to 2FA (ASVS 5.0 7.4.3): only the one that proved the new code stays.
     await revokeAccountSessions(trx, account.id, at, sessionId);
-    if (lockReason) {
-      const lock = lockAfterRebind(now, ctx.config.withdrawalLockHours, lockReason);
-      const lockedUntil = lock.lockedUntil as Date;
-      await setWithdrawalLock(trx, account.id, { lockedUntil, reason: lockReason });
+    if (lockCause) {
       await appendAudit(trx, {
         accountId: account.id,
         event: 'two_factor_reset',
-        details: { setupId: pending.id, setId: issued.backupCodes.setId, reason: lockReason },
+        details: { setupId: pending.id, setId: issued.backupCodes.setId, cause: lockCause },
         at,
       });
-      await appendAudit(trx, {
-        accountId: account.id,
-        event: 'withdrawal_lock_started',
-        details: { until: lockedUntil.toISOString(), reason: lockReason },
-        at,
-      });
-      await notifyEmail(trx, account.email, notices.twoFactorReset(lockedUntil), now);
+      const lock = await startWithdrawalLock(ctx, trx, account.id, lockCause);
+      await notifyEmail(trx, account.email, notices.twoFactorReset(lock.until), now);
     } else {
       await appendAudit(trx, {
         accountId: account.id,

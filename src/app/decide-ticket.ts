@@ -6,15 +6,16 @@
 //
 // Approval clears every factor of the account (each registered method's
 // removeAll: factors/registry.ts), signs out every session and
-// marks the next binding as a recovery rebind, so confirm-authenticator.ts
-// locks withdrawals for 24 hours from it. Rejection changes no factor. Both
+// marks the next binding as a recovery rebind of this ticket's kind, so
+// confirm-authenticator.ts starts the lock the policy sets for it. Rejection changes no factor. Both
 // end the review, which unfreezes a full verification (isAccountFrozen).
 
 import type { Account } from '../domain/account.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Decision, DecisionOutcome } from '../domain/recovery-ticket.ts';
 import { decide } from '../domain/recovery-ticket.ts';
-import { findAccountById, setRebindLockReason } from '../storage/accounts-repository.ts';
+import { type RecoveryLockCause, recoveryLockCause } from '../domain/withdrawal-lock.ts';
+import { findAccountById, setRebindLockCause } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import {
@@ -90,7 +91,7 @@ export async function decideTicket(
       throw new DomainError('already_decided', 'The ticket was decided meanwhile.');
     }
     if (result.status === 'approved') {
-      await clearFactors(trx, account.id, at);
+      await clearFactors(trx, account.id, at, recoveryLockCause(ticket.kind));
       await appendAudit(trx, {
         accountId: account.id,
         actorAccountId: agent.id,
@@ -113,8 +114,8 @@ export async function decideTicket(
   return outcome;
 }
 
-async function clearFactors(trx: Executor, accountId: string, at: string): Promise<void> {
+async function clearFactors(trx: Executor, accountId: string, at: string, cause: RecoveryLockCause): Promise<void> {
   for (const factor of FACTOR_MODULES) await factor.removeAll(trx, accountId, at);
   await revokeAccountSessions(trx, accountId, at);
-  await setRebindLockReason(trx, accountId, 'recovery');
+  await setRebindLockCause(trx, accountId, cause);
 }

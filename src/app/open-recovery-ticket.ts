@@ -5,8 +5,9 @@
 import { DomainError } from '../domain/errors.ts';
 import { evidenceDueBy, isLapsed, type TicketKind } from '../domain/recovery-ticket.ts';
 import { hashToken } from '../infra/tokens.ts';
+import { lockAccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
-import { findOpenTicket, insertTicket, lockAccountRow, markExpired } from '../storage/recovery-repository.ts';
+import { findOpenTicket, insertTicket, markExpired } from '../storage/recovery-repository.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
 import { openLoginChallenge } from './login-challenge.ts';
 import { notifyEmail, recoveryNotices } from './notifications.ts';

@@ -29,6 +29,8 @@ export async function issueSession(
   db: Executor,
   accountId: string,
   origin: RequestOrigin,
+  /** The second factor that completed this login, if any (OpenID `amr`, `auth_time`). */
+  secondFactorMethod: string | null = null,
 ): Promise<IssuedToken & { sessionId: string }> {
   const now = ctx.clock.now();
   const token = ctx.tokens.newToken();
@@ -44,6 +46,8 @@ export async function issueSession(
     ip: origin.ip,
     user_agent: origin.userAgent,
     last_seen_at: now.toISOString(),
+    second_factor_at: secondFactorMethod ? now.toISOString() : null,
+    second_factor_method: secondFactorMethod,
   });
   return { token, expiresAt, sessionId };
 }

@@ -2,8 +2,8 @@
 // LATCHKEY_SECRET_KEYS, the operator appends the new key there first. Either
 // way every secret at rest is then re-encrypted under the newest key: every
 // factor's encrypted columns (TOTP secrets, codes awaiting their reveal, phones,
-// queued SMS and their recipients: factors/registry.ts), webhook secrets and
-// the evidence files.
+// queued SMS and their recipients: factors/registry.ts), webhook and OpenID
+// client secrets, OpenID signing keys (rolled too) and the evidence files.
 // Old keys stay in the ring: backup-code hashes are peppered with the key
 // version they were made with and can't be re-hashed without the codes.
 import fs from 'node:fs';
@@ -12,6 +12,13 @@ import { FACTOR_MODULES } from '../app/factors/registry.ts';
 import type { Config } from '../config.ts';
 import { reencryptEvidence, removeEvidenceVersion } from '../infra/evidence-files.ts';
 import { type Keyring, keyFilePath, loadKeyring, newKeyEntry } from '../infra/keyring.ts';
+import { clientSecretAad, listEncryptedClientSecrets, updateClientSecret } from '../oidc/clients.ts';
+import {
+  listEncryptedSigningKeys,
+  rollSigningKey,
+  signingKeyAad,
+  updateSigningKeyCiphertext,
+} from '../oidc/signing-keys.ts';
 import { openStorage, type Storage } from '../storage/database.ts';
 import type { Executor } from '../storage/executor.ts';
 import { listEvidenceKeyVersions, updateEvidenceKeyVersion } from '../storage/recovery-repository.ts';
@@ -30,6 +37,26 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
     ciphertext: (row) => row.secret_enc,
     aad: (row) => webhookSecretAad(row.id),
     save: (db, row, ciphertext) => updateWebhookSecret(db, row.id, ciphertext),
+  }),
+  encryptedColumn({
+    table: 'oidc_clients',
+    column: 'secret_enc',
+    label: 'OpenID client secret(s)',
+    rows: listEncryptedClientSecrets,
+    key: (row) => row.id,
+    ciphertext: (row) => row.secret_enc,
+    aad: (row) => clientSecretAad(row.id),
+    save: (db, row, ciphertext) => updateClientSecret(db, row.id, ciphertext),
+  }),
+  encryptedColumn({
+    table: 'oidc_signing_keys',
+    column: 'private_jwk_enc',
+    label: 'OpenID signing key(s)',
+    rows: listEncryptedSigningKeys,
+    key: (row) => row.kid,
+    ciphertext: (row) => row.private_jwk_enc,
+    aad: (row) => signingKeyAad(row.kid),
+    save: (db, row, ciphertext) => updateSigningKeyCiphertext(db, row.kid, ciphertext),
   }),
 ];
 
@@ -58,6 +85,9 @@ export async function rotateKeys(config: Config, storage?: Storage): Promise<str
     const report: string[] = await opened.db.transaction().execute(async (trx) => {
       const lines: string[] = [];
       for (const column of ENCRYPTED_COLUMNS) lines.push(`${await rotateColumn(trx, keyring, column)} ${column.label}`);
+      // The OpenID token signing key rolls too; the old public key stays in the JWKS while its tokens live.
+      await rollSigningKey(trx, keyring, new Date());
+      lines.push('a new OpenID signing key');
       return lines;
     });
     let files = 0;

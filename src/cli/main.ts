@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { DomainError } from '../domain/errors.ts';
 import { createLogger } from '../infra/logger.ts';
 import { addSupportAgent } from './agent-add.ts';
+import { clientCommands } from './clients.ts';
 import { rotateKeys } from './keys-rotate.ts';
 import { webhookCommands } from './webhooks.ts';
 
@@ -56,6 +57,7 @@ keys
   });
 
 program.addCommand(webhookCommands(withContext));
+program.addCommand(clientCommands(withContext));
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) process.exit(error.exitCode);

@@ -1,6 +1,6 @@
 // An account as the application sees it: what the accounts repository returns
 // (docs/adr/0005-storage-access.md), never the table row.
-import type { WithdrawalLockReason, WithdrawalLockRecord } from './withdrawal-lock.ts';
+import type { RecoveryLockCause, WithdrawalLockRecord } from './withdrawal-lock.ts';
 
 export type AccountRole = 'user' | 'support';
 
@@ -14,6 +14,6 @@ export interface Account {
   readonly createdAt: Date;
   /** The lock the last rebind left; read through withdrawalLockState. */
   readonly withdrawalLock: WithdrawalLockRecord;
-  /** Set by an approved recovery: the next binding locks withdrawals for this reason. */
-  readonly rebindLockReason: WithdrawalLockReason | null;
+  /** Set by an approved recovery: the lock cause the account's next binding starts. */
+  readonly pendingRecoveryLock: RecoveryLockCause | null;
 }

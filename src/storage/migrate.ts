@@ -5,6 +5,9 @@ import { securityKeysAndPhonesMigration } from './migrations/002-security-keys-a
 import { sessionActivityMigration } from './migrations/003-session-activity.ts';
 import { webhooksMigration } from './migrations/004-webhooks.ts';
 import { challengePurposeMigration } from './migrations/005-challenge-purpose.ts';
+import { oidcMigration } from './migrations/006-oidc.ts';
+import { smsSendGateMigration } from './migrations/007-sms-send-gate.ts';
+import { recoveryLockCauseMigration } from './migrations/008-recovery-lock-cause.ts';
 
 // Migrations live in code (not files read at run time) so one set serves both
 // databases and the order is explicit.
@@ -17,6 +20,9 @@ function provider(dialect: Dialect): MigrationProvider {
         '003-session-activity': sessionActivityMigration(),
         '004-webhooks': webhooksMigration(dialect),
         '005-challenge-purpose': challengePurposeMigration(),
+        '006-oidc': oidcMigration(),
+        '007-sms-send-gate': smsSendGateMigration(),
+        '008-recovery-lock-cause': recoveryLockCauseMigration(),
       };
     },
   };

@@ -2,7 +2,7 @@
 // Times are ISO 8601 UTC strings (toISOString), so they compare as text on both.
 import type { Generated } from 'kysely';
 import type { AccountRole } from '../domain/account.ts';
-import type { WithdrawalLockReason } from '../domain/withdrawal-lock.ts';
+import type { RecoveryLockCause, WithdrawalLockReason } from '../domain/withdrawal-lock.ts';
 
 export interface AccountsTable {
   id: string;
@@ -12,7 +12,8 @@ export interface AccountsTable {
   created_at: string;
   withdrawal_locked_until: string | null;
   withdrawal_lock_reason: WithdrawalLockReason | null;
-  rebind_lock_reason: WithdrawalLockReason | null;
+  /** Set by an approved recovery: the lock cause the next binding starts (the ticket's kind survives in it). */
+  rebind_lock_reason: RecoveryLockCause | null;
 }
 
 export interface SessionsTable {
@@ -25,6 +26,9 @@ export interface SessionsTable {
   ip: string | null;
   user_agent: string | null;
   last_seen_at: string | null;
+  /** When a second factor was last proven in this session (login or step-up), and which method. */
+  second_factor_at: string | null;
+  second_factor_method: string | null;
 }
 
 export interface LoginChallengesTable {
@@ -245,6 +249,40 @@ export interface WebhookDeliveriesTable {
   last_error: string | null;
 }
 
+export interface OidcModelsTable {
+  model: string;
+  id: string;
+  payload: string;
+  grant_id: string | null;
+  uid: string | null;
+  user_code: string | null;
+  expires_at: string | null;
+  consumed_at: string | null;
+}
+
+export interface OidcClientsTable {
+  id: string;
+  name: string;
+  redirect_uris: string;
+  public: number;
+  first_party: number;
+  secret_enc: string | null;
+  created_at: string;
+  removed_at: string | null;
+}
+
+export interface OidcSigningKeysTable {
+  kid: string;
+  private_jwk_enc: string;
+  created_at: string;
+  retired_at: string | null;
+}
+
+export interface SmsSendGateTable {
+  account_id: string;
+  last_sent_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sessions: SessionsTable;
@@ -266,7 +304,11 @@ export interface Database {
   webauthn_challenges: WebauthnChallengesTable;
   phones: PhonesTable;
   sms_codes: SmsCodesTable;
+  sms_send_gate: SmsSendGateTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  oidc_models: OidcModelsTable;
+  oidc_clients: OidcClientsTable;
+  oidc_signing_keys: OidcSigningKeysTable;
 }

@@ -7,7 +7,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import {
-  lockAfterRebind,
+  lockFor,
+  lockStartingAt,
+  WITHDRAWAL_LOCK_CAUSES,
+  WITHDRAWAL_LOCK_REASONS,
   type WithdrawalLockReason,
   type WithdrawalLockRecord,
   withdrawalLockState,
@@ -21,7 +24,9 @@ const EPOCH_2100 = Date.UTC(2100, 0, 1);
 
 const instant = fc.integer({ min: EPOCH_2020, max: EPOCH_2100 });
 const lockHours = fc.integer({ min: 1, max: 24 * 30 });
-const reason = fc.constantFrom<WithdrawalLockReason>('two_factor_reset', 'recovery');
+const reason = fc.constantFrom<WithdrawalLockReason>(...WITHDRAWAL_LOCK_REASONS);
+const lockAfterRebind = (at: Date, hours: number, why: WithdrawalLockReason) =>
+  lockStartingAt(at, { reason: why, hours });
 
 /** The lock a series of rebind confirmations leaves: the last one decides. */
 function afterConfirmations(confirmations: readonly number[], hours: number, why: WithdrawalLockReason) {
@@ -29,6 +34,23 @@ function afterConfirmations(confirmations: readonly number[], hours: number, why
   for (const at of confirmations) record = lockAfterRebind(new Date(at), hours, why);
   return record;
 }
+
+describe('lockFor (pure)', () => {
+  test('every cause locks for the configured hours; both recovery kinds show the reason recovery', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...WITHDRAWAL_LOCK_CAUSES), lockHours, (cause, hours) => {
+        const lock = lockFor(cause, { withdrawalLockHours: hours });
+        assert.equal(lock.hours, hours);
+        assert.ok(WITHDRAWAL_LOCK_REASONS.includes(lock.reason));
+      }),
+    );
+    const settings = { withdrawalLockHours: 24 };
+    assert.deepEqual(lockFor('two_factor_reset', settings), { reason: 'two_factor_reset', hours: 24 });
+    assert.deepEqual(lockFor('lost_two_factor_recovery', settings), { reason: 'recovery', hours: 24 });
+    assert.deepEqual(lockFor('full_verification_recovery', settings), { reason: 'recovery', hours: 24 });
+    assert.deepEqual(lockFor('password_changed', settings), { reason: 'password_changed', hours: 24 });
+  });
+});
 
 describe('withdrawalLockState (pure)', () => {
   test('locked exactly while now < confirmation + hours, with the end and the reason', () => {

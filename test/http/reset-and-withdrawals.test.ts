@@ -145,7 +145,7 @@ describeOnEachDatabase('2FA reset and the withdrawal lock', (h) => {
     const audit = await auditEvents(h, user.accountId);
     const started = audit.filter((e) => e.event === 'withdrawal_lock_started');
     assert.equal(started.length, 1);
-    assert.deepEqual(started[0]?.details, { until: lock.until, reason: 'two_factor_reset' });
+    assert.deepEqual(started[0]?.details, { until: lock.until, reason: 'two_factor_reset', cause: 'two_factor_reset' });
 
     // 23h59m after the confirmation: locked. At 24h: accepted.
     h.clock.set(new Date(until - 60_000));

@@ -94,6 +94,47 @@ describeOnEachDatabase('SMS codes', (h) => {
     assert.ok(!dump.includes('7700900123'));
   });
 
+  async function smsCodes(accountId: string) {
+    return h.ctx.storage.db
+      .selectFrom('sms_codes')
+      .select(['used_at', 'expires_at'])
+      .where('account_id', '=', accountId)
+      .execute();
+  }
+
+  test('30 concurrent sends, for login and step-up alike: one goes out, one code is live (issue 11, #6)', async () => {
+    const user = await userWithPhone();
+    const before = (await smsCodes(user.accountId)).length;
+    const challenges = await Promise.all([1, 2, 3].map(() => challengeFor(h, user.email)));
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        i % 2 === 0
+          ? h.call('POST', '/v1/sessions/sms', { body: { challenge: challenges[i % 3] } })
+          : h.call('POST', '/v1/me/sms/send', { token: user.token, body: {} }),
+      ),
+    );
+    const statuses = answers.map((a) => a.status);
+    assert.equal(statuses.filter((s) => s === 202).length, 1, String(statuses));
+    assert.equal(statuses.filter((s) => s === 429).length, 29, String(statuses));
+    const codes = await smsCodes(user.accountId);
+    assert.equal(codes.length - before, 1, 'one code was sent');
+    const now = h.clock.now().toISOString();
+    assert.equal(codes.filter((c) => c.used_at === null && c.expires_at > now).length, 1, 'one code is live');
+  });
+
+  test('at most five codes an hour', async () => {
+    const user = await userWithPhone();
+    // The phone's verification code was the first of the hour.
+    for (let i = 0; i < 4; i += 1) {
+      await h.clock.advance(31);
+      assert.equal((await h.call('POST', '/v1/me/sms/send', { token: user.token, body: {} })).status, 202);
+    }
+    await h.clock.advance(31);
+    const sixth = await h.call('POST', '/v1/sessions/sms', { body: { challenge: await challengeFor(h, user.email) } });
+    assert.equal(sixth.status, 429);
+    assert.equal(Number(sixth.headers['retry-after']), 3600);
+  });
+
   test('removing the phone takes SMS off the methods and emails the owner', async () => {
     const user = await userWithPhone();
     const removed = await h.call('DELETE', '/v1/me/phone', {

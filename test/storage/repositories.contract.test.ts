@@ -7,8 +7,8 @@ import { sql } from 'kysely';
 import {
   findAccountById,
   insertAccount,
-  setRebindLockReason,
-  setWithdrawalLock,
+  keepLaterWithdrawalLock,
+  setRebindLockCause,
 } from '../../src/storage/accounts-repository.ts';
 import {
   consumeBackupCode,
@@ -170,14 +170,14 @@ for (const dialect of DIALECTS) {
         role: 'user',
         createdAt: new Date(at(0)),
         withdrawalLock: { lockedUntil: null, reason: null },
-        rebindLockReason: null,
+        pendingRecoveryLock: null,
       });
-      await setRebindLockReason(storage.db, accountId, 'recovery');
-      assert.equal((await findAccountById(storage.db, accountId))?.rebindLockReason, 'recovery');
-      await setWithdrawalLock(storage.db, accountId, { lockedUntil: new Date(at(3600)), reason: 'recovery' });
+      await setRebindLockCause(storage.db, accountId, 'lost_two_factor_recovery');
+      assert.equal((await findAccountById(storage.db, accountId))?.pendingRecoveryLock, 'lost_two_factor_recovery');
+      await keepLaterWithdrawalLock(storage.db, accountId, new Date(at(3600)), 'recovery');
       const locked = await findAccountById(storage.db, accountId);
       assert.deepEqual(locked?.withdrawalLock, { lockedUntil: new Date(at(3600)), reason: 'recovery' });
-      assert.equal(locked?.rebindLockReason, null, 'the lock clears the pending rebind reason');
+      assert.equal(locked?.pendingRecoveryLock, null, 'the lock clears the pending recovery lock');
     });
 
     test('accounts: concurrent sign-ups with one email make exactly one account', async () => {
@@ -210,6 +210,8 @@ for (const dialect of DIALECTS) {
         ip: '127.0.0.1',
         user_agent: 'test',
         last_seen_at: null,
+        second_factor_at: null,
+        second_factor_method: null,
       });
       assert.equal((await findLiveSession(storage.db, tokenHash, at(10)))?.id, sessionId);
       // Use is recorded at most once a minute.
@@ -235,6 +237,8 @@ for (const dialect of DIALECTS) {
           ip: null,
           user_agent: null,
           last_seen_at: null,
+          second_factor_at: null,
+          second_factor_method: null,
         });
       }
       assert.equal(await revokeAccountSessions(storage.db, accountId, at(5), ids[0]), 2);
