@@ -10,7 +10,7 @@ import type { AppContext } from './context.ts';
 export async function ownerProvedControl(
   ctx: AppContext,
   account: Pick<Account, 'id' | 'email'>,
-  proof: 'recovery_approved' | 'password_changed',
+  proof: 'recovery_approved' | 'password_changed' | 'agent_promoted',
 ): Promise<void> {
   await ctx.budget.clear(account.id);
   await ctx.passwordThrottle.forgiveAccount(passwordThrottleKey(ctx, account.email));

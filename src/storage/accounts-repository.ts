@@ -56,6 +56,10 @@ export async function setAccountRole(db: Executor, id: string, role: AccountRole
   await db.updateTable('accounts').set({ role }).where('id', '=', id).execute();
 }
 
+export async function setPasswordHash(db: Executor, id: string, passwordHash: string): Promise<void> {
+  await db.updateTable('accounts').set({ password_hash: passwordHash }).where('id', '=', id).execute();
+}
+
 /**
  * Serialises security-state changes on one account: a no-op UPDATE takes the
  * account's row lock on PostgreSQL (SQLite serialises writers anyway). Opening

@@ -295,6 +295,15 @@ export interface SmsSendGateTable {
   last_sent_at: string;
 }
 
+export interface AgentInvitationsTable {
+  id: string;
+  account_id: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sessions: SessionsTable;
@@ -318,6 +327,7 @@ export interface Database {
   phones: PhonesTable;
   sms_codes: SmsCodesTable;
   sms_send_gate: SmsSendGateTable;
+  agent_invitations: AgentInvitationsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
