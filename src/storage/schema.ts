@@ -1,13 +1,14 @@
 // The database as Kysely sees it: one interface for SQLite and PostgreSQL.
 // Times are ISO 8601 UTC strings (toISOString), so they compare as text on both.
 import type { Generated } from 'kysely';
+import type { AccountRole } from '../domain/account.ts';
 import type { RecoveryLockCause, WithdrawalLockReason } from '../domain/withdrawal-lock.ts';
 
 export interface AccountsTable {
   id: string;
   email: string;
   password_hash: string;
-  role: 'user' | 'support';
+  role: AccountRole;
   created_at: string;
   withdrawal_locked_until: string | null;
   withdrawal_lock_reason: WithdrawalLockReason | null;
