@@ -1,9 +1,10 @@
 // A phone for SMS codes: added beside the authenticator app, verified with a
 // code sent to it, and only then offered as a second factor. Wrong
 // verification codes draw on the account's one attempt budget.
+
+import type { Account } from '../domain/account.ts';
 import { normalizeCode } from '../domain/backup-codes.ts';
 import { DomainError } from '../domain/errors.ts';
-import type { AccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import {
   deletePhone,
@@ -49,7 +50,7 @@ function decryptPhone(ctx: AppContext, accountId: string, phoneEnc: string): str
 
 export async function addPhone(
   ctx: AppContext,
-  account: AccountRow,
+  account: Account,
   input: string,
   stepUp: StepUp,
   origin: RequestOrigin,
@@ -81,7 +82,7 @@ export async function addPhone(
 
 export async function verifyPhone(
   ctx: AppContext,
-  account: AccountRow,
+  account: Account,
   input: string,
   origin: RequestOrigin,
 ): Promise<void> {
@@ -128,7 +129,7 @@ export async function verifyPhone(
 
 export async function removePhone(
   ctx: AppContext,
-  account: AccountRow,
+  account: Account,
   stepUp: StepUp,
   origin: RequestOrigin,
 ): Promise<void> {

@@ -8,10 +8,10 @@ import {
   type RegistrationResponseJSON,
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
+import type { Account } from '../domain/account.ts';
 import { DomainError } from '../domain/errors.ts';
 import { MAX_SECURITY_KEYS_PER_ACCOUNT } from '../domain/policy.ts';
 import type { WebauthnChallengePurpose } from '../domain/second-factor.ts';
-import type { AccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import {
   deleteSecurityKey,
@@ -35,7 +35,7 @@ export interface StepUp {
 
 export async function securityKeyRegistrationOptions(
   ctx: AppContext,
-  account: AccountRow,
+  account: Account,
   stepUp: StepUp,
   origin: RequestOrigin,
 ) {
@@ -72,7 +72,7 @@ export async function securityKeyRegistrationOptions(
 
 export async function registerSecurityKey(
   ctx: AppContext,
-  account: AccountRow,
+  account: Account,
   input: { name: string; response: RegistrationResponseJSON },
 ): Promise<{ id: string; name: string; createdAt: string }> {
   const db = ctx.storage.db;
@@ -128,7 +128,7 @@ export async function registerSecurityKey(
 
 export async function removeSecurityKey(
   ctx: AppContext,
-  account: AccountRow,
+  account: Account,
   id: string,
   stepUp: StepUp,
   origin: RequestOrigin,
