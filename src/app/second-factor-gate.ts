@@ -146,7 +146,11 @@ export async function passSecondFactor<T>(
       retryAfter: verified.retryAfterSeconds,
     });
   }
-  if (reservation.repeat) await giveBackChallengeAttempt();
+  if (verified.repeat) {
+    // The right proof submitted twice (a double click): the second is no guess.
+    await releaseReservation();
+    await giveBackChallengeAttempt();
+  } else if (reservation.repeat) await giveBackChallengeAttempt();
   else await recordSecondFactorFailure(ctx, attempt, reservation.attemptId, challengeAttempts, now);
   throw verified.error;
 }

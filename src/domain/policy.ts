@@ -28,6 +28,8 @@ export const FAILURES_PER_CHALLENGE = 5;
 export const FAILURES_BEFORE_LOCK = 10;
 export const FAILURE_WINDOW_MS = 24 * HOUR_MS;
 export const LOCK_DURATION_MS = 24 * HOUR_MS;
+/** A right code submitted again within this long of its use is a repeat (a double submit), not a guess. */
+export const REPEAT_WINDOW_MS = 2 * MINUTE_MS;
 /** A wrong second factor is reported to the owner at most once in this long (slow guessing). */
 export const FAILURE_REPORT_INTERVAL_MS = 24 * HOUR_MS;
 /**

@@ -56,6 +56,8 @@ export interface TotpState {
 export type TotpCheck =
   | { readonly kind: 'accepted'; readonly step: number; readonly driftSteps: number; readonly driftSeconds: number }
   | { readonly kind: 'out_of_sync'; readonly step: number; readonly driftSeconds: number }
+  /** The code of the last accepted step again: refused, but a repeat (a double submit), not a guess. */
+  | { readonly kind: 'replay'; readonly step: number }
   | { readonly kind: 'invalid' };
 
 /**
@@ -72,7 +74,8 @@ export function checkTotp(secret: Uint8Array, code: string, nowMs: number, state
   const delta = match(centre, ACCEPT_WINDOW_STEPS);
   if (delta !== null) {
     const step = centre + delta;
-    if (state.lastStep !== null && step <= state.lastStep) return { kind: 'invalid' };
+    if (state.lastStep !== null && step === state.lastStep) return { kind: 'replay', step };
+    if (state.lastStep !== null && step < state.lastStep) return { kind: 'invalid' };
     const offset = step - current;
     const driftSteps = Math.max(-MAX_REMEMBERED_DRIFT_STEPS, Math.min(MAX_REMEMBERED_DRIFT_STEPS, offset));
     return { kind: 'accepted', step, driftSteps, driftSeconds: offset * TOTP_PERIOD_SECONDS };

@@ -47,6 +47,23 @@ export async function consumeBackupCode(db: Executor, setId: string, codeHash: s
   return changed(result) === 1;
 }
 
+/** True when this code of the set was used at or after `since` (a repeat of a code that just worked). */
+export async function backupCodeUsedSince(
+  db: Executor,
+  setId: string,
+  codeHash: string,
+  since: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('backup_codes')
+    .select('id')
+    .where('set_id', '=', setId)
+    .where('code_hash', '=', codeHash)
+    .where('used_at', '>=', since)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** A set dies only when 2FA is reset or recovered; its reveal copy goes with it. */
 export async function revokeLiveBackupCodeSet(db: Executor, accountId: string, now: string): Promise<void> {
   await db

@@ -179,7 +179,7 @@ describeOnEachDatabase('accounts and sessions', (h) => {
       .execute();
     assert.deepEqual(
       rows.map((r) => r.event),
-      ['account_created', 'authenticator_bound', 'second_factor_failed'],
+      ['account_created', 'authenticator_bound', 'second_factor_failed', 'second_factor_failure_reported'],
     );
     for (const row of rows) {
       assert.ok(!Number.isNaN(Date.parse(row.at)));

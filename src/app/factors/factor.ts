@@ -32,7 +32,14 @@ export interface PendingOutcome {
   readonly retryAfterSeconds: number;
 }
 
-export type Verified = { ok: true; outcome: SecondFactorOutcome } | { ok: false; error: DomainError } | PendingOutcome;
+export type Verified =
+  | { ok: true; outcome: SecondFactorOutcome }
+  /**
+   * `repeat`: the proof was right but is already spent, just now (a double
+   * submit, or the twin of a racing request): refused, and not counted as a guess.
+   */
+  | { ok: false; error: DomainError; repeat?: boolean }
+  | PendingOutcome;
 
 /** The conditional write that spends the factor, run inside the gate's transaction. */
 export type Spend = (trx: Executor) => Promise<Verified>;
@@ -79,4 +86,9 @@ export function invalidCode(): DomainError {
 
 export function failed(error: DomainError = invalidCode()): Spend {
   return async () => ({ ok: false, error });
+}
+
+/** A right proof already spent just now: refused like a wrong one, but not counted. */
+export function alreadySpent(): Verified {
+  return { ok: false, error: invalidCode(), repeat: true };
 }

@@ -2,15 +2,16 @@
 // equality match and a conditional update (docs/adr/0001-backup-code-hashing.md).
 import { backupCodesLow, backupCodeWarnings, normalizeCode } from '../../../domain/backup-codes.ts';
 import { DomainError } from '../../../domain/errors.ts';
-import { BACKUP_CODES_PER_SET } from '../../../domain/policy.ts';
+import { BACKUP_CODES_PER_SET, REPEAT_WINDOW_MS } from '../../../domain/policy.ts';
 import {
+  backupCodeUsedSince,
   consumeBackupCode,
   countUnusedBackupCodes,
   findLiveBackupCodeSet,
 } from '../../../storage/backup-codes-repository.ts';
 import { appendAudit } from '../../../storage/events-repository.ts';
 import { notices, notifyEmail } from '../../notifications.ts';
-import { type Factor, invalidCode, notAvailable } from '../factor.ts';
+import { alreadySpent, type Factor, invalidCode, notAvailable } from '../factor.ts';
 
 export const backupCodeFactor: Factor = async (ctx, account, input, now) => {
   const set = await findLiveBackupCodeSet(ctx.storage.db, account.id);
@@ -24,8 +25,12 @@ export const backupCodeFactor: Factor = async (ctx, account, input, now) => {
       const pepper = ctx.keyring.derive(set.pepper_version, 'backup-code-pepper');
       const codeHash = await ctx.hasher.hashBackupCode(code, Buffer.from(set.salt, 'base64url'), pepper);
       return async (trx) => {
-        if (!(await consumeBackupCode(trx, set.id, codeHash, now.toISOString())))
-          return { ok: false, error: invalidCode() };
+        if (!(await consumeBackupCode(trx, set.id, codeHash, now.toISOString()))) {
+          const since = new Date(now.getTime() - REPEAT_WINDOW_MS).toISOString();
+          return (await backupCodeUsedSince(trx, set.id, codeHash, since))
+            ? alreadySpent()
+            : { ok: false, error: invalidCode() };
+        }
         const remaining = await countUnusedBackupCodes(trx, set.id);
         await appendAudit(trx, {
           accountId: account.id,

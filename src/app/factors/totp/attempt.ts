@@ -4,7 +4,7 @@ import { DomainError } from '../../../domain/errors.ts';
 import { checkTotp, TOTP_DIGITS, totpStep } from '../../../domain/totp.ts';
 import { acceptTotpStep, burnTotpStep, findActiveTotpBinding } from '../../../storage/totp-repository.ts';
 import { decryptTotpSecret } from '../../totp-secrets.ts';
-import { type Factor, failed, invalidCode, notAvailable, type SecondFactorWarning } from '../factor.ts';
+import { alreadySpent, type Factor, failed, notAvailable, type SecondFactorWarning } from '../factor.ts';
 
 export const totpFactor: Factor = async (ctx, account, input, now) => {
   const binding = await findActiveTotpBinding(ctx.storage.db, account.id);
@@ -40,10 +40,11 @@ export const totpFactor: Factor = async (ctx, account, input, now) => {
         };
       }
       if (check.kind === 'invalid') return failed();
+      if (check.kind === 'replay') return async () => alreadySpent();
       return async (trx) => {
         // The conditional write decides replays and races: only one request can record a step.
-        if (!(await acceptTotpStep(trx, binding.id, check.step, check.driftSteps)))
-          return { ok: false, error: invalidCode() };
+        // Lost to a racing request with the same code: a repeat, not a guess.
+        if (!(await acceptTotpStep(trx, binding.id, check.step, check.driftSteps))) return alreadySpent();
         const warnings: SecondFactorWarning[] =
           check.driftSeconds !== 0 ? [{ code: 'clock_drift', driftSeconds: check.driftSeconds }] : [];
         return { ok: true, outcome: { method: 'totp', warnings } };
