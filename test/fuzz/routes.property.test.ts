@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { supportAgent } from '../recovery/helpers.ts';
 import { codeFor, enrolledUser, signUpAndLogin } from '../support/flows.ts';
-import { describeOnEachDatabase, type Harness } from '../support/harness.ts';
+import { describeOnEachDatabase } from '../support/harness.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
 /** `FUZZ_SEED=random` (npm run fuzz) draws one; the seed is in the test name to replay a failure. */
