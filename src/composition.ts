@@ -26,6 +26,7 @@ import { RedisAttemptBudget } from './storage/attempt-budget-redis.ts';
 import { SqlAttemptBudget } from './storage/attempt-budget-sql.ts';
 import { openStorage } from './storage/database.ts';
 import { webhookDeliveryJob } from './webhooks/deliver.ts';
+import { lockEndJob } from './webhooks/lock-ends.ts';
 
 export interface Composition {
   readonly ctx: AppContext;
@@ -78,6 +79,7 @@ export async function compose(config: Config, logger: Logger, options: Compositi
     ...recoveryJobs,
     ...retentionJobs,
     auditChainJob,
+    lockEndJob,
     webhookDeliveryJob,
   ];
   if (mailer) jobs.push({ name: 'deliver-outbox', run: (c) => deliverOutbox(c, mailer) });
