@@ -182,6 +182,7 @@ function operationsOf(spec: Schema): Operation[] {
  */
 function isRouterErrorBeforeIssue15Item1(reply: { status: number; headers: Record<string, unknown>; raw: Buffer }) {
   if (!String(reply.headers['content-type']).startsWith('application/json')) return false;
+  if (reply.raw.length === 0) return reply.status === 400 || reply.status === 414; // HEAD: the headers only
   const body = JSON.parse(reply.raw.toString('utf8'));
   return (reply.status === 400 && body.code === 'FST_ERR_BAD_URL') || (reply.status === 414 && body.statusCode === 414);
 }
