@@ -15,7 +15,12 @@ import type { Decision, DecisionOutcome } from '../domain/recovery-ticket.ts';
 import { decide } from '../domain/recovery-ticket.ts';
 import { type RecoveryLockCause, recoveryLockCause } from '../domain/withdrawal-lock.ts';
 import { newId } from '../infra/tokens.ts';
-import { type AccountRow, findAccountById, setRebindLockCause } from '../storage/accounts-repository.ts';
+import {
+  type AccountRow,
+  findAccountById,
+  lockAccountRow,
+  setRebindLockCause,
+} from '../storage/accounts-repository.ts';
 import { revokeLiveBackupCodeSet } from '../storage/backup-codes-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
@@ -30,6 +35,7 @@ import {
 import { deleteAccountSecurityKeys } from '../storage/security-keys-repository.ts';
 import { revokeAccountSessions } from '../storage/sessions-repository.ts';
 import { retireTotpBindings } from '../storage/totp-repository.ts';
+import { cancelOpenTickets } from './cancel-recovery-tickets.ts';
 import type { AppContext } from './context.ts';
 import { notifyEmail, recoveryNotices } from './notifications.ts';
 import { ticketFacts } from './ticket-facts.ts';
@@ -48,6 +54,8 @@ export async function decideTicket(
   const outcome = await db.transaction().execute(async (trx) => {
     const ticket = await findTicketById(trx, ticketId);
     if (!ticket) throw new DomainError('not_found', 'No such recovery ticket.');
+    // The account's row before the ticket's, in the order every ticket write takes them.
+    await lockAccountRow(trx, ticket.account_id);
     await holdTicketIn(trx, ticket.id, 'in_review');
     // Read again once the row is held: a concurrent decision has committed by now.
     const current = (await findTicketById(trx, ticket.id)) ?? ticket;
@@ -94,6 +102,8 @@ export async function decideTicket(
     }
     if (result.status === 'approved') {
       await clearFactors(trx, account.id, at, recoveryLockCause(ticket.kind));
+      // One approved claimant: the account's other open tickets are closed.
+      await cancelOpenTickets(ctx, trx, account, 'superseded', ticket.id);
       await appendAudit(trx, {
         accountId: account.id,
         actorAccountId: agent.id,

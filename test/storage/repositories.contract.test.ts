@@ -131,7 +131,13 @@ for (const dialect of DIALECTS) {
         const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(again.db);
         assert.deepEqual(
           rows.rows.map((r) => r.name),
-          ['001-initial', '002-security-keys-and-phones', '003-session-activity'],
+          [
+            '001-initial',
+            '002-security-keys-and-phones',
+            '003-session-activity',
+            '004-webhooks',
+            '005-recovery-lock-cause',
+          ],
         );
         await second.db.selectFrom('accounts').select('id').limit(1).execute();
       } finally {
