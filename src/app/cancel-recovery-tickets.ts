@@ -46,7 +46,8 @@ export async function openTicketsForChallenge(
   ctx: AppContext,
   challenge: string,
 ): Promise<{ tickets: OpenTicketSummary[] }> {
-  const { account } = await openLoginChallenge(ctx, challenge);
+  // A recovery-only challenge (password proved, second-factor step locked) may look too.
+  const { account } = await openLoginChallenge(ctx, challenge, 'recovery');
   return { tickets: (await openTickets(ctx.storage.db, account.id, ctx.clock.now())).map(summary) };
 }
 

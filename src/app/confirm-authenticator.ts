@@ -8,16 +8,15 @@ import { awaitsRecoveryBinding, rebindLockCause, recoveryBindingRequired } from 
 import { checkTotp } from '../domain/totp.ts';
 import { type AccountRow, findAccountById } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
-import { deletePhone } from '../storage/phones-repository.ts';
-import { deleteAccountSecurityKeys } from '../storage/security-keys-repository.ts';
 import { revokeAccountSessions } from '../storage/sessions-repository.ts';
 import {
   activateTotpBinding,
   findActiveTotpBinding,
   findPendingTotpBinding,
-  retireTotpBindings,
+  holdPendingTotpBinding,
 } from '../storage/totp-repository.ts';
 import type { AppContext } from './context.ts';
+import { FACTOR_MODULES } from './factors/registry.ts';
 import { type IssuedBackupCodes, prepareBackupCodes, storeBackupCodes } from './issue-backup-codes.ts';
 import { notices, notifyEmail } from './notifications.ts';
 import { decryptTotpSecret } from './totp-secrets.ts';
@@ -51,26 +50,28 @@ export async function confirmAuthenticator(
 
   const prepared = await prepareBackupCodes(ctx);
   return db.transaction().execute(async (trx) => {
+    const at = now.toISOString();
+    // Held first (a guarded no-op write): of two confirmations racing for this
+    // binding, the second waits here and then finds it no longer pending.
+    if (!(await holdPendingTotpBinding(trx, pending.id, at))) {
+      throw new DomainError('setup_expired', 'This setup has already been confirmed or has expired.');
+    }
     const current = await findAccountById(trx, account.id);
     const hadAuthenticator = (await findActiveTotpBinding(trx, account.id)) !== undefined;
     if (pending.purpose === 'enroll' && hadAuthenticator) {
       throw new DomainError('two_factor_already_enabled', 'Two-factor authentication is already on.');
     }
-    const at = now.toISOString();
-    await retireTotpBindings(trx, account.id, at, ['active']);
-    if (!(await activateTotpBinding(trx, pending.id, at, check.step))) {
-      throw new DomainError('setup_expired', 'This setup has already been confirmed or has expired.');
-    }
+    const lockCause = rebindLockCause(pending.purpose, current?.rebind_lock_reason ?? null);
+    // A reset replaces every old factor (ASVS 5.0 7.4.3): a key or phone someone
+    // else added must not survive it. The owner adds theirs again. This binding
+    // is retired with the others and then, held above, becomes the active one.
+    if (lockCause) for (const factor of FACTOR_MODULES) await factor.removeAll(trx, account.id, at);
+    await activateTotpBinding(trx, pending.id, at, check.step);
     const issued = await storeBackupCodes(ctx, trx, account.id, prepared);
     // Sessions that signed in with the password alone must not outlive the
     // switch to 2FA (ASVS 5.0 7.4.3): only the one that proved the new code stays.
     await revokeAccountSessions(trx, account.id, at, sessionId);
-    const lockCause = rebindLockCause(pending.purpose, current?.rebind_lock_reason ?? null);
     if (lockCause) {
-      // A reset replaces every old factor (ASVS 5.0 7.4.3): a key or phone someone
-      // else added must not survive it. The owner adds theirs again.
-      await deleteAccountSecurityKeys(trx, account.id);
-      await deletePhone(trx, account.id);
       await appendAudit(trx, {
         accountId: account.id,
         event: 'two_factor_reset',

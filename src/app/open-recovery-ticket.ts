@@ -6,7 +6,7 @@
 // squatter can't keep the owner's ticket out); the owner is emailed at once
 // and can cancel tickets with a second factor (cancel-recovery-tickets.ts).
 import { assertMayOpen, evidenceDueBy, type TicketKind } from '../domain/recovery-ticket.ts';
-import { hashToken, newId, newToken } from '../infra/tokens.ts';
+import { hashToken } from '../infra/tokens.ts';
 import { lockAccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import { insertTicket, lastClosedFullVerificationAt } from '../storage/recovery-repository.ts';
@@ -28,10 +28,10 @@ export async function openRecoveryTicket(
 ): Promise<OpenedTicket> {
   const db = ctx.storage.db;
   const now = ctx.clock.now();
-  const { account } = await openLoginChallenge(ctx, input.challenge);
+  const { account } = await openLoginChallenge(ctx, input.challenge, 'recovery');
 
-  const ticketToken = newToken();
-  const ticketId = newId();
+  const ticketToken = ctx.tokens.newToken();
+  const ticketId = ctx.tokens.newId();
   const due = evidenceDueBy(now);
   const at = now.toISOString();
   await db.transaction().execute(async (trx) => {

@@ -1,7 +1,6 @@
 // Withdrawals: a second-factor step-up on every request, and the withdrawal
 // lock decided by the one policy function in domain/withdrawal-lock.ts.
 import { DomainError } from '../domain/errors.ts';
-import { newId } from '../infra/tokens.ts';
 import type { AccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import { insertWithdrawal, listWithdrawals } from '../storage/withdrawals-repository.ts';
@@ -44,7 +43,7 @@ export async function requestWithdrawal(
     async (trx) => {
       const now = await holdUnlockedAccount(ctx, trx, account.id);
       await assertNotFrozen(trx, account.id);
-      const withdrawalId = newId();
+      const withdrawalId = ctx.tokens.newId();
       await insertWithdrawal(trx, {
         id: withdrawalId,
         account_id: account.id,

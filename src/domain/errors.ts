@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'reveal_closed'
   | 'withdrawal_locked'
   | 'method_not_available'
+  | 'method_not_allowed'
+  | 'approval_pending'
   | 'invalid_state'
   | 'evidence_required'
   | 'unsupported_media_type'
@@ -28,7 +30,8 @@ export type ErrorCode =
   | 'own_ticket'
   | 'already_decided'
   | 'recovery_binding_required'
-  | 'evidence_damaged';
+  | 'evidence_damaged'
+  | 'storage_full';
 
 export class DomainError extends Error {
   constructor(

@@ -12,6 +12,7 @@ const STATUS: Record<ErrorCode, number> = {
   email_taken: 409,
   two_factor_already_enabled: 409,
   already_decided: 409,
+  approval_pending: 409,
   evidence_damaged: 409,
   invalid_credentials: 401,
   unauthenticated: 401,
@@ -22,6 +23,7 @@ const STATUS: Record<ErrorCode, number> = {
   csrf_failed: 403,
   two_factor_required: 403,
   own_ticket: 403,
+  method_not_allowed: 403,
   recovery_binding_required: 403,
   not_found: 404,
   setup_expired: 410,
@@ -31,6 +33,7 @@ const STATUS: Record<ErrorCode, number> = {
   account_frozen: 423,
   withdrawal_locked: 423,
   rate_limited: 429,
+  storage_full: 507,
 };
 
 const TITLES: Record<number, string> = {
@@ -48,6 +51,7 @@ const TITLES: Record<number, string> = {
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
+  507: 'Insufficient Storage',
 };
 
 export interface Problem {

@@ -11,6 +11,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../app/context.ts';
 import { TestClock } from '../clock.ts';
+import { oidcPlugin } from '../oidc/plugin.ts';
 import type { App } from './app-type.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { accountAndSessionRoutes } from './routes/accounts-and-sessions.ts';
@@ -83,6 +84,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions): Prom
   withdrawalRoutes(app, ctx);
   securityKeyAndSmsRoutes(app, ctx);
   await registerExtraRoutes(app, ctx);
+  await app.register(oidcPlugin, { ctx });
   if (ctx.config.testMode && ctx.clock instanceof TestClock) testModeRoutes(app, ctx, ctx.clock, options.runJobs);
 
   const webRoot = options.webRoot;

@@ -25,6 +25,9 @@ export interface SessionsTable {
   ip: string | null;
   user_agent: string | null;
   last_seen_at: string | null;
+  /** When a second factor was last proven in this session (login or step-up), and which method. */
+  second_factor_at: string | null;
+  second_factor_method: string | null;
 }
 
 export interface LoginChallengesTable {
@@ -37,6 +40,8 @@ export interface LoginChallengesTable {
   completed_at: string | null;
   ip: string | null;
   user_agent: string | null;
+  /** `recovery`: good only for opening a recovery ticket, never for a second factor. */
+  purpose: 'login' | 'recovery';
 }
 
 export interface TotpBindingsTable {
@@ -243,6 +248,40 @@ export interface WebhookDeliveriesTable {
   last_error: string | null;
 }
 
+export interface OidcModelsTable {
+  model: string;
+  id: string;
+  payload: string;
+  grant_id: string | null;
+  uid: string | null;
+  user_code: string | null;
+  expires_at: string | null;
+  consumed_at: string | null;
+}
+
+export interface OidcClientsTable {
+  id: string;
+  name: string;
+  redirect_uris: string;
+  public: number;
+  first_party: number;
+  secret_enc: string | null;
+  created_at: string;
+  removed_at: string | null;
+}
+
+export interface OidcSigningKeysTable {
+  kid: string;
+  private_jwk_enc: string;
+  created_at: string;
+  retired_at: string | null;
+}
+
+export interface SmsSendGateTable {
+  account_id: string;
+  last_sent_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sessions: SessionsTable;
@@ -264,7 +303,11 @@ export interface Database {
   webauthn_challenges: WebauthnChallengesTable;
   phones: PhonesTable;
   sms_codes: SmsCodesTable;
+  sms_send_gate: SmsSendGateTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  oidc_models: OidcModelsTable;
+  oidc_clients: OidcClientsTable;
+  oidc_signing_keys: OidcSigningKeysTable;
 }

@@ -2,7 +2,7 @@
 // elsewhere these paths answer 404 like any unknown route.
 import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.ts';
-import { readOutboxSms } from '../../app/sms-codes.ts';
+import { readOutboxRecipient, readOutboxSms } from '../../app/sms-codes.ts';
 import type { TestClock } from '../../clock.ts';
 import { listAllMessages } from '../../storage/events-repository.ts';
 import type { App } from '../app-type.ts';
@@ -36,7 +36,7 @@ export function testModeRoutes(app: App, ctx: AppContext, clock: TestClock, runJ
   app.get('/v1/test/outbox', { schema: { tags: ['test mode'] } }, async () => ({
     messages: (await listAllMessages(ctx.storage.db)).map((m) => ({
       channel: m.channel,
-      to: m.recipient,
+      to: readOutboxRecipient(ctx, m),
       subject: m.subject,
       body: readOutboxSms(ctx, m),
       sentAt: m.sent_at ?? m.created_at,

@@ -1,7 +1,7 @@
 // Turns API problem codes into sentences a person can act on.
 import type { ErrorCode } from '../../domain/errors.ts';
 import { ApiError } from './api.ts';
-import { describeDuration, formatDateTime } from './format.ts';
+import { describeDuration, formatDateTime, LOCK_REASON, label } from './format.ts';
 
 /** Signed drift: positive means the phone's clock is ahead of the server. */
 export function clockDriftSentence(driftSeconds: number): string {
@@ -60,16 +60,22 @@ const SERVER: Record<ErrorCode, Message> = {
   reveal_closed:
     'The backup codes can no longer be shown or downloaded. If you did not save them, reset 2FA to get a new set.',
   withdrawal_locked: (err) => {
-    const until = err.problem.lockedUntil;
+    const { lockedUntil: until, reason } = err.problem;
+    const why =
+      typeof reason === 'string' ? label(LOCK_REASON, reason) : 'two-factor authentication was changed recently';
     return typeof until === 'string'
-      ? `Withdrawals are locked until ${formatDateTime(until)} because two-factor authentication was changed recently.`
-      : 'Withdrawals are locked for now because two-factor authentication was changed recently.';
+      ? `Withdrawals are locked until ${formatDateTime(until)} because ${why}.`
+      : `Withdrawals are locked for now because ${why}.`;
   },
   method_not_available: detailOr('That method is not set up for this account. Choose another one.'),
+  method_not_allowed:
+    'That method cannot be used for this. SMS codes only sign in; confirm with your authenticator app, a backup code or a security key.',
+  approval_pending: 'Waiting for your approval. Try again in a moment.',
   invalid_state: detailOr('This cannot be done now. Reload the page to see where things stand.'),
   evidence_required: 'Upload an identity document before sending the ticket for review.',
   unsupported_media_type: 'That file type is not accepted. Use an image, a video or a PDF.',
   payload_too_large: 'That file is too large.',
+  storage_full: 'The server cannot take files right now. Try again later.',
   own_ticket: 'You cannot decide a recovery ticket for your own account.',
   already_decided: detailOr('This ticket was already decided.'),
   recovery_binding_required:

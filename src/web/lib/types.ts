@@ -1,6 +1,9 @@
 // Shapes of the API answers the UI reads (docs: shared/spec/http-api.md).
 
-export type SecondFactorMethod = 'totp' | 'backup_code' | 'webauthn' | 'sms';
+import type { SecondFactorMethod } from '../../domain/second-factor.ts';
+import type { WithdrawalLockReason } from '../../domain/withdrawal-lock.ts';
+
+export type { SecondFactorMethod };
 
 export interface Warning {
   code: 'clock_drift' | 'backup_codes_low' | 'backup_codes_exhausted' | string;
@@ -31,7 +34,7 @@ export interface SecurityState {
     securityKeys?: { id: string; name: string; createdAt: string; lastUsedAt?: string | null }[];
     sms?: { phone: string; verified: boolean } | null;
   };
-  withdrawalLock: { locked: boolean; until?: string; reason?: string };
+  withdrawalLock: { locked: boolean; until?: string; reason?: WithdrawalLockReason };
   recovery: { ticketId: string; status: string } | null;
 }
 
