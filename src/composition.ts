@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { auditChainJob } from './app/audit-chain.ts';
 import { purgeReveals } from './app/backup-code-reveal.ts';
 import type { AppContext } from './app/context.ts';
 import { deliverOutbox, deliverSmsOutbox } from './app/deliver-outbox.ts';
@@ -74,6 +75,7 @@ export async function compose(config: Config, logger: Logger, options: Compositi
     { name: 'purge-backup-code-reveals', run: purgeReveals },
     ...recoveryJobs,
     ...retentionJobs,
+    auditChainJob,
     webhookDeliveryJob,
   ];
   if (mailer) jobs.push({ name: 'deliver-outbox', run: (c) => deliverOutbox(c, mailer) });
