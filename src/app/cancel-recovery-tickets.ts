@@ -16,9 +16,6 @@ import { notifyEmail, recoveryNotices } from './notifications.ts';
 import { passSecondFactor, type SecondFactorOutcome } from './second-factor-gate.ts';
 import { ticketFacts } from './ticket-facts.ts';
 
-/** The second-factor purpose cancelling tickets asks for: the same methods as a factor change (never SMS alone). */
-const CANCEL_PURPOSE = 'factor_change';
-
 export interface OpenTicketSummary {
   readonly ticketId: string;
   readonly kind: TicketKind;
@@ -106,7 +103,7 @@ export async function cancelTicketsWithSecondFactor(
       method: input.method,
       code: input.code,
       response: input.response,
-      purpose: CANCEL_PURPOSE,
+      purpose: 'ticket_cancel',
       origin,
       challengeId: challenge.id,
     },
