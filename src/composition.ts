@@ -18,6 +18,7 @@ import { argon2Hasher, type Hasher, PRODUCTION_ARGON2 } from './infra/hashing.ts
 import { loadKeyring } from './infra/keyring.ts';
 import { smtpMailer } from './infra/mailer.ts';
 import { createPasswordThrottle } from './infra/password-throttle.ts';
+import { createSignUpThrottle } from './infra/signup-throttle.ts';
 import { webhookSmsSender } from './infra/sms-webhook.ts';
 import { cryptoTokens } from './infra/tokens.ts';
 import type { AttemptBudgetStore } from './storage/attempt-budget.ts';
@@ -25,6 +26,7 @@ import { RedisAttemptBudget } from './storage/attempt-budget-redis.ts';
 import { SqlAttemptBudget } from './storage/attempt-budget-sql.ts';
 import { openStorage } from './storage/database.ts';
 import { webhookDeliveryJob } from './webhooks/deliver.ts';
+import { lockEndJob } from './webhooks/lock-ends.ts';
 
 export interface Composition {
   readonly ctx: AppContext;
@@ -63,6 +65,7 @@ export async function compose(config: Config, logger: Logger, options: Compositi
     keyring: loadKeyring(config),
     budget,
     passwordThrottle: createPasswordThrottle(redis, redisPrefix),
+    signUpThrottle: createSignUpThrottle(config.signupsPerIpPerHour, redis, redisPrefix),
     logger,
     hasher: options.hasher ?? argon2Hasher(PRODUCTION_ARGON2),
     tokens: cryptoTokens,
@@ -76,6 +79,7 @@ export async function compose(config: Config, logger: Logger, options: Compositi
     ...recoveryJobs,
     ...retentionJobs,
     auditChainJob,
+    lockEndJob,
     webhookDeliveryJob,
   ];
   if (mailer) jobs.push({ name: 'deliver-outbox', run: (c) => deliverOutbox(c, mailer) });

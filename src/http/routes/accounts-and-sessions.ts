@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.ts';
-import { createAccount } from '../../app/create-account.ts';
+import { signUp } from '../../app/create-account.ts';
 import { finishLogin } from '../../app/finish-login.ts';
 import { startLogin } from '../../app/start-login.ts';
 import { revokeSession } from '../../storage/sessions-repository.ts';
@@ -19,7 +19,7 @@ export function accountAndSessionRoutes(app: App, ctx: AppContext): void {
         response: { 201: Type.Object({ accountId: Type.String(), email: Type.String() }) },
       },
     },
-    async (request, reply) => reply.code(201).send(await createAccount(ctx, request.body)),
+    async (request, reply) => reply.code(201).send(await signUp(ctx, request.body, origin(request))),
   );
 
   app.post(
