@@ -3,9 +3,10 @@
 // never through a password-only session: someone else who knows the password
 // must not get to bind theirs first (security review finding).
 
+import type { Account } from '../domain/account.ts';
 import { DomainError } from '../domain/errors.ts';
 import { awaitsRecoveryBinding } from '../domain/recovery-binding.ts';
-import { type AccountRow, findAccountById } from '../storage/accounts-repository.ts';
+import { findAccountById } from '../storage/accounts-repository.ts';
 import { findLatestApprovedTicket, type TicketRow } from '../storage/recovery-repository.ts';
 import { assertNotFrozen } from './account-freeze.ts';
 import { openPendingBinding, type PendingBinding } from './bind-authenticator.ts';
@@ -19,14 +20,14 @@ import { type IssuedToken, issueSession } from './sessions.ts';
  * account's latest approval (a later one supersedes it), and no full
  * verification in review (which suspends it: issue 11 #5).
  */
-async function accountAwaitingBinding(ctx: AppContext, ticket: TicketRow): Promise<AccountRow> {
+async function accountAwaitingBinding(ctx: AppContext, ticket: TicketRow): Promise<Account> {
   const db = ctx.storage.db;
   const account = await findAccountById(db, ticket.account_id);
   const latest = account ? await findLatestApprovedTicket(db, account.id) : undefined;
   if (
     ticket.status !== 'approved' ||
     !account ||
-    !awaitsRecoveryBinding(account.rebind_lock_reason) ||
+    !awaitsRecoveryBinding(account.pendingRecoveryLock) ||
     latest?.id !== ticket.id
   ) {
     throw new DomainError('invalid_state', 'This ticket has no authenticator binding waiting.');
