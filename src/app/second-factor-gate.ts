@@ -124,6 +124,10 @@ export async function passSecondFactor<T>(
   try {
     const spend = await factorAttempt.verify();
     verified = await ctx.storage.db.transaction().execute(async (trx) => {
+      // The account's row first: every security write on an account takes its
+      // locks in one order (account row, factor rows, audit chain), so a spend
+      // racing a reset, a lock or a ticket change never deadlocks on PostgreSQL.
+      await lockAccountRow(trx, account.id);
       const check = await spend(trx);
       if (check.ok === true) result = await onSuccess(trx, check.outcome);
       return check;
