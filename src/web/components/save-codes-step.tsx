@@ -1,8 +1,7 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { saveBlob } from '../lib/api.ts';
-import { acknowledgeBackupCodes, exportBackupCodes } from '../lib/client.ts';
+import { acknowledgeBackupCodes, type BackupCodesIssued, exportBackupCodes } from '../lib/client.ts';
 import { formatDateTime } from '../lib/format.ts';
-import type { ConfirmAnswer } from '../lib/types.ts';
 import { useAction } from '../lib/use-action.ts';
 import { useFocusOnMount } from '../lib/use-focus-on-mount.ts';
 import { ErrorAlert, Notice } from './alerts.tsx';
@@ -12,7 +11,7 @@ const ZIP_MIN = 12;
 
 /** The new backup codes, shown this once: save them before moving on
  * ("Save immediately when enabling 2FA"). */
-export function SaveCodesStep({ answer, onDone }: { answer: ConfirmAnswer; onDone: () => void }) {
+export function SaveCodesStep({ answer, onDone }: { answer: BackupCodesIssued; onDone: () => void }) {
   const [zipPassword, setZipPassword] = useState('');
   const [saved, setSaved] = useState(false);
   const { run, running: busy, error } = useAction<'pdf' | 'zip' | 'ack'>();
