@@ -1,6 +1,7 @@
 // The one policy that decides whether withdrawals are locked. Every path that
 // moves funds asks this function; nothing else reads the lock columns.
-export type WithdrawalLockReason = 'two_factor_reset' | 'recovery';
+export const WITHDRAWAL_LOCK_REASONS = ['two_factor_reset', 'recovery'] as const;
+export type WithdrawalLockReason = (typeof WITHDRAWAL_LOCK_REASONS)[number];
 
 export interface WithdrawalLockRecord {
   readonly lockedUntil: Date | null;

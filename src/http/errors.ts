@@ -5,6 +5,7 @@ import { DomainError, type ErrorCode } from '../domain/errors.ts';
 
 const STATUS: Record<ErrorCode, number> = {
   invalid_request: 400,
+  malformed_json: 400,
   weak_password: 400,
   method_not_available: 400,
   evidence_required: 400,
@@ -31,6 +32,7 @@ const STATUS: Record<ErrorCode, number> = {
   account_frozen: 423,
   withdrawal_locked: 423,
   rate_limited: 429,
+  internal_error: 500,
 };
 
 const TITLES: Record<number, string> = {

@@ -12,6 +12,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../app/context.ts';
 import { TestClock } from '../clock.ts';
 import type { App } from './app-type.ts';
+import { Problem } from './contract/problem.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { accountAndSessionRoutes } from './routes/accounts-and-sessions.ts';
 import { registerExtraRoutes } from './routes/extra-routes.ts';
@@ -40,6 +41,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions): Prom
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setErrorHandler(errorHandler);
+  app.addSchema(Problem);
 
   await app.register(cookie);
   await app.register(helmet, {

@@ -1,4 +1,3 @@
-import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.ts';
 import { createAccount } from '../../app/create-account.ts';
 import { finishLogin } from '../../app/finish-login.ts';
@@ -6,7 +5,8 @@ import { startLogin } from '../../app/start-login.ts';
 import { revokeSession } from '../../storage/sessions-repository.ts';
 import type { App } from '../app-type.ts';
 import { authOf, clearSessionCookies, origin, requireSession, setSessionCookies } from '../auth.ts';
-import { Code, closed, Email, Password, Token, Warning } from '../schemas.ts';
+import { AccountCreated, CreateAccountBody } from '../contract/accounts.ts';
+import { LoginBody, LoginResponse, VerifyBody, VerifyResponse } from '../contract/sessions.ts';
 
 export function accountAndSessionRoutes(app: App, ctx: AppContext): void {
   app.post(
@@ -15,8 +15,8 @@ export function accountAndSessionRoutes(app: App, ctx: AppContext): void {
       schema: {
         tags: ['accounts'],
         summary: 'Create an account',
-        body: closed({ email: Email, password: Password }),
-        response: { 201: Type.Object({ accountId: Type.String(), email: Type.String() }) },
+        body: CreateAccountBody,
+        response: { 201: AccountCreated },
       },
     },
     async (request, reply) => reply.code(201).send(await createAccount(ctx, request.body)),
@@ -28,16 +28,8 @@ export function accountAndSessionRoutes(app: App, ctx: AppContext): void {
       schema: {
         tags: ['sessions'],
         summary: 'Password step of login',
-        body: closed({ email: Email, password: Password }),
-        response: {
-          200: Type.Object({
-            status: Type.Union([Type.Literal('authenticated'), Type.Literal('second_factor_required')]),
-            token: Type.Optional(Type.String()),
-            challenge: Type.Optional(Type.String()),
-            methods: Type.Optional(Type.Array(Type.String())),
-            expiresAt: Type.String(),
-          }),
-        },
+        body: LoginBody,
+        response: { 200: LoginResponse },
       },
     },
     async (request, reply) => {
@@ -61,26 +53,8 @@ export function accountAndSessionRoutes(app: App, ctx: AppContext): void {
       schema: {
         tags: ['sessions'],
         summary: 'Second-factor step of login',
-        body: closed({
-          challenge: Token,
-          method: Type.Union([
-            Type.Literal('totp'),
-            Type.Literal('backup_code'),
-            Type.Literal('sms'),
-            Type.Literal('webauthn'),
-          ]),
-          code: Type.Optional(Code),
-          response: Type.Optional(Type.Object({}, { additionalProperties: true })),
-        }),
-        response: {
-          200: Type.Object({
-            status: Type.Literal('authenticated'),
-            token: Type.String(),
-            expiresAt: Type.String(),
-            warnings: Type.Array(Warning),
-            backupCodesRemaining: Type.Optional(Type.Integer()),
-          }),
-        },
+        body: VerifyBody,
+        response: { 200: VerifyResponse },
       },
     },
     async (request, reply) => {
@@ -102,7 +76,7 @@ export function accountAndSessionRoutes(app: App, ctx: AppContext): void {
     async (request, reply) => {
       await revokeSession(ctx.storage.db, authOf(request).session.id, ctx.clock.now().toISOString());
       clearSessionCookies(reply);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 }

@@ -3,7 +3,6 @@
 // is registered in this plugin's scope only, so no other route takes uploads.
 import multipart, { type Multipart } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
 import { addEvidence } from '../../app/add-evidence.ts';
 import type { AppContext } from '../../app/context.ts';
 import { claimantTicketView } from '../../app/get-ticket.ts';
@@ -14,15 +13,17 @@ import { authenticateTicket } from '../../app/ticket-auth.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { App } from '../app-type.ts';
 import { origin, setSessionCookies } from '../auth.ts';
+import { EmptyBody, PendingBinding } from '../contract/common.ts';
 import {
-  ClaimantTicket,
+  ConfirmRecoveryBindingBody,
   EvidenceCreated,
   OpenedTicket,
   OpenTicketBody,
+  RecoveryBindingConfirmed,
   Submitted,
   TicketParams,
-} from '../recovery-schemas.ts';
-import { Code, closed, PendingBinding } from '../schemas.ts';
+  TicketView,
+} from '../contract/recovery.ts';
 
 const security = [{ ticket: [] }];
 
@@ -90,7 +91,7 @@ export async function recoveryRoutes(app: App, ctx: AppContext): Promise<void> {
         summary: "The ticket's status",
         security,
         params: TicketParams,
-        response: { 200: ClaimantTicket },
+        response: { 200: TicketView },
       },
     },
     async (request) => claimantTicketView(ctx, await authenticateTicket(ctx, ticketToken(request), request.params.id)),
@@ -104,7 +105,7 @@ export async function recoveryRoutes(app: App, ctx: AppContext): Promise<void> {
         summary: 'After approval: start binding the new authenticator',
         security,
         params: TicketParams,
-        body: Type.Optional(closed({})),
+        body: EmptyBody,
         response: { 200: PendingBinding },
       },
     },
@@ -123,7 +124,8 @@ export async function recoveryRoutes(app: App, ctx: AppContext): Promise<void> {
         summary: 'After approval: confirm the new authenticator; issues backup codes and a session',
         security,
         params: TicketParams,
-        body: closed({ setupId: Type.String({ minLength: 1, maxLength: 64 }), code: Code }),
+        body: ConfirmRecoveryBindingBody,
+        response: { 200: RecoveryBindingConfirmed },
       },
     },
     async (request, reply) => {

@@ -2,7 +2,6 @@
 // shapes of WebAuthn options and responses are the spec's
 // (PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON, …).
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
-import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.ts';
 import { openLoginChallenge } from '../../app/login-challenge.ts';
 import { addPhone, removePhone, sendSecondFactorSms, verifyPhone } from '../../app/phone-numbers.ts';
@@ -14,7 +13,10 @@ import {
 } from '../../app/security-keys.ts';
 import type { App } from '../app-type.ts';
 import { authOf, origin, requireSession } from '../auth.ts';
-import { Code, closed, StepUpFields, Token, WebauthnJson } from '../schemas.ts';
+import { EmptyBody, NoContent, Sent, StepUpBody } from '../contract/common.ts';
+import { RegisterKeyBody, SecurityKeyParams } from '../contract/security-keys.ts';
+import { ChallengeBody } from '../contract/sessions.ts';
+import { AddPhoneBody, VerifyPhoneBody } from '../contract/sms.ts';
 
 export function securityKeyAndSmsRoutes(app: App, ctx: AppContext): void {
   const preHandler = requireSession(ctx);
@@ -26,7 +28,7 @@ export function securityKeyAndSmsRoutes(app: App, ctx: AppContext): void {
       schema: {
         tags,
         summary: 'Options to register a security key (after a second factor)',
-        body: closed(StepUpFields),
+        body: StepUpBody,
       },
       preHandler,
     },
@@ -39,10 +41,7 @@ export function securityKeyAndSmsRoutes(app: App, ctx: AppContext): void {
       schema: {
         tags,
         summary: 'Register a security key with the authenticator response',
-        body: closed({
-          name: Type.String({ minLength: 1, maxLength: 64, pattern: '^[^\\u0000-\\u001f\\u007f]+$' }),
-          response: WebauthnJson,
-        }),
+        body: RegisterKeyBody,
       },
       preHandler,
     },
@@ -62,14 +61,14 @@ export function securityKeyAndSmsRoutes(app: App, ctx: AppContext): void {
       schema: {
         tags,
         summary: 'Remove a security key (after a second factor)',
-        params: closed({ id: Type.String({ maxLength: 64 }) }),
-        body: closed(StepUpFields),
+        params: SecurityKeyParams,
+        body: StepUpBody,
       },
       preHandler,
     },
     async (request, reply) => {
       await removeSecurityKey(ctx, authOf(request).account, request.params.id, request.body, origin(request));
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
@@ -79,7 +78,7 @@ export function securityKeyAndSmsRoutes(app: App, ctx: AppContext): void {
       schema: {
         tags,
         summary: 'Options for a security-key step-up (reset, withdrawal)',
-        body: Type.Optional(closed({})),
+        body: EmptyBody,
       },
       preHandler,
     },
@@ -88,7 +87,7 @@ export function securityKeyAndSmsRoutes(app: App, ctx: AppContext): void {
 
   app.post(
     '/v1/sessions/webauthn/options',
-    { schema: { tags: ['sessions'], summary: 'Options for a security-key login', body: closed({ challenge: Token }) } },
+    { schema: { tags: ['sessions'], summary: 'Options for a security-key login', body: ChallengeBody } },
     async (request) => {
       const { account } = await openLoginChallenge(ctx, request.body.challenge);
       return securityKeyAssertionOptions(ctx, account.id);
@@ -97,7 +96,14 @@ export function securityKeyAndSmsRoutes(app: App, ctx: AppContext): void {
 
   app.post(
     '/v1/sessions/sms',
-    { schema: { tags: ['sessions'], summary: 'Send an SMS code for this login', body: closed({ challenge: Token }) } },
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'Send an SMS code for this login',
+        body: ChallengeBody,
+        response: { 202: Sent },
+      },
+    },
     async (request, reply) => {
       const { account } = await openLoginChallenge(ctx, request.body.challenge);
       await sendSecondFactorSms(ctx, account.id);
@@ -108,7 +114,12 @@ export function securityKeyAndSmsRoutes(app: App, ctx: AppContext): void {
   app.post(
     '/v1/me/sms/send',
     {
-      schema: { tags, summary: 'Send an SMS code for a step-up (reset, withdrawal)', body: Type.Optional(closed({})) },
+      schema: {
+        tags,
+        summary: 'Send an SMS code for a step-up (reset, withdrawal)',
+        body: EmptyBody,
+        response: { 202: Sent },
+      },
       preHandler,
     },
     async (request, reply) => {
@@ -123,7 +134,7 @@ export function securityKeyAndSmsRoutes(app: App, ctx: AppContext): void {
       schema: {
         tags,
         summary: 'Add a phone for SMS codes (after a second factor; sends a code)',
-        body: closed({ phone: Type.String({ minLength: 8, maxLength: 32 }), ...StepUpFields }),
+        body: AddPhoneBody,
       },
       preHandler,
     },
@@ -136,21 +147,26 @@ export function securityKeyAndSmsRoutes(app: App, ctx: AppContext): void {
   app.post(
     '/v1/me/phone/verify',
     {
-      schema: { tags, summary: 'Verify the phone with the code sent to it', body: closed({ code: Code }) },
+      schema: {
+        tags,
+        summary: 'Verify the phone with the code sent to it',
+        body: VerifyPhoneBody,
+        response: { 204: NoContent },
+      },
       preHandler,
     },
     async (request, reply) => {
       await verifyPhone(ctx, authOf(request).account, request.body.code, origin(request));
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
   app.delete(
     '/v1/me/phone',
-    { schema: { tags, summary: 'Remove the phone (after a second factor)', body: closed(StepUpFields) }, preHandler },
+    { schema: { tags, summary: 'Remove the phone (after a second factor)', body: StepUpBody }, preHandler },
     async (request, reply) => {
       await removePhone(ctx, authOf(request).account, request.body, origin(request));
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 }

@@ -10,15 +10,15 @@ import { supportQueue } from '../../app/support-queue.ts';
 import { supportTicketView } from '../../app/support-ticket-view.ts';
 import type { App } from '../app-type.ts';
 import { authOf, requireRole, requireSession } from '../auth.ts';
+import { TicketParams } from '../contract/recovery.ts';
 import {
   DecisionBody,
   DecisionResult,
   EvidenceParams,
   Queue,
   QueueQuery,
-  SupportTicket,
-  TicketParams,
-} from '../recovery-schemas.ts';
+  SupportTicketView,
+} from '../contract/support.ts';
 
 const EXTENSIONS: Record<string, string> = {
   'image/jpeg': 'jpg',
@@ -59,7 +59,7 @@ export function supportRoutes(app: App, ctx: AppContext): void {
         summary: 'A ticket, its evidence and the login comparison',
         security,
         params: TicketParams,
-        response: { 200: SupportTicket },
+        response: { 200: SupportTicketView },
       },
       preHandler,
     },

@@ -1,27 +1,25 @@
 // Test clock and outbox: registered only with LATCHKEY_TEST_MODE=1, so
 // elsewhere these paths answer 404 like any unknown route.
-import { Type } from 'typebox';
+
 import type { AppContext } from '../../app/context.ts';
 import { readOutboxSms } from '../../app/sms-codes.ts';
 import type { TestClock } from '../../clock.ts';
 import { listAllMessages } from '../../storage/events-repository.ts';
 import type { App } from '../app-type.ts';
+import { ClockView, Outbox, SetClockBody } from '../contract/test-mode.ts';
 
 export function testModeRoutes(app: App, ctx: AppContext, clock: TestClock, runJobs: () => Promise<void>): void {
-  app.get('/v1/test/clock', { schema: { tags: ['test mode'] } }, async () => ({ now: clock.now().toISOString() }));
+  app.get('/v1/test/clock', { schema: { tags: ['test mode'], response: { 200: ClockView } } }, async () => ({
+    now: clock.now().toISOString(),
+  }));
 
   app.post(
     '/v1/test/clock',
     {
       schema: {
         tags: ['test mode'],
-        body: Type.Union([
-          Type.Object(
-            { advanceSeconds: Type.Number({ minimum: -1e10, maximum: 1e10 }) },
-            { additionalProperties: false },
-          ),
-          Type.Object({ set: Type.String({ format: 'date-time' }) }, { additionalProperties: false }),
-        ]),
+        body: SetClockBody,
+        response: { 200: ClockView },
       },
     },
     async (request) => {
@@ -33,7 +31,7 @@ export function testModeRoutes(app: App, ctx: AppContext, clock: TestClock, runJ
     },
   );
 
-  app.get('/v1/test/outbox', { schema: { tags: ['test mode'] } }, async () => ({
+  app.get('/v1/test/outbox', { schema: { tags: ['test mode'], response: { 200: Outbox } } }, async () => ({
     messages: (await listAllMessages(ctx.storage.db)).map((m) => ({
       channel: m.channel,
       to: m.recipient,

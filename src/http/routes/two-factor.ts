@@ -1,21 +1,24 @@
-import { Type } from 'typebox';
 import { acknowledgeBackupCodes, exportBackupCodes } from '../../app/backup-code-reveal.ts';
 import { beginAuthenticatorSetup } from '../../app/bind-authenticator.ts';
 import { confirmAuthenticator } from '../../app/confirm-authenticator.ts';
 import type { AppContext } from '../../app/context.ts';
 import { resetTwoFactor } from '../../app/reset-two-factor.ts';
 import { securityOverview } from '../../app/security-overview.ts';
-import { MIN_ZIP_PASSWORD_LENGTH } from '../../documents/backup-code-zip.ts';
 import type { App } from '../app-type.ts';
 import { authOf, origin, requireSession } from '../auth.ts';
-import { Code, closed, Password, PendingBinding, Token } from '../schemas.ts';
+import { EmptyBody, NoContent, PendingBinding } from '../contract/common.ts';
+import { SecurityState } from '../contract/me.ts';
+import { AcknowledgeBody, BackupCodesIssued, ConfirmTotpBody, ExportBody, ResetBody } from '../contract/two-factor.ts';
 
 export function twoFactorRoutes(app: App, ctx: AppContext): void {
   const preHandler = requireSession(ctx);
 
   app.get(
     '/v1/me/security',
-    { schema: { tags: ['account security'], summary: "The account's 2FA state" }, preHandler },
+    {
+      schema: { tags: ['account security'], summary: "The account's 2FA state", response: { 200: SecurityState } },
+      preHandler,
+    },
     async (request) => securityOverview(ctx, authOf(request).account),
   );
 
@@ -25,7 +28,7 @@ export function twoFactorRoutes(app: App, ctx: AppContext): void {
       schema: {
         tags: ['account security'],
         summary: 'Start binding an authenticator',
-        body: Type.Optional(closed({})),
+        body: EmptyBody,
         response: { 200: PendingBinding },
       },
       preHandler,
@@ -42,18 +45,8 @@ export function twoFactorRoutes(app: App, ctx: AppContext): void {
       schema: {
         tags: ['account security'],
         summary: 'Confirm a binding with a code; issues 8 backup codes',
-        body: closed({ setupId: Type.String({ minLength: 1, maxLength: 64 }), code: Code }),
-        response: {
-          200: Type.Object({
-            backupCodes: Type.Object({
-              setId: Type.String(),
-              issuedAt: Type.String(),
-              codes: Type.Array(Type.String()),
-            }),
-            revealToken: Type.String(),
-            revealExpiresAt: Type.String(),
-          }),
-        },
+        body: ConfirmTotpBody,
+        response: { 200: BackupCodesIssued },
       },
       preHandler,
     },
@@ -74,14 +67,7 @@ export function twoFactorRoutes(app: App, ctx: AppContext): void {
       schema: {
         tags: ['account security'],
         summary: 'Download the new codes as a printable PDF or an AES-256 ZIP',
-        body: Type.Union([
-          closed({ revealToken: Token, format: Type.Literal('pdf') }),
-          closed({
-            revealToken: Token,
-            format: Type.Literal('zip'),
-            password: Type.String({ minLength: MIN_ZIP_PASSWORD_LENGTH, maxLength: 1024 }),
-          }),
-        ]),
+        body: ExportBody,
       },
       preHandler,
     },
@@ -101,13 +87,14 @@ export function twoFactorRoutes(app: App, ctx: AppContext): void {
       schema: {
         tags: ['account security'],
         summary: 'Close the reveal window for good',
-        body: closed({ revealToken: Token }),
+        body: AcknowledgeBody,
+        response: { 204: NoContent },
       },
       preHandler,
     },
     async (request, reply) => {
       await acknowledgeBackupCodes(ctx, authOf(request).account, request.body.revealToken);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
@@ -117,12 +104,7 @@ export function twoFactorRoutes(app: App, ctx: AppContext): void {
       schema: {
         tags: ['account security'],
         summary: 'Reset 2FA with the password and a working factor',
-        body: closed({
-          password: Password,
-          method: Type.Union([Type.Literal('totp'), Type.Literal('backup_code'), Type.Literal('webauthn')]),
-          code: Type.Optional(Code),
-          response: Type.Optional(Type.Object({}, { additionalProperties: true })),
-        }),
+        body: ResetBody,
         response: { 200: PendingBinding },
       },
       preHandler,
