@@ -52,6 +52,11 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/** The HTTP status of each code of the error registry. */
+export function statusOf(code: ErrorCode): number {
+  return STATUS[code];
+}
+
 export interface Problem {
   type: string;
   title: string;

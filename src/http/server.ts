@@ -12,13 +12,17 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../app/context.ts';
 import { TestClock } from '../clock.ts';
 import type { App } from './app-type.ts';
+import { decorateAuth } from './auth.ts';
 import { Problem } from './contract/problem.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
-import { accountAndSessionRoutes } from './routes/accounts-and-sessions.ts';
-import { registerExtraRoutes } from './routes/extra-routes.ts';
-import { securityKeyAndSmsRoutes } from './routes/security-keys-and-sms.ts';
+import { swaggerOptions } from './openapi.ts';
+import { accountRoutes } from './routes/accounts.ts';
+import { meRoutes } from './routes/me/index.ts';
+import { operationRoutes } from './routes/operations.ts';
+import { recoveryRoutes } from './routes/recovery.ts';
+import { sessionRoutes } from './routes/sessions.ts';
+import { supportRoutes } from './routes/support.ts';
 import { testModeRoutes } from './routes/test-mode.ts';
-import { twoFactorRoutes } from './routes/two-factor.ts';
 import { withdrawalRoutes } from './routes/withdrawals.ts';
 
 export interface ServerOptions {
@@ -59,33 +63,21 @@ export async function buildServer(ctx: AppContext, options: ServerOptions): Prom
     },
     referrerPolicy: { policy: 'no-referrer' },
   });
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: { title: 'Latchkey', version: '1.0.0', description: 'Two-factor authentication lifecycle server' },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer' },
-          ticket: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'Ticket <ticketToken>' },
-        },
-      },
-    },
-  });
+  await app.register(swagger, swaggerOptions);
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  decorateAuth(app);
 
-  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
-    if (options.isReady && !options.isReady()) return reply.code(503).send({ status: 'starting' });
-    await ctx.storage.db.selectFrom('accounts').select('id').limit(1).execute();
-    return { status: 'ok' };
-  });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-
-  accountAndSessionRoutes(app, ctx);
-  twoFactorRoutes(app, ctx);
-  withdrawalRoutes(app, ctx);
-  securityKeyAndSmsRoutes(app, ctx);
-  await registerExtraRoutes(app, ctx);
-  if (ctx.config.testMode && ctx.clock instanceof TestClock) testModeRoutes(app, ctx, ctx.clock, options.runJobs);
+  // One scope per feature: each registers its own auth hook once.
+  await app.register(operationRoutes, { ctx, isReady: options.isReady });
+  await app.register(accountRoutes, { prefix: '/v1/accounts', ctx });
+  await app.register(sessionRoutes, { prefix: '/v1/sessions', ctx });
+  await app.register(meRoutes, { prefix: '/v1/me', ctx });
+  await app.register(withdrawalRoutes, { prefix: '/v1/withdrawals', ctx });
+  await app.register(recoveryRoutes, { prefix: '/v1/recovery', ctx });
+  await app.register(supportRoutes, { prefix: '/v1/support', ctx });
+  if (ctx.config.testMode && ctx.clock instanceof TestClock) {
+    await app.register(testModeRoutes, { prefix: '/v1/test', ctx, clock: ctx.clock, runJobs: options.runJobs });
+  }
 
   const webRoot = options.webRoot;
   if (webRoot && fs.existsSync(path.join(webRoot, 'index.html'))) {

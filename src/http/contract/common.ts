@@ -76,6 +76,9 @@ export const IssuedBackupCodes = {
 /** 202 for a code sent by SMS. */
 export const Sent = closed({ status: Type.Literal('sent') });
 
+/** A file's bytes (downloads and uploads). */
+export const Binary = Type.Unsafe<Uint8Array | AsyncIterable<Uint8Array>>({ type: 'string', format: 'binary' });
+
 /** The body of a 204 answer: nothing. */
 export const NoContent = Type.Null({ description: 'No content' });
 

@@ -2,7 +2,17 @@
 import { type Static, Type } from 'typebox';
 import { EVIDENCE_KINDS } from '../../domain/evidence-types.ts';
 import { TICKET_KINDS, TICKET_STATUSES } from '../../domain/recovery-ticket.ts';
-import { ConfirmBindingBody, closed, Id, IssuedBackupCodes, Nullable, StringEnum, Time, Token } from './common.ts';
+import {
+  Binary,
+  ConfirmBindingBody,
+  closed,
+  Id,
+  IssuedBackupCodes,
+  Nullable,
+  StringEnum,
+  Time,
+  Token,
+} from './common.ts';
 
 export const TicketKind = StringEnum(TICKET_KINDS);
 export const TicketStatus = StringEnum(TICKET_STATUSES);
@@ -18,6 +28,11 @@ export const OpenedTicket = closed({
   evidenceDueBy: Time,
 });
 
+/** The multipart body of an evidence upload: the field "kind" first, then "file". */
+export const EvidenceUpload = closed({
+  kind: EvidenceKind,
+  file: { ...Binary, description: 'JPEG, PNG, PDF, MP4 or WebM as the kind allows; the type is read from the bytes' },
+});
 export const EvidenceCreated = closed({ evidenceId: Type.String() });
 export const Submitted = closed({ status: Type.Literal('in_review'), reviewDueBy: Time });
 

@@ -1,7 +1,8 @@
 // The support console's calls under /v1/support (agents only).
 import { type Static, Type } from 'typebox';
+import { ALLOWED_TYPES } from '../../domain/evidence-types.ts';
 import { DECISIONS } from '../../domain/recovery-ticket.ts';
-import { closed, Id, Nullable, StringEnum, Time } from './common.ts';
+import { Binary, closed, Id, Nullable, StringEnum, Time } from './common.ts';
 import { EvidenceKind, TicketKind, TicketStatus } from './recovery.ts';
 
 export const QueueQuery = closed({ status: Type.Optional(TicketStatus) });
@@ -54,6 +55,13 @@ export const SupportTicketView = closed({
 });
 
 export const EvidenceParams = closed({ id: Id, evidenceId: Id });
+/** One evidence file, in the type its bytes were recognised as. */
+export const EvidenceFile = {
+  description: 'The decrypted file',
+  content: Object.fromEntries(
+    [...new Set(Object.values(ALLOWED_TYPES).flat())].map((mime) => [mime, { schema: Binary }]),
+  ),
+};
 
 export const DecisionBody = closed({ decision: Decision, note: Type.String({ minLength: 1, maxLength: 2000 }) });
 export const DecisionResult = closed({

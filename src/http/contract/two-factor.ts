@@ -1,7 +1,7 @@
 // Binding the authenticator, the backup codes, and resetting 2FA (/v1/me/…).
 import { type Static, Type } from 'typebox';
 import { MIN_ZIP_PASSWORD_LENGTH } from '../../domain/backup-codes.ts';
-import { ConfirmBindingBody, closed, IssuedBackupCodes, Password, StepUpFields, Token } from './common.ts';
+import { Binary, ConfirmBindingBody, closed, IssuedBackupCodes, Password, StepUpFields, Token } from './common.ts';
 
 export const ConfirmTotpBody = ConfirmBindingBody;
 export const BackupCodesIssued = closed(IssuedBackupCodes);
@@ -28,3 +28,9 @@ export type BackupCodesIssued = Static<typeof BackupCodesIssued>;
 export type ExportBody = Static<typeof ExportBody>;
 export type AcknowledgeBody = Static<typeof AcknowledgeBody>;
 export type ResetBody = Static<typeof ResetBody>;
+
+/** The printable sheet or the encrypted ZIP (answer of the export). */
+export const BackupCodesFile = {
+  description: 'The printable PDF sheet, or the AES-256 encrypted ZIP',
+  content: { 'application/pdf': { schema: Binary }, 'application/zip': { schema: Binary } },
+};

@@ -1,37 +1,36 @@
-import { acknowledgeBackupCodes, exportBackupCodes } from '../../app/backup-code-reveal.ts';
-import { beginAuthenticatorSetup } from '../../app/bind-authenticator.ts';
-import { confirmAuthenticator } from '../../app/confirm-authenticator.ts';
-import type { AppContext } from '../../app/context.ts';
-import { resetTwoFactor } from '../../app/reset-two-factor.ts';
-import { securityOverview } from '../../app/security-overview.ts';
-import type { App } from '../app-type.ts';
-import { authOf, origin, requireSession } from '../auth.ts';
-import { EmptyBody, NoContent, PendingBinding } from '../contract/common.ts';
-import { SecurityState } from '../contract/me.ts';
-import { AcknowledgeBody, BackupCodesIssued, ConfirmTotpBody, ExportBody, ResetBody } from '../contract/two-factor.ts';
+// Binding the authenticator, the backup codes' reveal window, and resetting 2FA.
+import { acknowledgeBackupCodes, exportBackupCodes } from '../../../app/backup-code-reveal.ts';
+import { beginAuthenticatorSetup } from '../../../app/bind-authenticator.ts';
+import { confirmAuthenticator } from '../../../app/confirm-authenticator.ts';
+import type { AppContext } from '../../../app/context.ts';
+import { resetTwoFactor } from '../../../app/reset-two-factor.ts';
+import type { App } from '../../app-type.ts';
+import { authOf, origin } from '../../auth.ts';
+import { EmptyBody, NoContent, PendingBinding } from '../../contract/common.ts';
+import {
+  AcknowledgeBody,
+  BackupCodesFile,
+  BackupCodesIssued,
+  ConfirmTotpBody,
+  ExportBody,
+  ResetBody,
+} from '../../contract/two-factor.ts';
+import { SECOND_FACTOR_PROBLEMS } from '../../openapi.ts';
+
+const tags = ['account security'];
 
 export function twoFactorRoutes(app: App, ctx: AppContext): void {
-  const preHandler = requireSession(ctx);
-
-  app.get(
-    '/v1/me/security',
-    {
-      schema: { tags: ['account security'], summary: "The account's 2FA state", response: { 200: SecurityState } },
-      preHandler,
-    },
-    async (request) => securityOverview(ctx, authOf(request).account),
-  );
-
   app.post(
-    '/v1/me/totp/setup',
+    '/totp/setup',
     {
       schema: {
-        tags: ['account security'],
+        operationId: 'startTotpSetup',
+        tags,
         summary: 'Start binding an authenticator',
         body: EmptyBody,
         response: { 200: PendingBinding },
       },
-      preHandler,
+      config: { problems: ['two_factor_already_enabled'] },
     },
     async (request) => {
       const pending = await beginAuthenticatorSetup(ctx, authOf(request).account);
@@ -40,15 +39,18 @@ export function twoFactorRoutes(app: App, ctx: AppContext): void {
   );
 
   app.post(
-    '/v1/me/totp/confirm',
+    '/totp/confirm',
     {
       schema: {
-        tags: ['account security'],
+        operationId: 'confirmTotp',
+        tags,
         summary: 'Confirm a binding with a code; issues 8 backup codes',
         body: ConfirmTotpBody,
         response: { 200: BackupCodesIssued },
       },
-      preHandler,
+      config: {
+        problems: ['invalid_code', 'clock_out_of_sync', 'setup_expired', 'two_factor_already_enabled', 'rate_limited'],
+      },
     },
     async (request) => {
       const { account, session } = authOf(request);
@@ -62,14 +64,16 @@ export function twoFactorRoutes(app: App, ctx: AppContext): void {
   );
 
   app.post(
-    '/v1/me/backup-codes/export',
+    '/backup-codes/export',
     {
       schema: {
-        tags: ['account security'],
+        operationId: 'exportBackupCodes',
+        tags,
         summary: 'Download the new codes as a printable PDF or an AES-256 ZIP',
         body: ExportBody,
+        response: { 200: BackupCodesFile },
       },
-      preHandler,
+      config: { problems: ['reveal_closed'] },
     },
     async (request, reply) => {
       const file = await exportBackupCodes(ctx, authOf(request).account, request.body);
@@ -82,15 +86,16 @@ export function twoFactorRoutes(app: App, ctx: AppContext): void {
   );
 
   app.post(
-    '/v1/me/backup-codes/acknowledge',
+    '/backup-codes/acknowledge',
     {
       schema: {
-        tags: ['account security'],
+        operationId: 'acknowledgeBackupCodes',
+        tags,
         summary: 'Close the reveal window for good',
         body: AcknowledgeBody,
         response: { 204: NoContent },
       },
-      preHandler,
+      config: { problems: ['reveal_closed'] },
     },
     async (request, reply) => {
       await acknowledgeBackupCodes(ctx, authOf(request).account, request.body.revealToken);
@@ -99,15 +104,16 @@ export function twoFactorRoutes(app: App, ctx: AppContext): void {
   );
 
   app.post(
-    '/v1/me/two-factor/reset',
+    '/two-factor/reset',
     {
       schema: {
-        tags: ['account security'],
+        operationId: 'resetTwoFactor',
+        tags,
         summary: 'Reset 2FA with the password and a working factor',
         body: ResetBody,
         response: { 200: PendingBinding },
       },
-      preHandler,
+      config: { problems: [...SECOND_FACTOR_PROBLEMS, 'invalid_credentials', 'challenge_expired'] },
     },
     async (request) => {
       const pending = await resetTwoFactor(ctx, authOf(request).account, request.body, origin(request));
