@@ -1,8 +1,14 @@
 // The one clock every rule reads (architecture: "One clock"). Production uses the
 // system clock; test mode swaps in a settable clock driven by /v1/test/clock.
+import { DomainError } from './domain/errors.ts';
+
 export interface Clock {
   now(): Date;
 }
+
+const EARLIEST_MS = Date.parse('0001-01-01T00:00:00Z');
+/** A year short of 9999, so real time passing never carries the clock past four-digit years. */
+const LATEST_MS = Date.parse('9999-01-01T00:00:00Z');
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -14,13 +20,17 @@ export class TestClock implements Clock {
   }
 
   advance(seconds: number): Date {
-    this.#offsetMs += seconds * 1000;
-    return this.now();
+    return this.set(new Date(this.now().getTime() + seconds * 1000));
   }
 
   /** Sets the time; from then on it advances with real time from that point. */
   set(at: Date): Date {
-    this.#offsetMs = at.getTime() - Date.now();
+    const ms = at.getTime();
+    // A leap second or a year past what a Date (or RFC 3339) holds would make every later `now()` an Invalid Date.
+    if (!(ms >= EARLIEST_MS && ms <= LATEST_MS)) {
+      throw new DomainError('invalid_request', 'The test clock holds times from year 0001 to 9998 (no leap seconds).');
+    }
+    this.#offsetMs = ms - Date.now();
     return this.now();
   }
 }

@@ -96,6 +96,15 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const port = integer(env, 'PORT', 3000, 0, 65535);
   const publicOrigin = url(env, 'LATCHKEY_PUBLIC_ORIGIN', ['http:', 'https:']);
+  const testMode = flag(env, 'LATCHKEY_TEST_MODE');
+  const production = env.NODE_ENV === 'production';
+  // Test mode lets anyone move the clock and read the outbox: never in production.
+  if (testMode && production) {
+    throw new ConfigError(
+      'LATCHKEY_TEST_MODE',
+      'unset or 0 when NODE_ENV=production (test mode exposes the clock and the outbox)',
+    );
+  }
   return Object.freeze({
     port,
     host,
@@ -104,8 +113,8 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
     mailFrom: env.LATCHKEY_MAIL_FROM || 'Latchkey <no-reply@latchkey.local>',
-    testMode: flag(env, 'LATCHKEY_TEST_MODE'),
-    production: env.NODE_ENV === 'production',
+    testMode,
+    production,
     issuer,
     secretKeys: env.LATCHKEY_SECRET_KEYS || undefined,
     withdrawalLockHours: integer(env, 'LATCHKEY_WITHDRAWAL_LOCK_HOURS', 24, 1, 24 * 30),

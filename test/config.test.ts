@@ -88,6 +88,20 @@ describe('loadConfig', () => {
     });
   }
 
+  test('test mode with NODE_ENV=production is refused, naming both variables', () => {
+    assert.throws(
+      () => loadConfig({ LATCHKEY_TEST_MODE: '1', NODE_ENV: 'production' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.equal(error.variable, 'LATCHKEY_TEST_MODE');
+        assert.match(error.message, /^LATCHKEY_TEST_MODE:.*NODE_ENV=production/);
+        return true;
+      },
+    );
+    assert.equal(loadConfig({ LATCHKEY_TEST_MODE: '0', NODE_ENV: 'production' }).production, true);
+    assert.equal(loadConfig({ LATCHKEY_TEST_MODE: '1', NODE_ENV: 'test' }).testMode, true);
+  });
+
   test('a password in DATABASE_URL is not echoed in the error', () => {
     assert.throws(
       () => loadConfig({ DATABASE_URL: 'mysql://user:hunter2secret@db/x' }),
@@ -149,6 +163,14 @@ describe('the server process', () => {
     assert.equal(lines.length, 1, stderr());
     assert.match(lines[0] ?? '', /\bPORT\b/);
     assert.match(lines[0] ?? '', /abc/);
+  });
+
+  test('LATCHKEY_TEST_MODE=1 with NODE_ENV=production refuses to start', async () => {
+    const child = start({ LATCHKEY_TEST_MODE: '1', NODE_ENV: 'production', LATCHKEY_DATA_DIR: dataDir });
+    const stderr = collect(child.stderr);
+    const { code } = await exited(child);
+    assert.notEqual(code, 0);
+    assert.match(stderr(), /LATCHKEY_TEST_MODE.*NODE_ENV=production/);
   });
 
   test('on a free port it answers /healthz, /openapi.json and /docs, and exits 0 on SIGTERM', async () => {

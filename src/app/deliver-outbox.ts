@@ -6,7 +6,7 @@ import type { SmsSender } from '../infra/sms-webhook.ts';
 import { listUnsentMessages, markMessageFailed, markMessageSent } from '../storage/events-repository.ts';
 import type { OutboxTable } from '../storage/schema.ts';
 import type { AppContext } from './context.ts';
-import { readOutboxSms } from './sms-codes.ts';
+import { readOutboxRecipient, readOutboxSms } from './sms-codes.ts';
 
 type Message = Awaited<ReturnType<typeof listUnsentMessages>>[number];
 
@@ -34,5 +34,7 @@ export function deliverOutbox(ctx: AppContext, mailer: Mailer): Promise<number> 
 }
 
 export function deliverSmsOutbox(ctx: AppContext, sender: SmsSender): Promise<number> {
-  return deliverChannel(ctx, 'sms', (m) => sender.send({ to: m.recipient, text: readOutboxSms(ctx, m) }));
+  return deliverChannel(ctx, 'sms', (m) =>
+    sender.send({ to: readOutboxRecipient(ctx, m), text: readOutboxSms(ctx, m) }),
+  );
 }

@@ -5,6 +5,16 @@ import { type LoginEvent, recordLoginEvent } from '../storage/events-repository.
 import type { Executor } from '../storage/executor.ts';
 import type { AppContext } from './context.ts';
 
+/** Login results that follow a right password: a client with one of them is known to the account. */
+export const PASSWORD_PASSED_RESULTS = [
+  'success',
+  'password_ok',
+  'second_factor_failed',
+  'second_factor_locked',
+  'recovery_binding_required',
+  'account_frozen',
+] as const;
+
 export async function recordLogin(ctx: AppContext, db: Executor, event: LoginEvent): Promise<void> {
   await recordLoginEvent(db, event);
   ctx.logger.info(

@@ -16,7 +16,7 @@ export async function resetTwoFactor(
   input: { password: string; method: string; code?: string | undefined; response?: unknown },
   origin: RequestOrigin,
 ): Promise<PendingBinding> {
-  if (!(await checkPassword(ctx, account.email, account.password_hash, input.password, origin))) {
+  if (!(await checkPassword(ctx, account.email, account, input.password, origin))) {
     throw new DomainError('invalid_credentials', 'The password is wrong.');
   }
   const { result } = await passSecondFactor(

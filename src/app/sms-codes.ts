@@ -9,6 +9,10 @@ import { countSmsCodesSince, insertSmsCode, type SmsCodeRow, supersedeSmsCodes }
 import type { AppContext } from './context.ts';
 
 export const OUTBOX_SMS_AAD = 'outbox:sms';
+/** The phone number of a queued SMS is encrypted and bound to its outbox row (issue 15 item 7). */
+export const outboxRecipientAad = (messageId: number): string => `outbox:${messageId}:recipient`;
+/** Rows queued before recipients were encrypted still hold the number itself (E.164). */
+const PLAIN_NUMBER = /^\+[0-9]+$/;
 const SMS_CODE_TTL_MS = 10 * 60 * 1000;
 const RESEND_AFTER_MS = 30 * 1000;
 const PER_HOUR = 5;
@@ -45,7 +49,7 @@ export async function sendSmsCode(
   });
   await enqueueMessage(db, {
     channel: 'sms',
-    recipient: phone,
+    recipient: (messageId) => ctx.keyring.encrypt(phone, outboxRecipientAad(messageId)),
     subject: `${ctx.config.issuer} code`,
     // The code is the message's point, so the body is kept encrypted at rest
     // until the gateway takes it: a database dump shows no live code.
@@ -55,6 +59,20 @@ export async function sendSmsCode(
     ),
     createdAt: now.toISOString(),
   });
+}
+
+/** The phone number of a queued SMS, or the address of an email; decrypted only to deliver it. */
+export function readOutboxRecipient(
+  ctx: AppContext,
+  message: { id: number; channel: string; recipient: string },
+): string {
+  if (message.channel !== 'sms' || PLAIN_NUMBER.test(message.recipient)) return message.recipient;
+  return ctx.keyring.decrypt(message.recipient, outboxRecipientAad(message.id)).toString('utf8');
+}
+
+/** A recipient queued before they were encrypted: `keys rotate` encrypts it. */
+export function plainOutboxRecipient(message: { recipient: string }): string | undefined {
+  return PLAIN_NUMBER.test(message.recipient) ? message.recipient : undefined;
 }
 
 /** The text of a queued SMS (kept encrypted in the outbox). */

@@ -29,7 +29,7 @@ export async function startLogin(
     email = undefined;
   }
   const account = email ? await findAccountByEmail(db, email) : undefined;
-  const passwordOk = await checkPassword(ctx, email ?? input.email, account?.password_hash, input.password, origin);
+  const passwordOk = await checkPassword(ctx, email ?? input.email, account, input.password, origin);
   const at = ctx.clock.now().toISOString();
   const event = { ip: origin.ip, user_agent: origin.userAgent, at };
   if (!account || !passwordOk) {

@@ -1,23 +1,25 @@
 // Key rotation: with a key file (development), appends a new key; with
 // LATCHKEY_SECRET_KEYS, the operator appends the new key there first. Either
 // way every secret at rest is then re-encrypted under the newest key: TOTP
-// secrets, codes awaiting their reveal, phones, queued SMS and evidence files.
+// secrets, codes awaiting their reveal, phones, queued SMS and their recipients, webhook secrets and evidence files.
 // Old keys stay in the ring: backup-code hashes are peppered with the key
 // version they were made with and can't be re-hashed without the codes.
 import fs from 'node:fs';
 import { revealAad } from '../app/issue-backup-codes.ts';
 import { PHONE_AAD } from '../app/phone-numbers.ts';
-import { OUTBOX_SMS_AAD } from '../app/sms-codes.ts';
+import { OUTBOX_SMS_AAD, outboxRecipientAad, plainOutboxRecipient } from '../app/sms-codes.ts';
 import type { Config } from '../config.ts';
 import { reencryptEvidence, removeEvidenceVersion } from '../infra/evidence-files.ts';
 import { type Keyring, keyFilePath, loadKeyring, newKeyEntry } from '../infra/keyring.ts';
 import { listEncryptedReveals, updateRevealCiphertext } from '../storage/backup-codes-repository.ts';
 import { openStorage } from '../storage/database.ts';
-import { listEncryptedSms, updateMessageBody } from '../storage/events-repository.ts';
+import { listEncryptedSms, updateMessageBody, updateMessageRecipient } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import { listEncryptedPhones, updatePhoneCiphertext } from '../storage/phones-repository.ts';
 import { listEvidenceKeyVersions, updateEvidenceKeyVersion } from '../storage/recovery-repository.ts';
 import { listEncryptedTotpSecrets, updateTotpSecret } from '../storage/totp-repository.ts';
+import { listEncryptedWebhookSecrets, updateWebhookSecret } from '../storage/webhooks-repository.ts';
+import { webhookSecretAad } from '../webhooks/endpoints.ts';
 
 interface EncryptedColumn<Row> {
   readonly label: string;
@@ -25,6 +27,8 @@ interface EncryptedColumn<Row> {
   ciphertext(row: Row): string;
   aad(row: Row): string;
   save(db: Executor, row: Row, ciphertext: string): Promise<void>;
+  /** A value stored before the column was encrypted: encrypted now. */
+  plaintext?(row: Row): string | undefined;
 }
 
 /** Re-encrypts every value of one column that isn't under the current key yet. */
@@ -36,7 +40,7 @@ function rotator<Row>(column: EncryptedColumn<Row>) {
       for (const row of await column.list(db)) {
         const ciphertext = column.ciphertext(row);
         if (keyring.versionOf(ciphertext) === keyring.currentVersion) continue;
-        const plain = keyring.decrypt(ciphertext, column.aad(row));
+        const plain = column.plaintext?.(row) ?? keyring.decrypt(ciphertext, column.aad(row));
         await column.save(db, row, keyring.encrypt(plain, column.aad(row)));
         count += 1;
       }
@@ -74,6 +78,21 @@ const columns = [
     aad: () => OUTBOX_SMS_AAD,
     save: (db, r, c) => updateMessageBody(db, r.id, c),
   } satisfies EncryptedColumn<{ id: number; body: string }>),
+  rotator({
+    label: 'queued SMS recipient(s)',
+    list: listEncryptedSms,
+    ciphertext: (r) => r.recipient,
+    aad: (r) => outboxRecipientAad(r.id),
+    save: (db, r, c) => updateMessageRecipient(db, r.id, c),
+    plaintext: plainOutboxRecipient,
+  } satisfies EncryptedColumn<{ id: number; recipient: string }>),
+  rotator({
+    label: 'webhook secret(s)',
+    list: listEncryptedWebhookSecrets,
+    ciphertext: (r) => r.secret_enc,
+    aad: (r) => webhookSecretAad(r.id),
+    save: (db, r, c) => updateWebhookSecret(db, r.id, c),
+  } satisfies EncryptedColumn<{ id: string; secret_enc: string }>),
 ];
 
 export async function rotateKeys(config: Config): Promise<string> {

@@ -6,6 +6,7 @@ import { DomainError } from '../domain/errors.ts';
 import { createLogger } from '../infra/logger.ts';
 import { addSupportAgent } from './agent-add.ts';
 import { rotateKeys } from './keys-rotate.ts';
+import { webhookCommands } from './webhooks.ts';
 
 async function withContext<T>(work: (ctx: Awaited<ReturnType<typeof buildContext>>['ctx']) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -51,6 +52,8 @@ keys
     const report = await rotateKeys(config);
     process.stdout.write(`${report}\n`);
   });
+
+program.addCommand(webhookCommands(withContext));
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) process.exit(error.exitCode);

@@ -1,6 +1,7 @@
 // Append-only records: the audit log, login history and the notification outbox.
 import type { Executor } from './executor.ts';
 import type { LoginEventsTable, OutboxTable } from './schema.ts';
+import { enqueueWebhookEvents } from './webhooks-repository.ts';
 
 export interface AuditEntry {
   accountId: string | null;
@@ -21,6 +22,8 @@ export async function appendAudit(db: Executor, entry: AuditEntry): Promise<void
       at: entry.at,
     })
     .execute();
+  // Security events for webhooks go to their outbox in the same transaction.
+  await enqueueWebhookEvents(db, entry);
 }
 
 export async function listAudit(db: Executor, accountId: string) {
@@ -46,7 +49,8 @@ export async function listLoginEvents(db: Executor, accountId: string, limit: nu
 
 export interface OutgoingMessage {
   channel: OutboxTable['channel'];
-  recipient: string;
+  /** The address, or how to seal it once the row's id is known (the ciphertext is bound to its row). */
+  recipient: string | ((messageId: number) => string);
   subject: string;
   body: string;
   createdAt: string;
@@ -54,17 +58,34 @@ export interface OutgoingMessage {
 
 /** Written in the same transaction as the change it announces (transactional outbox). */
 export async function enqueueMessage(db: Executor, message: OutgoingMessage): Promise<void> {
-  await db
-    .insertInto('outbox')
-    .values({
-      channel: message.channel,
-      recipient: message.recipient,
-      subject: message.subject,
-      body: message.body,
-      created_at: message.createdAt,
-      attempts: 0,
-    })
-    .execute();
+  const { recipient } = message;
+  const insert = (trx: Executor, value: string) =>
+    trx
+      .insertInto('outbox')
+      .values({
+        channel: message.channel,
+        recipient: value,
+        subject: message.subject,
+        body: message.body,
+        created_at: message.createdAt,
+        attempts: 0,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+  if (typeof recipient === 'string') {
+    await insert(db, recipient);
+    return;
+  }
+  // Insert, then seal under the new id; both in one transaction, so no row is ever seen without its recipient.
+  const sealed = async (trx: Executor) => {
+    const { id } = await insert(trx, '');
+    await trx
+      .updateTable('outbox')
+      .set({ recipient: recipient(id) })
+      .where('id', '=', id)
+      .execute();
+  };
+  await (db.isTransaction ? sealed(db) : db.transaction().execute(sealed));
 }
 
 export async function listUnsentMessages(db: Executor, channel: OutboxTable['channel'], limit: number) {
@@ -101,11 +122,35 @@ export async function listAllMessages(db: Executor) {
   return db.selectFrom('outbox').selectAll().orderBy('id').execute();
 }
 
-/** Queued SMS bodies are encrypted (they carry codes): key rotation re-encrypts them. */
-export async function listEncryptedSms(db: Executor): Promise<Array<{ id: number; body: string }>> {
-  return db.selectFrom('outbox').select(['id', 'body']).where('channel', '=', 'sms').execute();
+/** Queued SMS bodies (they carry codes) and recipients (phone numbers) are encrypted: key rotation re-encrypts them. */
+export async function listEncryptedSms(db: Executor): Promise<Array<{ id: number; body: string; recipient: string }>> {
+  return db.selectFrom('outbox').select(['id', 'body', 'recipient']).where('channel', '=', 'sms').execute();
 }
 
 export async function updateMessageBody(db: Executor, id: number, body: string): Promise<void> {
   await db.updateTable('outbox').set({ body }).where('id', '=', id).execute();
+}
+
+export async function updateMessageRecipient(db: Executor, id: number, recipient: string): Promise<void> {
+  await db.updateTable('outbox').set({ recipient }).where('id', '=', id).execute();
+}
+
+/** True when a login from `ip` got past this account's password since `since` (`results` say which outcomes mean that). */
+export async function passedPasswordFrom(
+  db: Executor,
+  accountId: string,
+  ip: string,
+  since: string,
+  results: readonly string[],
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('login_events')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('at', '>=', since)
+    .where('ip', '=', ip)
+    .where('result', 'in', results)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }

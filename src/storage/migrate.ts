@@ -3,6 +3,7 @@ import type { Dialect } from './dialect.ts';
 import { initialMigration } from './migrations/001-initial.ts';
 import { securityKeysAndPhonesMigration } from './migrations/002-security-keys-and-phones.ts';
 import { sessionActivityMigration } from './migrations/003-session-activity.ts';
+import { webhooksMigration } from './migrations/004-webhooks.ts';
 
 // Migrations live in code (not files read at run time) so one set serves both
 // databases and the order is explicit.
@@ -13,6 +14,7 @@ function provider(dialect: Dialect): MigrationProvider {
         '001-initial': initialMigration(dialect),
         '002-security-keys-and-phones': securityKeysAndPhonesMigration(),
         '003-session-activity': sessionActivityMigration(),
+        '004-webhooks': webhooksMigration(dialect),
       };
     },
   };

@@ -210,6 +210,37 @@ export interface SmsCodesTable {
   used_at: string | null;
 }
 
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  events: string | null;
+  secret_enc: string;
+  created_at: string;
+  removed_at: string | null;
+}
+
+export interface WebhookEventsTable {
+  id: Generated<number>;
+  message_id: string;
+  account_id: string | null;
+  type: string;
+  payload: string;
+  created_at: string;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  endpoint_id: string;
+  event_id: number;
+  account_key: string;
+  queued_at: string;
+  attempts: number;
+  next_attempt_at: string;
+  delivered_at: string | null;
+  dead_at: string | null;
+  last_error: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sessions: SessionsTable;
@@ -231,4 +262,7 @@ export interface Database {
   webauthn_challenges: WebauthnChallengesTable;
   phones: PhonesTable;
   sms_codes: SmsCodesTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

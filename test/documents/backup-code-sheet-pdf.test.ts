@@ -128,6 +128,27 @@ describe('renderBackupCodeSheetPdf', () => {
     }
   });
 
+  test('account names outside Latin-1 come out as written: Cyrillic, Greek, CJK, accents', async () => {
+    for (const accountEmail of [
+      'ярослава.ковальчук@пример.рф',
+      'ελένη.παπαδοπούλου@παράδειγμα.ελ',
+      '李小龍@例子.中国',
+      'さくら.たなか@例え.jp',
+      '김민준@예시.한국',
+      'françois.dœuf-łęcki@exämple.com',
+      'zoë.ñúñez+Ωμέγα-Жук-中@example.com',
+    ]) {
+      const path = await writePdf('unicode.pdf', { ...sheet, productName: 'Latchkey Ключ', accountEmail });
+      const text = pdfText(path);
+      assert.ok(
+        text.includes(`Account: ${accountEmail}`),
+        `${accountEmail} came out as ${JSON.stringify(text.split('\n').find((line) => line.startsWith('Account')))}`,
+      );
+      assert.ok(text.includes('Latchkey Ключ backup codes'));
+      assert.match(pdfInfo(path), /^Pages:\s+1$/m);
+    }
+  });
+
   test('same sheet, same bytes', async () => {
     const first = await renderBackupCodeSheetPdf(sheet);
     const second = await renderBackupCodeSheetPdf(sheet);

@@ -1,7 +1,114 @@
+// Password guessing: throttled per account and client, per client and per
+// account; each attempt reserved before the hash is checked (issue 11, #7), and
+// a stranger with only the email cannot keep the owner out (issue 11, #3).
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { PASSWORD_LIMITS } from '../../src/infra/password-throttle.ts';
+import { DIALECTS } from '../support/databases.ts';
 import { PASSWORD, signUpAndLogin, uniqueEmail } from '../support/flows.ts';
-import { type Harness, startHarness } from '../support/harness.ts';
+import { type Harness, type Reply, startHarness } from '../support/harness.ts';
+
+/** A client address of its own, so runs sharing Redis never share a network's count. */
+function randomIp(): string {
+  const [a, b, c] = crypto.randomBytes(3);
+  return `10.${a}.${b}.${c}`;
+}
+
+async function login(
+  h: Harness,
+  email: string,
+  password: string,
+  ip: string,
+): Promise<Pick<Reply, 'status' | 'body'> & { retryAfter: number }> {
+  const response = await h.app.inject({
+    method: 'POST',
+    url: '/v1/sessions',
+    remoteAddress: ip,
+    payload: { email, password },
+  });
+  return { status: response.statusCode, body: response.json(), retryAfter: Number(response.headers['retry-after']) };
+}
+
+const { perClient, accountCeiling } = PASSWORD_LIMITS;
+
+const variants = [
+  ...DIALECTS.map((dialect) => ({ name: `${dialect}, throttle in memory`, dialect, redis: false })),
+  ...DIALECTS.map((dialect) => ({ name: `${dialect}, throttle in Redis`, dialect, redis: true })),
+];
+
+for (const variant of variants) {
+  describe(`password throttle (${variant.name})`, () => {
+    let h: Harness;
+    before(async () => {
+      h = await startHarness(variant.dialect, {}, { redis: variant.redis });
+    });
+    after(async () => h.close());
+
+    test(`a burst of 50 concurrent wrong passwords reaches the hash at most ${perClient.points} times`, async () => {
+      const user = await signUpAndLogin(h);
+      const ip = randomIp();
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => login(h, user.email, `wrong password ${i}`, ip)),
+      );
+      const checked = answers.filter((a) => a.status === 401).length;
+      const refused = answers.filter((a) => a.status === 429).length;
+      assert.equal(checked + refused, 50, JSON.stringify(answers.map((a) => a.status)));
+      assert.ok(checked <= perClient.points, `${checked} wrong passwords were checked`);
+      assert.ok(checked >= 1);
+    });
+
+    test('a right password is not a failure: it gives its attempt back', async () => {
+      const user = await signUpAndLogin(h);
+      const ip = randomIp();
+      for (let i = 0; i < perClient.points - 1; i += 1) {
+        assert.equal((await login(h, user.email, `wrong password ${i}`, ip)).status, 401);
+      }
+      for (let i = 0; i < 3; i += 1) assert.equal((await login(h, user.email, PASSWORD, ip)).status, 200);
+      assert.equal((await login(h, user.email, 'wrong password last', ip)).status, 401);
+      assert.equal((await login(h, user.email, 'wrong password after', ip)).status, 429);
+    });
+
+    test("a stranger hammering the email from one network does not keep the owner's right password out", async () => {
+      const user = await signUpAndLogin(h);
+      const stranger = randomIp();
+      for (let i = 0; i <= perClient.points; i += 1) await login(h, user.email, `wrong password ${i}`, stranger);
+      const refused = await login(h, user.email, PASSWORD, stranger);
+      assert.equal(refused.status, 429);
+      assert.equal(refused.body.code, 'rate_limited');
+      assert.equal(refused.body.scope, 'client');
+      assert.match(refused.body.detail, /from your network/);
+      assert.ok(refused.retryAfter > 0 && refused.retryAfter <= perClient.seconds);
+      assert.equal(refused.body.retryAfter, refused.retryAfter);
+      assert.ok(Date.parse(refused.body.retryAt) > h.clock.now().getTime());
+      // The owner, from anywhere else (even a network never seen before), signs in.
+      assert.equal((await login(h, user.email, PASSWORD, randomIp())).status, 200);
+    });
+
+    test('past the account-wide ceiling only clients that signed in before may still try, and the 429 says so', async () => {
+      const user = await signUpAndLogin(h);
+      const home = randomIp();
+      assert.equal((await login(h, user.email, PASSWORD, home)).status, 200);
+      // A distributed guesser: many networks, each under its own limit.
+      const networks = Math.ceil(accountCeiling.points / perClient.points);
+      for (let n = 0; n < networks; n += 1) {
+        const ip = randomIp();
+        await Promise.all(
+          Array.from({ length: perClient.points }, (_, i) => login(h, user.email, `guess ${n}-${i}`, ip)),
+        );
+      }
+      const elsewhere = await login(h, user.email, PASSWORD, randomIp());
+      assert.equal(elsewhere.status, 429, JSON.stringify(elsewhere.body));
+      assert.equal(elsewhere.body.scope, 'account');
+      assert.match(elsewhere.body.detail, /signed in to it before/);
+      assert.ok(elsewhere.retryAfter > 0);
+      // Guessing from a new network gets no further: no hash is checked.
+      assert.equal((await login(h, user.email, 'one more guess', randomIp())).status, 429);
+      // The owner at home is not locked out.
+      assert.equal((await login(h, user.email, PASSWORD, home)).status, 200);
+    });
+  });
+}
 
 describe('password guessing is throttled per account', () => {
   let h: Harness;

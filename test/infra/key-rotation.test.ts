@@ -1,11 +1,13 @@
 // `keys rotate` re-encrypts EVERY secret at rest under the new key: TOTP
-// secrets, pending reveals, phones, queued SMS and evidence files; and
+// secrets, pending reveals, phones, queued SMS and their recipients and evidence files; and
 // everything still decrypts to the same plaintext afterwards.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { OUTBOX_SMS_AAD } from '../../src/app/sms-codes.ts';
 import { rotateKeys } from '../../src/cli/keys-rotate.ts';
+import { enqueueMessage } from '../../src/storage/events-repository.ts';
 import { submittedTicket, supportAgent } from '../recovery/helpers.ts';
 import { codeFor, enrolledUser, PASSWORD } from '../support/flows.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
@@ -31,6 +33,15 @@ describe('key rotation covers every secret at rest', () => {
     const before = await db.selectFrom('recovery_evidence').select(['id', 'key_version']).execute();
     assert.ok(before.every((e) => e.key_version === 'v1'));
 
+    // A recipient queued before recipients were encrypted is encrypted by the rotation.
+    await enqueueMessage(db, {
+      channel: 'sms',
+      recipient: '+15555550100',
+      subject: 'queued before the upgrade',
+      body: h.ctx.keyring.encrypt('123456 is your code', OUTBOX_SMS_AAD),
+      createdAt: h.clock.now().toISOString(),
+    });
+
     const report = await rotateKeys(h.ctx.config);
     assert.match(report, /current key v2/);
     assert.match(report, /1 evidence file/);
@@ -41,7 +52,7 @@ describe('key rotation covers every secret at rest', () => {
       .where('status', '!=', 'retired')
       .execute();
     const phones = await db.selectFrom('phones').select('phone_enc').execute();
-    const sms = await db.selectFrom('outbox').select('body').where('channel', '=', 'sms').execute();
+    const sms = await db.selectFrom('outbox').select(['body', 'recipient']).where('channel', '=', 'sms').execute();
     const reveals = await db
       .selectFrom('backup_code_sets')
       .select('reveal_codes_enc')
@@ -50,7 +61,7 @@ describe('key rotation covers every secret at rest', () => {
     const ciphertexts = [
       ...secrets.map((r) => r.secret_enc),
       ...phones.map((r) => r.phone_enc),
-      ...sms.map((r) => r.body),
+      ...sms.flatMap((r) => [r.body, r.recipient]),
       ...reveals.map((r) => r.reveal_codes_enc as string),
     ];
     assert.ok(ciphertexts.length >= 6);
@@ -73,9 +84,11 @@ describe('key rotation covers every secret at rest', () => {
     const outbox = await h.call('GET', '/v1/test/outbox');
     assert.ok(
       outbox.body.messages.some(
-        (m: { channel: string; body: string }) => m.channel === 'sms' && /^\d{6} is your/.test(m.body),
+        (m: { channel: string; body: string; to: string }) =>
+          m.channel === 'sms' && /^\d{6} is your/.test(m.body) && m.to === '+14155550123',
       ),
     );
+    assert.ok(outbox.body.messages.some((m: { to: string }) => m.to === '+15555550100'));
     const agent = await supportAgent(h);
     const view = await h.call('GET', `/v1/support/tickets/${ticket.ticketId}`, { token: agent.token });
     const evidenceId = view.body.evidence[0].evidenceId;

@@ -1,12 +1,13 @@
 import { type FormEvent, useState } from 'react';
-import { api } from '../lib/api.ts';
+import { confirmTotp } from '../lib/client.ts';
+import { cleanCode } from '../lib/codes.ts';
 import { formatDateTime } from '../lib/format.ts';
 import type { ConfirmAnswer, TotpSetup } from '../lib/types.ts';
+import { useAction } from '../lib/use-action.ts';
 import { useFocusOnMount } from '../lib/use-focus-on-mount.ts';
 import { ErrorAlert } from './alerts.tsx';
 import { CopyButton } from './copy-button.tsx';
 import { codeInputProps, Field } from './field.tsx';
-import { cleanCode } from './method-picker.tsx';
 import { QrImage } from './qr-image.tsx';
 
 function groupKey(secret: string): string {
@@ -22,7 +23,7 @@ interface Props {
   kind: BindingKind;
   onConfirmed: (answer: ConfirmAnswer) => void;
   onCancel?: () => void;
-  /** Confirms the code; by default `POST /v1/me/totp/confirm` with the session. */
+  /** Confirms the code; by default with the signed-in session. */
   confirmCode?: (setupId: string, code: string) => Promise<ConfirmAnswer>;
 }
 
@@ -40,28 +41,16 @@ const HINT: Record<BindingKind, string> = {
     'Confirming signs you in here and signs the account out everywhere else. Withdrawals stay locked for 24 hours.',
 };
 
-function confirmWithSession(setupId: string, code: string): Promise<ConfirmAnswer> {
-  return api<ConfirmAnswer>('/v1/me/totp/confirm', { method: 'POST', body: { setupId, code } });
-}
-
 /** Scan the QR code, back up the setup key, confirm with a first code. */
-export function BindAuthenticator({ setup, kind, onConfirmed, onCancel, confirmCode = confirmWithSession }: Props) {
+export function BindAuthenticator({ setup, kind, onConfirmed, onCancel, confirmCode = confirmTotp }: Props) {
   const [code, setCode] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error } = useAction();
   const heading = useFocusOnMount<HTMLHeadingElement>();
 
   async function confirm(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onConfirmed(await confirmCode(setup.setupId, cleanCode(code)));
-    } catch (err) {
-      setError(err);
-      setCode('');
-      setBusy(false);
-    }
+    const ok = await run(async () => onConfirmed(await confirmCode(setup.setupId, cleanCode(code))));
+    if (!ok) setCode('');
   }
 
   return (

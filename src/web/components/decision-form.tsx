@@ -1,29 +1,20 @@
 import { type FormEvent, useId, useState } from 'react';
-import { api } from '../lib/api.ts';
+import { decideTicket } from '../lib/client.ts';
+import { useAction } from '../lib/use-action.ts';
 import { ErrorAlert } from './alerts.tsx';
 
 /** Approve or reject, always with a note (it is shown to the user and audited). */
 export function DecisionForm({ ticketId, onDecided }: { ticketId: string; onDecided: (status: string) => void }) {
   const [note, setNote] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error } = useAction();
   const noteId = useId();
 
-  async function decide(decision: 'approve' | 'reject') {
-    setBusy(true);
-    setError(null);
-    try {
-      const answer = await api<{ status: string }>(`/v1/support/tickets/${encodeURIComponent(ticketId)}/decision`, {
-        method: 'POST',
-        body: { decision, note: note.trim() },
-      });
+  function decide(decision: 'approve' | 'reject') {
+    return run(async () => {
+      const answer = await decideTicket(ticketId, decision, note.trim());
       setNote('');
       onDecided(answer.status);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {

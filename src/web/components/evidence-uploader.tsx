@@ -1,7 +1,8 @@
 import { type FormEvent, useRef, useState } from 'react';
-import { upload } from '../lib/api.ts';
+import { type TicketAccess, uploadEvidence } from '../lib/client.ts';
 import { EVIDENCE_KIND_LABEL, formatBytes } from '../lib/format.ts';
 import type { EvidenceKind, TicketKind } from '../lib/types.ts';
+import { useAction } from '../lib/use-action.ts';
 import { ErrorAlert } from './alerts.tsx';
 
 const ACCEPT: Record<EvidenceKind, string> = {
@@ -11,14 +12,13 @@ const ACCEPT: Record<EvidenceKind, string> = {
 };
 
 interface Props {
-  ticketId: string;
-  ticketToken: string;
+  ticket: TicketAccess;
   ticketKind: TicketKind;
   onUploaded: (e: { evidenceId: string; kind: string; name: string }) => void;
 }
 
 /** One file at a time, with a progress bar (XMLHttpRequest upload events). */
-export function EvidenceUploader({ ticketId, ticketToken, ticketKind, onUploaded }: Props) {
+export function EvidenceUploader({ ticket, ticketKind, onUploaded }: Props) {
   const kinds: EvidenceKind[] =
     ticketKind === 'full_verification'
       ? ['id_document', 'selfie_video', 'login_history']
@@ -26,34 +26,20 @@ export function EvidenceUploader({ ticketId, ticketToken, ticketKind, onUploaded
   const [kind, setKind] = useState<EvidenceKind>(kinds[0] as EvidenceKind);
   const [file, setFile] = useState<File | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { run, error } = useAction();
   const fileRef = useRef<HTMLInputElement>(null);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!file) return;
-    setError(null);
     setProgress(0);
-    const form = new FormData();
-    form.append('kind', kind);
-    form.append('file', file, file.name);
-    try {
-      const answer = await upload<{ evidenceId: string }>(
-        `/v1/recovery/tickets/${encodeURIComponent(ticketId)}/evidence`,
-        form,
-        {
-          ticketToken,
-          onProgress: setProgress,
-        },
-      );
+    await run(async () => {
+      const answer = await uploadEvidence(ticket, kind, file, setProgress);
       onUploaded({ evidenceId: answer.evidenceId, kind, name: file.name });
       setFile(null);
       if (fileRef.current) fileRef.current.value = '';
-    } catch (err) {
-      setError(err);
-    } finally {
-      setProgress(null);
-    }
+    });
+    setProgress(null);
   }
 
   const pct = progress === null ? null : Math.round(progress * 100);

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { apiBlob } from '../lib/api.ts';
+import { getEvidenceFile } from '../lib/client.ts';
 import { EVIDENCE_KIND_LABEL, formatBytes, formatDateTime, label } from '../lib/format.ts';
 import type { SupportTicketView } from '../lib/types.ts';
 import { ErrorAlert } from './alerts.tsx';
@@ -14,7 +14,7 @@ function EvidenceItem({ ticketId, item }: { ticketId: string; item: Evidence }) 
   useEffect(() => {
     let objectUrl: string | null = null;
     let cancelled = false;
-    apiBlob(`/v1/support/tickets/${encodeURIComponent(ticketId)}/evidence/${encodeURIComponent(item.evidenceId)}`)
+    getEvidenceFile(ticketId, item.evidenceId)
       .then((blob) => {
         if (cancelled) return;
         // Keep the declared type so the browser renders it the right way.

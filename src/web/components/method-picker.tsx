@@ -44,8 +44,3 @@ export function codeLabel(method: SecondFactorMethod): string {
   if (method === 'sms') return 'Code from the SMS';
   return '6-digit code from your authenticator app';
 }
-
-/** The server strips spaces and dashes too; strip them here so the field can show them. */
-export function cleanCode(code: string): string {
-  return code.replace(/[\s-]/g, '');
-}

@@ -1,7 +1,9 @@
 import { type FormEvent, useState } from 'react';
-import { ApiError, api } from '../lib/api.ts';
+import { ApiError } from '../lib/api.ts';
+import { startLogin } from '../lib/client.ts';
 import { loadChallenge, loadTicket, rememberChallenge } from '../lib/recovery-store.ts';
-import type { LoginAnswer, SecondFactorMethod } from '../lib/types.ts';
+import type { SecondFactorMethod } from '../lib/types.ts';
+import { useAction } from '../lib/use-action.ts';
 import { ErrorAlert } from './alerts.tsx';
 import { Field } from './field.tsx';
 
@@ -10,31 +12,29 @@ interface Props {
   onSecondFactor: (c: { challenge: string; methods: SecondFactorMethod[]; email: string }) => void;
 }
 
-/** The password step of the login (POST /v1/sessions). */
+/** The password step of the login. */
 export function PasswordForm({ onAuthenticated, onSecondFactor }: Props) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error } = useAction();
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const answer = await api<LoginAnswer>('/v1/sessions', { method: 'POST', body: { email, password } });
-      if (answer.status === 'authenticated') onAuthenticated();
-      else onSecondFactor({ challenge: answer.challenge, methods: answer.methods, email });
-    } catch (err) {
-      // A claimant who lost the approved ticket's tab may open a new ticket with
-      // the login challenge that comes with this refusal, when the server sends one.
-      if (err instanceof ApiError && err.code === 'recovery_binding_required') {
-        const challenge = err.problem.challenge;
-        if (typeof challenge === 'string' && challenge) rememberChallenge(challenge, email);
+    void run(async () => {
+      try {
+        const answer = await startLogin({ email, password });
+        if (answer.status === 'authenticated') onAuthenticated();
+        else onSecondFactor({ challenge: answer.challenge, methods: answer.methods, email });
+      } catch (err) {
+        // A claimant who lost the approved ticket's tab may open a new ticket with
+        // the login challenge that comes with this refusal, when the server sends one.
+        if (err instanceof ApiError && err.code === 'recovery_binding_required') {
+          const challenge = err.problem.challenge;
+          if (typeof challenge === 'string' && challenge) rememberChallenge(challenge, email);
+        }
+        throw err;
       }
-      setError(err);
-      setBusy(false);
-    }
+    });
   }
 
   return (

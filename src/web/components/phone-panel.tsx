@@ -1,10 +1,10 @@
 import { type FormEvent, useState } from 'react';
-import { api } from '../lib/api.ts';
-import type { Proof } from '../lib/step-up.ts';
+import { addPhone, type Proof, removePhone, verifyPhone } from '../lib/client.ts';
+import { cleanCode } from '../lib/codes.ts';
 import type { SecondFactorMethod, SecurityState } from '../lib/types.ts';
+import { useAction } from '../lib/use-action.ts';
 import { ErrorAlert, Notice } from './alerts.tsx';
 import { codeInputProps, Field } from './field.tsx';
-import { cleanCode } from './method-picker.tsx';
 import { StepUpConfirm } from './step-up-confirm.tsx';
 
 type Stage = { step: 'idle' } | { step: 'add'; phone: string } | { step: 'remove' };
@@ -21,8 +21,7 @@ export function PhonePanel({ sms, methods, onChanged }: Props) {
   const [phone, setPhone] = useState('');
   const [code, setCode] = useState('');
   const [stage, setStage] = useState<Stage>({ step: 'idle' });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error, setError } = useAction();
   const [done, setDone] = useState<string | null>(null);
   const pending = sms && !sms.verified;
 
@@ -38,7 +37,7 @@ export function PhonePanel({ sms, methods, onChanged }: Props) {
   };
 
   async function add(number: string, proof: Proof) {
-    await api('/v1/me/phone', { method: 'POST', body: { phone: number, ...proof } });
+    await addPhone(number, proof);
     setPhone('');
     setStage({ step: 'idle' });
     setDone('We sent a code by SMS. Enter it below to confirm the number.');
@@ -46,30 +45,22 @@ export function PhonePanel({ sms, methods, onChanged }: Props) {
   }
 
   async function remove(proof: Proof) {
-    await api('/v1/me/phone', { method: 'DELETE', body: proof });
+    await removePhone(proof);
     setStage({ step: 'idle' });
     setDone('The phone was removed.');
     await onChanged();
   }
 
-  const verify = (e: FormEvent) => {
+  const verify = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     setDone(null);
-    void (async () => {
-      try {
-        await api('/v1/me/phone/verify', { method: 'POST', body: { code: cleanCode(code) } });
-        setCode('');
-        setDone('Your phone is confirmed: you can now sign in with an SMS code.');
-        await onChanged();
-      } catch (err) {
-        setError(err);
-        setCode('');
-      } finally {
-        setBusy(false);
-      }
-    })();
+    const ok = await run(async () => {
+      await verifyPhone(cleanCode(code));
+      setCode('');
+      setDone('Your phone is confirmed: you can now sign in with an SMS code.');
+      await onChanged();
+    });
+    if (!ok) setCode('');
   };
 
   const cancel = () => setStage({ step: 'idle' });

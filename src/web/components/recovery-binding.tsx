@@ -1,6 +1,8 @@
 import { useState } from 'react';
-import { ApiError, api } from '../lib/api.ts';
+import { ApiError } from '../lib/api.ts';
+import { confirmRecoveryBinding, startRecoveryBinding, type TicketAccess } from '../lib/client.ts';
 import type { ConfirmAnswer, TotpSetup } from '../lib/types.ts';
+import { useAction } from '../lib/use-action.ts';
 import { ErrorAlert, Notice } from './alerts.tsx';
 import { BindAuthenticator } from './bind-authenticator.tsx';
 import { SaveCodesStep } from './save-codes-step.tsx';
@@ -8,8 +10,7 @@ import { SaveCodesStep } from './save-codes-step.tsx';
 type Flow = { step: 'start' } | { step: 'bind'; setup: TotpSetup } | { step: 'codes'; answer: ConfirmAnswer };
 
 interface Props {
-  ticketId: string;
-  ticketToken: string;
+  ticket: TicketAccess;
   /** The confirm signed this browser in (session cookies): go on to the security page. */
   onFinished: () => Promise<void>;
 }
@@ -20,26 +21,21 @@ interface Props {
  * authenticator is bound here, with the ticket's own token. Confirming signs
  * this browser in; then the usual save-your-codes step.
  */
-export function RecoveryBinding({ ticketId, ticketToken, onFinished }: Props) {
+export function RecoveryBinding({ ticket, onFinished }: Props) {
   const [flow, setFlow] = useState<Flow>({ step: 'start' });
-  const [error, setError] = useState<unknown>(null);
   const [alreadyBound, setAlreadyBound] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const base = `/v1/recovery/tickets/${encodeURIComponent(ticketId)}/totp`;
+  const { run, busy, error } = useAction();
 
-  async function start() {
-    setBusy(true);
-    setError(null);
-    try {
-      const setup = await api<TotpSetup>(`${base}/setup`, { method: 'POST', body: {}, ticketToken });
-      setFlow({ step: 'bind', setup });
-    } catch (err) {
-      // 409 invalid_state: nothing waits for a binding any more (it was done already).
-      if (err instanceof ApiError && err.code === 'invalid_state') setAlreadyBound(true);
-      else setError(err);
-    } finally {
-      setBusy(false);
-    }
+  function start() {
+    return run(async () => {
+      try {
+        setFlow({ step: 'bind', setup: await startRecoveryBinding(ticket) });
+      } catch (err) {
+        // 409 invalid_state: nothing waits for a binding any more (it was done already).
+        if (err instanceof ApiError && err.code === 'invalid_state') setAlreadyBound(true);
+        else throw err;
+      }
+    });
   }
 
   if (flow.step === 'bind') {
@@ -47,9 +43,7 @@ export function RecoveryBinding({ ticketId, ticketToken, onFinished }: Props) {
       <BindAuthenticator
         setup={flow.setup}
         kind="recovery"
-        confirmCode={(setupId, code) =>
-          api<ConfirmAnswer>(`${base}/confirm`, { method: 'POST', body: { setupId, code }, ticketToken })
-        }
+        confirmCode={(setupId, code) => confirmRecoveryBinding(ticket, setupId, code)}
         onConfirmed={(answer) => setFlow({ step: 'codes', answer })}
         onCancel={() => setFlow({ step: 'start' })}
       />

@@ -1,7 +1,8 @@
 import { type FormEvent, useState } from 'react';
-import { api } from '../lib/api.ts';
+import { resetTwoFactor } from '../lib/client.ts';
 import { stepUpProof } from '../lib/step-up.ts';
 import type { SecondFactorMethod, TotpSetup } from '../lib/types.ts';
+import { useAction } from '../lib/use-action.ts';
 import { ErrorAlert } from './alerts.tsx';
 import { Field } from './field.tsx';
 import { StepUpFields } from './step-up-fields.tsx';
@@ -16,22 +17,12 @@ export function ResetTwoFactorForm({ methods, onSetup }: Props) {
   const [password, setPassword] = useState('');
   const [method, setMethod] = useState<SecondFactorMethod>(methods[0] ?? 'totp');
   const [code, setCode] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error } = useAction();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const proof = await stepUpProof(method, code);
-      const setup = await api<TotpSetup>('/v1/me/two-factor/reset', { method: 'POST', body: { password, ...proof } });
-      onSetup(setup);
-    } catch (err) {
-      setError(err);
-      setCode('');
-      setBusy(false);
-    }
+    const ok = await run(async () => onSetup(await resetTwoFactor(password, await stepUpProof(method, code))));
+    if (!ok) setCode('');
   }
 
   return (

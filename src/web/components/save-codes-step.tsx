@@ -1,7 +1,9 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
-import { api, apiBlob, saveBlob } from '../lib/api.ts';
+import { saveBlob } from '../lib/api.ts';
+import { acknowledgeBackupCodes, exportBackupCodes } from '../lib/client.ts';
 import { formatDateTime } from '../lib/format.ts';
 import type { ConfirmAnswer } from '../lib/types.ts';
+import { useAction } from '../lib/use-action.ts';
 import { useFocusOnMount } from '../lib/use-focus-on-mount.ts';
 import { ErrorAlert, Notice } from './alerts.tsx';
 import { Field } from './field.tsx';
@@ -13,8 +15,7 @@ const ZIP_MIN = 12;
 export function SaveCodesStep({ answer, onDone }: { answer: ConfirmAnswer; onDone: () => void }) {
   const [zipPassword, setZipPassword] = useState('');
   const [saved, setSaved] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState<null | 'pdf' | 'zip' | 'ack'>(null);
+  const { run, running: busy, error } = useAction<'pdf' | 'zip' | 'ack'>();
   const [downloaded, setDownloaded] = useState<string | null>(null);
   const checkboxId = useId();
   const heading = useFocusOnMount<HTMLHeadingElement>();
@@ -29,37 +30,25 @@ export function SaveCodesStep({ answer, onDone }: { answer: ConfirmAnswer; onDon
     return () => window.removeEventListener('beforeunload', warn);
   }, []);
 
-  async function download(format: 'pdf' | 'zip') {
-    setBusy(format);
-    setError(null);
-    try {
-      const body =
-        format === 'pdf'
-          ? { revealToken: answer.revealToken, format }
-          : { revealToken: answer.revealToken, format, password: zipPassword };
-      const blob = await apiBlob('/v1/me/backup-codes/export', { method: 'POST', body });
+  function download(format: 'pdf' | 'zip') {
+    return run(async () => {
+      const { revealToken } = answer;
+      const blob = await exportBackupCodes(
+        format === 'pdf' ? { revealToken, format } : { revealToken, format, password: zipPassword },
+      );
       const name = `latchkey-backup-codes.${format}`;
       saveBlob(blob, name);
       setDownloaded(name);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(null);
-    }
+    }, format);
   }
 
-  async function finish(e: FormEvent) {
+  function finish(e: FormEvent) {
     e.preventDefault();
     if (!saved) return;
-    setBusy('ack');
-    setError(null);
-    try {
-      await api('/v1/me/backup-codes/acknowledge', { method: 'POST', body: { revealToken: answer.revealToken } });
+    void run(async () => {
+      await acknowledgeBackupCodes(answer.revealToken);
       onDone();
-    } catch (err) {
-      setError(err);
-      setBusy(null);
-    }
+    }, 'ack');
   }
 
   return (

@@ -1,14 +1,12 @@
 import { startRegistration } from '@simplewebauthn/browser';
 import { type FormEvent, useState } from 'react';
-import { api } from '../lib/api.ts';
+import { addSecurityKey, type Proof, removeSecurityKey, securityKeyOptions } from '../lib/client.ts';
 import { formatDate, formatDateTime } from '../lib/format.ts';
-import type { Proof } from '../lib/step-up.ts';
 import type { SecondFactorMethod, SecurityState } from '../lib/types.ts';
 import { Notice } from './alerts.tsx';
 import { Field } from './field.tsx';
 import { StepUpConfirm } from './step-up-confirm.tsx';
 
-type CreationOptionsJSON = Parameters<typeof startRegistration>[0]['optionsJSON'];
 type Key = NonNullable<SecurityState['twoFactor']['securityKeys']>[number];
 
 type Stage = { step: 'idle' } | { step: 'add'; name: string } | { step: 'remove'; key: Key };
@@ -38,15 +36,8 @@ export function SecurityKeysPanel({ keys, methods, onChanged }: Props) {
 
   async function add(keyName: string, proof: Proof) {
     // The second factor unlocks the registration options; then the new key signs them.
-    const optionsJSON = await api<CreationOptionsJSON>('/v1/me/security-keys/options', {
-      method: 'POST',
-      body: proof,
-    });
-    const response = await startRegistration({ optionsJSON });
-    const key = await api<{ name: string }>('/v1/me/security-keys', {
-      method: 'POST',
-      body: { name: keyName, response },
-    });
+    const response = await startRegistration({ optionsJSON: await securityKeyOptions(proof) });
+    const key = await addSecurityKey(keyName, response);
     setName('');
     setStage({ step: 'idle' });
     setDone(`Security key “${key.name}” added.`);
@@ -54,7 +45,7 @@ export function SecurityKeysPanel({ keys, methods, onChanged }: Props) {
   }
 
   async function remove(key: Key, proof: Proof) {
-    await api(`/v1/me/security-keys/${encodeURIComponent(key.id)}`, { method: 'DELETE', body: proof });
+    await removeSecurityKey(key.id, proof);
     setStage({ step: 'idle' });
     setDone(`Security key “${key.name}” removed.`);
     await onChanged();

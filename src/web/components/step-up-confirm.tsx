@@ -1,6 +1,8 @@
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { type Proof, stepUpProof } from '../lib/step-up.ts';
+import type { Proof } from '../lib/client.ts';
+import { stepUpProof } from '../lib/step-up.ts';
 import type { SecondFactorMethod } from '../lib/types.ts';
+import { useAction } from '../lib/use-action.ts';
 import { useFocusOnMount } from '../lib/use-focus-on-mount.ts';
 import { ErrorAlert } from './alerts.tsx';
 import { preferredMethod } from './method-picker.tsx';
@@ -26,21 +28,13 @@ interface Props {
 export function StepUpConfirm({ prompt, methods, submitLabel, busyLabel, idPrefix, onProof, onCancel }: Props) {
   const [method, setMethod] = useState<SecondFactorMethod>(() => preferredMethod(methods));
   const [code, setCode] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error, setError } = useAction();
   const promptRef = useFocusOnMount<HTMLParagraphElement>();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await onProof(await stepUpProof(method, code));
-    } catch (err) {
-      setError(err);
-      setCode('');
-      setBusy(false);
-    }
+    const ok = await run(async () => onProof(await stepUpProof(method, code)));
+    if (!ok) setCode('');
   }
 
   return (

@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { api } from '../lib/api.ts';
+import { sendStepUpSms } from '../lib/client.ts';
 import { smsSendError } from '../lib/messages.ts';
 import type { SecondFactorMethod } from '../lib/types.ts';
+import { useAction } from '../lib/use-action.ts';
 import { ErrorAlert } from './alerts.tsx';
 import { codeInputProps, Field } from './field.tsx';
 import { codeLabel, MethodPicker } from './method-picker.tsx';
@@ -19,16 +20,15 @@ interface Props {
 /** Method choice + the code field (or the security-key hint, or "send SMS"). */
 export function StepUpFields({ methods, method, onMethod, code, onCode, idPrefix }: Props) {
   const [smsState, setSmsState] = useState<'idle' | 'sent'>('idle');
-  const [smsError, setSmsError] = useState<unknown>(null);
+  const sms = useAction();
 
-  async function sendSms() {
-    setSmsError(null);
-    try {
-      await api('/v1/me/sms/send', { method: 'POST', body: {} });
+  function sendSms() {
+    return sms.run(async () => {
+      await sendStepUpSms().catch((err: unknown) => {
+        throw smsSendError(err);
+      });
       setSmsState('sent');
-    } catch (err) {
-      setSmsError(smsSendError(err));
-    }
+    });
   }
 
   return (
@@ -40,7 +40,7 @@ export function StepUpFields({ methods, method, onMethod, code, onCode, idPrefix
         <>
           {method === 'sms' ? (
             <div className="sms-send">
-              <ErrorAlert error={smsError} />
+              <ErrorAlert error={sms.error} />
               <button type="button" className="secondary" onClick={() => void sendSms()}>
                 {smsState === 'sent' ? 'Send another SMS' : 'Send code by SMS'}
               </button>

@@ -1,7 +1,8 @@
 import { type FormEvent, useState } from 'react';
-import { api } from '../lib/api.ts';
+import { requestWithdrawal } from '../lib/client.ts';
 import { stepUpProof } from '../lib/step-up.ts';
 import type { SecondFactorMethod } from '../lib/types.ts';
+import { useAction } from '../lib/use-action.ts';
 import { ErrorAlert, Notice } from './alerts.tsx';
 import { Field } from './field.tsx';
 import { StepUpFields } from './step-up-fields.tsx';
@@ -21,31 +22,21 @@ export function WithdrawalForm({ methods, locked, onDone }: Props) {
   const [address, setAddress] = useState('');
   const [method, setMethod] = useState<SecondFactorMethod>(methods[0] ?? 'totp');
   const [code, setCode] = useState('');
-  const [error, setError] = useState<unknown>(null);
   const [accepted, setAccepted] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error } = useAction();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     setAccepted(null);
-    try {
+    await run(async () => {
       const proof = await stepUpProof(method, code);
-      const answer = await api<{ withdrawalId: string; status: string }>('/v1/withdrawals', {
-        method: 'POST',
-        body: { asset, amount: amount.trim(), address: address.trim(), ...proof },
-      });
+      const answer = await requestWithdrawal({ asset, amount: amount.trim(), address: address.trim() }, proof);
       setAccepted(answer.withdrawalId);
       setAmount('');
       setAddress('');
       onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setCode('');
-      setBusy(false);
-    }
+    });
+    setCode('');
   }
 
   return (

@@ -1,15 +1,8 @@
-import { formatDateTime } from '../lib/format.ts';
+import { formatDateTime, LOCK_REASON } from '../lib/format.ts';
 import type { SecurityState } from '../lib/types.ts';
 import { Countdown } from './countdown.tsx';
 
-const REASON: Record<string, string> = {
-  two_factor_reset: 'two-factor authentication was reset',
-  two_factor_rebound: 'a new authenticator was bound',
-  recovery: 'the account was recovered through support',
-  recovery_approved: 'the account was recovered through support',
-};
-
-/** The withdrawal lock with a live countdown (the 24-hour safety lock). */
+/** The withdrawal lock with a live countdown (the safety lock after a 2FA change). */
 export function WithdrawalLockPanel({
   lock,
   onEnded,
@@ -20,7 +13,7 @@ export function WithdrawalLockPanel({
   if (!lock.locked || !lock.until) {
     return <p data-testid="withdrawal-lock">Withdrawals are not locked.</p>;
   }
-  const why = lock.reason ? (REASON[lock.reason] ?? lock.reason.replace(/_/g, ' ')) : null;
+  const why = lock.reason ? LOCK_REASON[lock.reason] : null;
   return (
     <div className="lock" data-testid="withdrawal-lock">
       <p>

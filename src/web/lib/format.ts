@@ -1,4 +1,5 @@
-// Human-readable times and durations, in the user's locale.
+// Human-readable times, durations and labels, in the user's locale.
+import type { WithdrawalLockReason } from '../../domain/withdrawal-lock.ts';
 
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
@@ -60,6 +61,12 @@ export const EVIDENCE_KIND_LABEL: Record<string, string> = {
   id_document: 'Identity document',
   selfie_video: 'Selfie video',
   login_history: 'Login history',
+};
+
+/** Why withdrawals are locked, for "Withdrawals are locked because …". */
+export const LOCK_REASON: Record<WithdrawalLockReason, string> = {
+  two_factor_reset: 'two-factor authentication was reset',
+  recovery: 'the account was recovered through support',
 };
 
 export function label(map: Record<string, string>, key: string): string {

@@ -1,6 +1,7 @@
 // Turns API problem codes into sentences a person can act on.
+import type { ErrorCode } from '../../domain/errors.ts';
 import { ApiError } from './api.ts';
-import { describeDuration, formatDateTime } from './format.ts';
+import { describeDuration, formatDateTime, LOCK_REASON, label } from './format.ts';
 
 /** Signed drift: positive means the phone's clock is ahead of the server. */
 export function clockDriftSentence(driftSeconds: number): string {
@@ -21,30 +22,78 @@ function whenItEnds(err: ApiError): string {
   return `You can try again in ${describeDuration(seconds)}, at ${formatDateTime(at)}.`;
 }
 
-const FIXED: Record<string, string> = {
+/** What the UI says for each code: a sentence, or a function of the problem
+ * when the answer carries the details (the server's own `detail` where it is
+ * already written for people). Keyed by the server's error-code type, so a new
+ * code without a message fails `npm run check`. */
+type Message = string | ((err: ApiError) => string);
+
+const detailOr =
+  (fallback: string): Message =>
+  (err) =>
+    err.problem.detail ?? fallback;
+
+const SERVER: Record<ErrorCode, Message> = {
+  invalid_request: detailOr('Some of the details are not valid. Check them and try again.'),
+  email_taken: 'An account with this email already exists. Sign in instead.',
+  weak_password: 'That password is too weak. Use a longer one that is not common — a few unrelated words work well.',
+  invalid_credentials: 'The email or password is not right.',
+  unauthenticated: 'Please sign in.',
+  forbidden: 'You do not have access to this page.',
+  csrf_failed: 'Your session could not be confirmed. Reload the page and try again.',
+  not_found: 'Not found.',
   invalid_code: 'That code is not right. Check it and try again — each code works only once.',
   challenge_expired:
     'This sign-in took too long or had too many wrong codes. Please start again with your email and password.',
+  clock_out_of_sync: (err) => {
+    const drift = err.problem.driftSeconds;
+    if (typeof drift !== 'number')
+      return "Your phone's clock seems to be off — set date and time to automatic, then try a new code.";
+    return `That code was for a different time: ${clockDriftSentence(drift)}, then try a new code.`;
+  },
+  rate_limited: (err) => `Too many attempts, so this step is locked for now. ${whenItEnds(err)}`,
   account_frozen:
     'Sign-in is paused while a full identity verification is in review. You will be told by email when it is decided.',
+  two_factor_already_enabled: 'Two-factor authentication is already on for this account.',
   two_factor_required: 'Turn on two-factor authentication on the Account security page first.',
+  setup_expired: 'The setup expired. Start binding the authenticator again.',
   reveal_closed:
     'The backup codes can no longer be shown or downloaded. If you did not save them, reset 2FA to get a new set.',
-  invalid_credentials: 'The email or password is not right.',
-  email_taken: 'An account with this email already exists. Sign in instead.',
-  weak_password: 'That password is too weak. Use a longer one that is not common — a few unrelated words work well.',
-  two_factor_already_enabled: 'Two-factor authentication is already on for this account.',
-  csrf_failed: 'Your session could not be confirmed. Reload the page and try again.',
-  unauthenticated: 'Please sign in.',
-  forbidden: 'You do not have access to this page.',
-  not_found: 'Not found.',
-  network_error: 'Could not reach the server. Check your connection and try again.',
-  payload_too_large: 'That file is too large.',
+  withdrawal_locked: (err) => {
+    const { lockedUntil: until, reason } = err.problem;
+    const why =
+      typeof reason === 'string' ? label(LOCK_REASON, reason) : 'two-factor authentication was changed recently';
+    return typeof until === 'string'
+      ? `Withdrawals are locked until ${formatDateTime(until)} because ${why}.`
+      : `Withdrawals are locked for now because ${why}.`;
+  },
+  method_not_available: detailOr('That method is not set up for this account. Choose another one.'),
+  invalid_state: detailOr('This cannot be done now. Reload the page to see where things stand.'),
+  evidence_required: 'Upload an identity document before sending the ticket for review.',
   unsupported_media_type: 'That file type is not accepted. Use an image, a video or a PDF.',
-  setup_expired: 'The setup expired. Start binding the authenticator again.',
+  payload_too_large: 'That file is too large.',
+  own_ticket: 'You cannot decide a recovery ticket for your own account.',
+  already_decided: detailOr('This ticket was already decided.'),
   recovery_binding_required:
     'Your account recovery was approved but is not finished: bind your new authenticator from the recovery ticket page, in the browser tab where you opened the ticket.',
+  evidence_damaged: 'The stored file is missing or damaged. Ask the claimant to upload it again.',
 };
+
+/** Codes that never come from the domain: the transport's, and the HTTP edge's own. */
+const EDGE: Record<'network_error' | 'malformed_json' | 'internal_error', string> = {
+  network_error: 'Could not reach the server. Check your connection and try again.',
+  malformed_json: 'The request could not be read. Reload the page and try again.',
+  internal_error: 'Something went wrong on our side. Please try again in a moment.',
+};
+
+function messageFor(err: ApiError): string | undefined {
+  const m = Object.hasOwn(SERVER, err.code)
+    ? SERVER[err.code as ErrorCode]
+    : Object.hasOwn(EDGE, err.code)
+      ? EDGE[err.code as keyof typeof EDGE]
+      : undefined;
+  return typeof m === 'function' ? m(err) : m;
+}
 
 export function errorMessage(err: unknown): string {
   if (!(err instanceof ApiError)) {
@@ -54,27 +103,10 @@ export function errorMessage(err: unknown): string {
     }
     return err instanceof Error ? err.message : 'Something went wrong.';
   }
-  const p = err.problem;
-  switch (err.code) {
-    case 'clock_out_of_sync': {
-      const drift = typeof p.driftSeconds === 'number' ? p.driftSeconds : null;
-      if (drift === null)
-        return "Your phone's clock seems to be off — set date and time to automatic, then try a new code.";
-      const s = clockDriftSentence(drift);
-      return `That code was for a different time: ${s}, then try a new code.`;
-    }
-    case 'rate_limited':
-      return `Too many attempts, so this step is locked for now. ${whenItEnds(err)}`;
-    case 'withdrawal_locked': {
-      const until = typeof p.lockedUntil === 'string' ? p.lockedUntil : null;
-      return until
-        ? `Withdrawals are locked until ${formatDateTime(until)} because two-factor authentication was changed recently.`
-        : 'Withdrawals are locked for now because two-factor authentication was changed recently.';
-    }
-  }
-  if (err.status === 413) return FIXED.payload_too_large as string;
-  if (err.status === 415) return FIXED.unsupported_media_type as string;
-  return FIXED[err.code] ?? p.detail ?? p.title ?? `Something went wrong (${err.code}).`;
+  // A proxy in front may refuse a body by status alone.
+  if (err.status === 413) return SERVER.payload_too_large as string;
+  if (err.status === 415) return SERVER.unsupported_media_type as string;
+  return messageFor(err) ?? err.problem.detail ?? err.problem.title ?? `Something went wrong (${err.code}).`;
 }
 
 /** Sending SMS codes is throttled (one per 30 s, a few per hour): say so plainly. */

@@ -1,6 +1,7 @@
-// Who is signed in, as the server sees it (GET /v1/me/security).
+// Who is signed in, as the server sees it (the account's security state).
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError, api, SESSION_ENDED } from './api.ts';
+import { ApiError, SESSION_ENDED } from './api.ts';
+import { signOut as endSession, getSecurity } from './client.ts';
 import type { SecurityState } from './types.ts';
 
 type Session =
@@ -18,7 +19,7 @@ export function useSession(): {
 
   const reload = useCallback(async () => {
     try {
-      const me = await api<SecurityState>('/v1/me/security');
+      const me = await getSecurity();
       setSession({ state: 'signed_in', me });
       return me;
     } catch (err) {
@@ -30,7 +31,7 @@ export function useSession(): {
 
   const signOut = useCallback(async () => {
     try {
-      await api('/v1/sessions/current', { method: 'DELETE' });
+      await endSession();
     } catch {
       // Already gone (401) or unreachable: forget it on this side anyway.
     }

@@ -1,21 +1,13 @@
-// The proof of a second factor for a signed-in step-up (reset 2FA, withdrawal):
-// a code, or a security-key assertion made right now.
+// The proof of a second factor for a signed-in step-up (reset 2FA, withdrawal,
+// factor changes): a code, or a security-key assertion made right now.
 import { startAuthentication } from '@simplewebauthn/browser';
-import { cleanCode } from '../components/method-picker.tsx';
-import { api } from './api.ts';
+import { type Proof, stepUpKeyOptions } from './client.ts';
+import { cleanCode } from './codes.ts';
 import type { SecondFactorMethod, SecurityState } from './types.ts';
-
-type RequestOptionsJSON = Parameters<typeof startAuthentication>[0]['optionsJSON'];
-
-export type Proof = { method: SecondFactorMethod; code: string } | { method: 'webauthn'; response: unknown };
 
 export async function stepUpProof(method: SecondFactorMethod, code: string): Promise<Proof> {
   if (method === 'webauthn') {
-    const optionsJSON = await api<RequestOptionsJSON>('/v1/me/security-keys/assertion-options', {
-      method: 'POST',
-      body: {},
-    });
-    return { method, response: await startAuthentication({ optionsJSON }) };
+    return { method, response: await startAuthentication({ optionsJSON: await stepUpKeyOptions() }) };
   }
   return { method, code: cleanCode(code) };
 }

@@ -1,4 +1,5 @@
 // Shapes of the API answers the UI reads (docs: shared/spec/http-api.md).
+import type { WithdrawalLockReason } from '../../domain/withdrawal-lock.ts';
 
 export type SecondFactorMethod = 'totp' | 'backup_code' | 'webauthn' | 'sms';
 
@@ -31,7 +32,7 @@ export interface SecurityState {
     securityKeys?: { id: string; name: string; createdAt: string; lastUsedAt?: string | null }[];
     sms?: { phone: string; verified: boolean } | null;
   };
-  withdrawalLock: { locked: boolean; until?: string; reason?: string };
+  withdrawalLock: { locked: boolean; until?: string; reason?: WithdrawalLockReason };
   recovery: { ticketId: string; status: string } | null;
 }
 

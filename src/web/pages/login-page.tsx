@@ -1,16 +1,10 @@
 import { useState } from 'react';
 import { Page } from '../components/page.tsx';
 import { PasswordForm } from '../components/password-form.tsx';
+import type { LoginNotice } from '../lib/login-notice.ts';
 import { rememberChallenge } from '../lib/recovery-store.ts';
 import type { SecondFactorMethod } from '../lib/types.ts';
 import { SecondFactorStep } from './second-factor-step.tsx';
-
-export interface LoginNotice {
-  tone: 'info' | 'warn';
-  text: string;
-  /** Offer a shortcut to the Reset 2FA form (the way to get new backup codes). */
-  offerReset?: boolean;
-}
 
 interface Challenge {
   challenge: string;

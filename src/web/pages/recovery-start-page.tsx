@@ -1,10 +1,11 @@
 import { type FormEvent, useState } from 'react';
 import { ErrorAlert } from '../components/alerts.tsx';
 import { Page } from '../components/page.tsx';
-import { api } from '../lib/api.ts';
+import { openTicket } from '../lib/client.ts';
 import { loadChallenge, loadTicket, rememberTicket } from '../lib/recovery-store.ts';
 import { navigate } from '../lib/router.ts';
 import type { TicketKind } from '../lib/types.ts';
+import { useAction } from '../lib/use-action.ts';
 
 const KINDS: { kind: TicketKind; title: string; detail: string }[] = [
   {
@@ -25,25 +26,16 @@ export function RecoveryStartPage() {
   const stored = loadTicket();
   const challenge = loadChallenge();
   const [kind, setKind] = useState<TicketKind>('lost_two_factor');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error } = useAction();
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
     if (!challenge) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const t = await api<{ ticketId: string; ticketToken: string; status: string }>('/v1/recovery/tickets', {
-        method: 'POST',
-        body: { challenge: challenge.challenge, kind },
-      });
+    void run(async () => {
+      const t = await openTicket(challenge.challenge, kind);
       rememberTicket({ ticketId: t.ticketId, ticketToken: t.ticketToken });
       navigate('/recovery/ticket');
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    });
   }
 
   return (

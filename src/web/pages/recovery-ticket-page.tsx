@@ -4,10 +4,11 @@ import { EvidenceUploader } from '../components/evidence-uploader.tsx';
 import { Page } from '../components/page.tsx';
 import { RecoveryBinding } from '../components/recovery-binding.tsx';
 import { TicketStatus } from '../components/ticket-status.tsx';
-import { api } from '../lib/api.ts';
+import { getTicket, submitTicket } from '../lib/client.ts';
+import type { LoginNotice } from '../lib/login-notice.ts';
 import { forgetChallenge, loadTicket } from '../lib/recovery-store.ts';
 import type { RecoveryTicket } from '../lib/types.ts';
-import type { LoginNotice } from './login-page.tsx';
+import { useAction } from '../lib/use-action.ts';
 
 interface Props {
   /** The recovery binding signed this browser in: load the session, go to the security page. */
@@ -20,46 +21,33 @@ const RECOVERED: LoginNotice = {
 };
 
 export function RecoveryTicketPage({ onSignedIn }: Props) {
-  const stored = loadTicket();
+  const [access] = useState(loadTicket);
   const [ticket, setTicket] = useState<RecoveryTicket | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [uploaded, setUploaded] = useState<{ evidenceId: string; kind: string; name: string }[]>([]);
-  const [busy, setBusy] = useState(false);
-  const ticketId = stored?.ticketId;
-  const ticketToken = stored?.ticketToken;
+  const loading = useAction();
+  const sending = useAction();
+  const error = sending.error ?? loading.error;
 
   const load = useCallback(async () => {
-    if (!ticketId || !ticketToken) return;
-    try {
-      setTicket(await api<RecoveryTicket>(`/v1/recovery/tickets/${encodeURIComponent(ticketId)}`, { ticketToken }));
-      setError(null);
-    } catch (err) {
-      setError(err);
-    }
-  }, [ticketId, ticketToken]);
+    if (access) await loading.run(async () => setTicket(await getTicket(access)));
+  }, [access, loading.run]);
 
   useEffect(() => {
     void load();
   }, [load]);
 
-  async function submit() {
-    if (!ticketId || !ticketToken) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await api(`/v1/recovery/tickets/${encodeURIComponent(ticketId)}/submit`, { method: 'POST', ticketToken });
+  function submit() {
+    if (!access) return;
+    return sending.run(async () => {
+      await submitTicket(access);
       forgetChallenge();
       await load();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const onRecovered = () => onSignedIn([RECOVERED]);
 
-  if (!ticketId || !ticketToken) {
+  if (!access) {
     return (
       <Page title="Recovery ticket">
         <p>
@@ -76,8 +64,7 @@ export function RecoveryTicketPage({ onSignedIn }: Props) {
       {ticket?.status === 'awaiting_evidence' ? (
         <>
           <EvidenceUploader
-            ticketId={ticketId}
-            ticketToken={ticketToken}
+            ticket={access}
             ticketKind={ticket.kind}
             onUploaded={(e) => setUploaded((list) => [...list, e])}
           />
@@ -96,8 +83,8 @@ export function RecoveryTicketPage({ onSignedIn }: Props) {
           <section aria-labelledby="submit-heading" className="card">
             <h2 id="submit-heading">Send for review</h2>
             <p>Once sent, you cannot add more files.</p>
-            <button type="button" disabled={busy || uploaded.length === 0} onClick={() => void submit()}>
-              {busy ? 'Sending…' : 'Submit for review'}
+            <button type="button" disabled={sending.busy || uploaded.length === 0} onClick={() => void submit()}>
+              {sending.busy ? 'Sending…' : 'Submit for review'}
             </button>
           </section>
         </>
@@ -112,7 +99,7 @@ export function RecoveryTicketPage({ onSignedIn }: Props) {
       {ticket?.status === 'approved' ? (
         <>
           <Notice tone="ok">Your recovery was approved.</Notice>
-          <RecoveryBinding ticketId={ticketId} ticketToken={ticketToken} onFinished={onRecovered} />
+          <RecoveryBinding ticket={access} onFinished={onRecovered} />
         </>
       ) : null}
     </Page>

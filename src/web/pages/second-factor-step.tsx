@@ -2,11 +2,14 @@ import { startAuthentication } from '@simplewebauthn/browser';
 import { type FormEvent, useRef, useState } from 'react';
 import { ErrorAlert } from '../components/alerts.tsx';
 import { codeInputProps, Field } from '../components/field.tsx';
-import { cleanCode, codeLabel, MethodPicker, preferredMethod } from '../components/method-picker.tsx';
-import { ApiError, api } from '../lib/api.ts';
+import { codeLabel, MethodPicker, preferredMethod } from '../components/method-picker.tsx';
+import { ApiError } from '../lib/api.ts';
+import { loginKeyOptions, sendLoginSms, type VerifyBody, verifyLogin } from '../lib/client.ts';
+import { cleanCode } from '../lib/codes.ts';
+import type { LoginNotice } from '../lib/login-notice.ts';
 import { clockDriftSentence, smsSendError } from '../lib/messages.ts';
 import type { SecondFactorMethod, VerifyAnswer } from '../lib/types.ts';
-import type { LoginNotice } from './login-page.tsx';
+import { useAction } from '../lib/use-action.ts';
 
 interface Props {
   challenge: string;
@@ -46,54 +49,33 @@ function noticesFrom(answer: VerifyAnswer, method: SecondFactorMethod): LoginNot
 export function SecondFactorStep({ challenge, methods, onSignedIn, onRestart }: Props) {
   const [method, setMethod] = useState<SecondFactorMethod>(() => preferredMethod(methods));
   const [code, setCode] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const [smsSent, setSmsSent] = useState(false);
+  const { run, busy, error, setError } = useAction();
   const codeRef = useRef<HTMLInputElement>(null);
   const expired = error instanceof ApiError && error.code === 'challenge_expired';
 
-  async function verify(body: Record<string, unknown>) {
-    setBusy(true);
-    setError(null);
-    try {
-      const answer = await api<VerifyAnswer>('/v1/sessions/verify', { method: 'POST', body: { challenge, ...body } });
-      await onSignedIn(noticesFrom(answer, method));
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-      setCode('');
-      codeRef.current?.focus();
-    }
+  async function verify(body: VerifyBody) {
+    await onSignedIn(noticesFrom(await verifyLogin(body), method));
   }
 
-  function submitCode(e: FormEvent) {
+  async function submitCode(e: FormEvent) {
     e.preventDefault();
-    void verify({ method, code: cleanCode(code) });
+    if (await run(() => verify({ challenge, method, code: cleanCode(code) }))) return;
+    setCode('');
+    codeRef.current?.focus();
   }
 
-  async function signInWithKey() {
-    setBusy(true);
-    setError(null);
-    try {
-      const optionsJSON = await api<Parameters<typeof startAuthentication>[0]['optionsJSON']>(
-        '/v1/sessions/webauthn/options',
-        {
-          method: 'POST',
-          body: { challenge },
-        },
-      );
-      const response = await startAuthentication({ optionsJSON });
-      await verify({ method: 'webauthn', response });
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+  function signInWithKey() {
+    return run(async () => {
+      const response = await startAuthentication({ optionsJSON: await loginKeyOptions(challenge) });
+      await verify({ challenge, method: 'webauthn', response });
+    });
   }
 
   async function sendSms() {
     setError(null);
     try {
-      await api('/v1/sessions/sms', { method: 'POST', body: { challenge } });
+      await sendLoginSms(challenge);
       setSmsSent(true);
       codeRef.current?.focus();
     } catch (err) {

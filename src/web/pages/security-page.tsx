@@ -9,10 +9,11 @@ import { SaveCodesStep } from '../components/save-codes-step.tsx';
 import { SecurityKeysPanel } from '../components/security-keys-panel.tsx';
 import { TwoFactorStatus } from '../components/two-factor-status.tsx';
 import { WithdrawalLockPanel } from '../components/withdrawal-lock-panel.tsx';
-import { api } from '../lib/api.ts';
+import { startTotpSetup } from '../lib/client.ts';
+import type { LoginNotice } from '../lib/login-notice.ts';
 import { availableMethods } from '../lib/step-up.ts';
 import type { ConfirmAnswer, SecurityState, TotpSetup } from '../lib/types.ts';
-import type { LoginNotice } from './login-page.tsx';
+import { useAction } from '../lib/use-action.ts';
 
 type Flow =
   | { step: 'overview' }
@@ -27,21 +28,11 @@ interface Props {
 
 export function SecurityPage({ me, reload, notices }: Props) {
   const [flow, setFlow] = useState<Flow>({ step: 'overview' });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error } = useAction();
   const [done, setDone] = useState<string | null>(null);
 
-  async function startBinding() {
-    setBusy(true);
-    setError(null);
-    try {
-      const setup = await api<TotpSetup>('/v1/me/totp/setup', { method: 'POST', body: {} });
-      setFlow({ step: 'bind', setup, isReset: false, hadExtras: false });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+  function startBinding() {
+    return run(async () => setFlow({ step: 'bind', setup: await startTotpSetup(), isReset: false, hadExtras: false }));
   }
 
   if (flow.step === 'bind') {

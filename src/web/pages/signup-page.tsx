@@ -2,30 +2,24 @@ import { type FormEvent, useState } from 'react';
 import { ErrorAlert } from '../components/alerts.tsx';
 import { Field } from '../components/field.tsx';
 import { Page } from '../components/page.tsx';
-import { api } from '../lib/api.ts';
-import type { LoginAnswer } from '../lib/types.ts';
-import type { LoginNotice } from './login-page.tsx';
+import { createAccount, startLogin } from '../lib/client.ts';
+import type { LoginNotice } from '../lib/login-notice.ts';
+import { useAction } from '../lib/use-action.ts';
 
 /** Create the account, then sign straight in (a new account has no 2FA yet). */
 export function SignupPage({ onSignedIn }: { onSignedIn: (notices: LoginNotice[]) => Promise<void> }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error } = useAction();
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api('/v1/accounts', { method: 'POST', body: { email, password } });
-      const login = await api<LoginAnswer>('/v1/sessions', { method: 'POST', body: { email, password } });
+    void run(async () => {
+      await createAccount({ email, password });
+      const login = await startLogin({ email, password });
       if (login.status !== 'authenticated') throw new Error('Account created. Please sign in.');
       await onSignedIn([{ tone: 'info', text: 'Your account is ready. Turn on two-factor authentication now.' }]);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    });
   }
 
   return (

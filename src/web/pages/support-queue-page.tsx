@@ -1,26 +1,19 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ErrorAlert } from '../components/alerts.tsx';
 import { Page } from '../components/page.tsx';
-import { api } from '../lib/api.ts';
+import { listTicketsInReview } from '../lib/client.ts';
 import { formatDateTime, label, TICKET_KIND_LABEL } from '../lib/format.ts';
 import type { QueueItem } from '../lib/types.ts';
+import { useAction } from '../lib/use-action.ts';
 import { useNow } from '../lib/use-now.ts';
 
 /** Tickets waiting for a decision, oldest due first, overdue ones flagged. */
 export function SupportQueuePage() {
   const [tickets, setTickets] = useState<QueueItem[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { run, error } = useAction();
   const now = useNow(30_000);
 
-  const load = useCallback(async () => {
-    try {
-      const answer = await api<{ tickets: QueueItem[] }>('/v1/support/tickets?status=in_review');
-      setTickets(answer.tickets);
-      setError(null);
-    } catch (err) {
-      setError(err);
-    }
-  }, []);
+  const load = useCallback(() => run(async () => setTickets((await listTicketsInReview()).tickets)), [run]);
 
   useEffect(() => {
     void load();

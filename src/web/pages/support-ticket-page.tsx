@@ -6,23 +6,17 @@ import { EvidenceViewer } from '../components/evidence-viewer.tsx';
 import { LoginHistoryTable } from '../components/login-history-table.tsx';
 import { Page } from '../components/page.tsx';
 import { TicketSummary } from '../components/ticket-summary.tsx';
-import { api } from '../lib/api.ts';
+import { getSupportTicket } from '../lib/client.ts';
 import { label, TICKET_STATUS_LABEL } from '../lib/format.ts';
 import type { SupportTicketView } from '../lib/types.ts';
+import { useAction } from '../lib/use-action.ts';
 
 export function SupportTicketPage({ ticketId, agentEmail }: { ticketId: string; agentEmail: string }) {
   const [view, setView] = useState<SupportTicketView | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { run, error } = useAction();
   const [decided, setDecided] = useState<string | null>(null);
 
-  const load = useCallback(async () => {
-    try {
-      setView(await api<SupportTicketView>(`/v1/support/tickets/${encodeURIComponent(ticketId)}`));
-      setError(null);
-    } catch (err) {
-      setError(err);
-    }
-  }, [ticketId]);
+  const load = useCallback(() => run(async () => setView(await getSupportTicket(ticketId))), [run, ticketId]);
 
   useEffect(() => {
     void load();

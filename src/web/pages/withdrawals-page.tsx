@@ -4,23 +4,16 @@ import { Page } from '../components/page.tsx';
 import { WithdrawalForm } from '../components/withdrawal-form.tsx';
 import { WithdrawalList } from '../components/withdrawal-list.tsx';
 import { WithdrawalLockPanel } from '../components/withdrawal-lock-panel.tsx';
-import { api } from '../lib/api.ts';
+import { listWithdrawals } from '../lib/client.ts';
 import { availableMethods } from '../lib/step-up.ts';
 import type { SecurityState, Withdrawal } from '../lib/types.ts';
+import { useAction } from '../lib/use-action.ts';
 
 export function WithdrawalsPage({ me, reload }: { me: SecurityState; reload: () => Promise<SecurityState | null> }) {
   const [list, setList] = useState<Withdrawal[] | null>(null);
-  const [listError, setListError] = useState<unknown>(null);
+  const { run, error: listError } = useAction();
 
-  const loadList = useCallback(async () => {
-    try {
-      const answer = await api<{ withdrawals: Withdrawal[] }>('/v1/withdrawals');
-      setList(answer.withdrawals);
-      setListError(null);
-    } catch (err) {
-      setListError(err);
-    }
-  }, []);
+  const loadList = useCallback(() => run(async () => setList((await listWithdrawals()).withdrawals)), [run]);
 
   useEffect(() => {
     void loadList();
