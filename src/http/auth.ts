@@ -1,7 +1,8 @@
 // Who is calling: a bearer token (API clients) or the session cookie (web UI),
 // or a recovery ticket's token. Each feature scope calls one of the `require…`
-// functions below once; it adds the preHandler for every route of the scope
-// and declares the matching security scheme in the OpenAPI document.
+// functions below once; it adds the hook for every route of the scope and
+// declares the matching security scheme in the OpenAPI document. The hook runs
+// before validation: an anonymous caller learns nothing about the input rules.
 // Cookie-authenticated state changes need the CSRF header (ASVS 5.0 3.5.1):
 // its value is a keyed hash of the session token, so it can't be forged
 // without the session, and SameSite=Strict keeps the cookie home anyway.
@@ -25,9 +26,9 @@ type SessionAuth = Authenticated & { token: string };
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The caller's session, set by the session scopes' preHandler. */
+    /** The caller's session, set by the session scopes' hook. */
     auth: SessionAuth | null;
-    /** The recovery ticket named by the path, set by the ticket scope's preHandler. */
+    /** The recovery ticket named by the path, set by the ticket scope's hook. */
     ticket: Ticket | null;
   }
 }
@@ -70,7 +71,7 @@ async function sessionOf(ctx: AppContext, request: FastifyRequest): Promise<Sess
 
 function guard(scope: App, kind: AuthKind, check: (request: FastifyRequest) => Promise<void>): void {
   documentAuth(scope, kind);
-  scope.addHook('preHandler', check);
+  scope.addHook('preValidation', check);
 }
 
 /** Every route of `scope` needs a full session (bearer token, or cookie + CSRF header). */

@@ -35,6 +35,8 @@ const detailOr =
 
 const SERVER: Record<ErrorCode, Message> = {
   invalid_request: detailOr('Some of the details are not valid. Check them and try again.'),
+  malformed_json: 'The request could not be read. Reload the page and try again.',
+  internal_error: 'Something went wrong on our side. Please try again in a moment.',
   email_taken: 'An account with this email already exists. Sign in instead.',
   weak_password: 'That password is too weak. Use a longer one that is not common — a few unrelated words work well.',
   invalid_credentials: 'The email or password is not right.',
