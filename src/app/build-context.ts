@@ -40,6 +40,7 @@ export async function buildContext(
     keyring: loadKeyring(config),
     budget,
     passwordThrottle: createPasswordThrottle(redis, options.schema ?? 'latchkey'),
+    ...(redis ? { probes: { redis: () => redis.ping() } } : {}),
     logger,
     randomInt: (max) => crypto.randomInt(max),
     randomBytes: (size) => crypto.randomBytes(size),

@@ -15,6 +15,8 @@ export interface AppContext {
   readonly budget: AttemptBudgetStore;
   readonly passwordThrottle: PasswordThrottle;
   readonly logger: Logger;
+  /** Outside services besides the database that readiness checks, by name (Redis when configured). */
+  readonly probes?: Readonly<Record<string, () => Promise<unknown>>>;
   /** CSPRNG integer in [0, max): crypto.randomInt, injectable for tests. */
   readonly randomInt: (maxExclusive: number) => number;
   readonly randomBytes: (size: number) => Buffer;

@@ -31,7 +31,10 @@ export const ERROR_CODES = [
   'already_decided',
   'recovery_binding_required',
   'evidence_damaged',
+  'method_not_allowed',
+  'uri_too_long',
   'internal_error',
+  'service_unavailable',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -14,11 +14,9 @@ import { assertAgentReady } from '../app/support-agent.ts';
 import { authenticateTicket } from '../app/ticket-auth.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { App } from './app-type.ts';
+import { CSRF_HEADER, cookieNames } from './cookie-names.ts';
 import { type AuthKind, documentAuth } from './openapi.ts';
 
-export const SESSION_COOKIE = 'latchkey_session';
-export const CSRF_COOKIE = 'latchkey_csrf';
-export const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 type Ticket = Awaited<ReturnType<typeof authenticateTicket>>;
@@ -58,10 +56,10 @@ function credentials(request: FastifyRequest, scheme: 'Bearer' | 'Ticket'): stri
 
 async function sessionOf(ctx: AppContext, request: FastifyRequest): Promise<SessionAuth> {
   const fromHeader = credentials(request, 'Bearer');
-  const token = fromHeader ?? request.cookies[SESSION_COOKIE];
+  const token = fromHeader ?? request.cookies[cookieNames(ctx.config.publicOrigin).session];
   if (!token) throw new DomainError('unauthenticated', 'Sign in first.');
   if (!fromHeader && !SAFE_METHODS.has(request.method)) {
-    const sent = request.headers[CSRF_HEADER];
+    const sent = request.headers[CSRF_HEADER.toLowerCase()];
     if (typeof sent !== 'string' || sent !== csrfTokenFor(ctx, token)) {
       throw new DomainError('csrf_failed', 'The CSRF token is missing or wrong. Reload the page.');
     }
@@ -119,11 +117,14 @@ export function setSessionCookies(
 ): void {
   const secure = request.protocol === 'https' || (ctx.config.publicOrigin?.startsWith('https:') ?? false);
   const common = { path: '/', sameSite: 'strict' as const, secure, expires: expiresAt };
-  reply.setCookie(SESSION_COOKIE, token, { ...common, httpOnly: true });
-  reply.setCookie(CSRF_COOKIE, csrfTokenFor(ctx, token), { ...common, httpOnly: false });
+  const names = cookieNames(ctx.config.publicOrigin);
+  reply.setCookie(names.session, token, { ...common, httpOnly: true });
+  reply.setCookie(names.csrf, csrfTokenFor(ctx, token), { ...common, httpOnly: false });
 }
 
-export function clearSessionCookies(reply: FastifyReply): void {
-  reply.clearCookie(SESSION_COOKIE, { path: '/' });
-  reply.clearCookie(CSRF_COOKIE, { path: '/' });
+export function clearSessionCookies(ctx: AppContext, reply: FastifyReply): void {
+  const names = cookieNames(ctx.config.publicOrigin);
+  const secure = names.session.startsWith('__Host-');
+  reply.clearCookie(names.session, { path: '/', secure });
+  reply.clearCookie(names.csrf, { path: '/', secure });
 }

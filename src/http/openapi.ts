@@ -7,6 +7,7 @@
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import type { ErrorCode } from '../domain/errors.ts';
 import type { App } from './app-type.ts';
+import { CSRF_HEADER, SESSION_COOKIE } from './cookie-names.ts';
 import { statusOf } from './errors.ts';
 
 export type AuthKind = 'session' | 'agent' | 'ticket';
@@ -40,11 +41,16 @@ export const SECOND_FACTOR_PROBLEMS = [
 
 const SECURITY_SCHEMES = {
   bearer: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <token> (POST /v1/sessions…)' },
-  cookie: { type: 'apiKey', in: 'cookie', name: 'latchkey_session', description: 'The web UI session cookie' },
+  cookie: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: SESSION_COOKIE,
+    description: 'The web UI session cookie (named __Host-latchkey_session when the public origin is https)',
+  },
   csrf: {
     type: 'apiKey',
     in: 'header',
-    name: 'X-CSRF-Token',
+    name: CSRF_HEADER,
     description: 'The value of the latchkey_csrf cookie; needed with the cookie on state-changing calls',
   },
   ticket: { type: 'http', scheme: 'ticket', description: 'Authorization: Ticket <ticketToken>' },
@@ -76,7 +82,9 @@ function problemCodes(schema: RouteSchema, kind: AuthKind | undefined, method: s
   if ((kind === 'session' || kind === 'agent') && method !== 'GET') codes.add('csrf_failed');
   if (kind === 'agent') codes.add('forbidden');
   if (kind === 'ticket') codes.add('not_found');
+  // Any route may find the database or Redis down, or fail.
   codes.add('internal_error');
+  codes.add('service_unavailable');
   return [...codes];
 }
 

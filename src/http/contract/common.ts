@@ -3,6 +3,7 @@
 // the web and outside clients can `import type` their `Static<>` types.
 import { type Static, type TSchema, Type } from 'typebox';
 import { BACKUP_CODE_DIGITS } from '../../domain/backup-codes.ts';
+import { MULTILINE_TEXT_PATTERN, PLAIN_TEXT_PATTERN } from '../../domain/text.ts';
 
 /** Objects are closed: unknown fields are refused with 400 rather than silently dropped. */
 export function closed<T extends Parameters<typeof Type.Object>[0]>(properties: T) {
@@ -22,10 +23,16 @@ export const Code = Type.String({
   maxLength: 32,
   description: `Digits (${BACKUP_CODE_DIGITS} for TOTP, backup and SMS codes); spaces and dashes are ignored.`,
 });
-export const Email = Type.String({ minLength: 3, maxLength: 254 });
+export const Email = Type.String({ minLength: 3, maxLength: 254, pattern: PLAIN_TEXT_PATTERN });
 export const Password = Type.String({ minLength: 1, maxLength: 4096 });
 export const Token = Type.String({ minLength: 20, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' });
-export const Id = Type.String({ minLength: 1, maxLength: 64 });
+export const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
+/** One line of text a person typed (a name): no control, bidi-override or lone-surrogate characters. */
+export const PlainText = (options: { minLength: number; maxLength: number }) =>
+  Type.String({ ...options, pattern: PLAIN_TEXT_PATTERN });
+/** Text that may span lines (a note): the same, but tabs and line breaks are fine. */
+export const MultilineText = (options: { minLength: number; maxLength: number }) =>
+  Type.String({ ...options, pattern: MULTILINE_TEXT_PATTERN });
 
 /** A body that must be empty or `{}`. */
 export const EmptyBody = Type.Optional(closed({}));

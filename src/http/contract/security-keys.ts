@@ -2,14 +2,14 @@
 // options and responses are the WebAuthn spec's
 // (PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON, …).
 import { type Static, Type } from 'typebox';
-import { closed, Time, WebauthnJson } from './common.ts';
+import { closed, PlainText, Time, WebauthnJson } from './common.ts';
 
 export const RegisterKeyBody = closed({
-  name: Type.String({ minLength: 1, maxLength: 64, pattern: '^[^\\u0000-\\u001f\\u007f]+$' }),
+  name: PlainText({ minLength: 1, maxLength: 64 }),
   response: WebauthnJson,
 });
 export const SecurityKeyCreated = closed({ id: Type.String(), name: Type.String(), createdAt: Time });
-export const SecurityKeyParams = closed({ id: Type.String({ maxLength: 64 }) });
+export const SecurityKeyParams = closed({ id: Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_-]*$' }) });
 /** PublicKeyCredentialCreationOptionsJSON or PublicKeyCredentialRequestOptionsJSON. */
 export const WebauthnOptions = Type.Object(
   { challenge: Type.String() },

@@ -2,7 +2,7 @@
 import { type Static, Type } from 'typebox';
 import { ALLOWED_TYPES } from '../../domain/evidence-types.ts';
 import { DECISIONS } from '../../domain/recovery-ticket.ts';
-import { Binary, closed, Id, Nullable, StringEnum, Time } from './common.ts';
+import { Binary, closed, Id, MultilineText, Nullable, StringEnum, Time } from './common.ts';
 import { EvidenceKind, TicketKind, TicketStatus } from './recovery.ts';
 
 export const QueueQuery = closed({ status: Type.Optional(TicketStatus) });
@@ -63,7 +63,7 @@ export const EvidenceFile = {
   ),
 };
 
-export const DecisionBody = closed({ decision: Decision, note: Type.String({ minLength: 1, maxLength: 2000 }) });
+export const DecisionBody = closed({ decision: Decision, note: MultilineText({ minLength: 1, maxLength: 2000 }) });
 export const DecisionResult = closed({
   status: TicketStatus,
   approvals: Type.Integer(),

@@ -1,7 +1,8 @@
-// Operations: health and the API document. Not part of the versioned API.
+// Operations: health, readiness and the API document. Not part of the versioned API.
 import type { AppContext } from '../../app/context.ts';
-import { checkHealth } from '../../app/health.ts';
+import { checkHealth, checkReadiness } from '../../app/health.ts';
 import type { App } from '../app-type.ts';
+import { problem, sendProblem } from '../errors.ts';
 
 export async function operationRoutes(
   app: App,
@@ -11,6 +12,13 @@ export async function operationRoutes(
     if (isReady && !isReady()) return reply.code(503).send({ status: 'starting' });
     await checkHealth(ctx);
     return { status: 'ok' };
+  });
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    const { ready, checks } = await checkReadiness(ctx);
+    if (ready && (!isReady || isReady())) return { status: 'ready', checks };
+    const down = Object.keys(checks).filter((name) => checks[name] === 'down');
+    const detail = down.length > 0 ? `Not ready: ${down.join(', ')} cannot be reached.` : 'Starting.';
+    return sendProblem(reply, problem(503, 'service_unavailable', detail, { checks }));
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

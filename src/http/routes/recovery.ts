@@ -10,6 +10,7 @@ import { openRecoveryTicket } from '../../app/open-recovery-ticket.ts';
 import { beginRecoveryBinding, confirmRecoveryBinding } from '../../app/recovery-binding.ts';
 import { submitTicket } from '../../app/submit-ticket.ts';
 import { DomainError } from '../../domain/errors.ts';
+import { isPlainText } from '../../domain/text.ts';
 import type { App } from '../app-type.ts';
 import { origin, requireTicket, setSessionCookies, ticketOf } from '../auth.ts';
 import { EmptyBody, PendingBinding } from '../contract/common.ts';
@@ -184,6 +185,10 @@ async function evidenceRoute(app: App, ctx: AppContext): Promise<void> {
           continue;
         }
         if (part.fieldname !== 'file') throw new DomainError('invalid_request', 'Send the file in the field "file".');
+        if (!isPlainText(part.filename)) {
+          part.file.resume();
+          throw new DomainError('invalid_request', 'The file name has characters that are not allowed.');
+        }
         const file = part.file;
         try {
           const created = await addEvidence(ctx, ticket, {

@@ -113,7 +113,7 @@ export async function sessionRoutes(app: App, { ctx }: { ctx: AppContext }): Pro
       { schema: { operationId: 'logout', tags, summary: 'Log out', response: { 204: NoContent } } },
       async (request, reply) => {
         await endSession(ctx, authOf(request).session.id);
-        clearSessionCookies(reply);
+        clearSessionCookies(ctx, reply);
         return reply.code(204).send(null);
       },
     );
