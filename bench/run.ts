@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import autocannon, { type AutocannonResult } from 'autocannon';
 import SQLite from 'better-sqlite3';
 import { generateTotp, secretFromBase32 } from '../src/domain/totp.ts';
-import { hashBackupCode, hashPassword, newSalt, verifyPassword } from '../src/infra/hashing.ts';
+import { argon2Hasher, PRODUCTION_ARGON2 } from '../src/infra/hashing.ts';
+import { cryptoTokens } from '../src/infra/tokens.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PASSWORD = 'bench password, long enough';
@@ -222,6 +223,8 @@ function sum(runs: Run[]): Run {
 
 // ------------------------------------------------------- in-process hashing
 
+const { hashBackupCode, hashPassword, verifyPassword } = argon2Hasher(PRODUCTION_ARGON2);
+
 interface Micro {
   design: string;
   codes: number;
@@ -235,7 +238,7 @@ async function oneHashDesign(codes: number, attempts: number): Promise<Micro> {
   const db = new SQLite(':memory:');
   db.exec('CREATE TABLE backup_codes (id INTEGER PRIMARY KEY, set_id TEXT, code_hash TEXT, used_at TEXT)');
   db.exec('CREATE INDEX backup_codes_lookup ON backup_codes (set_id, code_hash)');
-  const salt = newSalt();
+  const salt = cryptoTokens.newSalt();
   const pepper = crypto.randomBytes(32);
   const stored = Array.from({ length: codes }, (_, i) => String(100_000 + i));
   const insert = db.prepare('INSERT INTO backup_codes (set_id, code_hash) VALUES (?, ?)');

@@ -27,6 +27,14 @@ export interface Config {
   /** NIST SP 800-63B-4 §2.2.3: sign in again after this long without use. */
   readonly sessionIdleMinutes: number;
   readonly evidenceMaxBytes: number;
+  /** All the evidence of one ticket, in bytes. */
+  readonly evidenceTicketQuotaBytes: number;
+  /** Evidence one account may upload in 24 hours, in bytes. */
+  readonly evidenceDailyQuotaBytes: number;
+  /** Uploads are refused while the evidence folder's file system has less free space than this. */
+  readonly evidenceMinFreeBytes: number;
+  /** Evidence is deleted this many days after its ticket was decided (or expired). */
+  readonly evidenceRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -39,6 +47,8 @@ export class ConfigError extends Error {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+const MIB = 1024 * 1024;
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -126,6 +136,10 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     sessionTtlMinutes: integer(env, 'LATCHKEY_SESSION_TTL_MINUTES', 12 * 60, 5, 60 * 24 * 30),
     sessionIdleMinutes: integer(env, 'LATCHKEY_SESSION_IDLE_MINUTES', 60, 5, 60 * 24 * 30),
-    evidenceMaxBytes: integer(env, 'LATCHKEY_EVIDENCE_MAX_BYTES', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    evidenceMaxBytes: integer(env, 'LATCHKEY_EVIDENCE_MAX_BYTES', 25 * MIB, 1024, 1024 * MIB),
+    evidenceTicketQuotaBytes: integer(env, 'LATCHKEY_EVIDENCE_TICKET_QUOTA_BYTES', 100 * MIB, 1024, 16 * 1024 * MIB),
+    evidenceDailyQuotaBytes: integer(env, 'LATCHKEY_EVIDENCE_DAILY_QUOTA_BYTES', 200 * MIB, 1024, 64 * 1024 * MIB),
+    evidenceMinFreeBytes: integer(env, 'LATCHKEY_EVIDENCE_MIN_FREE_BYTES', 1024 * MIB, 0, 2 ** 50),
+    evidenceRetentionDays: integer(env, 'LATCHKEY_EVIDENCE_RETENTION_DAYS', 90, 1, 3650),
   });
 }

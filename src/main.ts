@@ -1,13 +1,11 @@
-// The composition root: the only place that wires dependencies together.
+// The server's entry point: configuration, the composition root (composition.ts),
+// the HTTP server, the job timer and a clean shutdown.
+import './threadpool.ts';
 import path from 'node:path';
-import { buildContext } from './app/build-context.ts';
-import { serviceJobs } from './app/job-list.ts';
-import { runJobs } from './app/jobs.ts';
+import { compose } from './composition.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { buildServer } from './http/server.ts';
 import { createLogger } from './infra/logger.ts';
-import { smtpMailer } from './infra/mailer.ts';
-import { webhookSmsSender } from './infra/sms-webhook.ts';
 
 const JOB_INTERVAL_MS = 5_000;
 
@@ -23,10 +21,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  const built = await buildContext(config, logger);
-  const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : undefined;
-  const jobs = serviceJobs(mailer, config.smsWebhookUrl ? webhookSmsSender(config.smsWebhookUrl) : undefined);
-  const tick = () => runJobs(built.ctx, jobs);
+  const built = await compose(config, logger);
+  const tick = () => built.runJobs();
   let ready = false;
   const app = await buildServer(built.ctx, { runJobs: tick, webRoot: path.resolve('dist/web'), isReady: () => ready });
   const address = await app.listen({ port: config.port, host: config.host });
@@ -41,7 +37,6 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     clearInterval(timer);
     await app.close();
-    mailer?.close();
     await built.close();
     process.exit(0);
   };

@@ -6,10 +6,12 @@ import type { Readable } from 'node:stream';
 import { DomainError } from '../domain/errors.ts';
 import { isEvidenceKind } from '../domain/evidence-types.ts';
 import { assertAcceptsEvidence } from '../domain/recovery-ticket.ts';
-import { removeEvidenceFile, writeEncryptedEvidence } from '../infra/evidence-files.ts';
-import { newId } from '../infra/tokens.ts';
+import { EVIDENCE_QUOTA_WINDOW_MS, type EvidenceLimits, quotaRoom, uploadLimit } from '../domain/retention.ts';
+import { freeEvidenceBytes, removeEvidenceFile, writeEncryptedEvidence } from '../infra/evidence-files.ts';
 import { appendAudit } from '../storage/events-repository.ts';
+import type { Executor } from '../storage/executor.ts';
 import { holdTicketIn, insertEvidence, listEvidence, type TicketRow } from '../storage/recovery-repository.ts';
+import { evidenceUsage } from '../storage/retention-repository.ts';
 import type { AppContext } from './context.ts';
 import { EvidenceInspector, tooLarge } from './evidence-inspector.ts';
 import { ticketFacts } from './ticket-facts.ts';
@@ -35,8 +37,15 @@ export async function addEvidence(
     );
   }
   assertAcceptsEvidence(ticketFacts(ticket), ctx.clock.now(), (await listEvidence(ctx.storage.db, ticket.id)).length);
-  const id = newId();
-  const maxBytes = ctx.config.evidenceMaxBytes;
+  const id = ctx.tokens.newId();
+  const limits = evidenceLimits(ctx);
+  // Quotas and the free-disk floor cap this upload before a byte is written.
+  const maxBytes = uploadLimit(
+    limits,
+    await usage(ctx, ctx.storage.db, ticket),
+    await freeEvidenceBytes(ctx.config.dataDir),
+    ctx.clock.now(),
+  );
   const inspector = new EvidenceInspector(kind, maxBytes);
   const { keyVersion } = await writeEncryptedEvidence(ctx.keyring, ctx.config.dataDir, id, upload.stream, inspector);
   try {
@@ -52,6 +61,7 @@ export async function addEvidence(
       }
       // Counted again under the row lock: parallel uploads can't overshoot the cap.
       assertAcceptsEvidence(ticketFacts(ticket), now, (await listEvidence(trx, ticket.id)).length);
+      if (inspector.size > quotaRoom(limits, await usage(ctx, trx, ticket), now)) throw tooLarge(maxBytes);
       await insertEvidence(trx, {
         id,
         ticket_id: ticket.id,
@@ -74,4 +84,20 @@ export async function addEvidence(
     throw error;
   }
   return { evidenceId: id };
+}
+
+function evidenceLimits(ctx: AppContext): EvidenceLimits {
+  return {
+    maxFileBytes: ctx.config.evidenceMaxBytes,
+    ticketQuotaBytes: ctx.config.evidenceTicketQuotaBytes,
+    dailyQuotaBytes: ctx.config.evidenceDailyQuotaBytes,
+    minFreeBytes: ctx.config.evidenceMinFreeBytes,
+  };
+}
+
+async function usage(ctx: AppContext, db: Executor, ticket: TicketRow) {
+  const now = ctx.clock.now();
+  const since = new Date(now.getTime() - EVIDENCE_QUOTA_WINDOW_MS).toISOString();
+  const row = await evidenceUsage(db, ticket.id, ticket.account_id, since);
+  return { ...row, oldestInWindow: row.oldestInWindow ? new Date(row.oldestInWindow) : undefined };
 }

@@ -4,7 +4,6 @@ import QRCode from 'qrcode';
 import { DomainError } from '../domain/errors.ts';
 import { awaitsRecoveryBinding, recoveryBindingRequired } from '../domain/recovery-binding.ts';
 import { secretToBase32, TOTP_SECRET_BYTES, totpKeyUri } from '../domain/totp.ts';
-import { newId } from '../infra/tokens.ts';
 import type { AccountRow } from '../storage/accounts-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import { findActiveTotpBinding, insertTotpBinding, retireTotpBindings } from '../storage/totp-repository.ts';
@@ -31,7 +30,7 @@ export async function openPendingBinding(
 ): Promise<PendingBinding> {
   const now = ctx.clock.now();
   const secret = ctx.randomBytes(TOTP_SECRET_BYTES);
-  const setupId = newId();
+  const setupId = ctx.tokens.newId();
   const expiresAt = new Date(now.getTime() + SETUP_TTL_MS);
   await retireTotpBindings(db, account.id, now.toISOString(), ['pending']);
   await insertTotpBinding(db, {
@@ -55,7 +54,7 @@ export async function openPendingBinding(
 
 export async function beginAuthenticatorSetup(ctx: AppContext, account: AccountRow): Promise<PendingBinding> {
   const db = ctx.storage.db;
-  if (awaitsRecoveryBinding(account)) throw recoveryBindingRequired();
+  if (awaitsRecoveryBinding(account.rebind_lock_reason)) throw recoveryBindingRequired();
   if (await findActiveTotpBinding(db, account.id)) {
     throw new DomainError(
       'two_factor_already_enabled',

@@ -3,7 +3,6 @@
 // taken BEFORE the hash is checked; an unknown account costs the same argon2id
 // as a known one (ASVS 5.0 6.3.8: no enumeration by timing).
 import { DomainError } from '../domain/errors.ts';
-import { dummyPasswordHash, verifyPassword } from '../infra/hashing.ts';
 import { PASSWORD_LIMITS, type ThrottleScope } from '../infra/password-throttle.ts';
 import type { AccountRow } from '../storage/accounts-repository.ts';
 import { passedPasswordFrom } from '../storage/events-repository.ts';
@@ -49,7 +48,10 @@ export async function checkPassword(
       scope: attempt.scope,
     });
   }
-  const ok = await verifyPassword(account?.password_hash ?? (await dummyPasswordHash()), password);
+  const ok = await ctx.hasher.verifyPassword(
+    account?.password_hash ?? (await ctx.hasher.dummyPasswordHash()),
+    password,
+  );
   if (ok && account) {
     await attempt.giveBack();
     return true;

@@ -4,24 +4,23 @@
 
 import { normalizeCode } from '../domain/backup-codes.ts';
 import { DomainError } from '../domain/errors.ts';
-import { awaitsRecoveryBinding, recoveryBindingRequired } from '../domain/recovery-binding.ts';
+import { awaitsRecoveryBinding, rebindLockCause, recoveryBindingRequired } from '../domain/recovery-binding.ts';
 import { checkTotp } from '../domain/totp.ts';
-import { lockAfterRebind, type WithdrawalLockReason } from '../domain/withdrawal-lock.ts';
-import { type AccountRow, findAccountById, setWithdrawalLock } from '../storage/accounts-repository.ts';
+import { type AccountRow, findAccountById } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
-import { deletePhone } from '../storage/phones-repository.ts';
-import { deleteAccountSecurityKeys } from '../storage/security-keys-repository.ts';
 import { revokeAccountSessions } from '../storage/sessions-repository.ts';
 import {
   activateTotpBinding,
   findActiveTotpBinding,
   findPendingTotpBinding,
-  retireTotpBindings,
+  holdPendingTotpBinding,
 } from '../storage/totp-repository.ts';
 import type { AppContext } from './context.ts';
+import { FACTOR_MODULES } from './factors/registry.ts';
 import { type IssuedBackupCodes, prepareBackupCodes, storeBackupCodes } from './issue-backup-codes.ts';
 import { notices, notifyEmail } from './notifications.ts';
 import { decryptTotpSecret } from './totp-secrets.ts';
+import { startWithdrawalLock } from './withdrawal-lock.ts';
 
 export async function confirmAuthenticator(
   ctx: AppContext,
@@ -32,7 +31,7 @@ export async function confirmAuthenticator(
 ): Promise<IssuedBackupCodes> {
   const db = ctx.storage.db;
   const now = ctx.clock.now();
-  if (awaitsRecoveryBinding(account) && !options.viaRecoveryTicket) throw recoveryBindingRequired();
+  if (awaitsRecoveryBinding(account.rebind_lock_reason) && !options.viaRecoveryTicket) throw recoveryBindingRequired();
   const pending = await findPendingTotpBinding(db, input.setupId, account.id);
   if (!pending || pending.expires_at <= now.toISOString()) {
     throw new DomainError('setup_expired', 'This setup has expired or does not exist. Start the binding again.');
@@ -51,43 +50,36 @@ export async function confirmAuthenticator(
 
   const prepared = await prepareBackupCodes(ctx);
   return db.transaction().execute(async (trx) => {
+    const at = now.toISOString();
+    // Held first (a guarded no-op write): of two confirmations racing for this
+    // binding, the second waits here and then finds it no longer pending.
+    if (!(await holdPendingTotpBinding(trx, pending.id, at))) {
+      throw new DomainError('setup_expired', 'This setup has already been confirmed or has expired.');
+    }
     const current = await findAccountById(trx, account.id);
     const hadAuthenticator = (await findActiveTotpBinding(trx, account.id)) !== undefined;
     if (pending.purpose === 'enroll' && hadAuthenticator) {
       throw new DomainError('two_factor_already_enabled', 'Two-factor authentication is already on.');
     }
-    const at = now.toISOString();
-    await retireTotpBindings(trx, account.id, at, ['active']);
-    if (!(await activateTotpBinding(trx, pending.id, at, check.step))) {
-      throw new DomainError('setup_expired', 'This setup has already been confirmed or has expired.');
-    }
+    const lockCause = rebindLockCause(pending.purpose, current?.rebind_lock_reason ?? null);
+    // A reset replaces every old factor (ASVS 5.0 7.4.3): a key or phone someone
+    // else added must not survive it. The owner adds theirs again. This binding
+    // is retired with the others and then, held above, becomes the active one.
+    if (lockCause) for (const factor of FACTOR_MODULES) await factor.removeAll(trx, account.id, at);
+    await activateTotpBinding(trx, pending.id, at, check.step);
     const issued = await storeBackupCodes(ctx, trx, account.id, prepared);
     // Sessions that signed in with the password alone must not outlive the
     // switch to 2FA (ASVS 5.0 7.4.3): only the one that proved the new code stays.
     await revokeAccountSessions(trx, account.id, at, sessionId);
-    const lockReason: WithdrawalLockReason | null =
-      pending.purpose === 'reset' ? 'two_factor_reset' : current?.rebind_lock_reason === 'recovery' ? 'recovery' : null;
-    if (lockReason) {
-      const lock = lockAfterRebind(now, ctx.config.withdrawalLockHours, lockReason);
-      const until = (lock.lockedUntil as Date).toISOString();
-      await setWithdrawalLock(trx, account.id, until, lockReason);
-      // A reset replaces every old factor (ASVS 5.0 7.4.3): a key or phone someone
-      // else added must not survive it. The owner adds theirs again.
-      await deleteAccountSecurityKeys(trx, account.id);
-      await deletePhone(trx, account.id);
+    if (lockCause) {
       await appendAudit(trx, {
         accountId: account.id,
         event: 'two_factor_reset',
-        details: { setupId: pending.id, setId: issued.backupCodes.setId, reason: lockReason },
+        details: { setupId: pending.id, setId: issued.backupCodes.setId, cause: lockCause },
         at,
       });
-      await appendAudit(trx, {
-        accountId: account.id,
-        event: 'withdrawal_lock_started',
-        details: { until, reason: lockReason },
-        at,
-      });
-      await notifyEmail(trx, account.email, notices.twoFactorReset(lock.lockedUntil as Date), now);
+      const lock = await startWithdrawalLock(ctx, trx, account.id, lockCause);
+      await notifyEmail(trx, account.email, notices.twoFactorReset(lock.until), now);
     } else {
       await appendAudit(trx, {
         accountId: account.id,

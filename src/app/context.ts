@@ -1,9 +1,11 @@
-// What every use case gets: wired once in main.ts (the composition root).
+// What every use case gets: wired once in src/composition.ts (the composition root).
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
+import type { Hasher } from '../infra/hashing.ts';
 import type { Keyring } from '../infra/keyring.ts';
 import type { PasswordThrottle } from '../infra/password-throttle.ts';
+import type { TokenSource } from '../infra/tokens.ts';
 import type { AttemptBudgetStore } from '../storage/attempt-budget.ts';
 import type { Storage } from '../storage/database.ts';
 
@@ -15,6 +17,10 @@ export interface AppContext {
   readonly budget: AttemptBudgetStore;
   readonly passwordThrottle: PasswordThrottle;
   readonly logger: Logger;
+  /** argon2id for passwords and backup codes (cheap parameters in in-process tests). */
+  readonly hasher: Hasher;
+  /** Random tokens, row ids and salts. */
+  readonly tokens: TokenSource;
   /** Outside services besides the database that readiness checks, by name (Redis when configured). */
   readonly probes?: Readonly<Record<string, () => Promise<unknown>>>;
   /** CSPRNG integer in [0, max): crypto.randomInt, injectable for tests. */

@@ -1,7 +1,5 @@
 import { checkPasswordStrength, normalizeEmail } from '../domain/account-rules.ts';
 import { DomainError } from '../domain/errors.ts';
-import { hashPassword } from '../infra/hashing.ts';
-import { newId } from '../infra/tokens.ts';
 import { insertAccount } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import type { AppContext } from './context.ts';
@@ -12,9 +10,9 @@ export async function createAccount(
 ): Promise<{ accountId: string; email: string }> {
   const email = normalizeEmail(input.email);
   checkPasswordStrength(input.password, email);
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await ctx.hasher.hashPassword(input.password);
   const now = ctx.clock.now().toISOString();
-  const accountId = newId();
+  const accountId = ctx.tokens.newId();
   const created = await ctx.storage.db.transaction().execute(async (trx) => {
     const inserted = await insertAccount(trx, {
       id: accountId,

@@ -4,21 +4,19 @@
 // are counted one after the other and a full verification's second approval
 // can't be lost in a race.
 //
-// Approval clears every factor of the account (TOTP bindings, backup codes, security keys, the phone),
-// signs out every session and
-// marks the next binding as a recovery rebind, so confirm-authenticator.ts
-// locks withdrawals for 24 hours from it. Rejection changes no factor. Both
+// Approval clears every factor of the account (each registered method's
+// removeAll: factors/registry.ts), signs out every session and
+// marks the next binding as a recovery rebind of this ticket's kind, so
+// confirm-authenticator.ts starts the lock the policy sets for it. Rejection changes no factor. Both
 // end the review, which unfreezes a full verification (isAccountFrozen).
 
 import { DomainError } from '../domain/errors.ts';
 import type { Decision, DecisionOutcome } from '../domain/recovery-ticket.ts';
 import { decide } from '../domain/recovery-ticket.ts';
-import { newId } from '../infra/tokens.ts';
-import { type AccountRow, findAccountById, setRebindLockReason } from '../storage/accounts-repository.ts';
-import { revokeLiveBackupCodeSet } from '../storage/backup-codes-repository.ts';
+import { type RecoveryLockCause, recoveryLockCause } from '../domain/withdrawal-lock.ts';
+import { type AccountRow, findAccountById, setRebindLockCause } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
-import { deletePhone } from '../storage/phones-repository.ts';
 import {
   findTicketById,
   holdTicketIn,
@@ -26,11 +24,11 @@ import {
   listDecisions,
   markDecided,
 } from '../storage/recovery-repository.ts';
-import { deleteAccountSecurityKeys } from '../storage/security-keys-repository.ts';
 import { revokeAccountSessions } from '../storage/sessions-repository.ts';
-import { retireTotpBindings } from '../storage/totp-repository.ts';
 import type { AppContext } from './context.ts';
+import { FACTOR_MODULES } from './factors/registry.ts';
 import { notifyEmail, recoveryNotices } from './notifications.ts';
+import { ownerProvedControl } from './owner-proved-control.ts';
 import { ticketFacts } from './ticket-facts.ts';
 
 export async function decideTicket(
@@ -58,7 +56,7 @@ export async function decideTicket(
     const account = await findAccountById(trx, ticket.account_id);
     if (!account) throw new DomainError('not_found', 'The ticket account no longer exists.');
     await insertDecision(trx, {
-      id: newId(),
+      id: ctx.tokens.newId(),
       ticket_id: ticket.id,
       agent_account_id: agent.id,
       decision: input.decision,
@@ -92,7 +90,7 @@ export async function decideTicket(
       throw new DomainError('already_decided', 'The ticket was decided meanwhile.');
     }
     if (result.status === 'approved') {
-      await clearFactors(trx, account.id, at);
+      await clearFactors(trx, account.id, at, recoveryLockCause(ticket.kind));
       await appendAudit(trx, {
         accountId: account.id,
         actorAccountId: agent.id,
@@ -106,19 +104,17 @@ export async function decideTicket(
     }
     return result;
   });
-  // The attempt budget may live in Redis: cleared once the approval is committed.
+  // The limits may live in Redis: reset once the approval is committed.
   if (outcome.status === 'approved') {
     const ticket = await findTicketById(db, ticketId);
-    if (ticket) await ctx.budget.clear(ticket.account_id);
+    const account = ticket && (await findAccountById(db, ticket.account_id));
+    if (account) await ownerProvedControl(ctx, account, 'recovery_approved');
   }
   return outcome;
 }
 
-async function clearFactors(trx: Executor, accountId: string, at: string): Promise<void> {
-  await retireTotpBindings(trx, accountId, at, ['active', 'pending']);
-  await revokeLiveBackupCodeSet(trx, accountId, at);
-  await deleteAccountSecurityKeys(trx, accountId);
-  await deletePhone(trx, accountId);
+async function clearFactors(trx: Executor, accountId: string, at: string, cause: RecoveryLockCause): Promise<void> {
+  for (const factor of FACTOR_MODULES) await factor.removeAll(trx, accountId, at);
   await revokeAccountSessions(trx, accountId, at);
-  await setRebindLockReason(trx, accountId, 'recovery');
+  await setRebindLockCause(trx, accountId, cause);
 }

@@ -51,7 +51,7 @@ export async function finishLogin(
         user_agent: origin.userAgent,
         at: now.toISOString(),
       });
-      return issueSession(ctx, trx, account.id, origin);
+      return issueSession(ctx, trx, account.id, origin, passed.method);
     },
   );
   return { ...outcome, token: result.token, expiresAt: result.expiresAt };

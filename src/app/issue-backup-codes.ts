@@ -1,8 +1,7 @@
 // Issues a set of eight backup codes: hashed (one row per code) for use, and
 // encrypted for the short reveal window during which they can be exported.
 import { generateBackupCodes, REVEAL_WINDOW_MS } from '../domain/backup-codes.ts';
-import { hashBackupCode, newSalt } from '../infra/hashing.ts';
-import { hashToken, newId, newToken } from '../infra/tokens.ts';
+import { hashToken } from '../infra/tokens.ts';
 import { insertBackupCodeSet, revokeLiveBackupCodeSet } from '../storage/backup-codes-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import type { AppContext } from './context.ts';
@@ -24,11 +23,11 @@ export interface IssuedBackupCodes {
 /** The slow part (eight argon2id hashes), done before the transaction opens. */
 export async function prepareBackupCodes(ctx: AppContext): Promise<PreparedBackupCodes> {
   const codes = generateBackupCodes(ctx.randomInt);
-  const salt = newSalt();
+  const salt = ctx.tokens.newSalt();
   const pepperVersion = ctx.keyring.currentVersion;
   const pepper = ctx.keyring.derive(pepperVersion, 'backup-code-pepper');
-  const hashes = await Promise.all(codes.map((code) => hashBackupCode(code, salt, pepper)));
-  return { setId: newId(), codes, salt, pepperVersion, hashes };
+  const hashes = await Promise.all(codes.map((code) => ctx.hasher.hashBackupCode(code, salt, pepper)));
+  return { setId: ctx.tokens.newId(), codes, salt, pepperVersion, hashes };
 }
 
 export function revealAad(setId: string): string {
@@ -43,7 +42,7 @@ export async function storeBackupCodes(
   prepared: PreparedBackupCodes,
 ): Promise<IssuedBackupCodes> {
   const now = ctx.clock.now();
-  const revealToken = newToken();
+  const revealToken = ctx.tokens.newToken();
   const revealExpiresAt = new Date(now.getTime() + REVEAL_WINDOW_MS);
   await revokeLiveBackupCodeSet(trx, accountId, now.toISOString());
   await insertBackupCodeSet(
@@ -60,7 +59,7 @@ export async function storeBackupCodes(
       reveal_expires_at: revealExpiresAt.toISOString(),
     },
     prepared.hashes.map((hash, position) => ({
-      id: newId(),
+      id: ctx.tokens.newId(),
       set_id: prepared.setId,
       position: position + 1,
       code_hash: hash,

@@ -1,6 +1,7 @@
 // The half-logged-in state after the password step. A challenge is good for
 // nothing but the second factor (and opening a recovery ticket): it expires
 // after 5 minutes, after 5 wrong codes, and once a login completes with it.
+// A recovery-only challenge is good for opening a recovery ticket alone.
 import { DomainError } from '../domain/errors.ts';
 import { hashToken } from '../infra/tokens.ts';
 import { type AccountRow, findAccountById } from '../storage/accounts-repository.ts';
@@ -8,13 +9,25 @@ import { type ChallengeRow, findChallenge } from '../storage/sessions-repository
 import type { AppContext } from './context.ts';
 import { challengeUsable } from './second-factor-gate.ts';
 
+/**
+ * `use` is what the caller does with it: a second factor (the default), or
+ * opening a recovery ticket. A recovery-only challenge (issued while the
+ * second-factor step is locked or awaits a recovery binding) serves only the latter.
+ */
 export async function openLoginChallenge(
   ctx: AppContext,
   token: string,
+  use: 'second_factor' | 'recovery' = 'second_factor',
 ): Promise<{ challenge: ChallengeRow; account: AccountRow }> {
   const db = ctx.storage.db;
   const now = ctx.clock.now().toISOString();
   const challenge = await findChallenge(db, hashToken(token));
+  if (challenge?.purpose === 'recovery' && use !== 'recovery') {
+    throw new DomainError(
+      'challenge_expired',
+      'This sign-in can only open a recovery ticket. To sign in, start again with your email and password.',
+    );
+  }
   const usable =
     challenge &&
     challenge.completed_at === null &&

@@ -4,9 +4,10 @@
 // token (256 bits, stored hashed) that authorises this ticket's calls only.
 import { DomainError } from '../domain/errors.ts';
 import { evidenceDueBy, isLapsed, type TicketKind } from '../domain/recovery-ticket.ts';
-import { hashToken, newId, newToken } from '../infra/tokens.ts';
+import { hashToken } from '../infra/tokens.ts';
+import { lockAccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
-import { findOpenTicket, insertTicket, lockAccountRow, markExpired } from '../storage/recovery-repository.ts';
+import { findOpenTicket, insertTicket, markExpired } from '../storage/recovery-repository.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
 import { openLoginChallenge } from './login-challenge.ts';
 import { notifyEmail, recoveryNotices } from './notifications.ts';
@@ -26,10 +27,10 @@ export async function openRecoveryTicket(
 ): Promise<OpenedTicket> {
   const db = ctx.storage.db;
   const now = ctx.clock.now();
-  const { account } = await openLoginChallenge(ctx, input.challenge);
+  const { account } = await openLoginChallenge(ctx, input.challenge, 'recovery');
 
-  const ticketToken = newToken();
-  const ticketId = newId();
+  const ticketToken = ctx.tokens.newToken();
+  const ticketId = ctx.tokens.newId();
   const due = evidenceDueBy(now);
   const at = now.toISOString();
   await db.transaction().execute(async (trx) => {

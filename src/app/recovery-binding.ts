@@ -15,7 +15,7 @@ import { type IssuedToken, issueSession } from './sessions.ts';
 
 async function accountAwaitingBinding(ctx: AppContext, ticket: TicketRow): Promise<AccountRow> {
   const account = await findAccountById(ctx.storage.db, ticket.account_id);
-  if (ticket.status !== 'approved' || !account || !awaitsRecoveryBinding(account)) {
+  if (ticket.status !== 'approved' || !account || !awaitsRecoveryBinding(account.rebind_lock_reason)) {
     throw new DomainError('invalid_state', 'This ticket has no authenticator binding waiting.');
   }
   return account;

@@ -4,36 +4,25 @@
 // method's own checks live in factors/.
 import { FAILURES_PER_CHALLENGE, LOCK_DURATION_MS, retryAfterSeconds, shouldLock } from '../domain/attempt-budget.ts';
 import { DomainError } from '../domain/errors.ts';
+import {
+  isSecondFactorMethod,
+  methodAllowedFor,
+  methodNotAllowed,
+  type SecondFactorMethod,
+  type SecondFactorPurpose,
+} from '../domain/second-factor.ts';
 import type { AccountRow } from '../storage/accounts-repository.ts';
-import { countUnusedBackupCodes, findLiveBackupCodeSet } from '../storage/backup-codes-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
-import { findPhone } from '../storage/phones-repository.ts';
-import { listSecurityKeys } from '../storage/security-keys-repository.ts';
 import { returnChallengeAttempt, takeChallengeAttempt } from '../storage/sessions-repository.ts';
-import { findActiveTotpBinding } from '../storage/totp-repository.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
-import { backupCodeFactor } from './factors/backup-code-factor.ts';
-import {
-  type Factor,
-  notAvailable,
-  type SecondFactorMethod,
-  type SecondFactorOutcome,
-  type SecondFactorPurpose,
-  type Verified,
-} from './factors/factor.ts';
-import { smsFactor } from './factors/sms-factor.ts';
-import { totpFactor } from './factors/totp-factor.ts';
-import { webauthnFactor } from './factors/webauthn-factor.ts';
+import { notAvailable, type SecondFactorOutcome, type Verified } from './factors/factor.ts';
+import { FACTOR_MODULES, factorModule } from './factors/registry.ts';
 import { recordLogin } from './login-history.ts';
 import { notices, notifyEmail } from './notifications.ts';
 
-export type {
-  SecondFactorMethod,
-  SecondFactorOutcome,
-  SecondFactorPurpose,
-  SecondFactorWarning,
-} from './factors/factor.ts';
+export type { SecondFactorMethod, SecondFactorPurpose } from '../domain/second-factor.ts';
+export type { SecondFactorOutcome, SecondFactorWarning } from './factors/factor.ts';
 
 export interface SecondFactorAttempt {
   readonly account: AccountRow;
@@ -47,33 +36,10 @@ export interface SecondFactorAttempt {
   readonly challengeId?: string;
 }
 
-const FACTORS: Readonly<Record<SecondFactorMethod, Factor>> = {
-  totp: totpFactor,
-  backup_code: backupCodeFactor,
-  webauthn: webauthnFactor,
-  sms: smsFactor,
-};
-
-function isMethod(method: string): method is SecondFactorMethod {
-  return Object.hasOwn(FACTORS, method);
-}
-
 /** The methods the account has bound, in the order the UI offers them. */
 export async function boundMethods(db: Executor, accountId: string): Promise<SecondFactorMethod[]> {
-  const [binding, set, keys, phone] = await Promise.all([
-    findActiveTotpBinding(db, accountId),
-    findLiveBackupCodeSet(db, accountId),
-    listSecurityKeys(db, accountId),
-    findPhone(db, accountId),
-  ]);
-  const methods: SecondFactorMethod[] = [];
-  if (binding) methods.push('totp');
-  // A spent set stays live (no automatic replenishment: the guide), but there
-  // is nothing left to offer from it: the UI must not propose a dead method.
-  if (set && (await countUnusedBackupCodes(db, set.id)) > 0) methods.push('backup_code');
-  if (keys.length > 0) methods.push('webauthn');
-  if (phone?.verified_at) methods.push('sms');
-  return methods;
+  const bound = await Promise.all(FACTOR_MODULES.map((module) => module.isBound(db, accountId)));
+  return FACTOR_MODULES.filter((_, index) => bound[index]).map((module) => module.method);
 }
 
 /**
@@ -87,9 +53,13 @@ export async function passSecondFactor<T>(
   onSuccess: (trx: Executor, outcome: SecondFactorOutcome) => Promise<T>,
 ): Promise<{ outcome: SecondFactorOutcome; result: T }> {
   const { account, method } = attempt;
-  if (!isMethod(method)) throw notAvailable(method);
+  if (!isSecondFactorMethod(method)) throw notAvailable(method);
+  const factor = factorModule(method);
+  // The purpose policy comes before anything is counted: a method that may not
+  // authorise this is refused whatever the code.
+  if (!methodAllowedFor(factor, attempt.purpose)) throw methodNotAllowed(method, attempt.purpose);
   const now = ctx.clock.now();
-  const factorAttempt = await FACTORS[method](
+  const factorAttempt = await factor.attempt(
     ctx,
     account,
     { code: attempt.code, response: attempt.response, purpose: attempt.purpose },
@@ -126,7 +96,7 @@ export async function passSecondFactor<T>(
     const spend = await factorAttempt.verify();
     verified = await ctx.storage.db.transaction().execute(async (trx) => {
       const check = await spend(trx);
-      if (check.ok) result = await onSuccess(trx, check.outcome);
+      if (check.ok === true) result = await onSuccess(trx, check.outcome);
       return check;
     });
   } catch (error) {
@@ -135,9 +105,17 @@ export async function passSecondFactor<T>(
     throw error;
   }
 
-  if (verified.ok) {
+  if (verified.ok === true) {
     await releaseReservation();
     return { outcome: verified.outcome, result: result as T };
+  }
+  if (verified.ok === 'pending') {
+    // Not yet answered out of band: neither spent nor a failure.
+    await releaseReservation();
+    await giveBackChallengeAttempt();
+    throw new DomainError('approval_pending', 'The approval has not arrived yet. Try again shortly.', {
+      retryAfter: verified.retryAfterSeconds,
+    });
   }
   if (reservation.repeat) await giveBackChallengeAttempt();
   else await recordSecondFactorFailure(ctx, attempt, reservation.attemptId, challengeAttempts, now);

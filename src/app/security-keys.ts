@@ -9,7 +9,6 @@ import {
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
 import { DomainError } from '../domain/errors.ts';
-import { newId } from '../infra/tokens.ts';
 import type { AccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import {
@@ -94,7 +93,7 @@ export async function registerSecurityKey(
   const { credential } = verification.registrationInfo;
   const now = ctx.clock.now();
   const at = now.toISOString();
-  const id = newId();
+  const id = ctx.tokens.newId();
   await db.transaction().execute(async (trx) => {
     if (!(await spendWebauthnChallenge(trx, account.id, 'register', challenge, at))) {
       throw new DomainError('challenge_expired', 'The registration has expired. Start again.');

@@ -1,11 +1,7 @@
 // GET /v1/me/security: the account's 2FA state as the user sees it.
 
 import { BACKUP_CODES_PER_SET } from '../domain/backup-codes.ts';
-import {
-  type WithdrawalLockReason,
-  type WithdrawalLockRecord,
-  withdrawalLockState,
-} from '../domain/withdrawal-lock.ts';
+import { withdrawalLockState } from '../domain/withdrawal-lock.ts';
 import type { AccountRow } from '../storage/accounts-repository.ts';
 import { countUnusedBackupCodes, findLiveBackupCodeSet } from '../storage/backup-codes-repository.ts';
 import { findPhone } from '../storage/phones-repository.ts';
@@ -13,13 +9,7 @@ import { findOpenTicket } from '../storage/recovery-repository.ts';
 import { listSecurityKeys } from '../storage/security-keys-repository.ts';
 import { findActiveTotpBinding } from '../storage/totp-repository.ts';
 import type { AppContext } from './context.ts';
-
-export function lockRecord(account: AccountRow): WithdrawalLockRecord {
-  return {
-    lockedUntil: account.withdrawal_locked_until ? new Date(account.withdrawal_locked_until) : null,
-    reason: (account.withdrawal_lock_reason as WithdrawalLockReason | null) ?? null,
-  };
-}
+import { lockRecord } from './withdrawal-lock.ts';
 
 export async function securityOverview(ctx: AppContext, account: AccountRow) {
   const db = ctx.storage.db;

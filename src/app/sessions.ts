@@ -1,10 +1,11 @@
 // Issuing and resolving sessions (the full login) and challenges (the
 // half-logged-in state after the password step, good only for the second factor).
 import { DomainError } from '../domain/errors.ts';
-import { hashToken, newId, newToken } from '../infra/tokens.ts';
+import { hashToken } from '../infra/tokens.ts';
 import { type AccountRow, findAccountById } from '../storage/accounts-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import {
+  type ChallengeRow,
   findLiveSession,
   insertChallenge,
   insertSession,
@@ -27,11 +28,13 @@ export async function issueSession(
   db: Executor,
   accountId: string,
   origin: RequestOrigin,
+  /** The second factor that completed this login, if any (OpenID `amr`, `auth_time`). */
+  secondFactorMethod: string | null = null,
 ): Promise<IssuedToken & { sessionId: string }> {
   const now = ctx.clock.now();
-  const token = newToken();
+  const token = ctx.tokens.newToken();
   const expiresAt = new Date(now.getTime() + ctx.config.sessionTtlMinutes * 60_000);
-  const sessionId = newId();
+  const sessionId = ctx.tokens.newId();
   await insertSession(db, {
     id: sessionId,
     account_id: accountId,
@@ -42,20 +45,24 @@ export async function issueSession(
     ip: origin.ip,
     user_agent: origin.userAgent,
     last_seen_at: now.toISOString(),
+    second_factor_at: secondFactorMethod ? now.toISOString() : null,
+    second_factor_method: secondFactorMethod,
   });
   return { token, expiresAt, sessionId };
 }
 
+/** `recovery`: the challenge can only open a recovery ticket (the second-factor step can't be passed now). */
 export async function issueChallenge(
   ctx: AppContext,
   db: Executor,
   accountId: string,
   origin: RequestOrigin,
+  purpose: ChallengeRow['purpose'] = 'login',
 ): Promise<IssuedToken & { challengeId: string }> {
   const now = ctx.clock.now();
-  const token = newToken();
+  const token = ctx.tokens.newToken();
   const expiresAt = new Date(now.getTime() + CHALLENGE_TTL_MS);
-  const challengeId = newId();
+  const challengeId = ctx.tokens.newId();
   await insertChallenge(db, {
     id: challengeId,
     account_id: accountId,
@@ -66,6 +73,7 @@ export async function issueChallenge(
     completed_at: null,
     ip: origin.ip,
     user_agent: origin.userAgent,
+    purpose,
   });
   return { token, expiresAt, challengeId };
 }

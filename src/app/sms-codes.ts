@@ -1,11 +1,12 @@
 // Sending SMS codes: 6 digits from the CSPRNG, valid 10 minutes (NIST SP
 // 800-63B-4 §3.2.9/§4.2.1.2), stored as a keyed hash, sent through the outbox.
-// Sending is throttled: one code per 30 seconds, five per hour per account.
+// Sending is throttled: one code per 30 seconds (one send at a time, a guarded
+// write), five per hour per account; a new code supersedes every older one.
 import { DomainError } from '../domain/errors.ts';
-import { newId } from '../infra/tokens.ts';
 import { enqueueMessage } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import { countSmsCodesSince, insertSmsCode, type SmsCodeRow, supersedeSmsCodes } from '../storage/phones-repository.ts';
+import { claimSmsSend } from '../storage/sms-send-gate.ts';
 import type { AppContext } from './context.ts';
 
 export const OUTBOX_SMS_AAD = 'outbox:sms';
@@ -28,22 +29,35 @@ export async function sendSmsCode(
   phone: string,
   purpose: SmsCodeRow['purpose'],
 ): Promise<void> {
+  // One transaction: the gate's guarded write admits one send per account at a
+  // time (issue 11, #6), and a refused send leaves nothing behind.
+  if (!db.isTransaction) return db.transaction().execute((trx) => sendSmsCode(ctx, trx, accountId, phone, purpose));
   const now = ctx.clock.now();
-  const recent = await countSmsCodesSince(db, accountId, new Date(now.getTime() - RESEND_AFTER_MS).toISOString());
-  const hourly = await countSmsCodesSince(db, accountId, new Date(now.getTime() - 3600_000).toISOString());
-  if (recent > 0 || hourly >= PER_HOUR) {
+  const at = now.toISOString();
+  const admitted = await claimSmsSend(db, accountId, at, new Date(now.getTime() - RESEND_AFTER_MS).toISOString());
+  if (!admitted) {
     throw new DomainError('rate_limited', 'A code was sent a moment ago. Wait before asking for another.', {
-      retryAfter: recent > 0 ? 30 : 3600,
+      retryAfter: RESEND_AFTER_MS / 1000,
     });
   }
+  // Sends are one at a time from here, so the hourly count can't be raced.
+  if ((await countSmsCodesSince(db, accountId, new Date(now.getTime() - 3600_000).toISOString())) >= PER_HOUR) {
+    throw new DomainError(
+      'rate_limited',
+      'Too many codes were sent in the last hour. Wait before asking for another.',
+      {
+        retryAfter: 3600,
+      },
+    );
+  }
   const code = String(ctx.randomInt(1_000_000)).padStart(6, '0');
-  await supersedeSmsCodes(db, accountId, purpose, now.toISOString());
+  await supersedeSmsCodes(db, accountId, at);
   await insertSmsCode(db, {
-    id: newId(),
+    id: ctx.tokens.newId(),
     account_id: accountId,
     purpose,
     code_hash: smsCodeHash(ctx, accountId, code),
-    created_at: now.toISOString(),
+    created_at: at,
     expires_at: new Date(now.getTime() + SMS_CODE_TTL_MS).toISOString(),
     used_at: null,
   });
@@ -57,7 +71,7 @@ export async function sendSmsCode(
       `${code} is your ${ctx.config.issuer} verification code. It expires in 10 minutes. Never share it: we will never ask for it.`,
       OUTBOX_SMS_AAD,
     ),
-    createdAt: now.toISOString(),
+    createdAt: at,
   });
 }
 

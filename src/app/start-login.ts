@@ -51,7 +51,7 @@ export async function startLogin(
   // claimant binds the new authenticator through the ticket.
   // A claimant who lost the ticket token can still open a new ticket with the
   // challenge (it can do nothing else: no factor is bound to finish it with).
-  if (awaitsRecoveryBinding(account)) {
+  if (awaitsRecoveryBinding(account.rebind_lock_reason)) {
     const challenge = await db.transaction().execute(async (trx) => {
       await recordLogin(ctx, trx, {
         account_id: account.id,
@@ -65,13 +65,33 @@ export async function startLogin(
       challenge: challenge.token,
     });
   }
+  // The second-factor step is locked (too many wrong codes): the right password
+  // still gets a recovery-only challenge, so the owner can open a recovery
+  // ticket (ADR 0003) even while someone else keeps the step locked. It can't
+  // finish a login. Existing clients see the same 429 as before.
   const lockedUntil = await ctx.budget.lockedUntil(account.id, ctx.clock.now());
   if (lockedUntil) {
-    await recordLogin(ctx, db, { account_id: account.id, result: 'rate_limited', factor: 'password', ...event });
-    throw new DomainError('rate_limited', `Too many wrong codes. Try again after ${lockedUntil.toISOString()}.`, {
-      retryAfter: retryAfterSeconds(lockedUntil, ctx.clock.now()),
-      lockedUntil: lockedUntil.toISOString(),
+    const challenge = await db.transaction().execute(async (trx) => {
+      await recordLogin(ctx, trx, {
+        account_id: account.id,
+        result: 'second_factor_locked',
+        factor: 'password',
+        ...event,
+      });
+      return issueChallenge(ctx, trx, account.id, origin, 'recovery');
     });
+    throw new DomainError(
+      'rate_limited',
+      `Too many wrong codes, so the second-factor step is locked until ${lockedUntil.toISOString()}: sign in again then. ` +
+        'If the wrong codes were not yours, or your factors are gone, open a recovery ticket with the challenge in this answer (it is good for nothing else).',
+      {
+        retryAfter: retryAfterSeconds(lockedUntil, ctx.clock.now()),
+        lockedUntil: lockedUntil.toISOString(),
+        challenge: challenge.token,
+        challengeExpiresAt: challenge.expiresAt.toISOString(),
+        challengePurpose: 'recovery',
+      },
+    );
   }
   const methods = await boundMethods(db, account.id);
   return db.transaction().execute(async (trx) => {

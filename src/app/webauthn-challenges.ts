@@ -1,6 +1,5 @@
 // Single-use WebAuthn challenges, 5 minutes long, bound to the account and to
 // what they are for (registering a key, or asserting with one).
-import { newId } from '../infra/tokens.ts';
 import type { Executor } from '../storage/executor.ts';
 import { insertWebauthnChallenge, type WebauthnChallengeRow } from '../storage/security-keys-repository.ts';
 import type { AppContext } from './context.ts';
@@ -16,7 +15,7 @@ export async function newWebauthnChallenge(
   const now = ctx.clock.now();
   const challenge = ctx.randomBytes(32).toString('base64url');
   await insertWebauthnChallenge(db, {
-    id: newId(),
+    id: ctx.tokens.newId(),
     account_id: accountId,
     purpose,
     challenge,

@@ -1,15 +1,13 @@
 // Withdrawals: a second-factor step-up on every request, and the withdrawal
 // lock decided by the one policy function in domain/withdrawal-lock.ts.
 import { DomainError } from '../domain/errors.ts';
-import { withdrawalLockState } from '../domain/withdrawal-lock.ts';
-import { newId } from '../infra/tokens.ts';
-import { type AccountRow, findAccountById } from '../storage/accounts-repository.ts';
+import type { AccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
-import type { Executor } from '../storage/executor.ts';
 import { insertWithdrawal, listWithdrawals } from '../storage/withdrawals-repository.ts';
+import { assertNotFrozen } from './account-freeze.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
 import { boundMethods, passSecondFactor, type SecondFactorWarning } from './second-factor-gate.ts';
-import { lockRecord } from './security-overview.ts';
+import { assertWithdrawalsUnlocked, holdUnlockedAccount } from './withdrawal-lock.ts';
 
 export interface WithdrawalInput {
   asset: string;
@@ -18,21 +16,6 @@ export interface WithdrawalInput {
   method: string;
   code?: string | undefined;
   response?: unknown;
-}
-
-async function assertUnlocked(db: Executor, accountId: string, now: Date): Promise<void> {
-  const fresh = await findAccountById(db, accountId);
-  const lock = fresh ? withdrawalLockState(lockRecord(fresh), now) : { locked: false as const };
-  if (lock.locked) {
-    throw new DomainError(
-      'withdrawal_locked',
-      `Withdrawals are locked until ${lock.until.toISOString()} after a 2FA change.`,
-      {
-        lockedUntil: lock.until.toISOString(),
-        reason: lock.reason,
-      },
-    );
-  }
 }
 
 export async function requestWithdrawal(
@@ -49,16 +32,18 @@ export async function requestWithdrawal(
   if ((await boundMethods(ctx.storage.db, account.id)).length === 0) {
     throw new DomainError('two_factor_required', 'Turn on two-factor authentication before withdrawing.');
   }
-  // Refuse before spending a code; and again inside the transaction, so a
-  // rebind that commits in between cannot slip a withdrawal past the lock.
-  await assertUnlocked(ctx.storage.db, account.id, ctx.clock.now());
+  // Refuse before spending a code; and again inside the transaction, holding
+  // the account's row, so a lock or freeze that commits in between cannot slip
+  // a withdrawal past it, and the withdrawal's time is read under the row lock.
+  await assertNotFrozen(ctx.storage.db, account.id);
+  await assertWithdrawalsUnlocked(ctx.storage.db, account.id, ctx.clock.now());
   const { outcome, result } = await passSecondFactor(
     ctx,
     { account, method: input.method, code: input.code, response: input.response, purpose: 'withdrawal', origin },
     async (trx) => {
-      const now = ctx.clock.now();
-      await assertUnlocked(trx, account.id, now);
-      const withdrawalId = newId();
+      const now = await holdUnlockedAccount(ctx, trx, account.id);
+      await assertNotFrozen(trx, account.id);
+      const withdrawalId = ctx.tokens.newId();
       await insertWithdrawal(trx, {
         id: withdrawalId,
         account_id: account.id,

@@ -1,16 +1,19 @@
 // `npm run latchkey -- <command>`: operator commands (agents, keys, migrations).
+import '../threadpool.ts';
 import { Command, CommanderError } from 'commander';
-import { buildContext } from '../app/build-context.ts';
+import type { AppContext } from '../app/context.ts';
+import { compose } from '../composition.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { DomainError } from '../domain/errors.ts';
 import { createLogger } from '../infra/logger.ts';
 import { addSupportAgent } from './agent-add.ts';
+import { clientCommands } from './clients.ts';
 import { rotateKeys } from './keys-rotate.ts';
 import { webhookCommands } from './webhooks.ts';
 
-async function withContext<T>(work: (ctx: Awaited<ReturnType<typeof buildContext>>['ctx']) => Promise<T>): Promise<T> {
+async function withContext<T>(work: (ctx: AppContext) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const built = await buildContext(config, createLogger('warn'));
+  const built = await compose(config, createLogger('warn'));
   try {
     return await work(built.ctx);
   } finally {
@@ -54,6 +57,7 @@ keys
   });
 
 program.addCommand(webhookCommands(withContext));
+program.addCommand(clientCommands(withContext));
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) process.exit(error.exitCode);

@@ -6,6 +6,11 @@ export const FAILURES_PER_CHALLENGE = 5;
 export const FAILURES_BEFORE_LOCK = 10;
 export const FAILURE_WINDOW_MS = 24 * 60 * 60 * 1000;
 export const LOCK_DURATION_MS = 24 * 60 * 60 * 1000;
+/**
+ * A reservation neither failed nor released within this long was left by a
+ * crash (a check takes milliseconds): it stops holding a slot (issue 11, #13).
+ */
+export const PENDING_RESERVATION_MS = 2 * 60 * 1000;
 
 export type Reservation =
   | { readonly kind: 'reserved'; readonly attemptId: string; readonly repeat: boolean }

@@ -13,6 +13,7 @@ const STATUS: Record<ErrorCode, number> = {
   email_taken: 409,
   two_factor_already_enabled: 409,
   already_decided: 409,
+  approval_pending: 409,
   evidence_damaged: 409,
   invalid_credentials: 401,
   unauthenticated: 401,
@@ -23,9 +24,10 @@ const STATUS: Record<ErrorCode, number> = {
   csrf_failed: 403,
   two_factor_required: 403,
   own_ticket: 403,
+  method_not_allowed: 403,
   recovery_binding_required: 403,
   not_found: 404,
-  method_not_allowed: 405,
+  http_method_not_allowed: 405,
   setup_expired: 410,
   reveal_closed: 410,
   payload_too_large: 413,
@@ -36,6 +38,7 @@ const STATUS: Record<ErrorCode, number> = {
   rate_limited: 429,
   internal_error: 500,
   service_unavailable: 503,
+  storage_full: 507,
 };
 
 const TITLES: Record<number, string> = {
@@ -54,6 +57,7 @@ const TITLES: Record<number, string> = {
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
+  507: 'Insufficient Storage',
 };
 
 /** The HTTP status of each code of the error registry. */
@@ -168,7 +172,10 @@ export function notFoundHandler(allowed: (path: string) => string[]) {
     const methods = allowed(path);
     if (methods.length > 0) {
       reply.header('allow', methods.join(', '));
-      return sendProblem(reply, problem(405, 'method_not_allowed', `This path answers ${methods.join(', ')} only.`));
+      return sendProblem(
+        reply,
+        problem(405, 'http_method_not_allowed', `This path answers ${methods.join(', ')} only.`),
+      );
     }
     return sendProblem(reply, problem(404, 'not_found', `No route for ${request.method} ${path}.`));
   };

@@ -36,6 +36,7 @@ export const SECOND_FACTOR_PROBLEMS = [
   'invalid_code',
   'clock_out_of_sync',
   'method_not_available',
+  'method_not_allowed',
   'rate_limited',
 ] as const satisfies readonly ErrorCode[];
 

@@ -12,6 +12,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError } from 'fastify';
 import helmetHeaders from 'helmet';
 import type { AppContext } from '../app/context.ts';
 import { TestClock } from '../clock.ts';
+import { oidcPlugin } from '../oidc/plugin.ts';
 import type { App } from './app-type.ts';
 import { decorateAuth } from './auth.ts';
 import { Problem } from './contract/problem.ts';
@@ -94,6 +95,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions): Prom
   await app.register(withdrawalRoutes, { prefix: '/v1/withdrawals', ctx });
   await app.register(recoveryRoutes, { prefix: '/v1/recovery', ctx });
   await app.register(supportRoutes, { prefix: '/v1/support', ctx });
+  await app.register(oidcPlugin, { ctx });
   if (ctx.config.testMode && ctx.clock instanceof TestClock) {
     await app.register(testModeRoutes, { prefix: '/v1/test', ctx, clock: ctx.clock, runJobs: options.runJobs });
   }

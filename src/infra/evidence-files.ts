@@ -89,6 +89,13 @@ export function removeEvidenceFile(dataDir: string, id: string): void {
   }
 }
 
+/** Free space for evidence (statfs of its folder), as an unprivileged process may use it. */
+export async function freeEvidenceBytes(dataDir: string): Promise<number> {
+  fs.mkdirSync(evidenceDir(dataDir), { recursive: true, mode: 0o700 });
+  const stats = await fs.promises.statfs(evidenceDir(dataDir));
+  return stats.bavail * stats.bsize;
+}
+
 /** Removes one key version's copy (the old one, once the row names the new). */
 export function removeEvidenceVersion(dataDir: string, id: string, version: string): void {
   fs.rmSync(evidencePath(dataDir, id, version), { force: true });

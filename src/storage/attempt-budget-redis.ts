@@ -1,7 +1,12 @@
 // The attempt budget in Redis, for several instances. Each step is one Lua
 // script, so it is atomic across instances. Times come from the injected clock.
 import type { Redis } from 'ioredis';
-import { FAILURE_WINDOW_MS, FAILURES_BEFORE_LOCK, type Reservation } from '../domain/attempt-budget.ts';
+import {
+  FAILURE_WINDOW_MS,
+  FAILURES_BEFORE_LOCK,
+  PENDING_RESERVATION_MS,
+  type Reservation,
+} from '../domain/attempt-budget.ts';
 import type { AttemptBudgetStore } from './attempt-budget.ts';
 
 // KEYS: attempts zset (member = fingerprint, score = time), states hash, lock key.
@@ -12,6 +17,13 @@ if lock and tonumber(lock) > now then return {'locked', lock} end
 local old = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2])
 for _, member in ipairs(old) do redis.call('HDEL', KEYS[2], member) end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2])
+-- Reservations a crash left pending (older than ARGV[6]) stop holding a slot.
+for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[6])) do
+  if redis.call('HGET', KEYS[2], member) == 'pending' then
+    redis.call('HDEL', KEYS[2], member)
+    redis.call('ZREM', KEYS[1], member)
+  end
+end
 if redis.call('ZSCORE', KEYS[1], ARGV[3]) then return {'repeat'} end
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then return {'busy'} end
 redis.call('ZADD', KEYS[1], now, ARGV[3])
@@ -66,6 +78,7 @@ export class RedisAttemptBudget implements AttemptBudgetStore {
       fingerprint,
       FAILURES_BEFORE_LOCK,
       FAILURE_WINDOW_MS * 2,
+      now.getTime() - PENDING_RESERVATION_MS,
     )) as string[];
     // In Redis the fingerprint itself identifies the reservation.
     switch (result[0]) {

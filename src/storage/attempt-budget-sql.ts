@@ -1,4 +1,9 @@
-import { FAILURE_WINDOW_MS, FAILURES_BEFORE_LOCK, type Reservation } from '../domain/attempt-budget.ts';
+import {
+  FAILURE_WINDOW_MS,
+  FAILURES_BEFORE_LOCK,
+  PENDING_RESERVATION_MS,
+  type Reservation,
+} from '../domain/attempt-budget.ts';
 import { newId } from '../infra/tokens.ts';
 import type { AttemptBudgetStore } from './attempt-budget.ts';
 import type { Executor } from './executor.ts';
@@ -10,10 +15,17 @@ export class SqlAttemptBudget implements AttemptBudgetStore {
     const until = await this.lockedUntil(accountId, now);
     if (until) return { kind: 'locked', until };
     const windowStart = new Date(now.getTime() - FAILURE_WINDOW_MS).toISOString();
+    const abandonedBefore = new Date(now.getTime() - PENDING_RESERVATION_MS).toISOString();
+    // Out of the window, and reservations a crash left pending: neither holds a slot.
     await this.db
       .deleteFrom('second_factor_attempts')
       .where('account_id', '=', accountId)
-      .where('created_at', '<', windowStart)
+      .where((eb) =>
+        eb.or([
+          eb('created_at', '<', windowStart),
+          eb.and([eb('outcome', '=', 'pending'), eb('created_at', '<', abandonedBefore)]),
+        ]),
+      )
       .execute();
     const id = newId();
     const inserted = await this.db

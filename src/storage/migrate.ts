@@ -4,6 +4,10 @@ import { initialMigration } from './migrations/001-initial.ts';
 import { securityKeysAndPhonesMigration } from './migrations/002-security-keys-and-phones.ts';
 import { sessionActivityMigration } from './migrations/003-session-activity.ts';
 import { webhooksMigration } from './migrations/004-webhooks.ts';
+import { challengePurposeMigration } from './migrations/005-challenge-purpose.ts';
+import { oidcMigration } from './migrations/006-oidc.ts';
+import { smsSendGateMigration } from './migrations/007-sms-send-gate.ts';
+import { recoveryLockCauseMigration } from './migrations/008-recovery-lock-cause.ts';
 
 // Migrations live in code (not files read at run time) so one set serves both
 // databases and the order is explicit.
@@ -15,6 +19,10 @@ function provider(dialect: Dialect): MigrationProvider {
         '002-security-keys-and-phones': securityKeysAndPhonesMigration(),
         '003-session-activity': sessionActivityMigration(),
         '004-webhooks': webhooksMigration(dialect),
+        '005-challenge-purpose': challengePurposeMigration(),
+        '006-oidc': oidcMigration(),
+        '007-sms-send-gate': smsSendGateMigration(),
+        '008-recovery-lock-cause': recoveryLockCauseMigration(),
       };
     },
   };
@@ -38,4 +46,9 @@ export async function migrateToLatest<T>(db: Kysely<T>, dialect: Dialect): Promi
   if (error || failed) {
     throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
   }
+}
+
+/** The names of every migration, in order: what a fully migrated database records. */
+export async function migrationNames(dialect: Dialect): Promise<string[]> {
+  return Object.keys(await provider(dialect).getMigrations()).sort();
 }

@@ -95,18 +95,12 @@ export async function findLatestLiveSmsCode(
     .executeTakeFirst();
 }
 
-/** A new code supersedes the older ones: only the latest code sent can work. */
-export async function supersedeSmsCodes(
-  db: Executor,
-  accountId: string,
-  purpose: SmsCodeRow['purpose'],
-  now: string,
-): Promise<void> {
+/** A new code supersedes the older ones, whatever their purpose: one live code per account. */
+export async function supersedeSmsCodes(db: Executor, accountId: string, now: string): Promise<void> {
   await db
     .updateTable('sms_codes')
     .set({ used_at: now })
     .where('account_id', '=', accountId)
-    .where('purpose', '=', purpose)
     .where('used_at', 'is', null)
     .execute();
 }

@@ -32,19 +32,6 @@ export type TicketRow = RecoveryTicketsTable;
 export type EvidenceRow = RecoveryEvidenceTable;
 export type DecisionRow = TicketDecisionsTable;
 
-/**
- * Serialises ticket work on one account: a no-op UPDATE takes the account's
- * row lock on PostgreSQL (SQLite serialises writers anyway), so "one open
- * ticket per account" holds under concurrent requests.
- */
-export async function lockAccountRow(db: Executor, accountId: string): Promise<void> {
-  await db
-    .updateTable('accounts')
-    .set((eb) => ({ role: eb.ref('role') }))
-    .where('id', '=', accountId)
-    .execute();
-}
-
 export async function insertTicket(db: Executor, row: TicketRow): Promise<void> {
   await db.insertInto('recovery_tickets').values(row).execute();
 }

@@ -1,6 +1,7 @@
 // The database as Kysely sees it: one interface for SQLite and PostgreSQL.
 // Times are ISO 8601 UTC strings (toISOString), so they compare as text on both.
 import type { Generated } from 'kysely';
+import type { RecoveryLockCause, WithdrawalLockReason } from '../domain/withdrawal-lock.ts';
 
 export interface AccountsTable {
   id: string;
@@ -9,8 +10,9 @@ export interface AccountsTable {
   role: 'user' | 'support';
   created_at: string;
   withdrawal_locked_until: string | null;
-  withdrawal_lock_reason: string | null;
-  rebind_lock_reason: string | null;
+  withdrawal_lock_reason: WithdrawalLockReason | null;
+  /** Set by an approved recovery: the lock cause the next binding starts (the ticket's kind survives in it). */
+  rebind_lock_reason: RecoveryLockCause | null;
 }
 
 export interface SessionsTable {
@@ -23,6 +25,9 @@ export interface SessionsTable {
   ip: string | null;
   user_agent: string | null;
   last_seen_at: string | null;
+  /** When a second factor was last proven in this session (login or step-up), and which method. */
+  second_factor_at: string | null;
+  second_factor_method: string | null;
 }
 
 export interface LoginChallengesTable {
@@ -35,6 +40,8 @@ export interface LoginChallengesTable {
   completed_at: string | null;
   ip: string | null;
   user_agent: string | null;
+  /** `recovery`: good only for opening a recovery ticket, never for a second factor. */
+  purpose: 'login' | 'recovery';
 }
 
 export interface TotpBindingsTable {
@@ -241,6 +248,40 @@ export interface WebhookDeliveriesTable {
   last_error: string | null;
 }
 
+export interface OidcModelsTable {
+  model: string;
+  id: string;
+  payload: string;
+  grant_id: string | null;
+  uid: string | null;
+  user_code: string | null;
+  expires_at: string | null;
+  consumed_at: string | null;
+}
+
+export interface OidcClientsTable {
+  id: string;
+  name: string;
+  redirect_uris: string;
+  public: number;
+  first_party: number;
+  secret_enc: string | null;
+  created_at: string;
+  removed_at: string | null;
+}
+
+export interface OidcSigningKeysTable {
+  kid: string;
+  private_jwk_enc: string;
+  created_at: string;
+  retired_at: string | null;
+}
+
+export interface SmsSendGateTable {
+  account_id: string;
+  last_sent_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sessions: SessionsTable;
@@ -262,7 +303,11 @@ export interface Database {
   webauthn_challenges: WebauthnChallengesTable;
   phones: PhonesTable;
   sms_codes: SmsCodesTable;
+  sms_send_gate: SmsSendGateTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  oidc_models: OidcModelsTable;
+  oidc_clients: OidcClientsTable;
+  oidc_signing_keys: OidcSigningKeysTable;
 }

@@ -100,3 +100,12 @@ export async function completeChallenge(db: Executor, id: string, now: string): 
     .executeTakeFirst();
   return changed(result) === 1;
 }
+
+/** A step-up: the session's second factor was proven again just now. */
+export async function recordSessionSecondFactor(db: Executor, id: string, method: string, at: string): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ second_factor_at: at, second_factor_method: method })
+    .where('id', '=', id)
+    .execute();
+}

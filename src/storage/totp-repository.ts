@@ -75,16 +75,28 @@ export async function retireTotpBindings(
     .execute();
 }
 
-/** Turns a pending binding active, once, before it expires. */
-export async function activateTotpBinding(db: Executor, id: string, now: string, step: number): Promise<boolean> {
+/**
+ * Takes the row lock of a pending, unexpired binding with a no-op write: the
+ * transaction that holds it is the one that confirms it.
+ */
+export async function holdPendingTotpBinding(db: Executor, id: string, now: string): Promise<boolean> {
   const result = await db
     .updateTable('totp_bindings')
-    .set({ status: 'active', confirmed_at: now, last_step: step, drift_steps: 0 })
+    .set((eb) => ({ status: eb.ref('status') }))
     .where('id', '=', id)
     .where('status', '=', 'pending')
     .where('expires_at', '>', now)
     .executeTakeFirst();
   return changed(result) === 1;
+}
+
+/** Makes a held binding (holdPendingTotpBinding) the account's active one. */
+export async function activateTotpBinding(db: Executor, id: string, now: string, step: number): Promise<void> {
+  await db
+    .updateTable('totp_bindings')
+    .set({ status: 'active', confirmed_at: now, retired_at: null, last_step: step, drift_steps: 0 })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function listEncryptedTotpSecrets(

@@ -15,3 +15,13 @@ export async function listWithdrawals(db: Executor, accountId: string): Promise<
     .orderBy('created_at', 'desc')
     .execute();
 }
+
+/** When the account's latest withdrawal was recorded, if it has any. */
+export async function lastWithdrawalAt(db: Executor, accountId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('withdrawals')
+    .select((eb) => eb.fn.max('created_at').as('at'))
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
+  return row?.at ?? undefined;
+}

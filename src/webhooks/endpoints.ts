@@ -2,7 +2,6 @@
 // shown once and kept encrypted under the keyring), list, remove, replay.
 import type { AppContext } from '../app/context.ts';
 import { DomainError } from '../domain/errors.ts';
-import { newId } from '../infra/tokens.ts';
 import {
   insertWebhookEndpoint,
   listWebhookEndpoints,
@@ -45,7 +44,7 @@ export async function addWebhook(
 ): Promise<{ webhookId: string; secret: string }> {
   const url = checkedUrl(input.url);
   const events = checkedEvents(input.events);
-  const webhookId = newId();
+  const webhookId = ctx.tokens.newId();
   // Standard Webhooks: a whsec_-prefixed base64 key of 24 to 64 bytes.
   const secret = `whsec_${ctx.randomBytes(32).toString('base64')}`;
   await insertWebhookEndpoint(ctx.storage.db, {

@@ -1,13 +1,16 @@
 // Issue 5, "done when": over random reset-confirmation times, withdrawal times
 // and lock lengths, no withdrawal is ever accepted inside a lock, and every one
 // with a valid factor outside it is accepted. First the one policy function
-// (pure, many runs), then the whole HTTP path on the test clock (few runs:
-// every run hashes passwords and backup codes with argon2id).
+// (pure, many runs), then the whole HTTP path on a frozen test clock (few runs:
+// every run starts a server on a fresh database), where every instant is exact.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import {
-  lockAfterRebind,
+  lockFor,
+  lockStartingAt,
+  WITHDRAWAL_LOCK_CAUSES,
+  WITHDRAWAL_LOCK_REASONS,
   type WithdrawalLockReason,
   type WithdrawalLockRecord,
   withdrawalLockState,
@@ -21,7 +24,9 @@ const EPOCH_2100 = Date.UTC(2100, 0, 1);
 
 const instant = fc.integer({ min: EPOCH_2020, max: EPOCH_2100 });
 const lockHours = fc.integer({ min: 1, max: 24 * 30 });
-const reason = fc.constantFrom<WithdrawalLockReason>('two_factor_reset', 'recovery');
+const reason = fc.constantFrom<WithdrawalLockReason>(...WITHDRAWAL_LOCK_REASONS);
+const lockAfterRebind = (at: Date, hours: number, why: WithdrawalLockReason) =>
+  lockStartingAt(at, { reason: why, hours });
 
 /** The lock a series of rebind confirmations leaves: the last one decides. */
 function afterConfirmations(confirmations: readonly number[], hours: number, why: WithdrawalLockReason) {
@@ -29,6 +34,23 @@ function afterConfirmations(confirmations: readonly number[], hours: number, why
   for (const at of confirmations) record = lockAfterRebind(new Date(at), hours, why);
   return record;
 }
+
+describe('lockFor (pure)', () => {
+  test('every cause locks for the configured hours; both recovery kinds show the reason recovery', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...WITHDRAWAL_LOCK_CAUSES), lockHours, (cause, hours) => {
+        const lock = lockFor(cause, { withdrawalLockHours: hours });
+        assert.equal(lock.hours, hours);
+        assert.ok(WITHDRAWAL_LOCK_REASONS.includes(lock.reason));
+      }),
+    );
+    const settings = { withdrawalLockHours: 24 };
+    assert.deepEqual(lockFor('two_factor_reset', settings), { reason: 'two_factor_reset', hours: 24 });
+    assert.deepEqual(lockFor('lost_two_factor_recovery', settings), { reason: 'recovery', hours: 24 });
+    assert.deepEqual(lockFor('full_verification_recovery', settings), { reason: 'recovery', hours: 24 });
+    assert.deepEqual(lockFor('password_changed', settings), { reason: 'password_changed', hours: 24 });
+  });
+});
 
 describe('withdrawalLockState (pure)', () => {
   test('locked exactly while now < confirmation + hours, with the end and the reason', () => {
@@ -136,14 +158,17 @@ const scenario: fc.Arbitrary<Scenario> = fc.integer({ min: 1, max: 48 }).chain((
 const step = (ms: number) => Math.floor(ms / 30_000);
 
 async function runScenario(s: Scenario): Promise<void> {
-  const h: Harness = await startHarness('sqlite', { LATCHKEY_WITHDRAWAL_LOCK_HOURS: String(s.hours) });
+  const h: Harness = await startHarness('sqlite', {
+    env: { LATCHKEY_WITHDRAWAL_LOCK_HOURS: String(s.hours) },
+    frozenClock: true,
+  });
   try {
     const user = await enrolledUser(h);
     let secret = user.secret;
     let codes = [...user.codes];
     let lastTotpStep = step(h.clock.now().getTime());
-    /** The latest confirmation, bracketed by the clock before and after the request. */
-    let confirmed: { before: number; after: number } | undefined;
+    /** The instant of the latest confirmation (the clock stands still during a request). */
+    let confirmed: number | undefined;
     let serverUntil: string | undefined;
 
     const moveTo = (at: number) => {
@@ -157,7 +182,7 @@ async function runScenario(s: Scenario): Promise<void> {
     const factor = (): { method: string; code: string } => {
       const now = h.clock.now().getTime();
       if (step(now) > lastTotpStep) {
-        lastTotpStep = step(now) + 1; // conservative: the request may cross into the next step
+        lastTotpStep = step(now);
         return { method: 'totp', code: codeFor(h, secret) };
       }
       return { method: 'backup_code', code: nextBackup() };
@@ -174,23 +199,17 @@ async function runScenario(s: Scenario): Promise<void> {
     const attemptWithdrawal = async (label: string) => {
       const token = await session();
       const f = factor();
-      const before = h.clock.now().getTime();
+      const at = h.clock.now().getTime();
       const r = await h.call('POST', '/v1/withdrawals', {
         token,
         body: { asset: 'BTC', amount: '1.5', address: 'bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh', ...f },
       });
-      const after = h.clock.now().getTime();
-      const lockMs = s.hours * HOUR_MS;
-      const surelyLocked = confirmed !== undefined && after < confirmed.before + lockMs;
-      const surelyOpen = confirmed === undefined || before >= confirmed.after + lockMs;
       const where = `${label}: ${JSON.stringify(r.body)}`;
-      if (surelyLocked) {
+      if (confirmed !== undefined && at < confirmed + s.hours * HOUR_MS) {
         assert.equal(r.status, 423, `accepted inside the lock — ${where}`);
         assert.equal(r.body.lockedUntil, serverUntil);
-      } else if (surelyOpen) {
-        assert.equal(r.status, 201, `refused outside the lock — ${where}`);
       } else {
-        assert.ok(r.status === 201 || r.status === 423, where);
+        assert.equal(r.status, 201, `refused outside the lock — ${where}`);
       }
     };
 
@@ -207,22 +226,22 @@ async function runScenario(s: Scenario): Promise<void> {
         body: { password: PASSWORD, ...factor() },
       });
       assert.equal(opened.status, 200, JSON.stringify(opened.body));
-      const before = h.clock.now().getTime();
+      const at = h.clock.now().getTime();
       const confirm = await h.call('POST', '/v1/me/totp/confirm', {
         token,
         body: { setupId: opened.body.setupId, code: codeFor(h, opened.body.secret) },
       });
-      const after = h.clock.now().getTime();
       assert.equal(confirm.status, 200, JSON.stringify(confirm.body));
-      confirmed = { before, after };
+      confirmed = at;
       secret = opened.body.secret;
       codes = [...confirm.body.backupCodes.codes];
-      lastTotpStep = step(after) + 1;
+      lastTotpStep = step(at);
       const me = await h.call('GET', '/v1/me/security', { token });
       serverUntil = me.body.withdrawalLock.until;
-      for (const [i, at] of segment.withdrawals.entries()) {
-        moveTo(before + at * 1000);
-        await attemptWithdrawal(`reset #${n}, withdrawal #${i} at +${at}s`);
+      assert.equal(serverUntil, new Date(at + s.hours * HOUR_MS).toISOString());
+      for (const [i, offset] of segment.withdrawals.entries()) {
+        moveTo(at + offset * 1000);
+        await attemptWithdrawal(`reset #${n}, withdrawal #${i} at +${offset}s`);
       }
     }
   } finally {
@@ -230,7 +249,7 @@ async function runScenario(s: Scenario): Promise<void> {
   }
 }
 
-describe('withdrawal lock through HTTP (sqlite, test clock)', () => {
+describe('withdrawal lock through HTTP (sqlite, frozen test clock)', () => {
   test('no withdrawal inside a lock is accepted; every one outside it is', async () => {
     await fc.assert(fc.asyncProperty(scenario, runScenario), { numRuns: 15 });
   });

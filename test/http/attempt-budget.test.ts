@@ -2,11 +2,10 @@
 // 10 in 24 hours lock the second-factor step for 24 hours (429 + Retry-After)
 // and email the owner once. Run on SQLite, PostgreSQL, and with Redis.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import { FAILURES_BEFORE_LOCK } from '../../src/domain/attempt-budget.ts';
-import { DIALECTS } from '../support/databases.ts';
 import { challengeFor, codeFor, type Enrolled, enrolledUser, PASSWORD } from '../support/flows.ts';
-import { type Harness, type Reply, startHarness } from '../support/harness.ts';
+import { describeOnEachDatabase, type Harness, type Reply } from '../support/harness.ts';
 
 const LOCK_SUBJECT = /locked/i;
 
@@ -57,190 +56,184 @@ function assertRateLimited(reply: Reply): void {
   assert.ok(Number.isInteger(retryAfter) && retryAfter > 0 && retryAfter <= 24 * 3600, `Retry-After ${retryAfter}`);
 }
 
-const variants = [
-  ...DIALECTS.map((dialect) => ({ name: `${dialect}, budget in the database`, dialect, redis: false })),
-  { name: 'sqlite, budget in Redis', dialect: 'sqlite' as const, redis: true },
-];
+function attemptBudgetTests(h: Harness): void {
+  test('a challenge dies after 5 wrong codes', async () => {
+    const user = await enrolledUser(h);
+    await alignClock(h);
+    const challenge = await challengeFor(h, user.email);
+    for (const code of wrongCodes(h, user, 5)) {
+      const reply = await verify(h, challenge, code);
+      assert.equal(reply.status, 401);
+      assert.equal(reply.body.code, 'invalid_code');
+    }
+    const right = await verify(h, challenge, codeFor(h, user.secret));
+    assert.equal(right.status, 401);
+    assert.equal(right.body.code, 'challenge_expired');
+    // The account itself is not locked after 5: a new challenge works.
+    const fresh = await verify(h, await challengeFor(h, user.email), codeFor(h, user.secret));
+    assert.equal(fresh.status, 200, JSON.stringify(fresh.body));
+  });
 
-for (const variant of variants) {
-  describe(`attempt budget over HTTP (${variant.name})`, () => {
-    let h: Harness;
-    before(async () => {
-      h = await startHarness(variant.dialect, {}, { redis: variant.redis });
-    });
-    after(async () => h.close());
+  test('10 wrong codes in 24 h lock verify and password login (429 + Retry-After), email the owner once; the lock ends after 24 h', async () => {
+    const user = await enrolledUser(h);
+    await alignClock(h);
+    const [first, second, third] = [
+      await challengeFor(h, user.email),
+      await challengeFor(h, user.email),
+      await challengeFor(h, user.email),
+    ] as [string, string, string];
+    const codes = wrongCodes(h, user, FAILURES_BEFORE_LOCK);
+    for (const [i, code] of codes.entries()) {
+      const reply = await verify(h, i < 5 ? first : second, code);
+      assert.equal(reply.status, 401, `attempt ${i + 1}: ${JSON.stringify(reply.body)}`);
+    }
+    // Even the right code is refused now, on a challenge opened before the lock.
+    assertRateLimited(await verify(h, third, codeFor(h, user.secret)));
+    assertRateLimited(await h.call('POST', '/v1/sessions', { body: { email: user.email, password: PASSWORD } }));
+    // The backup codes share the budget.
+    const backup = await verify(h, third, user.codes[0] as string, 'backup_code');
+    assertRateLimited(backup);
+    assert.ok(Number(backup.headers['retry-after']) > 23 * 3600);
+    assert.equal(await lockEmails(h, user.email), 1);
+    const audit = await h.ctx.storage.db
+      .selectFrom('audit_log')
+      .select('event')
+      .where('account_id', '=', user.accountId)
+      .where('event', '=', 'second_factor_locked')
+      .execute();
+    assert.equal(audit.length, 1);
+    // The refused password login is in the login history too.
+    const history = await h.ctx.storage.db
+      .selectFrom('login_events')
+      .select(['result', 'factor'])
+      .where('account_id', '=', user.accountId)
+      .where('result', '=', 'second_factor_locked')
+      .execute();
+    assert.deepEqual(history, [{ result: 'second_factor_locked', factor: 'password' }]);
 
-    test('a challenge dies after 5 wrong codes', async () => {
-      const user = await enrolledUser(h);
-      await alignClock(h);
-      const challenge = await challengeFor(h, user.email);
-      for (const code of wrongCodes(h, user, 5)) {
-        const reply = await verify(h, challenge, code);
-        assert.equal(reply.status, 401);
-        assert.equal(reply.body.code, 'invalid_code');
+    await h.clock.advance(23 * 3600);
+    assertRateLimited(await h.call('POST', '/v1/sessions', { body: { email: user.email, password: PASSWORD } }));
+    await h.clock.advance(3600 + 1);
+    const after24h = await verify(h, await challengeFor(h, user.email), codeFor(h, user.secret));
+    assert.equal(after24h.status, 200, JSON.stringify(after24h.body));
+    assert.equal(await lockEmails(h, user.email), 1);
+  });
+
+  test('the same wrong code submitted 5 times counts as one failure', async () => {
+    const user = await enrolledUser(h);
+    await alignClock(h);
+    const challenge = await challengeFor(h, user.email);
+    const [wrong] = wrongCodes(h, user, 1) as [string];
+    for (let i = 0; i < 5; i += 1) {
+      const reply = await verify(h, challenge, wrong);
+      assert.equal(reply.status, 401);
+      assert.equal(reply.body.code, 'invalid_code');
+    }
+    // Also as a double click: five at once.
+    const burst = await Promise.all(Array.from({ length: 5 }, () => verify(h, challenge, wrong)));
+    assert.deepEqual(
+      burst.map((r) => r.status),
+      [401, 401, 401, 401, 401],
+    );
+    assert.equal(await countedFailures(h, user.accountId), 1);
+    const right = await verify(h, challenge, codeFor(h, user.secret));
+    assert.equal(right.status, 200, `the challenge is still alive: ${JSON.stringify(right.body)}`);
+  });
+
+  test('the same wrong TOTP code at later time steps is a new guess each time', async () => {
+    const user = await enrolledUser(h);
+    await alignClock(h);
+    // Wrong for every step this test will pass through.
+    const [wrong] = wrongCodes(h, user, 1, 40) as [string];
+    let challenge = await challengeFor(h, user.email);
+    let sinceChallenge = 0;
+    for (let step = 0; step < FAILURES_BEFORE_LOCK; step += 1) {
+      if (sinceChallenge === 5) {
+        challenge = await challengeFor(h, user.email);
+        sinceChallenge = 0;
       }
-      const right = await verify(h, challenge, codeFor(h, user.secret));
-      assert.equal(right.status, 401);
-      assert.equal(right.body.code, 'challenge_expired');
-      // The account itself is not locked after 5: a new challenge works.
-      const fresh = await verify(h, await challengeFor(h, user.email), codeFor(h, user.secret));
-      assert.equal(fresh.status, 200, JSON.stringify(fresh.body));
-    });
+      const reply = await verify(h, challenge, wrong);
+      assert.equal(reply.status, 401, `step ${step}: ${JSON.stringify(reply.body)}`);
+      sinceChallenge += 1;
+      await h.clock.advance(30);
+    }
+    assert.equal(await countedFailures(h, user.accountId), FAILURES_BEFORE_LOCK);
+    assertRateLimited(await h.call('POST', '/v1/sessions', { body: { email: user.email, password: PASSWORD } }));
+  });
 
-    test('10 wrong codes in 24 h lock verify and password login (429 + Retry-After), email the owner once; the lock ends after 24 h', async () => {
-      const user = await enrolledUser(h);
-      await alignClock(h);
-      const [first, second, third] = [
-        await challengeFor(h, user.email),
-        await challengeFor(h, user.email),
-        await challengeFor(h, user.email),
-      ] as [string, string, string];
-      const codes = wrongCodes(h, user, FAILURES_BEFORE_LOCK);
-      for (const [i, code] of codes.entries()) {
-        const reply = await verify(h, i < 5 ? first : second, code);
-        assert.equal(reply.status, 401, `attempt ${i + 1}: ${JSON.stringify(reply.body)}`);
-      }
-      // Even the right code is refused now, on a challenge opened before the lock.
-      assertRateLimited(await verify(h, third, codeFor(h, user.secret)));
-      assertRateLimited(await h.call('POST', '/v1/sessions', { body: { email: user.email, password: PASSWORD } }));
-      // The backup codes share the budget.
-      const backup = await verify(h, third, user.codes[0] as string, 'backup_code');
-      assertRateLimited(backup);
-      assert.ok(Number(backup.headers['retry-after']) > 23 * 3600);
-      assert.equal(await lockEmails(h, user.email), 1);
-      const audit = await h.ctx.storage.db
-        .selectFrom('audit_log')
-        .select('event')
-        .where('account_id', '=', user.accountId)
-        .where('event', '=', 'second_factor_locked')
-        .execute();
-      assert.equal(audit.length, 1);
-      // The refused password login is in the login history too.
-      const history = await h.ctx.storage.db
-        .selectFrom('login_events')
-        .select(['result', 'factor'])
-        .where('account_id', '=', user.accountId)
-        .where('result', '=', 'rate_limited')
-        .execute();
-      assert.deepEqual(history, [{ result: 'rate_limited', factor: 'password' }]);
-
-      await h.clock.advance(23 * 3600);
-      assertRateLimited(await h.call('POST', '/v1/sessions', { body: { email: user.email, password: PASSWORD } }));
-      await h.clock.advance(3600 + 1);
-      const after24h = await verify(h, await challengeFor(h, user.email), codeFor(h, user.secret));
-      assert.equal(after24h.status, 200, JSON.stringify(after24h.body));
-      assert.equal(await lockEmails(h, user.email), 1);
-    });
-
-    test('the same wrong code submitted 5 times counts as one failure', async () => {
-      const user = await enrolledUser(h);
-      await alignClock(h);
-      const challenge = await challengeFor(h, user.email);
-      const [wrong] = wrongCodes(h, user, 1) as [string];
-      for (let i = 0; i < 5; i += 1) {
-        const reply = await verify(h, challenge, wrong);
-        assert.equal(reply.status, 401);
-        assert.equal(reply.body.code, 'invalid_code');
-      }
-      // Also as a double click: five at once.
-      const burst = await Promise.all(Array.from({ length: 5 }, () => verify(h, challenge, wrong)));
-      assert.deepEqual(
-        burst.map((r) => r.status),
-        [401, 401, 401, 401, 401],
-      );
-      assert.equal(await countedFailures(h, user.accountId), 1);
-      const right = await verify(h, challenge, codeFor(h, user.secret));
-      assert.equal(right.status, 200, `the challenge is still alive: ${JSON.stringify(right.body)}`);
-    });
-
-    test('the same wrong TOTP code at later time steps is a new guess each time', async () => {
-      const user = await enrolledUser(h);
-      await alignClock(h);
-      // Wrong for every step this test will pass through.
-      const [wrong] = wrongCodes(h, user, 1, 40) as [string];
-      let challenge = await challengeFor(h, user.email);
-      let sinceChallenge = 0;
-      for (let step = 0; step < FAILURES_BEFORE_LOCK; step += 1) {
-        if (sinceChallenge === 5) {
-          challenge = await challengeFor(h, user.email);
-          sinceChallenge = 0;
-        }
-        const reply = await verify(h, challenge, wrong);
-        assert.equal(reply.status, 401, `step ${step}: ${JSON.stringify(reply.body)}`);
-        sinceChallenge += 1;
-        await h.clock.advance(30);
-      }
-      assert.equal(await countedFailures(h, user.accountId), FAILURES_BEFORE_LOCK);
-      assertRateLimited(await h.call('POST', '/v1/sessions', { body: { email: user.email, password: PASSWORD } }));
-    });
-
-    test('30 concurrent wrong codes across 6 challenges never count more than 10 failures', async () => {
-      const user = await enrolledUser(h);
-      await alignClock(h);
-      const challenges = await Promise.all(Array.from({ length: 6 }, () => challengeFor(h, user.email)));
-      const codes = wrongCodes(h, user, 45);
-      const replies = await Promise.all(
-        codes.slice(0, 30).map((code, i) => verify(h, challenges[i % 6] as string, code)),
-      );
-      for (const reply of replies) {
-        assert.ok(reply.status === 401 || reply.status === 429, `${reply.status} ${JSON.stringify(reply.body)}`);
-        assert.ok(reply.body.code);
-      }
-      const counted = await countedFailures(h, user.accountId);
-      assert.ok(counted <= FAILURES_BEFORE_LOCK, `${counted} failures counted`);
-      // Whatever the burst got through, the account locks after exactly 10 in total.
-      // A new password login answers 429 once the account is locked.
-      const tryChallenge = async () => {
-        const login = await h.call('POST', '/v1/sessions', { body: { email: user.email, password: PASSWORD } });
-        return login.status === 429 ? undefined : (login.body.challenge as string);
-      };
-      let challenge = await tryChallenge();
-      for (const code of codes.slice(30)) {
+  test('30 concurrent wrong codes across 6 challenges never count more than 10 failures', async () => {
+    const user = await enrolledUser(h);
+    await alignClock(h);
+    const challenges = await Promise.all(Array.from({ length: 6 }, () => challengeFor(h, user.email)));
+    const codes = wrongCodes(h, user, 45);
+    const replies = await Promise.all(
+      codes.slice(0, 30).map((code, i) => verify(h, challenges[i % 6] as string, code)),
+    );
+    for (const reply of replies) {
+      assert.ok(reply.status === 401 || reply.status === 429, `${reply.status} ${JSON.stringify(reply.body)}`);
+      assert.ok(reply.body.code);
+    }
+    const counted = await countedFailures(h, user.accountId);
+    assert.ok(counted <= FAILURES_BEFORE_LOCK, `${counted} failures counted`);
+    // Whatever the burst got through, the account locks after exactly 10 in total.
+    // A new password login answers 429 once the account is locked.
+    const tryChallenge = async () => {
+      const login = await h.call('POST', '/v1/sessions', { body: { email: user.email, password: PASSWORD } });
+      return login.status === 429 ? undefined : (login.body.challenge as string);
+    };
+    let challenge = await tryChallenge();
+    for (const code of codes.slice(30)) {
+      if (!challenge) break;
+      let reply = await verify(h, challenge, code);
+      if (reply.body.code === 'challenge_expired') {
+        challenge = await tryChallenge();
         if (!challenge) break;
-        let reply = await verify(h, challenge, code);
-        if (reply.body.code === 'challenge_expired') {
-          challenge = await tryChallenge();
-          if (!challenge) break;
-          reply = await verify(h, challenge, code);
-        }
-        if (reply.status === 429) break;
+        reply = await verify(h, challenge, code);
       }
-      assert.equal(await countedFailures(h, user.accountId), FAILURES_BEFORE_LOCK);
-      assertRateLimited(await h.call('POST', '/v1/sessions', { body: { email: user.email, password: PASSWORD } }));
-      assert.equal(await lockEmails(h, user.email), 1);
-    });
+      if (reply.status === 429) break;
+    }
+    assert.equal(await countedFailures(h, user.accountId), FAILURES_BEFORE_LOCK);
+    assertRateLimited(await h.call('POST', '/v1/sessions', { body: { email: user.email, password: PASSWORD } }));
+    assert.equal(await lockEmails(h, user.email), 1);
+  });
 
-    test('10 concurrent wrong codes reaching the limit together lock once and email the owner once', async () => {
-      for (let round = 0; round < 3; round += 1) {
-        const user = await enrolledUser(h);
-        await alignClock(h);
-        const challenges = [await challengeFor(h, user.email), await challengeFor(h, user.email)];
-        const codes = wrongCodes(h, user, FAILURES_BEFORE_LOCK);
-        await Promise.all(codes.map((code, i) => verify(h, challenges[i % 2] as string, code)));
-        const counted = await countedFailures(h, user.accountId);
-        assert.ok(counted <= FAILURES_BEFORE_LOCK);
-        assert.equal(await lockEmails(h, user.email), counted === FAILURES_BEFORE_LOCK ? 1 : 0, `round ${round}`);
-      }
-    });
-
-    test('clock_out_of_sync counts as a failure', async () => {
+  test('10 concurrent wrong codes reaching the limit together lock once and email the owner once', async () => {
+    for (let round = 0; round < 3; round += 1) {
       const user = await enrolledUser(h);
       await alignClock(h);
-      const [first, second, third] = [
-        await challengeFor(h, user.email),
-        await challengeFor(h, user.email),
-        await challengeFor(h, user.email),
-      ] as [string, string, string];
-      const behind = await verify(h, first, codeFor(h, user.secret, -300));
-      assert.equal(behind.status, 401);
-      assert.equal(behind.body.code, 'clock_out_of_sync');
-      assert.equal(behind.body.driftSeconds, -300);
-      const codes = wrongCodes(h, user, FAILURES_BEFORE_LOCK - 1);
-      for (const [i, code] of codes.entries()) {
-        const reply = await verify(h, i < 4 ? first : second, code);
-        assert.equal(reply.status, 401, `attempt ${i + 2}`);
-      }
-      assertRateLimited(await verify(h, third, codeFor(h, user.secret)));
-    });
+      const challenges = [await challengeFor(h, user.email), await challengeFor(h, user.email)];
+      const codes = wrongCodes(h, user, FAILURES_BEFORE_LOCK);
+      await Promise.all(codes.map((code, i) => verify(h, challenges[i % 2] as string, code)));
+      const counted = await countedFailures(h, user.accountId);
+      assert.ok(counted <= FAILURES_BEFORE_LOCK);
+      assert.equal(await lockEmails(h, user.email), counted === FAILURES_BEFORE_LOCK ? 1 : 0, `round ${round}`);
+    }
+  });
+
+  test('clock_out_of_sync counts as a failure', async () => {
+    const user = await enrolledUser(h);
+    await alignClock(h);
+    const [first, second, third] = [
+      await challengeFor(h, user.email),
+      await challengeFor(h, user.email),
+      await challengeFor(h, user.email),
+    ] as [string, string, string];
+    const behind = await verify(h, first, codeFor(h, user.secret, -300));
+    assert.equal(behind.status, 401);
+    assert.equal(behind.body.code, 'clock_out_of_sync');
+    assert.equal(behind.body.driftSeconds, -300);
+    const codes = wrongCodes(h, user, FAILURES_BEFORE_LOCK - 1);
+    for (const [i, code] of codes.entries()) {
+      const reply = await verify(h, i < 4 ? first : second, code);
+      assert.equal(reply.status, 401, `attempt ${i + 2}`);
+    }
+    assertRateLimited(await verify(h, third, codeFor(h, user.secret)));
   });
 }
+
+describeOnEachDatabase('attempt budget over HTTP, budget in the database', attemptBudgetTests);
+describeOnEachDatabase(
+  'attempt budget over HTTP, budget in Redis',
+  { only: ['sqlite'], redis: true },
+  attemptBudgetTests,
+);

@@ -3,9 +3,9 @@
 // 404 problem, which passes the same check.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { before, test } from 'node:test';
 import { enrolledUser } from '../support/flows.ts';
-import { type Harness, type Reply, startHarness } from '../support/harness.ts';
+import { describeOnEachDatabase, type Reply } from '../support/harness.ts';
 
 type Json = Record<string, unknown>;
 
@@ -152,14 +152,11 @@ function assertClientProblem(reply: Reply, what: string): void {
   assert.ok(!/\bat .*\.(ts|js):\d+/.test(reply.raw.toString('utf8')), `${what}: a stack trace leaked`);
 }
 
-describe('bad input on every POST route', () => {
-  let h: Harness;
+describeOnEachDatabase('bad input on every POST route', { only: ['sqlite'] }, (h) => {
   let token: string;
   before(async () => {
-    h = await startHarness('sqlite');
     token = (await enrolledUser(h)).token;
   });
-  after(async () => h.close());
 
   for (const junk of JUNK) {
     test(junk.name, async () => {
@@ -215,13 +212,7 @@ describe('bad input on every POST route', () => {
   });
 });
 
-describe('test routes outside test mode', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness('sqlite', { LATCHKEY_TEST_MODE: '0' });
-  });
-  after(async () => h.close());
-
+describeOnEachDatabase('test routes outside test mode', { only: ['sqlite'], env: { LATCHKEY_TEST_MODE: '0' } }, (h) => {
   test('the test clock and outbox answer 404 like any unknown route', async () => {
     assert.equal(h.ctx.config.testMode, false);
     for (const [method, url, body] of [

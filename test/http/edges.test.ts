@@ -55,10 +55,10 @@ for (const dialect of DIALECTS) {
 
     test('an unknown method on a known path is 405 with Allow', async () => {
       const reply = await h.call('PUT', '/v1/me/security');
-      assertProblem(reply, 405, 'method_not_allowed');
+      assertProblem(reply, 405, 'http_method_not_allowed');
       assert.equal(reply.headers.allow, 'GET, HEAD');
       const tickets = await h.call('PATCH', '/v1/recovery/tickets/abc');
-      assertProblem(tickets, 405, 'method_not_allowed');
+      assertProblem(tickets, 405, 'http_method_not_allowed');
       assert.equal(tickets.headers.allow, 'GET, HEAD');
       assertProblem(await h.call('PUT', '/v1/nowhere'), 404, 'not_found');
     });
@@ -157,7 +157,7 @@ for (const dialect of DIALECTS) {
 describe('a Redis outage', () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness(DIALECTS[0] ?? 'sqlite', { REDIS_URL: 'redis://127.0.0.1:1' });
+    h = await startHarness(DIALECTS[0] ?? 'sqlite', { env: { REDIS_URL: 'redis://127.0.0.1:1' } });
   });
   after(() => h?.close());
 
@@ -175,7 +175,9 @@ describe('a Redis outage', () => {
 describe('cookies over https', () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness(DIALECTS[0] ?? 'sqlite', { LATCHKEY_PUBLIC_ORIGIN: 'https://latchkey.example.com' });
+    h = await startHarness(DIALECTS[0] ?? 'sqlite', {
+      env: { LATCHKEY_PUBLIC_ORIGIN: 'https://latchkey.example.com' },
+    });
   });
   after(() => h?.close());
 

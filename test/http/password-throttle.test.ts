@@ -2,18 +2,10 @@
 // account; each attempt reserved before the hash is checked (issue 11, #7), and
 // a stranger with only the email cannot keep the owner out (issue 11, #3).
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import { PASSWORD_LIMITS } from '../../src/infra/password-throttle.ts';
-import { DIALECTS } from '../support/databases.ts';
-import { PASSWORD, signUpAndLogin, uniqueEmail } from '../support/flows.ts';
-import { type Harness, type Reply, startHarness } from '../support/harness.ts';
-
-/** A client address of its own, so runs sharing Redis never share a network's count. */
-function randomIp(): string {
-  const [a, b, c] = crypto.randomBytes(3);
-  return `10.${a}.${b}.${c}`;
-}
+import { PASSWORD, passwordStepFrom, randomIp, signUpAndLogin, uniqueEmail } from '../support/flows.ts';
+import { describeOnEachDatabase, type Harness, type Reply } from '../support/harness.ts';
 
 async function login(
   h: Harness,
@@ -21,102 +13,81 @@ async function login(
   password: string,
   ip: string,
 ): Promise<Pick<Reply, 'status' | 'body'> & { retryAfter: number }> {
-  const response = await h.app.inject({
-    method: 'POST',
-    url: '/v1/sessions',
-    remoteAddress: ip,
-    payload: { email, password },
-  });
-  return { status: response.statusCode, body: response.json(), retryAfter: Number(response.headers['retry-after']) };
+  const reply = await passwordStepFrom(h, email, password, ip);
+  return { status: reply.status, body: reply.body, retryAfter: Number(reply.headers['retry-after']) };
 }
 
 const { perClient, accountCeiling } = PASSWORD_LIMITS;
 
-const variants = [
-  ...DIALECTS.map((dialect) => ({ name: `${dialect}, throttle in memory`, dialect, redis: false })),
-  ...DIALECTS.map((dialect) => ({ name: `${dialect}, throttle in Redis`, dialect, redis: true })),
-];
+function passwordThrottleTests(h: Harness): void {
+  test(`a burst of 50 concurrent wrong passwords reaches the hash at most ${perClient.points} times`, async () => {
+    const user = await signUpAndLogin(h);
+    const ip = randomIp();
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => login(h, user.email, `wrong password ${i}`, ip)),
+    );
+    const checked = answers.filter((a) => a.status === 401).length;
+    const refused = answers.filter((a) => a.status === 429).length;
+    assert.equal(checked + refused, 50, JSON.stringify(answers.map((a) => a.status)));
+    assert.ok(checked <= perClient.points, `${checked} wrong passwords were checked`);
+    assert.ok(checked >= 1);
+  });
 
-for (const variant of variants) {
-  describe(`password throttle (${variant.name})`, () => {
-    let h: Harness;
-    before(async () => {
-      h = await startHarness(variant.dialect, {}, { redis: variant.redis });
-    });
-    after(async () => h.close());
+  test('a right password is not a failure: it gives its attempt back', async () => {
+    const user = await signUpAndLogin(h);
+    const ip = randomIp();
+    for (let i = 0; i < perClient.points - 1; i += 1) {
+      assert.equal((await login(h, user.email, `wrong password ${i}`, ip)).status, 401);
+    }
+    for (let i = 0; i < 3; i += 1) assert.equal((await login(h, user.email, PASSWORD, ip)).status, 200);
+    assert.equal((await login(h, user.email, 'wrong password last', ip)).status, 401);
+    assert.equal((await login(h, user.email, 'wrong password after', ip)).status, 429);
+  });
 
-    test(`a burst of 50 concurrent wrong passwords reaches the hash at most ${perClient.points} times`, async () => {
-      const user = await signUpAndLogin(h);
+  test("a stranger hammering the email from one network does not keep the owner's right password out", async () => {
+    const user = await signUpAndLogin(h);
+    const stranger = randomIp();
+    for (let i = 0; i <= perClient.points; i += 1) await login(h, user.email, `wrong password ${i}`, stranger);
+    const refused = await login(h, user.email, PASSWORD, stranger);
+    assert.equal(refused.status, 429);
+    assert.equal(refused.body.code, 'rate_limited');
+    assert.equal(refused.body.scope, 'client');
+    assert.match(refused.body.detail, /from your network/);
+    assert.ok(refused.retryAfter > 0 && refused.retryAfter <= perClient.seconds);
+    assert.equal(refused.body.retryAfter, refused.retryAfter);
+    assert.ok(Date.parse(refused.body.retryAt) > h.clock.now().getTime());
+    // The owner, from anywhere else (even a network never seen before), signs in.
+    assert.equal((await login(h, user.email, PASSWORD, randomIp())).status, 200);
+  });
+
+  test('past the account-wide ceiling only clients that signed in before may still try, and the 429 says so', async () => {
+    const user = await signUpAndLogin(h);
+    const home = randomIp();
+    assert.equal((await login(h, user.email, PASSWORD, home)).status, 200);
+    // A distributed guesser: many networks, each under its own limit.
+    const networks = Math.ceil(accountCeiling.points / perClient.points);
+    for (let n = 0; n < networks; n += 1) {
       const ip = randomIp();
-      const answers = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => login(h, user.email, `wrong password ${i}`, ip)),
+      await Promise.all(
+        Array.from({ length: perClient.points }, (_, i) => login(h, user.email, `guess ${n}-${i}`, ip)),
       );
-      const checked = answers.filter((a) => a.status === 401).length;
-      const refused = answers.filter((a) => a.status === 429).length;
-      assert.equal(checked + refused, 50, JSON.stringify(answers.map((a) => a.status)));
-      assert.ok(checked <= perClient.points, `${checked} wrong passwords were checked`);
-      assert.ok(checked >= 1);
-    });
-
-    test('a right password is not a failure: it gives its attempt back', async () => {
-      const user = await signUpAndLogin(h);
-      const ip = randomIp();
-      for (let i = 0; i < perClient.points - 1; i += 1) {
-        assert.equal((await login(h, user.email, `wrong password ${i}`, ip)).status, 401);
-      }
-      for (let i = 0; i < 3; i += 1) assert.equal((await login(h, user.email, PASSWORD, ip)).status, 200);
-      assert.equal((await login(h, user.email, 'wrong password last', ip)).status, 401);
-      assert.equal((await login(h, user.email, 'wrong password after', ip)).status, 429);
-    });
-
-    test("a stranger hammering the email from one network does not keep the owner's right password out", async () => {
-      const user = await signUpAndLogin(h);
-      const stranger = randomIp();
-      for (let i = 0; i <= perClient.points; i += 1) await login(h, user.email, `wrong password ${i}`, stranger);
-      const refused = await login(h, user.email, PASSWORD, stranger);
-      assert.equal(refused.status, 429);
-      assert.equal(refused.body.code, 'rate_limited');
-      assert.equal(refused.body.scope, 'client');
-      assert.match(refused.body.detail, /from your network/);
-      assert.ok(refused.retryAfter > 0 && refused.retryAfter <= perClient.seconds);
-      assert.equal(refused.body.retryAfter, refused.retryAfter);
-      assert.ok(Date.parse(refused.body.retryAt) > h.clock.now().getTime());
-      // The owner, from anywhere else (even a network never seen before), signs in.
-      assert.equal((await login(h, user.email, PASSWORD, randomIp())).status, 200);
-    });
-
-    test('past the account-wide ceiling only clients that signed in before may still try, and the 429 says so', async () => {
-      const user = await signUpAndLogin(h);
-      const home = randomIp();
-      assert.equal((await login(h, user.email, PASSWORD, home)).status, 200);
-      // A distributed guesser: many networks, each under its own limit.
-      const networks = Math.ceil(accountCeiling.points / perClient.points);
-      for (let n = 0; n < networks; n += 1) {
-        const ip = randomIp();
-        await Promise.all(
-          Array.from({ length: perClient.points }, (_, i) => login(h, user.email, `guess ${n}-${i}`, ip)),
-        );
-      }
-      const elsewhere = await login(h, user.email, PASSWORD, randomIp());
-      assert.equal(elsewhere.status, 429, JSON.stringify(elsewhere.body));
-      assert.equal(elsewhere.body.scope, 'account');
-      assert.match(elsewhere.body.detail, /signed in to it before/);
-      assert.ok(elsewhere.retryAfter > 0);
-      // Guessing from a new network gets no further: no hash is checked.
-      assert.equal((await login(h, user.email, 'one more guess', randomIp())).status, 429);
-      // The owner at home is not locked out.
-      assert.equal((await login(h, user.email, PASSWORD, home)).status, 200);
-    });
+    }
+    const elsewhere = await login(h, user.email, PASSWORD, randomIp());
+    assert.equal(elsewhere.status, 429, JSON.stringify(elsewhere.body));
+    assert.equal(elsewhere.body.scope, 'account');
+    assert.match(elsewhere.body.detail, /signed in to it before/);
+    assert.ok(elsewhere.retryAfter > 0);
+    // Guessing from a new network gets no further: no hash is checked.
+    assert.equal((await login(h, user.email, 'one more guess', randomIp())).status, 429);
+    // The owner at home is not locked out.
+    assert.equal((await login(h, user.email, PASSWORD, home)).status, 200);
   });
 }
 
-describe('password guessing is throttled per account', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness('sqlite');
-  });
-  after(async () => h.close());
+describeOnEachDatabase('password throttle, in memory', passwordThrottleTests);
+describeOnEachDatabase('password throttle, in Redis', { redis: true }, passwordThrottleTests);
 
+describeOnEachDatabase('password guessing is throttled per account', { only: ['sqlite'] }, (h) => {
   test('10 wrong passwords lock the password step with 429 and Retry-After, even for the right one', async () => {
     const user = await signUpAndLogin(h);
     for (let i = 0; i < 10; i += 1) {
@@ -142,13 +113,7 @@ describe('password guessing is throttled per account', () => {
   });
 });
 
-describe('passwords are Unicode-normalised (NIST SP 800-63B-4 §3.1.1.2)', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness('sqlite');
-  });
-  after(async () => h.close());
-
+describeOnEachDatabase('passwords are Unicode-normalised (NIST SP 800-63B-4 §3.1.1.2)', { only: ['sqlite'] }, (h) => {
   test('a password typed in decomposed form matches the composed one', async () => {
     const email = uniqueEmail('unicode');
     const composed = 'caf\u00e9 au lait s\u00fbr';

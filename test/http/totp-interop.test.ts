@@ -6,9 +6,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import { base32Decode, challengeFor, PASSWORD, signUpAndLogin } from '../support/flows.ts';
-import { type Harness, startHarness } from '../support/harness.ts';
+import { describeOnEachDatabase, type Harness } from '../support/harness.ts';
 
 /** The code Debian's oathtool shows for `secret` at the server's clock + offset. */
 function oathtool(h: Harness, secret: string, offsetSeconds = 0): string {
@@ -41,13 +41,7 @@ function alignClock(h: Harness): void {
   h.clock.set(new Date((Math.floor(now / 30_000) + 1) * 30_000 + 1_000));
 }
 
-describe('TOTP interop with oathtool and zbarimg', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness('sqlite');
-  });
-  after(async () => h.close());
-
+describeOnEachDatabase('TOTP interop with oathtool and zbarimg', { only: ['sqlite'] }, (h) => {
   test('bind over HTTP with an oathtool code, then log in with oathtool codes', async () => {
     const user = await signUpAndLogin(h);
     alignClock(h);

@@ -3,21 +3,15 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import { keyFilePath } from '../../src/infra/keyring.ts';
 import { sqliteFile } from '../../src/storage/database.ts';
 import { enrolledUser } from '../support/flows.ts';
-import { type Harness, startHarness } from '../support/harness.ts';
+import { describeOnEachDatabase } from '../support/harness.ts';
 
 const mode = (file: string) => fs.statSync(file).mode & 0o777;
 
-describe('the data folder is owner-only', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness('sqlite');
-  });
-  after(async () => h.close());
-
+describeOnEachDatabase('the data folder is owner-only', { only: ['sqlite'] }, (h) => {
   test('folder 0700; database, WAL and key file 0600', async () => {
     await enrolledUser(h);
     const dir = h.ctx.config.dataDir;

@@ -4,21 +4,15 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import { OUTBOX_SMS_AAD } from '../../src/app/sms-codes.ts';
 import { rotateKeys } from '../../src/cli/keys-rotate.ts';
 import { enqueueMessage } from '../../src/storage/events-repository.ts';
 import { submittedTicket, supportAgent } from '../recovery/helpers.ts';
 import { codeFor, enrolledUser, PASSWORD } from '../support/flows.ts';
-import { type Harness, startHarness } from '../support/harness.ts';
+import { describeOnEachDatabase } from '../support/harness.ts';
 
-describe('key rotation covers every secret at rest', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness('sqlite');
-  });
-  after(async () => h.close());
-
+describeOnEachDatabase('key rotation covers every secret at rest', (h) => {
   test('after rotation every ciphertext names the new key and still decrypts', async () => {
     const user = await enrolledUser(h);
     const phone = await h.call('POST', '/v1/me/phone', {
@@ -42,7 +36,7 @@ describe('key rotation covers every secret at rest', () => {
       createdAt: h.clock.now().toISOString(),
     });
 
-    const report = await rotateKeys(h.ctx.config);
+    const report = await rotateKeys(h.ctx.config, h.ctx.storage);
     assert.match(report, /current key v2/);
     assert.match(report, /1 evidence file/);
 

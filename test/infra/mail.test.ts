@@ -2,13 +2,13 @@
 // smtp-server sink, read back with mailparser.
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { deliverOutbox } from '../../src/app/deliver-outbox.ts';
 import { notifyEmail } from '../../src/app/notifications.ts';
 import { smtpMailer } from '../../src/infra/mailer.ts';
-import { type Harness, startHarness } from '../support/harness.ts';
+import { describeOnEachDatabase } from '../support/harness.ts';
 
 interface Received {
   from: string;
@@ -64,19 +64,14 @@ class Sink {
   }
 }
 
-describe('outbox delivery over SMTP', () => {
-  let h: Harness;
+describeOnEachDatabase('outbox delivery over SMTP', { only: ['sqlite'] }, (h) => {
   let sink: Sink;
   let port: number;
   before(async () => {
-    h = await startHarness('sqlite');
     sink = new Sink();
     port = await sink.listen();
   });
-  after(async () => {
-    await sink.close();
-    await h.close();
-  });
+  after(async () => sink.close());
 
   async function enqueue(to: string, subject: string): Promise<void> {
     await notifyEmail(h.ctx.storage.db, to, { subject, body: `Hello ${to}, ${subject}.` }, h.clock.now());

@@ -2,17 +2,11 @@
 // server wrote: no password, code, secret or token may appear (ASVS 5.0
 // 16.2.5), while the authentication events must (ASVS 5.0 16.3.1).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import { base32Decode, challengeFor, codeFor, PASSWORD, uniqueEmail } from '../support/flows.ts';
-import { type Harness, type Reply, startHarness } from '../support/harness.ts';
+import { describeOnEachDatabase, type Reply } from '../support/harness.ts';
 
-describe('no secrets in logs', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness('sqlite', { LOG_LEVEL: 'trace' });
-  });
-  after(async () => h.close());
-
+describeOnEachDatabase('no secrets in logs', { only: ['sqlite'], env: { LOG_LEVEL: 'trace' } }, (h) => {
   test('a full journey leaves no password, code, secret or token in the logs, and logs the auth events', async () => {
     const secrets = new Map<string, string>();
     const keep = (name: string, value: unknown) => {

@@ -6,15 +6,15 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import { sql } from 'kysely';
 import { deliverSmsOutbox } from '../../src/app/deliver-outbox.ts';
 import { webhookSmsSender } from '../../src/infra/sms-webhook.ts';
 import { sqliteFile } from '../../src/storage/database.ts';
 import { enqueueMessage } from '../../src/storage/events-repository.ts';
-import { DIALECTS, POSTGRES_URL } from '../support/databases.ts';
+import { POSTGRES_URL } from '../support/databases.ts';
 import { codeFor, enrolledUser } from '../support/flows.ts';
-import { type Harness, startHarness } from '../support/harness.ts';
+import { describeOnEachDatabase, type Harness } from '../support/harness.ts';
 
 const NUMBER = '+447700900123';
 /** Any run of the number's digits long enough to identify it. */
@@ -50,69 +50,59 @@ async function databaseCopy(h: Harness): Promise<Buffer> {
   });
 }
 
-for (const dialect of DIALECTS) {
-  describe(`outbox recipients at rest (${dialect})`, () => {
-    let h: Harness;
-    before(async () => {
-      h = await startHarness(dialect);
+describeOnEachDatabase('outbox recipients at rest', (h) => {
+  test('the recipient column holds no digits of the number; delivery still sends to it', async () => {
+    const user = await enrolledUser(h);
+    const added = await h.call('POST', '/v1/me/phone', {
+      token: user.token,
+      body: { phone: NUMBER, method: 'totp', code: codeFor(h, user.secret) },
     });
-    after(async () => h.close());
+    assert.equal(added.status, 202, JSON.stringify(added.body));
 
-    test('the recipient column holds no digits of the number; delivery still sends to it', async () => {
-      const user = await enrolledUser(h);
-      const added = await h.call('POST', '/v1/me/phone', {
-        token: user.token,
-        body: { phone: NUMBER, method: 'totp', code: codeFor(h, user.secret) },
-      });
-      assert.equal(added.status, 202, JSON.stringify(added.body));
+    const rows = await h.ctx.storage.db
+      .selectFrom('outbox')
+      .select(['id', 'recipient'])
+      .where('channel', '=', 'sms')
+      .execute();
+    assert.equal(rows.length, 1);
+    for (const run of DIGIT_RUNS) assert.ok(!rows[0]?.recipient.includes(run), `the column shows ${run}`);
+    // Bound to its row: moved to another row, it no longer decrypts.
+    assert.throws(() => h.ctx.keyring.decrypt(rows[0]?.recipient ?? '', `outbox:${(rows[0]?.id ?? 0) + 1}:recipient`));
 
-      const rows = await h.ctx.storage.db
-        .selectFrom('outbox')
-        .select(['id', 'recipient'])
-        .where('channel', '=', 'sms')
-        .execute();
-      assert.equal(rows.length, 1);
-      for (const run of DIGIT_RUNS) assert.ok(!rows[0]?.recipient.includes(run), `the column shows ${run}`);
-      // Bound to its row: moved to another row, it no longer decrypts.
-      assert.throws(() =>
-        h.ctx.keyring.decrypt(rows[0]?.recipient ?? '', `outbox:${(rows[0]?.id ?? 0) + 1}:recipient`),
-      );
+    // The test outbox (test mode only) and the gateway see the number.
+    const outbox = await h.call('GET', '/v1/test/outbox');
+    assert.ok(
+      outbox.body.messages.some((m: { channel: string; to: string }) => m.channel === 'sms' && m.to === NUMBER),
+    );
+    const sms = await gateway();
+    try {
+      assert.equal(await deliverSmsOutbox(h.ctx, webhookSmsSender(sms.url)), 1);
+      assert.equal(sms.received.length, 1);
+      assert.equal(sms.received[0]?.to, NUMBER);
+      assert.match(sms.received[0]?.body ?? '', /^\d{6} is your/);
+    } finally {
+      sms.close();
+    }
 
-      // The test outbox (test mode only) and the gateway see the number.
-      const outbox = await h.call('GET', '/v1/test/outbox');
-      assert.ok(
-        outbox.body.messages.some((m: { channel: string; to: string }) => m.channel === 'sms' && m.to === NUMBER),
-      );
-      const sms = await gateway();
-      try {
-        assert.equal(await deliverSmsOutbox(h.ctx, webhookSmsSender(sms.url)), 1);
-        assert.equal(sms.received.length, 1);
-        assert.equal(sms.received[0]?.to, NUMBER);
-        assert.match(sms.received[0]?.body ?? '', /^\d{6} is your/);
-      } finally {
-        sms.close();
-      }
-
-      const copy = await databaseCopy(h);
-      assert.notEqual(copy.indexOf(Buffer.from(`${h.ctx.config.issuer} code`)), -1, 'the copy holds the outbox');
-      for (const run of DIGIT_RUNS) assert.equal(copy.indexOf(Buffer.from(run)), -1, `the database copy shows ${run}`);
-    });
-
-    test('a row queued before recipients were encrypted is still delivered to its number', async () => {
-      await enqueueMessage(h.ctx.storage.db, {
-        channel: 'sms',
-        recipient: '+15555550100',
-        subject: 'legacy',
-        body: h.ctx.keyring.encrypt('123456 is your code', 'outbox:sms'),
-        createdAt: h.clock.now().toISOString(),
-      });
-      const sms = await gateway();
-      try {
-        assert.equal(await deliverSmsOutbox(h.ctx, webhookSmsSender(sms.url)), 1);
-        assert.deepEqual(sms.received, [{ to: '+15555550100', body: '123456 is your code' }]);
-      } finally {
-        sms.close();
-      }
-    });
+    const copy = await databaseCopy(h);
+    assert.notEqual(copy.indexOf(Buffer.from(`${h.ctx.config.issuer} code`)), -1, 'the copy holds the outbox');
+    for (const run of DIGIT_RUNS) assert.equal(copy.indexOf(Buffer.from(run)), -1, `the database copy shows ${run}`);
   });
-}
+
+  test('a row queued before recipients were encrypted is still delivered to its number', async () => {
+    await enqueueMessage(h.ctx.storage.db, {
+      channel: 'sms',
+      recipient: '+15555550100',
+      subject: 'legacy',
+      body: h.ctx.keyring.encrypt('123456 is your code', 'outbox:sms'),
+      createdAt: h.clock.now().toISOString(),
+    });
+    const sms = await gateway();
+    try {
+      assert.equal(await deliverSmsOutbox(h.ctx, webhookSmsSender(sms.url)), 1);
+      assert.deepEqual(sms.received, [{ to: '+15555550100', body: '123456 is your code' }]);
+    } finally {
+      sms.close();
+    }
+  });
+});

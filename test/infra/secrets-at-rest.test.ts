@@ -6,16 +6,16 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import { sql } from 'kysely';
-import { buildContext } from '../../src/app/build-context.ts';
+import { compose } from '../../src/composition.ts';
 import { buildServer } from '../../src/http/server.ts';
 import { keyFilePath } from '../../src/infra/keyring.ts';
 import { createLogger } from '../../src/infra/logger.ts';
 import { sqliteFile } from '../../src/storage/database.ts';
 import { POSTGRES_URL } from '../support/databases.ts';
 import { base32Decode, challengeFor, codeFor, type Enrolled, enrolledUser, PASSWORD } from '../support/flows.ts';
-import { type Harness, startHarness } from '../support/harness.ts';
+import { describeOnEachDatabase, type Harness } from '../support/harness.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -55,13 +55,7 @@ async function exercise(h: Harness): Promise<Enrolled> {
   return user;
 }
 
-describe('secrets at rest (SQLite)', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness('sqlite');
-  });
-  after(async () => h.close());
-
+describeOnEachDatabase('secrets at rest', { only: ['sqlite'] }, (h) => {
   test('the raw database file and its WAL hold no secret and no backup code', async () => {
     const user = await exercise(h);
     const file = sqliteFile(h.ctx.config.dataDir);
@@ -128,7 +122,7 @@ describe('secrets at rest (SQLite)', () => {
         done();
       },
     });
-    const built = await buildContext(h.ctx.config, createLogger('warn', sink), { clock: h.clock });
+    const built = await compose(h.ctx.config, createLogger('warn', sink), { clock: h.clock, hasher: h.ctx.hasher });
     const app = await buildServer(built.ctx, { runJobs: async () => undefined });
     try {
       assert.deepEqual(built.ctx.keyring.versions, ['v1', 'v2']);
@@ -168,13 +162,7 @@ describe('secrets at rest (SQLite)', () => {
   });
 });
 
-describe('secrets at rest (PostgreSQL)', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness('postgres');
-  });
-  after(async () => h.close());
-
+describeOnEachDatabase('secrets at rest, pg_dump', { only: ['postgres'] }, (h) => {
   test('pg_dump of the schema holds no secret and no backup code', async () => {
     const user = await exercise(h);
     const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(h.ctx.storage.db);

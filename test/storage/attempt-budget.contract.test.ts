@@ -4,13 +4,18 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
-import { FAILURE_WINDOW_MS, FAILURES_BEFORE_LOCK, shouldLock } from '../../src/domain/attempt-budget.ts';
+import {
+  FAILURE_WINDOW_MS,
+  FAILURES_BEFORE_LOCK,
+  PENDING_RESERVATION_MS,
+  shouldLock,
+} from '../../src/domain/attempt-budget.ts';
 import { insertAccount } from '../../src/storage/accounts-repository.ts';
 import type { AttemptBudgetStore } from '../../src/storage/attempt-budget.ts';
 import { RedisAttemptBudget } from '../../src/storage/attempt-budget-redis.ts';
 import { SqlAttemptBudget } from '../../src/storage/attempt-budget-sql.ts';
 import { openStorage, type Storage } from '../../src/storage/database.ts';
-import { freshDatabase, REDIS_URL, type TestDatabase } from '../support/databases.ts';
+import { DIALECTS, freshDatabase, REDIS_URL, type TestDatabase } from '../support/databases.ts';
 
 interface Backend {
   readonly name: string;
@@ -73,7 +78,7 @@ const T0 = new Date('2030-06-01T12:00:00.000Z');
 const later = (ms: number) => new Date(T0.getTime() + ms);
 const fp = (n: number | string) => `fingerprint-${n}`;
 
-for (const backend of [sqlBackend('sqlite'), sqlBackend('postgres'), redisBackend]) {
+for (const backend of [...DIALECTS.map(sqlBackend), redisBackend]) {
   describe(`attempt budget contract: ${backend.name}`, () => {
     let store: AttemptBudgetStore;
     let newAccount: () => Promise<string>;
@@ -192,6 +197,33 @@ for (const backend of [sqlBackend('sqlite'), sqlBackend('postgres'), redisBacken
       assert.equal(await failOnce(account, fp('next day'), fresh), 1);
       // An old fingerprint is a fresh attempt once it has left the window.
       assert.equal(await failOnce(account, fp(0), fresh), 2);
+    });
+
+    test('reservations a crash left pending stop holding slots after a short while; failures stay', async () => {
+      const account = await newAccount();
+      const failed = 3;
+      for (let i = 0; i < failed; i += 1) await failOnce(account, fp(`failed${i}`));
+      // The rest of the window is taken by checks that never came back (a crash).
+      for (let i = failed; i < FAILURES_BEFORE_LOCK; i += 1) {
+        assert.equal((await store.reserve(account, fp(`crashed${i}`), 'totp', T0)).kind, 'reserved');
+      }
+      assert.equal((await store.reserve(account, fp('soon after'), 'totp', later(1000))).kind, 'locked');
+      const afterwards = later(PENDING_RESERVATION_MS + 1000);
+      const counts: number[] = [];
+      for (let i = failed; i < FAILURES_BEFORE_LOCK; i += 1) {
+        counts.push(await failOnce(account, fp(`later${i}`), afterwards));
+      }
+      assert.deepEqual(
+        counts,
+        Array.from({ length: FAILURES_BEFORE_LOCK - failed }, (_, i) => failed + i + 1),
+      );
+      // The failures kept counting: the window is full again.
+      assert.equal((await store.reserve(account, fp('one more'), 'totp', afterwards)).kind, 'locked');
+      // A crashed attempt's fingerprint is a fresh attempt once it expired.
+      const other = await newAccount();
+      assert.equal((await store.reserve(other, fp('x'), 'totp', T0)).kind, 'reserved');
+      const again = await store.reserve(other, fp('x'), 'totp', afterwards);
+      assert.equal(again.kind === 'reserved' && again.repeat, false);
     });
 
     test('clear forgets failures, pending reservations and the lock', async () => {

@@ -1,7 +1,8 @@
 // Common user journeys over HTTP, shared by the HTTP test suites.
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { generateTotp, secretFromBase32 } from '../../src/domain/totp.ts';
-import type { Harness } from './harness.ts';
+import type { Harness, Reply } from './harness.ts';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -65,4 +66,21 @@ export async function challengeFor(h: Harness, email: string): Promise<string> {
   const login = await h.call('POST', '/v1/sessions', { body: { email, password: PASSWORD } });
   assert.equal(login.body.status, 'second_factor_required', JSON.stringify(login.body));
   return login.body.challenge;
+}
+
+/** A client address of its own, so tests (and runs sharing Redis) never share a network's limits. */
+export function randomIp(): string {
+  const [a, b, c] = crypto.randomBytes(3);
+  return `10.${a}.${b}.${c}`;
+}
+
+/** The password step from a given client address. */
+export async function passwordStepFrom(h: Harness, email: string, password: string, ip: string): Promise<Reply> {
+  const response = await h.app.inject({
+    method: 'POST',
+    url: '/v1/sessions',
+    remoteAddress: ip,
+    payload: { email, password },
+  });
+  return { status: response.statusCode, body: response.json(), headers: response.headers, raw: response.rawPayload };
 }

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
-import { buildContext } from '../../../src/app/build-context.ts';
+import { compose } from '../../../src/composition.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { buildServer } from '../../../src/http/server.ts';
 import { createLogger } from '../../../src/infra/logger.ts';
@@ -18,9 +18,9 @@ const HEADER = '// Generated from /openapi.json by `npm run client:generate`. Do
 export async function servedDocument(): Promise<object> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-openapi-'));
   const config = loadConfig({ LATCHKEY_DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
-  const built = await buildContext(config, createLogger(config.logLevel));
+  const built = await compose(config, createLogger(config.logLevel));
   try {
-    const app = await buildServer(built.ctx, { runJobs: async () => {} });
+    const app = await buildServer(built.ctx, { runJobs: built.runJobs });
     const answer = await app.inject({ method: 'GET', url: '/openapi.json' });
     await app.close();
     return answer.json();

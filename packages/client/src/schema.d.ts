@@ -530,7 +530,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "invalid_request" | "malformed_json" | "email_taken" | "weak_password" | "invalid_credentials" | "unauthenticated" | "forbidden" | "csrf_failed" | "not_found" | "invalid_code" | "challenge_expired" | "clock_out_of_sync" | "rate_limited" | "account_frozen" | "two_factor_already_enabled" | "two_factor_required" | "setup_expired" | "reveal_closed" | "withdrawal_locked" | "method_not_available" | "invalid_state" | "evidence_required" | "unsupported_media_type" | "payload_too_large" | "own_ticket" | "already_decided" | "recovery_binding_required" | "evidence_damaged" | "method_not_allowed" | "uri_too_long" | "internal_error" | "service_unavailable";
+            code: "invalid_request" | "malformed_json" | "email_taken" | "weak_password" | "invalid_credentials" | "unauthenticated" | "forbidden" | "csrf_failed" | "not_found" | "invalid_code" | "challenge_expired" | "clock_out_of_sync" | "rate_limited" | "account_frozen" | "two_factor_already_enabled" | "two_factor_required" | "setup_expired" | "reveal_closed" | "withdrawal_locked" | "method_not_available" | "method_not_allowed" | "approval_pending" | "invalid_state" | "evidence_required" | "unsupported_media_type" | "payload_too_large" | "own_ticket" | "already_decided" | "recovery_binding_required" | "evidence_damaged" | "storage_full" | "http_method_not_allowed" | "uri_too_long" | "internal_error" | "service_unavailable";
         } & {
             [key: string]: unknown;
         };
@@ -878,6 +878,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
                         code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired";
+                    };
+                };
+            };
+            /** @description Problem: method_not_allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "method_not_allowed";
                     };
                 };
             };
@@ -1292,7 +1304,7 @@ export interface operations {
                             /** Format: date-time */
                             until: string;
                             /** @enum {string} */
-                            reason: "two_factor_reset" | "recovery";
+                            reason: "two_factor_reset" | "recovery" | "factor_added" | "password_changed" | "password_reset";
                         } | {
                             /** @enum {boolean} */
                             locked: false;
@@ -1946,7 +1958,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: csrf_failed */
+            /** @description Problem: method_not_allowed, csrf_failed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1954,7 +1966,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "csrf_failed";
+                        code?: "method_not_allowed" | "csrf_failed";
                     };
                 };
             };
@@ -2078,7 +2090,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: two_factor_required, csrf_failed */
+            /** @description Problem: method_not_allowed, two_factor_required, csrf_failed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2086,7 +2098,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "two_factor_required" | "csrf_failed";
+                        code?: "method_not_allowed" | "two_factor_required" | "csrf_failed";
                     };
                 };
             };
@@ -2336,7 +2348,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: csrf_failed */
+            /** @description Problem: method_not_allowed, csrf_failed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2344,7 +2356,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "csrf_failed";
+                        code?: "method_not_allowed" | "csrf_failed";
                     };
                 };
             };
@@ -2593,7 +2605,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: two_factor_required, csrf_failed */
+            /** @description Problem: method_not_allowed, two_factor_required, csrf_failed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2601,7 +2613,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "two_factor_required" | "csrf_failed";
+                        code?: "method_not_allowed" | "two_factor_required" | "csrf_failed";
                     };
                 };
             };
@@ -2719,7 +2731,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: csrf_failed */
+            /** @description Problem: method_not_allowed, csrf_failed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2727,7 +2739,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "csrf_failed";
+                        code?: "method_not_allowed" | "csrf_failed";
                     };
                 };
             };
@@ -3203,7 +3215,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: two_factor_required, csrf_failed */
+            /** @description Problem: method_not_allowed, two_factor_required, csrf_failed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3211,7 +3223,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "two_factor_required" | "csrf_failed";
+                        code?: "method_not_allowed" | "two_factor_required" | "csrf_failed";
                     };
                 };
             };
@@ -4031,6 +4043,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
                         code?: "service_unavailable";
+                    };
+                };
+            };
+            /** @description Problem: storage_full */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "storage_full";
                     };
                 };
             };

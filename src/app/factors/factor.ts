@@ -1,14 +1,16 @@
-// What every second-factor method provides to the gate (second-factor-gate.ts):
-// how to recognise a repeated guess, and how to check and spend it.
+// The contract every second-factor method fulfils (one folder per method,
+// listed once in registry.ts): how the gate (second-factor-gate.ts) checks and
+// spends an attempt, whether an account has the method bound, how a reset or
+// a recovery removes all of it, and which columns it keeps encrypted.
 import type { BackupCodeWarning } from '../../domain/backup-codes.ts';
 import { DomainError } from '../../domain/errors.ts';
+import type { FactorTraits, SecondFactorMethod, SecondFactorPurpose } from '../../domain/second-factor.ts';
 import type { AccountRow } from '../../storage/accounts-repository.ts';
 import type { Executor } from '../../storage/executor.ts';
 import type { AppContext } from '../context.ts';
+import type { EncryptedColumn } from '../encrypted-columns.ts';
 
-export type SecondFactorMethod = 'totp' | 'backup_code' | 'webauthn' | 'sms';
-/** `factor_change`: adding or removing a security key or phone needs a second factor too. */
-export type SecondFactorPurpose = 'login' | 'reset' | 'withdrawal' | 'factor_change';
+export type { SecondFactorMethod, SecondFactorPurpose } from '../../domain/second-factor.ts';
 
 export type SecondFactorWarning = BackupCodeWarning | { readonly code: 'clock_drift'; readonly driftSeconds: number };
 
@@ -18,7 +20,18 @@ export interface SecondFactorOutcome {
   readonly backupCodesRemaining?: number;
 }
 
-export type Verified = { ok: true; outcome: SecondFactorOutcome } | { ok: false; error: DomainError };
+/**
+ * The answer of a check whose proof arrives outside the request: an out-of-band
+ * method (a push approval, say) whose user has not answered yet. It is neither a
+ * success nor a failure: the gate spends nothing, counts nothing and answers
+ * "not yet" (`approval_pending`, with `retryAfter`); the client submits again.
+ */
+export interface PendingOutcome {
+  readonly ok: 'pending';
+  readonly retryAfterSeconds: number;
+}
+
+export type Verified = { ok: true; outcome: SecondFactorOutcome } | { ok: false; error: DomainError } | PendingOutcome;
 
 /** The conditional write that spends the factor, run inside the gate's transaction. */
 export type Spend = (trx: Executor) => Promise<Verified>;
@@ -38,6 +51,22 @@ export interface FactorInput {
 
 /** Prepares an attempt; throws `method_not_available` when the account hasn't bound the method. */
 export type Factor = (ctx: AppContext, account: AccountRow, input: FactorInput, now: Date) => Promise<FactorAttempt>;
+
+/** Everything the server knows about one second-factor method. */
+export interface FactorModule<M extends SecondFactorMethod = SecondFactorMethod> extends FactorTraits {
+  readonly method: M;
+  /** True when the account can use the method now (what the login step and step-ups offer). */
+  isBound(db: Executor, accountId: string): Promise<boolean>;
+  readonly attempt: Factor;
+  /**
+   * Removes (or retires) every credential of the method the account holds, bound
+   * or still pending, inside the caller's transaction: a 2FA reset and an approved
+   * recovery call it for every method, so nothing someone else added survives them.
+   */
+  removeAll(trx: Executor, accountId: string, at: string): Promise<void>;
+  /** The columns where the method keeps secrets encrypted: `keys rotate` re-encrypts them. */
+  readonly encryptedColumns: readonly EncryptedColumn[];
+}
 
 export function notAvailable(method: string): DomainError {
   return new DomainError('method_not_available', `The method ${method} is not bound to this account.`);

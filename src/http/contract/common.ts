@@ -3,6 +3,7 @@
 // the web and outside clients can `import type` their `Static<>` types.
 import { type Static, type TSchema, Type } from 'typebox';
 import { BACKUP_CODE_DIGITS } from '../../domain/backup-codes.ts';
+import { SECOND_FACTOR_METHODS } from '../../domain/second-factor.ts';
 import { MULTILINE_TEXT_PATTERN, PLAIN_TEXT_PATTERN } from '../../domain/text.ts';
 
 /** Objects are closed: unknown fields are refused with 400 rather than silently dropped. */
@@ -40,8 +41,6 @@ export const EmptyBody = Type.Optional(closed({}));
 /** Any WebAuthn JSON object (options, responses): its shape is the spec's, checked by @simplewebauthn. */
 export const WebauthnJson = Type.Object({}, { additionalProperties: true });
 
-// TODO(h1): SECOND_FACTOR_METHODS from src/domain once it lands.
-export const SECOND_FACTOR_METHODS = ['totp', 'backup_code', 'webauthn', 'sms'] as const;
 export const SecondFactorMethod = StringEnum(SECOND_FACTOR_METHODS);
 
 /** The second factor of a step-up (withdrawals, changes to the factors). */

@@ -167,7 +167,7 @@ async function evidenceRoute(app: App, ctx: AppContext): Promise<void> {
       },
       config: {
         upload: EvidenceUpload,
-        problems: ['invalid_state', 'payload_too_large', 'unsupported_media_type'],
+        problems: ['invalid_state', 'payload_too_large', 'unsupported_media_type', 'storage_full'],
       },
     },
     async (request, reply) => {

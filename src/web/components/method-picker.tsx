@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import type { SecondFactorMethod } from '../lib/types.ts';
+import { SECOND_FACTOR_METHODS, type SecondFactorMethod } from '../../domain/second-factor.ts';
 
 const METHOD_LABEL: Record<SecondFactorMethod, string> = {
   totp: 'Authenticator code',
@@ -7,8 +7,6 @@ const METHOD_LABEL: Record<SecondFactorMethod, string> = {
   webauthn: 'Security key',
   sms: 'SMS code',
 };
-
-const ORDER: SecondFactorMethod[] = ['totp', 'backup_code', 'webauthn', 'sms'];
 
 interface Props {
   methods: SecondFactorMethod[];
@@ -20,7 +18,7 @@ interface Props {
 /** A radio group: arrow keys move between the choices, as native radios do. */
 export function MethodPicker({ methods, value, onChange, legend = 'How do you want to verify?' }: Props) {
   const name = useId();
-  const shown = ORDER.filter((m) => methods.includes(m));
+  const shown = SECOND_FACTOR_METHODS.filter((m) => methods.includes(m));
   if (shown.length < 2) return null;
   return (
     <fieldset className="choices">
@@ -36,7 +34,7 @@ export function MethodPicker({ methods, value, onChange, legend = 'How do you wa
 }
 
 export function preferredMethod(methods: SecondFactorMethod[]): SecondFactorMethod {
-  return ORDER.find((m) => methods.includes(m)) ?? 'totp';
+  return SECOND_FACTOR_METHODS.find((m) => methods.includes(m)) ?? 'totp';
 }
 
 export function codeLabel(method: SecondFactorMethod): string {

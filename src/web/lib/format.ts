@@ -67,6 +67,9 @@ export const EVIDENCE_KIND_LABEL: Record<string, string> = {
 export const LOCK_REASON: Record<WithdrawalLockReason, string> = {
   two_factor_reset: 'two-factor authentication was reset',
   recovery: 'the account was recovered through support',
+  factor_added: 'a second factor was added',
+  password_changed: 'the password was changed',
+  password_reset: 'the password was reset',
 };
 
 export function label(map: Record<string, string>, key: string): string {

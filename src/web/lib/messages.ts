@@ -38,7 +38,7 @@ const SERVER: Record<ErrorCode, Message> = {
   malformed_json: 'The request could not be read. Reload the page and try again.',
   internal_error: 'Something went wrong on our side. Please try again in a moment.',
   service_unavailable: 'Latchkey is briefly unavailable. Please try again in a moment.',
-  method_not_allowed: 'Something went wrong on our side. Please reload the page.',
+  http_method_not_allowed: 'Something went wrong on our side. Please reload the page.',
   uri_too_long: 'That link is not valid.',
   email_taken: 'An account with this email already exists. Sign in instead.',
   weak_password: 'That password is too weak. Use a longer one that is not common — a few unrelated words work well.',
@@ -73,10 +73,14 @@ const SERVER: Record<ErrorCode, Message> = {
       : `Withdrawals are locked for now because ${why}.`;
   },
   method_not_available: detailOr('That method is not set up for this account. Choose another one.'),
+  method_not_allowed:
+    'That method cannot be used for this. SMS codes only sign in; confirm with your authenticator app, a backup code or a security key.',
+  approval_pending: 'Waiting for your approval. Try again in a moment.',
   invalid_state: detailOr('This cannot be done now. Reload the page to see where things stand.'),
   evidence_required: 'Upload an identity document before sending the ticket for review.',
   unsupported_media_type: 'That file type is not accepted. Use an image, a video or a PDF.',
   payload_too_large: 'That file is too large.',
+  storage_full: 'The server cannot take files right now. Try again later.',
   own_ticket: 'You cannot decide a recovery ticket for your own account.',
   already_decided: detailOr('This ticket was already decided.'),
   recovery_binding_required:

@@ -1,7 +1,9 @@
 // Shapes of the API answers the UI reads (docs: shared/spec/http-api.md).
+
+import type { SecondFactorMethod } from '../../domain/second-factor.ts';
 import type { WithdrawalLockReason } from '../../domain/withdrawal-lock.ts';
 
-export type SecondFactorMethod = 'totp' | 'backup_code' | 'webauthn' | 'sms';
+export type { SecondFactorMethod };
 
 export interface Warning {
   code: 'clock_drift' | 'backup_codes_low' | 'backup_codes_exhausted' | string;

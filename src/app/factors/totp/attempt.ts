@@ -1,10 +1,10 @@
 // Authenticator-app codes (RFC 6238) through the gate.
-import { normalizeCode } from '../../domain/backup-codes.ts';
-import { DomainError } from '../../domain/errors.ts';
-import { checkTotp, TOTP_DIGITS, totpStep } from '../../domain/totp.ts';
-import { acceptTotpStep, burnTotpStep, findActiveTotpBinding } from '../../storage/totp-repository.ts';
-import { decryptTotpSecret } from '../totp-secrets.ts';
-import { type Factor, failed, invalidCode, notAvailable, type SecondFactorWarning } from './factor.ts';
+import { normalizeCode } from '../../../domain/backup-codes.ts';
+import { DomainError } from '../../../domain/errors.ts';
+import { checkTotp, TOTP_DIGITS, totpStep } from '../../../domain/totp.ts';
+import { acceptTotpStep, burnTotpStep, findActiveTotpBinding } from '../../../storage/totp-repository.ts';
+import { decryptTotpSecret } from '../../totp-secrets.ts';
+import { type Factor, failed, invalidCode, notAvailable, type SecondFactorWarning } from '../factor.ts';
 
 export const totpFactor: Factor = async (ctx, account, input, now) => {
   const binding = await findActiveTotpBinding(ctx.storage.db, account.id);

@@ -1,16 +1,15 @@
 // Backup codes through the gate: ONE argon2id per attempt, then an indexed
 // equality match and a conditional update (docs/adr/0001-backup-code-hashing.md).
-import { backupCodeWarnings, normalizeCode } from '../../domain/backup-codes.ts';
-import { DomainError } from '../../domain/errors.ts';
-import { hashBackupCode } from '../../infra/hashing.ts';
+import { backupCodeWarnings, normalizeCode } from '../../../domain/backup-codes.ts';
+import { DomainError } from '../../../domain/errors.ts';
 import {
   consumeBackupCode,
   countUnusedBackupCodes,
   findLiveBackupCodeSet,
-} from '../../storage/backup-codes-repository.ts';
-import { appendAudit } from '../../storage/events-repository.ts';
-import { notices, notifyEmail } from '../notifications.ts';
-import { type Factor, invalidCode, notAvailable } from './factor.ts';
+} from '../../../storage/backup-codes-repository.ts';
+import { appendAudit } from '../../../storage/events-repository.ts';
+import { notices, notifyEmail } from '../../notifications.ts';
+import { type Factor, invalidCode, notAvailable } from '../factor.ts';
 
 export const backupCodeFactor: Factor = async (ctx, account, input, now) => {
   const set = await findLiveBackupCodeSet(ctx.storage.db, account.id);
@@ -22,7 +21,7 @@ export const backupCodeFactor: Factor = async (ctx, account, input, now) => {
     guess: `${set.id}|${code}`,
     async verify() {
       const pepper = ctx.keyring.derive(set.pepper_version, 'backup-code-pepper');
-      const codeHash = await hashBackupCode(code, Buffer.from(set.salt, 'base64url'), pepper);
+      const codeHash = await ctx.hasher.hashBackupCode(code, Buffer.from(set.salt, 'base64url'), pepper);
       return async (trx) => {
         if (!(await consumeBackupCode(trx, set.id, codeHash, now.toISOString())))
           return { ok: false, error: invalidCode() };

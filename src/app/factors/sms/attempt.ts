@@ -1,11 +1,11 @@
 // SMS codes through the gate. SMS is a restricted authenticator (NIST SP
 // 800-63B-4 §3.2.9): offered only beside an authenticator app, with codes that
 // live 10 minutes and work once.
-import { normalizeCode } from '../../domain/backup-codes.ts';
-import { DomainError } from '../../domain/errors.ts';
-import { findLatestLiveSmsCode, findPhone, spendSmsCode } from '../../storage/phones-repository.ts';
-import { smsCodeHash } from '../sms-codes.ts';
-import { type Factor, invalidCode, notAvailable } from './factor.ts';
+import { normalizeCode } from '../../../domain/backup-codes.ts';
+import { DomainError } from '../../../domain/errors.ts';
+import { findLatestLiveSmsCode, findPhone, spendSmsCode } from '../../../storage/phones-repository.ts';
+import { smsCodeHash } from '../../sms-codes.ts';
+import { type Factor, invalidCode, notAvailable } from '../factor.ts';
 
 export const smsFactor: Factor = async (ctx, account, input, now) => {
   const phone = await findPhone(ctx.storage.db, account.id);

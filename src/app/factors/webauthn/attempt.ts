@@ -3,15 +3,15 @@
 // account; the challenge is spent once and the signature counter moves
 // forward with a conditional write.
 import { type AuthenticationResponseJSON, verifyAuthenticationResponse } from '@simplewebauthn/server';
-import { DomainError } from '../../domain/errors.ts';
+import { DomainError } from '../../../domain/errors.ts';
 import {
   advanceSecurityKeyCounter,
   findSecurityKey,
   listSecurityKeys,
   spendWebauthnChallenge,
-} from '../../storage/security-keys-repository.ts';
-import { challengeFromClientData } from '../webauthn-challenges.ts';
-import { type Factor, failed, invalidCode, notAvailable } from './factor.ts';
+} from '../../../storage/security-keys-repository.ts';
+import { challengeFromClientData } from '../../webauthn-challenges.ts';
+import { type Factor, failed, invalidCode, notAvailable } from '../factor.ts';
 
 function isAssertion(value: unknown): value is AuthenticationResponseJSON {
   if (typeof value !== 'object' || value === null) return false;

@@ -1,0 +1,238 @@
+// The provider's interaction is Latchkey's own login. With a Latchkey session
+// whose second factor is fresh and strong enough for the request (`max_age`,
+// `acr_values`), the interaction finishes at once; without a session the
+// browser goes to Latchkey's sign-in page and comes back; with a stale or weak
+// second factor it is asked again here (step-up), through the one gate and
+// its attempt budget. Third-party clients get a consent screen.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type Provider from 'oidc-provider';
+import type { AppContext } from '../app/context.ts';
+import { boundMethods, passSecondFactor } from '../app/second-factor-gate.ts';
+import { type Authenticated, authenticate } from '../app/sessions.ts';
+import { DomainError } from '../domain/errors.ts';
+import { csrfTokenFor, origin } from '../http/auth.ts';
+import { cookieNames } from '../http/cookie-names.ts';
+import { recordSessionSecondFactor } from '../storage/sessions-repository.ts';
+import { type Acr, acrFor, amrFor, askedAcr, methodsReaching, needsStepUp } from './assurance.ts';
+import { OIDC_PREFIX } from './provider.ts';
+
+/** Where the browser signs in to Latchkey; it comes back to `returnTo` afterwards. */
+export const SIGN_IN_PAGE = '/login';
+
+type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+const html = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>${html(title)} · Latchkey</title></head><body><main><h1>${html(title)}</h1>${body}</main></body></html>`;
+}
+
+async function sessionOf(
+  ctx: AppContext,
+  request: FastifyRequest,
+): Promise<(Authenticated & { token: string }) | null> {
+  const token = request.cookies[cookieNames(ctx.config.publicOrigin).session];
+  if (!token) return null;
+  try {
+    return { ...(await authenticate(ctx, token)), token };
+  } catch (error) {
+    if (error instanceof DomainError) return null;
+    throw error;
+  }
+}
+
+interface Requirement {
+  readonly wanted: Acr | null;
+  readonly maxAge: number | undefined;
+}
+
+function requirementOf(details: Details): Requirement {
+  const params = details.params as { max_age?: unknown; acr_values?: unknown; prompt?: unknown };
+  // oidc-provider turns max_age=0 into prompt=login: both mean "prove it again now".
+  const forced = typeof params.prompt === 'string' && params.prompt.split(' ').includes('login');
+  const maxAge = forced ? 0 : params.max_age === undefined ? undefined : Number(params.max_age);
+  return {
+    wanted: askedAcr(typeof params.acr_values === 'string' ? params.acr_values : undefined),
+    maxAge: Number.isInteger(maxAge) ? maxAge : undefined,
+  };
+}
+
+export function interactionRoutes(ctx: AppContext, provider: () => Promise<Provider>) {
+  const interactionPath = (uid: string) => `${OIDC_PREFIX}/interaction/${encodeURIComponent(uid)}`;
+
+  async function stepUpMethods(auth: Authenticated, requirement: Requirement) {
+    const bound = await boundMethods(ctx.storage.db, auth.account.id);
+    const reaching = methodsReaching(requirement.wanted, bound);
+    // A level the account can't reach (e.g. phr without a security key) falls back to what it has.
+    const wanted = reaching.length > 0 ? requirement.wanted : null;
+    return { bound, wanted, offered: (reaching.length > 0 ? reaching : bound).filter((m) => m !== 'webauthn') };
+  }
+
+  function stepUpPage(
+    reply: FastifyReply,
+    uid: string,
+    auth: Authenticated & { token: string },
+    methods: string[],
+    error?: string,
+  ) {
+    const options = methods.map((m) => `<option value="${html(m)}">${html(m)}</option>`).join('');
+    return reply
+      .code(error ? 401 : 200)
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(
+        page(
+          'Confirm it is you',
+          `${error ? `<p role="alert">${html(error)}</p>` : ''}
+<p>This app asks for a fresh second factor.</p>
+<form method="post" action="${interactionPath(uid)}/step-up">
+<input type="hidden" name="csrf" value="${html(csrfTokenFor(ctx, auth.token))}">
+<label>Method <select name="method">${options}</select></label>
+<label>Code <input name="code" inputmode="numeric" autocomplete="one-time-code" required></label>
+<button type="submit">Continue</button></form>`,
+        ),
+      );
+  }
+
+  async function finishLogin(request: FastifyRequest, reply: FastifyReply, auth: Authenticated) {
+    const method = auth.session.second_factor_method;
+    const provenAt = auth.session.second_factor_at ?? auth.session.created_at;
+    const url = await (await provider()).interactionResult(
+      request.raw,
+      reply.raw,
+      {
+        login: {
+          accountId: auth.account.id,
+          acr: acrFor(method),
+          amr: amrFor(method),
+          ts: Math.floor(Date.parse(provenAt) / 1000),
+          remember: true,
+        },
+      },
+      { mergeWithLastSubmission: false },
+    );
+    return reply.redirect(url, 303);
+  }
+
+  return {
+    async show(request: FastifyRequest<{ Params: { uid: string } }>, reply: FastifyReply) {
+      const details = await (await provider()).interactionDetails(request.raw, reply.raw);
+      const uid = details.uid;
+      if (details.prompt.name === 'consent') {
+        const client = await (await provider()).Client.find(String(details.params.client_id));
+        return reply
+          .type('text/html; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .send(
+            page(
+              'Allow access?',
+              `<p>${html(client?.clientName ?? 'An application')} asks to use your Latchkey sign-in.</p>
+<form method="post" action="${interactionPath(uid)}/consent"><button name="allow" value="yes">Allow</button>
+<button name="allow" value="no">Deny</button></form>`,
+            ),
+          );
+      }
+      const auth = await sessionOf(ctx, request);
+      if (!auth) return reply.redirect(`${SIGN_IN_PAGE}?returnTo=${encodeURIComponent(interactionPath(uid))}`, 303);
+      const requirement = requirementOf(details);
+      const { bound, wanted, offered } = await stepUpMethods(auth, requirement);
+      const proven = {
+        method: auth.session.second_factor_method,
+        at: auth.session.second_factor_at ? new Date(auth.session.second_factor_at) : null,
+      };
+      const stale = needsStepUp(
+        proven,
+        {
+          maxAge: requirement.maxAge,
+          wanted,
+          hasSecondFactor: bound.length > 0,
+        },
+        ctx.clock.now(),
+      );
+      if (stale) return stepUpPage(reply, uid, auth, offered);
+      return finishLogin(request, reply, auth);
+    },
+
+    async stepUp(
+      request: FastifyRequest<{ Params: { uid: string }; Body: Record<string, unknown> }>,
+      reply: FastifyReply,
+    ) {
+      const details = await (await provider()).interactionDetails(request.raw, reply.raw);
+      const auth = await sessionOf(ctx, request);
+      if (!auth)
+        return reply.redirect(`${SIGN_IN_PAGE}?returnTo=${encodeURIComponent(interactionPath(details.uid))}`, 303);
+      const body = request.body ?? {};
+      if (body.csrf !== csrfTokenFor(ctx, auth.token)) {
+        throw new DomainError('csrf_failed', 'The form is out of date. Reload the page.');
+      }
+      const { offered } = await stepUpMethods(auth, requirementOf(details));
+      const method = typeof body.method === 'string' ? body.method : '';
+      if (!offered.includes(method as never))
+        throw new DomainError('method_not_available', 'Choose one of the offered methods.');
+      try {
+        await passSecondFactor(
+          ctx,
+          {
+            account: auth.account,
+            method,
+            code: typeof body.code === 'string' ? body.code : undefined,
+            purpose: 'login',
+            origin: origin(request),
+          },
+          (trx, passed) =>
+            recordSessionSecondFactor(trx, auth.session.id, passed.method, ctx.clock.now().toISOString()),
+        );
+      } catch (error) {
+        if (
+          error instanceof DomainError &&
+          ['invalid_code', 'clock_out_of_sync', 'code_step_reserved'].includes(error.code)
+        ) {
+          return stepUpPage(reply, details.uid, auth, offered, error.message);
+        }
+        throw error;
+      }
+      return reply.redirect(interactionPath(details.uid), 303);
+    },
+
+    async consent(
+      request: FastifyRequest<{ Params: { uid: string }; Body: Record<string, unknown> }>,
+      reply: FastifyReply,
+    ) {
+      const op = await provider();
+      const details = await op.interactionDetails(request.raw, reply.raw);
+      if (details.prompt.name !== 'consent' || !details.session?.accountId) {
+        throw new DomainError('invalid_state', 'Nothing to consent to here.');
+      }
+      if (request.body?.allow !== 'yes') {
+        const url = await op.interactionResult(request.raw, reply.raw, {
+          error: 'access_denied',
+          error_description: 'The user denied access.',
+        });
+        return reply.redirect(url, 303);
+      }
+      const grant = details.grantId
+        ? await op.Grant.find(details.grantId)
+        : new op.Grant({ accountId: details.session.accountId, clientId: String(details.params.client_id) });
+      if (!grant) throw new DomainError('invalid_state', 'The grant has expired. Start again.');
+      const missing = details.prompt.details as {
+        missingOIDCScope?: string[];
+        missingOIDCClaims?: string[];
+        missingResourceScopes?: Record<string, string[]>;
+      };
+      if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+      if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+      for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) {
+        grant.addResourceScope(indicator, scopes.join(' '));
+      }
+      const grantId = await grant.save();
+      const url = await op.interactionResult(
+        request.raw,
+        reply.raw,
+        { consent: { grantId } },
+        { mergeWithLastSubmission: true },
+      );
+      return reply.redirect(url, 303);
+    },
+  };
+}
