@@ -1309,6 +1309,30 @@ export interface operations {
                             /** @enum {boolean} */
                             locked: false;
                         };
+                        policy?: {
+                            withdrawalLockHours: {
+                                two_factor_reset: number;
+                                lost_two_factor_recovery: number;
+                                full_verification_recovery: number;
+                                factor_added: number;
+                                password_changed: number;
+                                password_reset: number;
+                            };
+                            backupCodes: {
+                                perSet: number;
+                                lowAt: number;
+                                revealWindowMinutes: number;
+                            };
+                            password: {
+                                minLength: number;
+                                maxLength: number;
+                            };
+                            secondFactor: {
+                                failuresPerChallenge: number;
+                                failuresPerDay: number;
+                                lockHours: number;
+                            };
+                        };
                         recovery: {
                             ticketId: string;
                             /** @enum {string} */

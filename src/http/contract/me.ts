@@ -5,6 +5,7 @@ import { ACCOUNT_ROLES } from '../../domain/account-rules.ts';
 import { TICKET_KINDS, TICKET_STATUSES } from '../../domain/recovery-ticket.ts';
 import { WITHDRAWAL_LOCK_REASONS } from '../../domain/withdrawal-lock.ts';
 import { closed, Nullable, StringEnum, Time } from './common.ts';
+import { PolicyView } from './policy.ts';
 
 export const SecurityKeyView = closed({
   id: Type.String(),
@@ -35,6 +36,8 @@ export const SecurityState = closed({
     sms: Nullable(closed({ phone: Type.String({ description: 'Masked.' }), verified: Type.Boolean() })),
   }),
   withdrawalLock: WithdrawalLockView,
+  /** The rules' numbers (src/app/public-policy.ts). */
+  policy: Type.Optional(PolicyView),
   recovery: Nullable(
     closed({
       ticketId: Type.String(),
