@@ -295,6 +295,7 @@ async function main(): Promise<void> {
   const [latchkeyPort, helloPort] = [await freePort(), await freePort()];
   const server = startProcess('src/main.ts', {
     LATCHKEY_TEST_MODE: '1',
+    LATCHKEY_SIGNUPS_PER_IP_PER_HOUR: '1000000',
     LATCHKEY_DATA_DIR: dataDir,
     PORT: String(latchkeyPort),
     HOST: '127.0.0.1',

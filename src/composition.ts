@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { auditChainJob } from './app/audit-chain.ts';
 import { purgeReveals } from './app/backup-code-reveal.ts';
 import type { AppContext } from './app/context.ts';
 import { deliverOutbox, deliverSmsOutbox } from './app/deliver-outbox.ts';
@@ -17,6 +18,7 @@ import { argon2Hasher, type Hasher, PRODUCTION_ARGON2 } from './infra/hashing.ts
 import { loadKeyring } from './infra/keyring.ts';
 import { smtpMailer } from './infra/mailer.ts';
 import { createPasswordThrottle } from './infra/password-throttle.ts';
+import { createSignUpThrottle } from './infra/signup-throttle.ts';
 import { webhookSmsSender } from './infra/sms-webhook.ts';
 import { cryptoTokens } from './infra/tokens.ts';
 import type { AttemptBudgetStore } from './storage/attempt-budget.ts';
@@ -24,6 +26,7 @@ import { RedisAttemptBudget } from './storage/attempt-budget-redis.ts';
 import { SqlAttemptBudget } from './storage/attempt-budget-sql.ts';
 import { openStorage } from './storage/database.ts';
 import { webhookDeliveryJob } from './webhooks/deliver.ts';
+import { lockEndJob } from './webhooks/lock-ends.ts';
 
 export interface Composition {
   readonly ctx: AppContext;
@@ -62,6 +65,7 @@ export async function compose(config: Config, logger: Logger, options: Compositi
     keyring: loadKeyring(config),
     budget,
     passwordThrottle: createPasswordThrottle(redis, redisPrefix),
+    signUpThrottle: createSignUpThrottle(config.signupsPerIpPerHour, redis, redisPrefix),
     ...(redis ? { probes: { redis: () => redis.ping() } } : {}),
     logger,
     hasher: options.hasher ?? argon2Hasher(PRODUCTION_ARGON2),
@@ -75,6 +79,8 @@ export async function compose(config: Config, logger: Logger, options: Compositi
     { name: 'purge-backup-code-reveals', run: purgeReveals },
     ...recoveryJobs,
     ...retentionJobs,
+    auditChainJob,
+    lockEndJob,
     webhookDeliveryJob,
   ];
   if (mailer) jobs.push({ name: 'deliver-outbox', run: (c) => deliverOutbox(c, mailer) });

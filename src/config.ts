@@ -35,6 +35,8 @@ export interface Config {
   readonly evidenceMinFreeBytes: number;
   /** Evidence is deleted this many days after its ticket was decided (or expired). */
   readonly evidenceRetentionDays: number;
+  /** Sign-ups allowed per client IP per hour (issue 11, #15). */
+  readonly signupsPerIpPerHour: number;
 }
 
 export class ConfigError extends Error {
@@ -136,6 +138,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     sessionTtlMinutes: integer(env, 'LATCHKEY_SESSION_TTL_MINUTES', 12 * 60, 5, 60 * 24 * 30),
     sessionIdleMinutes: integer(env, 'LATCHKEY_SESSION_IDLE_MINUTES', 60, 5, 60 * 24 * 30),
+    signupsPerIpPerHour: integer(env, 'LATCHKEY_SIGNUPS_PER_IP_PER_HOUR', 20, 1, 1_000_000),
     evidenceMaxBytes: integer(env, 'LATCHKEY_EVIDENCE_MAX_BYTES', 25 * MIB, 1024, 1024 * MIB),
     evidenceTicketQuotaBytes: integer(env, 'LATCHKEY_EVIDENCE_TICKET_QUOTA_BYTES', 100 * MIB, 1024, 16 * 1024 * MIB),
     evidenceDailyQuotaBytes: integer(env, 'LATCHKEY_EVIDENCE_DAILY_QUOTA_BYTES', 200 * MIB, 1024, 64 * 1024 * MIB),

@@ -72,6 +72,7 @@ describe('loadConfig', () => {
     ['LATCHKEY_PUBLIC_ORIGIN', 'ftp://example.com'],
     ['LATCHKEY_HOLIDAYS', '2030-13-45'],
     ['LOG_LEVEL', 'loud'],
+    ['LATCHKEY_SIGNUPS_PER_IP_PER_HOUR', '0'],
   ];
   for (const [name, value] of bad) {
     test(`${name}=${JSON.stringify(value)} is refused with one line naming it`, () => {

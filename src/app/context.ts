@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import type { Hasher } from '../infra/hashing.ts';
 import type { Keyring } from '../infra/keyring.ts';
 import type { PasswordThrottle } from '../infra/password-throttle.ts';
+import type { SignUpThrottle } from '../infra/signup-throttle.ts';
 import type { TokenSource } from '../infra/tokens.ts';
 import type { AttemptBudgetStore } from '../storage/attempt-budget.ts';
 import type { Storage } from '../storage/database.ts';
@@ -16,6 +17,7 @@ export interface AppContext {
   readonly keyring: Keyring;
   readonly budget: AttemptBudgetStore;
   readonly passwordThrottle: PasswordThrottle;
+  readonly signUpThrottle: SignUpThrottle;
   readonly logger: Logger;
   /** argon2id for passwords and backup codes (cheap parameters in in-process tests). */
   readonly hasher: Hasher;

@@ -2,7 +2,7 @@ import { checkPasswordStrength, normalizeEmail } from '../domain/account-rules.t
 import { DomainError } from '../domain/errors.ts';
 import { insertAccount } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext, RequestOrigin } from './context.ts';
 
 export async function createAccount(
   ctx: AppContext,
@@ -30,4 +30,23 @@ export async function createAccount(
   });
   if (!created) throw new DomainError('email_taken', 'An account with this email already exists.');
   return { accountId, email };
+}
+
+/**
+ * Sign-up from the API: throttled per client IP (issue 11, #15) before any work,
+ * refused attempts included, so a network can neither mass-create accounts nor
+ * probe which emails are taken.
+ */
+export async function signUp(
+  ctx: AppContext,
+  input: { email: string; password: string },
+  origin: RequestOrigin,
+): Promise<{ accountId: string; email: string }> {
+  const wait = await ctx.signUpThrottle.take(origin.ip);
+  if (wait > 0) {
+    throw new DomainError('rate_limited', 'Too many sign-ups from your network. Wait, then try again.', {
+      retryAfter: wait,
+    });
+  }
+  return createAccount(ctx, input);
 }

@@ -1,6 +1,7 @@
 // `npm run latchkey -- <command>`: operator commands (agents, keys, migrations).
 import '../threadpool.ts';
 import { Command, CommanderError } from 'commander';
+import { describeChainReport, verifyAuditChain } from '../app/audit-chain.ts';
 import type { AppContext } from '../app/context.ts';
 import { compose } from '../composition.ts';
 import { ConfigError, loadConfig } from '../config.ts';
@@ -54,6 +55,16 @@ keys
     const config = loadConfig();
     const report = await rotateKeys(config);
     process.stdout.write(`${report}\n`);
+  });
+
+const audit = program.command('audit').description('the tamper-evident audit log');
+audit
+  .command('verify')
+  .description('walk the audit chain: name the first changed, deleted or inserted row and print the chain head')
+  .action(async () => {
+    const report = await withContext((ctx) => verifyAuditChain(ctx.storage.db));
+    process.stdout.write(`${describeChainReport(report)}\n`);
+    if (report.broken) process.exitCode = 1;
   });
 
 program.addCommand(webhookCommands(withContext));

@@ -49,32 +49,40 @@ interface Limit {
   readonly key: string;
 }
 
+/** A rate-limiter-flexible limiter: in Redis when there is one, else in memory. */
+export function makeLimiter(
+  redis: Redis | undefined,
+  prefix: string,
+  name: string,
+  limit: { points: number; seconds: number },
+  block: boolean,
+): RateLimiterAbstract {
+  const options = { points: limit.points, duration: limit.seconds, blockDuration: block ? limit.seconds : 0 };
+  return redis
+    ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:${name}`, ...options })
+    : new RateLimiterMemory({ keyPrefix: name, ...options });
+}
+
+/** Consumes one point; the wait in seconds when the limit is exceeded, else 0. */
+export async function takePoint(limiter: RateLimiterAbstract, key: string): Promise<number> {
+  try {
+    await limiter.consume(key);
+    return 0;
+  } catch (error) {
+    // Over the limit; anything else is a store failure.
+    if (!(error instanceof RateLimiterRes)) throw error;
+    return Math.max(1, Math.ceil(error.msBeforeNext / 1000));
+  }
+}
+
 export function createPasswordThrottle(redis?: Redis, prefix = 'latchkey'): PasswordThrottle {
-  const make = (name: string, limit: { points: number; seconds: number }, block: boolean): RateLimiterAbstract => {
-    const options = {
-      points: limit.points,
-      duration: limit.seconds,
-      blockDuration: block ? limit.seconds : 0,
-    };
-    return redis
-      ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:pw:${name}`, ...options })
-      : new RateLimiterMemory({ keyPrefix: `pw:${name}`, ...options });
-  };
+  const make = (name: string, limit: { points: number; seconds: number }, block: boolean) =>
+    makeLimiter(redis, prefix, `pw:${name}`, limit, block);
   const byClient = make('client', PASSWORD_LIMITS.perClient, true);
   const byIp = make('ip', PASSWORD_LIMITS.perIp, true);
   const byAccount = make('account', PASSWORD_LIMITS.accountCeiling, false);
 
-  /** Consumes one point; the wait in seconds when the limit is exceeded, else 0. */
-  const take = async ({ limiter, key }: Limit): Promise<number> => {
-    try {
-      await limiter.consume(key);
-      return 0;
-    } catch (error) {
-      // Over the limit; anything else is a store failure.
-      if (!(error instanceof RateLimiterRes)) throw error;
-      return Math.max(1, Math.ceil(error.msBeforeNext / 1000));
-    }
-  };
+  const take = ({ limiter, key }: Limit) => takePoint(limiter, key);
   const giveBack = async (taken: readonly Limit[]) => {
     for (const { limiter, key } of taken) await limiter.reward(key);
   };

@@ -6,6 +6,7 @@
 // its attempt budget. Third-party clients get a consent screen.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
+import { errors } from 'oidc-provider';
 import type { AppContext } from '../app/context.ts';
 import { boundMethods, passSecondFactor } from '../app/second-factor-gate.ts';
 import { type Authenticated, authenticate } from '../app/sessions.ts';
@@ -59,6 +60,21 @@ function requirementOf(details: Details): Requirement {
 }
 
 export function interactionRoutes(ctx: AppContext, provider: () => Promise<Provider>) {
+  /** The pending interaction, or a 400 problem when it is unknown or has expired (no cookie, old link). */
+  async function detailsOf(request: FastifyRequest, reply: FastifyReply): Promise<Details> {
+    try {
+      return await (await provider()).interactionDetails(request.raw, reply.raw);
+    } catch (error) {
+      if (error instanceof errors.OIDCProviderError) {
+        throw new DomainError(
+          'invalid_request',
+          'This sign-in request is unknown or has expired. Start again from the app.',
+        );
+      }
+      throw error;
+    }
+  }
+
   const interactionPath = (uid: string) => `${OIDC_PREFIX}/interaction/${encodeURIComponent(uid)}`;
 
   async function stepUpMethods(auth: Authenticated, requirement: Requirement) {
@@ -117,7 +133,7 @@ export function interactionRoutes(ctx: AppContext, provider: () => Promise<Provi
 
   return {
     async show(request: FastifyRequest<{ Params: { uid: string } }>, reply: FastifyReply) {
-      const details = await (await provider()).interactionDetails(request.raw, reply.raw);
+      const details = await detailsOf(request, reply);
       const uid = details.uid;
       if (details.prompt.name === 'consent') {
         const client = await (await provider()).Client.find(String(details.params.client_id));
@@ -158,7 +174,7 @@ export function interactionRoutes(ctx: AppContext, provider: () => Promise<Provi
       request: FastifyRequest<{ Params: { uid: string }; Body: Record<string, unknown> }>,
       reply: FastifyReply,
     ) {
-      const details = await (await provider()).interactionDetails(request.raw, reply.raw);
+      const details = await detailsOf(request, reply);
       const auth = await sessionOf(ctx, request);
       if (!auth)
         return reply.redirect(`${SIGN_IN_PAGE}?returnTo=${encodeURIComponent(interactionPath(details.uid))}`, 303);
@@ -200,7 +216,7 @@ export function interactionRoutes(ctx: AppContext, provider: () => Promise<Provi
       reply: FastifyReply,
     ) {
       const op = await provider();
-      const details = await op.interactionDetails(request.raw, reply.raw);
+      const details = await detailsOf(request, reply);
       if (details.prompt.name !== 'consent' || !details.session?.accountId) {
         throw new DomainError('invalid_state', 'Nothing to consent to here.');
       }

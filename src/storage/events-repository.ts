@@ -1,5 +1,6 @@
 // Append-only records: the audit log, login history and the notification outbox.
-import type { Executor } from './executor.ts';
+import { auditHash } from '../domain/audit-chain.ts';
+import { atomically, type Executor } from './executor.ts';
 import type { LoginEventsTable, OutboxTable } from './schema.ts';
 import { enqueueWebhookEvents } from './webhooks-repository.ts';
 
@@ -11,19 +12,35 @@ export interface AuditEntry {
   at: string;
 }
 
+/**
+ * Appends to the audit chain (domain/audit-chain.ts). Moving the chain head
+ * first locks its row until the transaction ends, so concurrent appends on
+ * PostgreSQL take their turns and the chain stays linear; SQLite has one writer.
+ */
 export async function appendAudit(db: Executor, entry: AuditEntry): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
+  await atomically(db, async (trx) => {
+    const head = await trx
+      .updateTable('audit_chain_head')
+      .set((eb) => ({ seq: eb('seq', '+', 1) }))
+      .where('id', '=', 1)
+      .returning(['seq', 'hash'])
+      .executeTakeFirstOrThrow();
+    const row = {
       account_id: entry.accountId,
       actor_account_id: entry.actorAccountId ?? entry.accountId,
       event: entry.event,
       details: JSON.stringify(entry.details ?? {}),
       at: entry.at,
-    })
-    .execute();
-  // Security events for webhooks go to their outbox in the same transaction.
-  await enqueueWebhookEvents(db, entry);
+    };
+    const hash = auditHash(head.seq, head.hash, row);
+    await trx
+      .insertInto('audit_log')
+      .values({ ...row, seq: head.seq, prev_hash: head.hash, hash })
+      .execute();
+    await trx.updateTable('audit_chain_head').set({ hash }).where('id', '=', 1).execute();
+    // Security events for webhooks go to their outbox in the same transaction.
+    await enqueueWebhookEvents(trx, entry);
+  });
 }
 
 export async function listAudit(db: Executor, accountId: string) {
@@ -85,7 +102,7 @@ export async function enqueueMessage(db: Executor, message: OutgoingMessage): Pr
       .where('id', '=', id)
       .execute();
   };
-  await (db.isTransaction ? sealed(db) : db.transaction().execute(sealed));
+  await atomically(db, sealed);
 }
 
 export async function listUnsentMessages(db: Executor, channel: OutboxTable['channel'], limit: number) {
@@ -153,4 +170,33 @@ export async function passedPasswordFrom(
     .limit(1)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+// ── The audit chain (domain/audit-chain.ts) ────────────────────────────────
+
+export async function readAuditChainHead(db: Executor) {
+  return db
+    .selectFrom('audit_chain_head')
+    .select(['seq', 'hash', 'alerted'])
+    .where('id', '=', 1)
+    .executeTakeFirstOrThrow();
+}
+
+export async function setAuditChainAlerted(db: Executor, alerted: string): Promise<void> {
+  await db.updateTable('audit_chain_head').set({ alerted }).where('id', '=', 1).execute();
+}
+
+/** Up to `limit` audit rows after row id `afterId`, in insertion order. */
+export async function listAuditPage(db: Executor, afterId: number, limit: number) {
+  return db
+    .selectFrom('audit_log')
+    .select(['id', 'account_id', 'actor_account_id', 'event', 'details', 'at', 'seq', 'prev_hash', 'hash'])
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+export async function findAuditBySeq(db: Executor, seq: number) {
+  return db.selectFrom('audit_log').select(['id', 'seq', 'hash']).where('seq', '=', seq).executeTakeFirst();
 }

@@ -8,3 +8,8 @@ export type Executor = Kysely<Database>;
 export function changed(result: { numUpdatedRows?: bigint; numDeletedRows?: bigint }): number {
   return Number(result.numUpdatedRows ?? result.numDeletedRows ?? 0n);
 }
+
+/** Runs `work` in the caller's transaction, or in a new one when `db` is not one. */
+export function atomically<T>(db: Executor, work: (trx: Executor) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
+}

@@ -8,6 +8,7 @@ import { challengePurposeMigration } from './migrations/005-challenge-purpose.ts
 import { oidcMigration } from './migrations/006-oidc.ts';
 import { smsSendGateMigration } from './migrations/007-sms-send-gate.ts';
 import { recoveryLockCauseMigration } from './migrations/008-recovery-lock-cause.ts';
+import { auditChainMigration } from './migrations/009-audit-chain.ts';
 
 // Migrations live in code (not files read at run time) so one set serves both
 // databases and the order is explicit.
@@ -23,6 +24,7 @@ function provider(dialect: Dialect): MigrationProvider {
         '006-oidc': oidcMigration(),
         '007-sms-send-gate': smsSendGateMigration(),
         '008-recovery-lock-cause': recoveryLockCauseMigration(),
+        '009-audit-chain': auditChainMigration(dialect),
       };
     },
   };

@@ -110,6 +110,18 @@ export interface AuditLogTable {
   event: string;
   details: string;
   at: string;
+  /** The tamper-evident chain (domain/audit-chain.ts): position, previous row's hash, this row's hash. */
+  seq: number | null;
+  prev_hash: string | null;
+  hash: string | null;
+}
+
+/** One row (id 1): the last seq and hash of the audit chain, and the last break the agents were told about. */
+export interface AuditChainHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+  alerted: string | null;
 }
 
 export interface OutboxTable {
@@ -294,6 +306,7 @@ export interface Database {
   login_events: LoginEventsTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
+  audit_chain_head: AuditChainHeadTable;
   jobs: JobsTable;
   withdrawals: WithdrawalsTable;
   recovery_tickets: RecoveryTicketsTable;

@@ -174,3 +174,28 @@ export async function listEncryptedWebhookSecrets(db: Executor): Promise<Array<{
 export async function updateWebhookSecret(db: Executor, id: string, secretEnc: string): Promise<void> {
   await db.updateTable('webhook_endpoints').set({ secret_enc: secretEnc }).where('id', '=', id).execute();
 }
+
+/**
+ * Accounts whose withdrawal lock ended at or before `now` and whose end has no
+ * `withdrawal_lock.ended` event yet (the event is queued when the end is noticed, after it).
+ */
+export async function listEndedLocksNotAnnounced(db: Executor, now: string, limit: number) {
+  return db
+    .selectFrom('accounts as a')
+    .select(['a.id', 'a.withdrawal_locked_until'])
+    .where('a.withdrawal_locked_until', 'is not', null)
+    .where('a.withdrawal_locked_until', '<=', now)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('webhook_events as e')
+            .select('e.id')
+            .whereRef('e.account_id', '=', 'a.id')
+            .where('e.type', '=', 'withdrawal_lock.ended')
+            .whereRef('e.created_at', '>=', 'a.withdrawal_locked_until'),
+        ),
+      ),
+    )
+    .limit(limit)
+    .execute();
+}

@@ -13,6 +13,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'backup_codes.exhausted',
   'second_factor.locked',
   'withdrawal_lock.started',
+  'withdrawal_lock.ended',
   'recovery_ticket.opened',
   'recovery_ticket.submitted',
   'recovery_ticket.approved',
@@ -67,6 +68,7 @@ const fromAudit: Readonly<Record<string, (details: Record<string, unknown>) => W
   withdrawal_lock_started: (d) => [
     { type: 'withdrawal_lock.started', data: { until: text(d.until), reason: text(d.reason) } },
   ],
+  withdrawal_lock_ended: (d) => [{ type: 'withdrawal_lock.ended', data: { until: text(d.until) } }],
   recovery_ticket_opened: (d) => [
     { type: 'recovery_ticket.opened', data: { ticketId: text(d.ticketId), kind: text(d.kind) } },
   ],

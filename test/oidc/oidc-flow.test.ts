@@ -173,6 +173,10 @@ for (const dialect of DIALECTS) {
       assert.equal(refused.location, undefined);
       assert.equal(JSON.parse(refused.body).error, 'invalid_redirect_uri');
 
+      const expired = await new Browser(h).request('GET', '/oidc/interaction/no-such-interaction');
+      assert.equal(expired.status, 400);
+      assert.match(JSON.parse(expired.body).detail, /unknown or has expired/);
+
       const unknown = await browser.request('GET', foreign.href.replace(client.clientId, 'no-such-client'));
       assert.equal(unknown.status, 400);
       assert.equal(JSON.parse(unknown.body).error, 'invalid_client');

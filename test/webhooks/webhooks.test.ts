@@ -19,6 +19,7 @@ import {
   replayWebhooks,
   webhookSecretAad,
 } from '../../src/webhooks/endpoints.ts';
+import { announceLockEnds } from '../../src/webhooks/lock-ends.ts';
 import { DEAD_LETTER_AFTER_HOURS, FIRST_RETRY_SECONDS } from '../../src/webhooks/retry-policy.ts';
 import { challengeFor, codeFor, enrolledUser, PASSWORD } from '../support/flows.ts';
 import { describeOnEachDatabase, type Harness, startHarness } from '../support/harness.ts';
@@ -225,6 +226,41 @@ describeOnEachDatabase('signed webhooks', (h) => {
     for (const bad of ['javascript:alert(1)', 'file:///etc/passwd', 'not a url']) {
       await assert.rejects(addWebhook(h.ctx, { url: bad }), /webhook URL/, bad);
     }
+  });
+});
+
+describeOnEachDatabase('withdrawal lock events', (h) => {
+  test('a 2FA reset announces the lock; its end is announced once, when it has passed', async () => {
+    const user = await enrolledUser(h);
+    const opened = await h.call('POST', '/v1/me/two-factor/reset', {
+      token: user.token,
+      body: { password: PASSWORD, method: 'totp', code: codeFor(h, user.secret) },
+    });
+    assert.equal(opened.status, 200, JSON.stringify(opened.body));
+    const confirmed = await h.call('POST', '/v1/me/totp/confirm', {
+      token: user.token,
+      body: { setupId: opened.body.setupId, code: codeFor(h, opened.body.secret) },
+    });
+    assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
+    const events = async () =>
+      (
+        await h.ctx.storage.db
+          .selectFrom('webhook_events')
+          .select(['type', 'payload'])
+          .where('account_id', '=', user.accountId)
+          .orderBy('id')
+          .execute()
+      ).map((e) => e.type);
+    assert.deepEqual((await events()).slice(-3), [
+      'two_factor.reset_started',
+      'two_factor.reset_confirmed',
+      'withdrawal_lock.started',
+    ]);
+    assert.equal(await announceLockEnds(h.ctx), 0, 'still locked');
+    h.clock.advance(h.ctx.config.withdrawalLockHours * 3600 + 1);
+    assert.equal(await announceLockEnds(h.ctx), 1);
+    assert.equal(await announceLockEnds(h.ctx), 0, 'announced once');
+    assert.equal((await events()).at(-1), 'withdrawal_lock.ended');
   });
 });
 

@@ -34,7 +34,14 @@ async function freePort(): Promise<number> {
 }
 
 function testEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { ...process.env, LATCHKEY_TEST_MODE: '1', LATCHKEY_DATA_DIR: dataDir, NODE_ENV: 'test', ...extra };
+  return {
+    ...process.env,
+    LATCHKEY_TEST_MODE: '1',
+    LATCHKEY_SIGNUPS_PER_IP_PER_HOUR: '1000000',
+    LATCHKEY_DATA_DIR: dataDir,
+    NODE_ENV: 'test',
+    ...extra,
+  };
 }
 
 export async function startServer(): Promise<TestServer> {
