@@ -99,7 +99,7 @@ export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
   // Problems are answers about this request only: never stored by a cache.
   reply.header('cache-control', 'no-store');
   // Serialized as is: the route's response schemas describe problems for the document only.
-  return reply.code(body.status).type('application/problem+json').serializer(JSON.stringify).send(body);
+  return reply.code(body.status).type('application/problem+json; charset=utf-8').serializer(JSON.stringify).send(body);
 }
 
 /** The database or Redis can't be reached (refused, reset, timed out, retries used up): a 503, not a 500. */
