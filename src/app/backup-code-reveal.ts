@@ -3,9 +3,9 @@
 
 import { renderBackupCodeSheetPdf } from '../documents/backup-code-sheet-pdf.ts';
 import { renderBackupCodeZip } from '../documents/backup-code-zip.ts';
+import type { Account } from '../domain/account.ts';
 import { DomainError } from '../domain/errors.ts';
 import { hashToken } from '../infra/tokens.ts';
-import type { AccountRow } from '../storage/accounts-repository.ts';
 import {
   type BackupCodeSetRow,
   closeReveal,
@@ -18,7 +18,7 @@ import { revealAad } from './issue-backup-codes.ts';
 
 async function openReveal(
   ctx: AppContext,
-  account: AccountRow,
+  account: Account,
   revealToken: string,
 ): Promise<{ set: BackupCodeSetRow; codes: string[] }> {
   const set = await findSetByRevealToken(ctx.storage.db, account.id, hashToken(revealToken));
@@ -42,7 +42,7 @@ export type ExportRequest =
 
 export async function exportBackupCodes(
   ctx: AppContext,
-  account: AccountRow,
+  account: Account,
   request: ExportRequest,
 ): Promise<{ contentType: string; fileName: string; body: Buffer }> {
   const { set, codes } = await openReveal(ctx, account, request.revealToken);
@@ -73,7 +73,7 @@ export async function exportBackupCodes(
   };
 }
 
-export async function acknowledgeBackupCodes(ctx: AppContext, account: AccountRow, revealToken: string): Promise<void> {
+export async function acknowledgeBackupCodes(ctx: AppContext, account: Account, revealToken: string): Promise<void> {
   const set = await findSetByRevealToken(ctx.storage.db, account.id, hashToken(revealToken));
   if (!set) throw new DomainError('reveal_closed', 'The reveal window is closed.');
   await ctx.storage.db.transaction().execute(async (trx) => {

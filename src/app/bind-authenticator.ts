@@ -1,10 +1,10 @@
 // Binding an authenticator app: a pending binding with a fresh 160-bit secret,
 // shown as a QR code and a setup key, that does nothing until confirmed.
 import QRCode from 'qrcode';
+import type { Account } from '../domain/account.ts';
 import { DomainError } from '../domain/errors.ts';
 import { awaitsRecoveryBinding, recoveryBindingRequired } from '../domain/recovery-binding.ts';
 import { secretToBase32, TOTP_SECRET_BYTES, totpKeyUri } from '../domain/totp.ts';
-import type { AccountRow } from '../storage/accounts-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import { findActiveTotpBinding, insertTotpBinding, retireTotpBindings } from '../storage/totp-repository.ts';
 import type { AppContext } from './context.ts';
@@ -25,7 +25,7 @@ export interface PendingBinding {
 export async function openPendingBinding(
   ctx: AppContext,
   db: Executor,
-  account: AccountRow,
+  account: Account,
   purpose: 'enroll' | 'reset',
 ): Promise<PendingBinding> {
   const now = ctx.clock.now();
@@ -52,9 +52,9 @@ export async function openPendingBinding(
   return { setupId, secret: secretBase32, otpauthUri, qrSvg, expiresAt };
 }
 
-export async function beginAuthenticatorSetup(ctx: AppContext, account: AccountRow): Promise<PendingBinding> {
+export async function beginAuthenticatorSetup(ctx: AppContext, account: Account): Promise<PendingBinding> {
   const db = ctx.storage.db;
-  if (awaitsRecoveryBinding(account.rebind_lock_reason)) throw recoveryBindingRequired();
+  if (awaitsRecoveryBinding(account.pendingRecoveryLock)) throw recoveryBindingRequired();
   if (await findActiveTotpBinding(db, account.id)) {
     throw new DomainError(
       'two_factor_already_enabled',

@@ -2,9 +2,10 @@
 // per client and per account (src/infra/password-throttle.ts), the attempt
 // taken BEFORE the hash is checked; an unknown account costs the same argon2id
 // as a known one (ASVS 5.0 6.3.8: no enumeration by timing).
+
+import type { Account } from '../domain/account.ts';
 import { DomainError } from '../domain/errors.ts';
 import { PASSWORD_LIMITS, type ThrottleScope } from '../infra/password-throttle.ts';
-import type { AccountRow } from '../storage/accounts-repository.ts';
 import { passedPasswordFrom } from '../storage/events-repository.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
 import { PASSWORD_PASSED_RESULTS } from './login-history.ts';
@@ -27,7 +28,7 @@ const ADVICE: Record<ThrottleScope, string> = {
 export async function checkPassword(
   ctx: AppContext,
   subject: string,
-  account: Pick<AccountRow, 'id' | 'password_hash'> | undefined,
+  account: Pick<Account, 'id' | 'passwordHash'> | undefined,
   password: string,
   origin: RequestOrigin,
 ): Promise<boolean> {
@@ -48,10 +49,7 @@ export async function checkPassword(
       scope: attempt.scope,
     });
   }
-  const ok = await ctx.hasher.verifyPassword(
-    account?.password_hash ?? (await ctx.hasher.dummyPasswordHash()),
-    password,
-  );
+  const ok = await ctx.hasher.verifyPassword(account?.passwordHash ?? (await ctx.hasher.dummyPasswordHash()), password);
   if (ok && account) {
     await attempt.giveBack();
     return true;

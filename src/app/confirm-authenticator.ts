@@ -2,11 +2,12 @@
 // opened by a reset (or the first binding after an approved recovery) also
 // replaces the old factors and locks withdrawals, all in one transaction.
 
+import type { Account } from '../domain/account.ts';
 import { normalizeCode } from '../domain/backup-codes.ts';
 import { DomainError } from '../domain/errors.ts';
 import { awaitsRecoveryBinding, rebindLockCause, recoveryBindingRequired } from '../domain/recovery-binding.ts';
 import { checkTotp } from '../domain/totp.ts';
-import { type AccountRow, findAccountById } from '../storage/accounts-repository.ts';
+import { findAccountById } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import { revokeAccountSessions } from '../storage/sessions-repository.ts';
 import {
@@ -24,14 +25,14 @@ import { startWithdrawalLock } from './withdrawal-lock.ts';
 
 export async function confirmAuthenticator(
   ctx: AppContext,
-  account: AccountRow,
+  account: Account,
   sessionId: string | undefined,
   input: { setupId: string; code: string },
   options: { viaRecoveryTicket?: boolean } = {},
 ): Promise<IssuedBackupCodes> {
   const db = ctx.storage.db;
   const now = ctx.clock.now();
-  if (awaitsRecoveryBinding(account.rebind_lock_reason) && !options.viaRecoveryTicket) throw recoveryBindingRequired();
+  if (awaitsRecoveryBinding(account.pendingRecoveryLock) && !options.viaRecoveryTicket) throw recoveryBindingRequired();
   const pending = await findPendingTotpBinding(db, input.setupId, account.id);
   if (!pending || pending.expires_at <= now.toISOString()) {
     throw new DomainError('setup_expired', 'This setup has expired or does not exist. Start the binding again.');
@@ -61,7 +62,7 @@ export async function confirmAuthenticator(
     if (pending.purpose === 'enroll' && hadAuthenticator) {
       throw new DomainError('two_factor_already_enabled', 'Two-factor authentication is already on.');
     }
-    const lockCause = rebindLockCause(pending.purpose, current?.rebind_lock_reason ?? null);
+    const lockCause = rebindLockCause(pending.purpose, current?.pendingRecoveryLock ?? null);
     // A reset replaces every old factor (ASVS 5.0 7.4.3): a key or phone someone
     // else added must not survive it. The owner adds theirs again. This binding
     // is retired with the others and then, held above, becomes the active one.

@@ -11,18 +11,16 @@ export async function createAccount(
   const email = normalizeEmail(input.email);
   checkPasswordStrength(input.password, email);
   const passwordHash = await ctx.hasher.hashPassword(input.password);
-  const now = ctx.clock.now().toISOString();
+  const createdAt = ctx.clock.now();
+  const now = createdAt.toISOString();
   const accountId = ctx.tokens.newId();
   const created = await ctx.storage.db.transaction().execute(async (trx) => {
     const inserted = await insertAccount(trx, {
       id: accountId,
       email,
-      password_hash: passwordHash,
+      passwordHash,
       role: input.role ?? 'user',
-      created_at: now,
-      withdrawal_locked_until: null,
-      withdrawal_lock_reason: null,
-      rebind_lock_reason: null,
+      createdAt,
     });
     if (inserted)
       await appendAudit(trx, { accountId, event: 'account_created', details: { role: input.role ?? 'user' }, at: now });

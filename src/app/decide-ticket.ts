@@ -10,11 +10,12 @@
 // confirm-authenticator.ts starts the lock the policy sets for it. Rejection changes no factor. Both
 // end the review, which unfreezes a full verification (isAccountFrozen).
 
+import type { Account } from '../domain/account.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Decision, DecisionOutcome } from '../domain/recovery-ticket.ts';
 import { decide } from '../domain/recovery-ticket.ts';
 import { type RecoveryLockCause, recoveryLockCause } from '../domain/withdrawal-lock.ts';
-import { type AccountRow, findAccountById, setRebindLockCause } from '../storage/accounts-repository.ts';
+import { findAccountById, setRebindLockCause } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import {
@@ -33,7 +34,7 @@ import { ticketFacts } from './ticket-facts.ts';
 
 export async function decideTicket(
   ctx: AppContext,
-  agent: AccountRow,
+  agent: Account,
   ticketId: string,
   input: { decision: Decision; note: string },
 ): Promise<DecisionOutcome> {

@@ -2,9 +2,11 @@
 // nothing but the second factor (and opening a recovery ticket): it expires
 // after 5 minutes, after 5 wrong codes, and once a login completes with it.
 // A recovery-only challenge is good for opening a recovery ticket alone.
+
+import type { Account } from '../domain/account.ts';
 import { DomainError } from '../domain/errors.ts';
 import { hashToken } from '../infra/tokens.ts';
-import { type AccountRow, findAccountById } from '../storage/accounts-repository.ts';
+import { findAccountById } from '../storage/accounts-repository.ts';
 import { type ChallengeRow, findChallenge } from '../storage/sessions-repository.ts';
 import type { AppContext } from './context.ts';
 import { challengeUsable } from './second-factor-gate.ts';
@@ -18,7 +20,7 @@ export async function openLoginChallenge(
   ctx: AppContext,
   token: string,
   use: 'second_factor' | 'recovery' = 'second_factor',
-): Promise<{ challenge: ChallengeRow; account: AccountRow }> {
+): Promise<{ challenge: ChallengeRow; account: Account }> {
   const db = ctx.storage.db;
   const now = ctx.clock.now().toISOString();
   const challenge = await findChallenge(db, hashToken(token));

@@ -2,15 +2,15 @@
 // password change with a second factor): whatever strangers ran up against it
 // starts again — the second-factor attempt budget and its lock, and the
 // account-wide password ceiling (issue 11, #3). Call it once the proof is committed.
-import type { AccountRow } from '../storage/accounts-repository.ts';
+import type { Account } from '../domain/account.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import { passwordThrottleKey } from './check-password.ts';
 import type { AppContext } from './context.ts';
 
 export async function ownerProvedControl(
   ctx: AppContext,
-  account: Pick<AccountRow, 'id' | 'email'>,
-  proof: 'recovery_approved' | 'password_changed',
+  account: Pick<Account, 'id' | 'email'>,
+  proof: 'recovery_approved' | 'password_changed' | 'agent_promoted',
 ): Promise<void> {
   await ctx.budget.clear(account.id);
   await ctx.passwordThrottle.forgiveAccount(passwordThrottleKey(ctx, account.email));

@@ -1,9 +1,10 @@
 // A phone for SMS codes: added beside the authenticator app, verified with a
 // code sent to it, and only then offered as a second factor. Wrong
 // verification codes draw on the account's one attempt budget.
+
+import type { Account } from '../domain/account.ts';
 import { normalizeCode } from '../domain/backup-codes.ts';
 import { DomainError } from '../domain/errors.ts';
-import type { AccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import {
   deletePhone,
@@ -42,7 +43,7 @@ function decryptPhone(ctx: AppContext, accountId: string, phoneEnc: string): str
 
 export async function addPhone(
   ctx: AppContext,
-  account: AccountRow,
+  account: Account,
   input: string,
   stepUp: StepUp,
   origin: RequestOrigin,
@@ -74,7 +75,7 @@ export async function addPhone(
 
 export async function verifyPhone(
   ctx: AppContext,
-  account: AccountRow,
+  account: Account,
   input: string,
   origin: RequestOrigin,
 ): Promise<void> {
@@ -120,7 +121,7 @@ export async function verifyPhone(
 
 export async function removePhone(
   ctx: AppContext,
-  account: AccountRow,
+  account: Account,
   stepUp: StepUp,
   origin: RequestOrigin,
 ): Promise<void> {

@@ -3,9 +3,10 @@
 // never through a password-only session: someone else who knows the password
 // must not get to bind theirs first (security review finding).
 
+import type { Account } from '../domain/account.ts';
 import { DomainError } from '../domain/errors.ts';
 import { awaitsRecoveryBinding } from '../domain/recovery-binding.ts';
-import { type AccountRow, findAccountById } from '../storage/accounts-repository.ts';
+import { findAccountById } from '../storage/accounts-repository.ts';
 import type { TicketRow } from '../storage/recovery-repository.ts';
 import { openPendingBinding, type PendingBinding } from './bind-authenticator.ts';
 import { confirmAuthenticator } from './confirm-authenticator.ts';
@@ -13,9 +14,9 @@ import type { AppContext, RequestOrigin } from './context.ts';
 import type { IssuedBackupCodes } from './issue-backup-codes.ts';
 import { type IssuedToken, issueSession } from './sessions.ts';
 
-async function accountAwaitingBinding(ctx: AppContext, ticket: TicketRow): Promise<AccountRow> {
+async function accountAwaitingBinding(ctx: AppContext, ticket: TicketRow): Promise<Account> {
   const account = await findAccountById(ctx.storage.db, ticket.account_id);
-  if (ticket.status !== 'approved' || !account || !awaitsRecoveryBinding(account.rebind_lock_reason)) {
+  if (ticket.status !== 'approved' || !account || !awaitsRecoveryBinding(account.pendingRecoveryLock)) {
     throw new DomainError('invalid_state', 'This ticket has no authenticator binding waiting.');
   }
   return account;

@@ -2,8 +2,9 @@
 // takes the password AND a working second factor through the same gate as
 // login (ASVS 5.0 6.4.3: never the password alone), and only opens a pending
 // binding: until that is confirmed the old factors keep working.
+
+import type { Account } from '../domain/account.ts';
 import { DomainError } from '../domain/errors.ts';
-import type { AccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import { openPendingBinding, type PendingBinding } from './bind-authenticator.ts';
 import { checkPassword } from './check-password.ts';
@@ -12,7 +13,7 @@ import { passSecondFactor } from './second-factor-gate.ts';
 
 export async function resetTwoFactor(
   ctx: AppContext,
-  account: AccountRow,
+  account: Account,
   input: { password: string; method: string; code?: string | undefined; response?: unknown },
   origin: RequestOrigin,
 ): Promise<PendingBinding> {

@@ -2,6 +2,8 @@
 // through here, and every wrong code, whatever the method, draws on the same
 // per-account attempt budget (architecture: "One second-factor gate"). Each
 // method's own checks live in factors/.
+
+import type { Account } from '../domain/account.ts';
 import { FAILURES_PER_CHALLENGE, LOCK_DURATION_MS, retryAfterSeconds, shouldLock } from '../domain/attempt-budget.ts';
 import { DomainError } from '../domain/errors.ts';
 import {
@@ -11,7 +13,6 @@ import {
   type SecondFactorMethod,
   type SecondFactorPurpose,
 } from '../domain/second-factor.ts';
-import type { AccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import { returnChallengeAttempt, takeChallengeAttempt } from '../storage/sessions-repository.ts';
@@ -25,7 +26,7 @@ export type { SecondFactorMethod, SecondFactorPurpose } from '../domain/second-f
 export type { SecondFactorOutcome, SecondFactorWarning } from './factors/factor.ts';
 
 export interface SecondFactorAttempt {
-  readonly account: AccountRow;
+  readonly account: Account;
   readonly method: string;
   readonly code: string | undefined;
   /** A WebAuthn assertion (`AuthenticationResponseJSON`) when the method is `webauthn`. */

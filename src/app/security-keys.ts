@@ -8,8 +8,8 @@ import {
   type RegistrationResponseJSON,
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
+import type { Account } from '../domain/account.ts';
 import { DomainError } from '../domain/errors.ts';
-import type { AccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import {
   deleteSecurityKey,
@@ -34,7 +34,7 @@ export interface StepUp {
 
 export async function securityKeyRegistrationOptions(
   ctx: AppContext,
-  account: AccountRow,
+  account: Account,
   stepUp: StepUp,
   origin: RequestOrigin,
 ) {
@@ -68,7 +68,7 @@ export async function securityKeyRegistrationOptions(
 
 export async function registerSecurityKey(
   ctx: AppContext,
-  account: AccountRow,
+  account: Account,
   input: { name: string; response: RegistrationResponseJSON },
 ): Promise<{ id: string; name: string; createdAt: string }> {
   const db = ctx.storage.db;
@@ -123,7 +123,7 @@ export async function registerSecurityKey(
 
 export async function removeSecurityKey(
   ctx: AppContext,
-  account: AccountRow,
+  account: Account,
   id: string,
   stepUp: StepUp,
   origin: RequestOrigin,

@@ -1,17 +1,16 @@
 // GET /v1/me/security: the account's 2FA state as the user sees it.
 
+import type { Account } from '../domain/account.ts';
 import { BACKUP_CODES_PER_SET } from '../domain/backup-codes.ts';
 import { withdrawalLockState } from '../domain/withdrawal-lock.ts';
-import type { AccountRow } from '../storage/accounts-repository.ts';
 import { countUnusedBackupCodes, findLiveBackupCodeSet } from '../storage/backup-codes-repository.ts';
 import { findPhone } from '../storage/phones-repository.ts';
 import { findOpenTicket } from '../storage/recovery-repository.ts';
 import { listSecurityKeys } from '../storage/security-keys-repository.ts';
 import { findActiveTotpBinding } from '../storage/totp-repository.ts';
 import type { AppContext } from './context.ts';
-import { lockRecord } from './withdrawal-lock.ts';
 
-export async function securityOverview(ctx: AppContext, account: AccountRow) {
+export async function securityOverview(ctx: AppContext, account: Account) {
   const db = ctx.storage.db;
   const [binding, set, ticket, keys, phone] = await Promise.all([
     findActiveTotpBinding(db, account.id),
@@ -21,7 +20,7 @@ export async function securityOverview(ctx: AppContext, account: AccountRow) {
     findPhone(db, account.id),
   ]);
   const remaining = set ? await countUnusedBackupCodes(db, set.id) : 0;
-  const lock = withdrawalLockState(lockRecord(account), ctx.clock.now());
+  const lock = withdrawalLockState(account.withdrawalLock, ctx.clock.now());
   return {
     accountId: account.id,
     email: account.email,

@@ -1,8 +1,10 @@
 // Issuing and resolving sessions (the full login) and challenges (the
 // half-logged-in state after the password step, good only for the second factor).
+
+import type { Account } from '../domain/account.ts';
 import { DomainError } from '../domain/errors.ts';
 import { hashToken } from '../infra/tokens.ts';
-import { type AccountRow, findAccountById } from '../storage/accounts-repository.ts';
+import { findAccountById } from '../storage/accounts-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import {
   type ChallengeRow,
@@ -80,7 +82,7 @@ export async function issueChallenge(
 
 export interface Authenticated {
   readonly session: SessionRow;
-  readonly account: AccountRow;
+  readonly account: Account;
 }
 
 export async function authenticate(ctx: AppContext, token: string): Promise<Authenticated> {

@@ -51,7 +51,7 @@ export async function startLogin(
   // claimant binds the new authenticator through the ticket.
   // A claimant who lost the ticket token can still open a new ticket with the
   // challenge (it can do nothing else: no factor is bound to finish it with).
-  if (awaitsRecoveryBinding(account.rebind_lock_reason)) {
+  if (awaitsRecoveryBinding(account.pendingRecoveryLock)) {
     const challenge = await db.transaction().execute(async (trx) => {
       await recordLogin(ctx, trx, {
         account_id: account.id,

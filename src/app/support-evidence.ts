@@ -1,9 +1,9 @@
 // An agent opens one piece of evidence: decrypted as it streams out, and
 // every opening is audited (who looked at whose identity documents).
 import type { Readable } from 'node:stream';
+import type { Account } from '../domain/account.ts';
 import { DomainError } from '../domain/errors.ts';
 import { readDecryptedEvidence } from '../infra/evidence-files.ts';
-import type { AccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import { findEvidence, findTicketById } from '../storage/recovery-repository.ts';
 import type { AppContext } from './context.ts';
@@ -17,7 +17,7 @@ export interface EvidenceDownload {
 
 export async function openEvidence(
   ctx: AppContext,
-  agent: AccountRow,
+  agent: Account,
   ticketId: string,
   evidenceId: string,
 ): Promise<EvidenceDownload> {

@@ -8,26 +8,13 @@ import {
   lockStartingAt,
   type WithdrawalLockCause,
   type WithdrawalLockReason,
-  type WithdrawalLockRecord,
   withdrawalLockState,
 } from '../domain/withdrawal-lock.ts';
-import {
-  type AccountRow,
-  findAccountById,
-  keepLaterWithdrawalLock,
-  lockAccountRow,
-} from '../storage/accounts-repository.ts';
+import { findAccountById, keepLaterWithdrawalLock, lockAccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import { lastWithdrawalAt } from '../storage/withdrawals-repository.ts';
 import type { AppContext } from './context.ts';
-
-export function lockRecord(account: AccountRow): WithdrawalLockRecord {
-  return {
-    lockedUntil: account.withdrawal_locked_until ? new Date(account.withdrawal_locked_until) : null,
-    reason: account.withdrawal_lock_reason,
-  };
-}
 
 export interface StartedLock {
   readonly startedAt: Date;
@@ -52,20 +39,20 @@ export async function startWithdrawalLock(
   const startedAt = last && new Date(last) >= now ? new Date(new Date(last).getTime() + 1) : now;
   const lock = lockFor(cause, ctx.config);
   const end = lockStartingAt(startedAt, lock).lockedUntil as Date;
-  const stored = await keepLaterWithdrawalLock(trx, accountId, end.toISOString(), lock.reason);
+  const stored = await keepLaterWithdrawalLock(trx, accountId, end, lock.reason);
   await appendAudit(trx, {
     accountId,
     event: 'withdrawal_lock_started',
-    details: { until: stored.until, reason: stored.reason, cause },
+    details: { until: stored.until.toISOString(), reason: stored.reason, cause },
     at: startedAt.toISOString(),
   });
-  return { startedAt, until: new Date(stored.until), reason: stored.reason };
+  return { startedAt, until: stored.until, reason: stored.reason };
 }
 
 /** Refuses with 423 `withdrawal_locked` while the account's lock runs. */
 export async function assertWithdrawalsUnlocked(db: Executor, accountId: string, now: Date): Promise<void> {
   const fresh = await findAccountById(db, accountId);
-  const lock = fresh ? withdrawalLockState(lockRecord(fresh), now) : { locked: false as const };
+  const lock = fresh ? withdrawalLockState(fresh.withdrawalLock, now) : { locked: false as const };
   if (lock.locked) {
     throw new DomainError(
       'withdrawal_locked',

@@ -1,7 +1,8 @@
 // Withdrawals: a second-factor step-up on every request, and the withdrawal
 // lock decided by the one policy function in domain/withdrawal-lock.ts.
+
+import type { Account } from '../domain/account.ts';
 import { DomainError } from '../domain/errors.ts';
-import type { AccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import { insertWithdrawal, listWithdrawals } from '../storage/withdrawals-repository.ts';
 import { assertNotFrozen } from './account-freeze.ts';
@@ -20,7 +21,7 @@ export interface WithdrawalInput {
 
 export async function requestWithdrawal(
   ctx: AppContext,
-  account: AccountRow,
+  account: Account,
   input: WithdrawalInput,
   origin: RequestOrigin,
 ): Promise<{

@@ -35,14 +35,24 @@ program
 const agent = program.command('agent').description('support agents');
 agent
   .command('add')
-  .description('create a support agent account (or give an existing account the support role)')
+  .description('invite a support agent: prints a one-time link where the agent sets the password, then binds 2FA')
   .requiredOption('--email <email>', 'the agent email')
-  .requiredOption('--password <password>', 'the agent password (10 to 1024 characters)')
-  .action(async (options: { email: string; password: string }) => {
+  .option(
+    '--promote-existing',
+    'make an existing account an agent: its password is reset, its sessions revoked and its factors cleared',
+  )
+  .option('--password <password>', 'test mode only: set the password directly instead of inviting')
+  .action(async (options: { email: string; promoteExisting?: boolean; password?: string }) => {
     const result = await withContext((ctx) => addSupportAgent(ctx, options));
     process.stdout.write(
-      `support agent ${result.email} ${result.created ? 'created' : 'updated'} (${result.accountId})\n`,
+      `support agent ${result.email} ${result.created ? 'created' : 'promoted'} (${result.accountId})\n`,
     );
+    if (result.invitation) {
+      process.stdout.write(
+        `invitation (works once, until ${result.invitation.expiresAt.toISOString()}): ${result.invitation.url}\n` +
+          `give it to the agent only; the token can also be used with POST /v1/invitations/accept {token, password}\n`,
+      );
+    }
   });
 
 const keys = program.command('keys').description('the keyring for secrets at rest');

@@ -5,7 +5,6 @@
 // is Latchkey's own (interaction.ts).
 import Provider, { type Configuration, errors, interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AppContext } from '../app/context.ts';
-import { lockRecord } from '../app/withdrawal-lock.ts';
 import { withdrawalLockState } from '../domain/withdrawal-lock.ts';
 import { findAccountById } from '../storage/accounts-repository.ts';
 import { isAccountFrozen } from '../storage/recovery-repository.ts';
@@ -34,7 +33,7 @@ async function accountFacts(ctx: AppContext, accountId: string): Promise<Record<
   const db = ctx.storage.db;
   const account = await findAccountById(db, accountId);
   if (!account) return {};
-  const lock = withdrawalLockState(lockRecord(account), ctx.clock.now());
+  const lock = withdrawalLockState(account.withdrawalLock, ctx.clock.now());
   return {
     ...(lock.locked ? { latchkey_withdrawal_lock_until: Math.floor(lock.until.getTime() / 1000) } : {}),
     ...((await isAccountFrozen(db, accountId)) ? { latchkey_account_frozen: true } : {}),

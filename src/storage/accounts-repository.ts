@@ -1,29 +1,63 @@
+// Accounts: rows in, domain records (src/domain/account.ts) out
+// (docs/adr/0005-storage-access.md).
 import { sql } from 'kysely';
+import type { Account, AccountRole } from '../domain/account.ts';
 import type { RecoveryLockCause, WithdrawalLockReason } from '../domain/withdrawal-lock.ts';
 import type { Executor } from './executor.ts';
 import type { AccountsTable } from './schema.ts';
 
-export type AccountRow = AccountsTable;
+function toAccount(row: AccountsTable): Account {
+  return {
+    id: row.id,
+    email: row.email,
+    passwordHash: row.password_hash,
+    role: row.role,
+    createdAt: new Date(row.created_at),
+    withdrawalLock: {
+      lockedUntil: row.withdrawal_locked_until === null ? null : new Date(row.withdrawal_locked_until),
+      reason: row.withdrawal_lock_reason,
+    },
+    pendingRecoveryLock: row.rebind_lock_reason,
+  };
+}
 
-export async function insertAccount(db: Executor, row: AccountRow): Promise<boolean> {
+export type NewAccount = Pick<Account, 'id' | 'email' | 'passwordHash' | 'role' | 'createdAt'>;
+
+/** False when the email is taken. */
+export async function insertAccount(db: Executor, account: NewAccount): Promise<boolean> {
   const result = await db
     .insertInto('accounts')
-    .values(row)
+    .values({
+      id: account.id,
+      email: account.email,
+      password_hash: account.passwordHash,
+      role: account.role,
+      created_at: account.createdAt.toISOString(),
+      withdrawal_locked_until: null,
+      withdrawal_lock_reason: null,
+      rebind_lock_reason: null,
+    })
     .onConflict((c) => c.column('email').doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
 }
 
-export async function findAccountByEmail(db: Executor, email: string): Promise<AccountRow | undefined> {
-  return db.selectFrom('accounts').selectAll().where('email', '=', email).executeTakeFirst();
+export async function findAccountByEmail(db: Executor, email: string): Promise<Account | undefined> {
+  const row = await db.selectFrom('accounts').selectAll().where('email', '=', email).executeTakeFirst();
+  return row && toAccount(row);
 }
 
-export async function findAccountById(db: Executor, id: string): Promise<AccountRow | undefined> {
-  return db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+export async function findAccountById(db: Executor, id: string): Promise<Account | undefined> {
+  const row = await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toAccount(row);
 }
 
-export async function setAccountRole(db: Executor, id: string, role: AccountRow['role']): Promise<void> {
+export async function setAccountRole(db: Executor, id: string, role: AccountRole): Promise<void> {
   await db.updateTable('accounts').set({ role }).where('id', '=', id).execute();
+}
+
+export async function setPasswordHash(db: Executor, id: string, passwordHash: string): Promise<void> {
+  await db.updateTable('accounts').set({ password_hash: passwordHash }).where('id', '=', id).execute();
 }
 
 /**
@@ -48,9 +82,10 @@ export async function lockAccountRow(db: Executor, accountId: string): Promise<v
 export async function keepLaterWithdrawalLock(
   db: Executor,
   id: string,
-  until: string,
+  lockedUntil: Date,
   reason: WithdrawalLockReason,
-): Promise<{ until: string; reason: WithdrawalLockReason }> {
+): Promise<{ until: Date; reason: WithdrawalLockReason }> {
+  const until = lockedUntil.toISOString();
   const row = await db
     .updateTable('accounts')
     .set({
@@ -63,7 +98,7 @@ export async function keepLaterWithdrawalLock(
     .where('id', '=', id)
     .returning(['withdrawal_locked_until', 'withdrawal_lock_reason'])
     .executeTakeFirstOrThrow();
-  return { until: row.withdrawal_locked_until ?? until, reason: row.withdrawal_lock_reason ?? reason };
+  return { until: new Date(row.withdrawal_locked_until ?? until), reason: row.withdrawal_lock_reason ?? reason };
 }
 
 /** An approved recovery: the next confirmed binding starts this lock cause. */

@@ -8,6 +8,7 @@ import { challengePurposeMigration } from './migrations/005-challenge-purpose.ts
 import { oidcMigration } from './migrations/006-oidc.ts';
 import { smsSendGateMigration } from './migrations/007-sms-send-gate.ts';
 import { recoveryLockCauseMigration } from './migrations/008-recovery-lock-cause.ts';
+import { agentInvitationsMigration } from './migrations/009-agent-invitations.ts';
 import { auditChainMigration } from './migrations/009-audit-chain.ts';
 
 // Migrations live in code (not files read at run time) so one set serves both
@@ -24,6 +25,7 @@ function provider(dialect: Dialect): MigrationProvider {
         '006-oidc': oidcMigration(),
         '007-sms-send-gate': smsSendGateMigration(),
         '008-recovery-lock-cause': recoveryLockCauseMigration(),
+        '009-agent-invitations': agentInvitationsMigration(),
         '009-audit-chain': auditChainMigration(dialect),
       };
     },

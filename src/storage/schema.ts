@@ -1,13 +1,14 @@
 // The database as Kysely sees it: one interface for SQLite and PostgreSQL.
 // Times are ISO 8601 UTC strings (toISOString), so they compare as text on both.
 import type { Generated } from 'kysely';
+import type { AccountRole } from '../domain/account.ts';
 import type { RecoveryLockCause, WithdrawalLockReason } from '../domain/withdrawal-lock.ts';
 
 export interface AccountsTable {
   id: string;
   email: string;
   password_hash: string;
-  role: 'user' | 'support';
+  role: AccountRole;
   created_at: string;
   withdrawal_locked_until: string | null;
   withdrawal_lock_reason: WithdrawalLockReason | null;
@@ -294,6 +295,15 @@ export interface SmsSendGateTable {
   last_sent_at: string;
 }
 
+export interface AgentInvitationsTable {
+  id: string;
+  account_id: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sessions: SessionsTable;
@@ -317,6 +327,7 @@ export interface Database {
   phones: PhonesTable;
   sms_codes: SmsCodesTable;
   sms_send_gate: SmsSendGateTable;
+  agent_invitations: AgentInvitationsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;

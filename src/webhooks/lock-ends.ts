@@ -3,7 +3,6 @@
 // audit entry that queues the `withdrawal_lock.ended` webhook event), once per lock.
 import type { AppContext } from '../app/context.ts';
 import type { Job } from '../app/jobs.ts';
-import { lockRecord } from '../app/withdrawal-lock.ts';
 import { withdrawalLockState } from '../domain/withdrawal-lock.ts';
 import { findAccountById } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
@@ -16,13 +15,14 @@ export async function announceLockEnds(ctx: AppContext): Promise<number> {
     await ctx.storage.db.transaction().execute(async (trx) => {
       // Read again inside the transaction: a new lock may have started meanwhile.
       const account = await findAccountById(trx, candidate.id);
-      if (!account || account.withdrawal_locked_until !== candidate.withdrawal_locked_until) return;
-      if (withdrawalLockState(lockRecord(account), now).locked) return;
+      if (account?.withdrawalLock.lockedUntil?.toISOString() !== candidate.withdrawal_locked_until) return;
+      const lock = account.withdrawalLock;
+      if (withdrawalLockState(lock, now).locked) return;
       await appendAudit(trx, {
         accountId: account.id,
         actorAccountId: null,
         event: 'withdrawal_lock_ended',
-        details: { until: account.withdrawal_locked_until, reason: account.withdrawal_lock_reason },
+        details: { until: candidate.withdrawal_locked_until, reason: lock.reason },
         at: now.toISOString(),
       });
       announced += 1;

@@ -126,8 +126,9 @@ describeOnEachDatabase('support agents need their own 2FA outside test mode', { 
     await assertAgentReady(h.ctx, bareRow);
 
     const enrolled = await enrolledUser(h);
-    const { addSupportAgent } = await import('../../src/cli/agent-add.ts');
-    await addSupportAgent(h.ctx, { email: enrolled.email, password: 'correct horse battery staple' });
+    // An agent with an authenticator of their own (agent add would clear it: set the role directly).
+    const { setAccountRole } = await import('../../src/storage/accounts-repository.ts');
+    await setAccountRole(h.ctx.storage.db, enrolled.accountId, 'support');
     const enrolledRow = await findAccountById(h.ctx.storage.db, enrolled.accountId);
     assert.ok(enrolledRow);
     await assertAgentReady(production, enrolledRow);

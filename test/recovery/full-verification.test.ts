@@ -3,7 +3,7 @@
 // different agents; a rejection unfreezes and leaves the factors working.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addSupportAgent } from '../../src/cli/agent-add.ts';
+import { setAccountRole } from '../../src/storage/accounts-repository.ts';
 import { challengeFor, codeFor, enrolledUser, PASSWORD } from '../support/flows.ts';
 import { describeOnEachDatabase } from '../support/harness.ts';
 import {
@@ -104,7 +104,8 @@ describeOnEachDatabase('full identity verification', (h) => {
   test('an agent cannot decide a ticket of their own account', async () => {
     const agentUser = await enrolledUser(h);
     const ticket = await submittedTicket(h, agentUser.email, 'lost_two_factor');
-    await addSupportAgent(h.ctx, { email: agentUser.email, password: PASSWORD });
+    // An agent with their own authenticator (agent add would clear it: set the role directly).
+    await setAccountRole(h.ctx.storage.db, agentUser.accountId, 'support');
     const verify = await h.call('POST', '/v1/sessions/verify', {
       body: { challenge: await challengeFor(h, agentUser.email), method: 'totp', code: codeFor(h, agentUser.secret) },
     });

@@ -39,12 +39,9 @@ function sqlBackend(dialect: 'sqlite' | 'postgres'): Backend {
           await insertAccount(storage.db, {
             id,
             email: `${id}@example.com`,
-            password_hash: 'x',
+            passwordHash: 'x',
             role: 'user',
-            created_at: new Date().toISOString(),
-            withdrawal_locked_until: null,
-            withdrawal_lock_reason: null,
-            rebind_lock_reason: null,
+            createdAt: new Date(),
           });
           return id;
         },

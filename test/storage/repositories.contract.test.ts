@@ -4,7 +4,12 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { insertAccount } from '../../src/storage/accounts-repository.ts';
+import {
+  findAccountById,
+  insertAccount,
+  keepLaterWithdrawalLock,
+  setRebindLockCause,
+} from '../../src/storage/accounts-repository.ts';
 import {
   consumeBackupCode,
   countUnusedBackupCodes,
@@ -54,12 +59,9 @@ async function newAccount(storage: Storage, email = `${id()}@example.com`): Prom
   const inserted = await insertAccount(storage.db, {
     id: accountId,
     email,
-    password_hash: 'x',
+    passwordHash: 'x',
     role: 'user',
-    created_at: at(0),
-    withdrawal_locked_until: null,
-    withdrawal_lock_reason: null,
-    rebind_lock_reason: null,
+    createdAt: new Date(at(0)),
   });
   assert.equal(inserted, true);
   return accountId;
@@ -149,16 +151,33 @@ for (const dialect of DIALECTS) {
       const twice = await insertAccount(storage.db, {
         id: id(),
         email,
-        password_hash: 'y',
+        passwordHash: 'y',
         role: 'user',
-        created_at: at(1),
-        withdrawal_locked_until: null,
-        withdrawal_lock_reason: null,
-        rebind_lock_reason: null,
+        createdAt: new Date(at(1)),
       });
       assert.equal(twice, false);
       const rows = await storage.db.selectFrom('accounts').select('id').where('email', '=', email).execute();
       assert.equal(rows.length, 1);
+    });
+
+    test('accounts: read back as records (camelCase, Dates, unions), locks included', async () => {
+      const accountId = await newAccount(storage);
+      const fresh = await findAccountById(storage.db, accountId);
+      assert.deepEqual(fresh && { ...fresh, email: '' }, {
+        id: accountId,
+        email: '',
+        passwordHash: 'x',
+        role: 'user',
+        createdAt: new Date(at(0)),
+        withdrawalLock: { lockedUntil: null, reason: null },
+        pendingRecoveryLock: null,
+      });
+      await setRebindLockCause(storage.db, accountId, 'lost_two_factor_recovery');
+      assert.equal((await findAccountById(storage.db, accountId))?.pendingRecoveryLock, 'lost_two_factor_recovery');
+      await keepLaterWithdrawalLock(storage.db, accountId, new Date(at(3600)), 'recovery');
+      const locked = await findAccountById(storage.db, accountId);
+      assert.deepEqual(locked?.withdrawalLock, { lockedUntil: new Date(at(3600)), reason: 'recovery' });
+      assert.equal(locked?.pendingRecoveryLock, null, 'the lock clears the pending recovery lock');
     });
 
     test('accounts: concurrent sign-ups with one email make exactly one account', async () => {
@@ -168,12 +187,9 @@ for (const dialect of DIALECTS) {
           insertAccount(storage.db, {
             id: id(),
             email,
-            password_hash: 'x',
+            passwordHash: 'x',
             role: 'user',
-            created_at: at(0),
-            withdrawal_locked_until: null,
-            withdrawal_lock_reason: null,
-            rebind_lock_reason: null,
+            createdAt: new Date(at(0)),
           }),
         ),
       );

@@ -2,10 +2,11 @@
 // listed once in registry.ts): how the gate (second-factor-gate.ts) checks and
 // spends an attempt, whether an account has the method bound, how a reset or
 // a recovery removes all of it, and which columns it keeps encrypted.
+
+import type { Account } from '../../domain/account.ts';
 import type { BackupCodeWarning } from '../../domain/backup-codes.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { FactorTraits, SecondFactorMethod, SecondFactorPurpose } from '../../domain/second-factor.ts';
-import type { AccountRow } from '../../storage/accounts-repository.ts';
 import type { Executor } from '../../storage/executor.ts';
 import type { AppContext } from '../context.ts';
 import type { EncryptedColumn } from '../encrypted-columns.ts';
@@ -50,7 +51,7 @@ export interface FactorInput {
 }
 
 /** Prepares an attempt; throws `method_not_available` when the account hasn't bound the method. */
-export type Factor = (ctx: AppContext, account: AccountRow, input: FactorInput, now: Date) => Promise<FactorAttempt>;
+export type Factor = (ctx: AppContext, account: Account, input: FactorInput, now: Date) => Promise<FactorAttempt>;
 
 /** Everything the server knows about one second-factor method. */
 export interface FactorModule<M extends SecondFactorMethod = SecondFactorMethod> extends FactorTraits {
