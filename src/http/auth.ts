@@ -8,6 +8,7 @@
 // without the session, and SameSite=Strict keeps the cookie home anyway.
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { assertNotFrozen } from '../app/account-freeze.ts';
 import type { AppContext, RequestOrigin } from '../app/context.ts';
 import { type Authenticated, authenticate } from '../app/sessions.ts';
 import { assertAgentReady } from '../app/support-agent.ts';
@@ -64,7 +65,9 @@ async function sessionOf(ctx: AppContext, request: FastifyRequest): Promise<Sess
       throw new DomainError('csrf_failed', 'The CSRF token is missing or wrong. Reload the page.');
     }
   }
-  return { ...(await authenticate(ctx, token)), token };
+  const auth = { ...(await authenticate(ctx, token)), token };
+  await assertNotFrozen(ctx.storage.db, auth.account.id);
+  return auth;
 }
 
 function guard(scope: App, kind: AuthKind, check: (request: FastifyRequest) => Promise<void>): void {

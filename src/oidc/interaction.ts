@@ -15,7 +15,7 @@ import { csrfTokenFor, origin } from '../http/auth.ts';
 import { cookieNames } from '../http/cookie-names.ts';
 import { recordSessionSecondFactor } from '../storage/sessions-repository.ts';
 import { type Acr, acrFor, amrFor, askedAcr, methodsReaching, needsStepUp } from './assurance.ts';
-import { OIDC_PREFIX } from './provider.ts';
+import { OIDC_PAGE_CSP, OIDC_PREFIX } from './provider.ts';
 
 /** Where the browser signs in to Latchkey; it comes back to `returnTo` afterwards. */
 export const SIGN_IN_PAGE = '/login';
@@ -97,6 +97,7 @@ export function interactionRoutes(ctx: AppContext, provider: () => Promise<Provi
       .code(error ? 401 : 200)
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-store')
+      .header('content-security-policy', OIDC_PAGE_CSP)
       .send(
         page(
           'Confirm it is you',
@@ -140,6 +141,7 @@ export function interactionRoutes(ctx: AppContext, provider: () => Promise<Provi
         return reply
           .type('text/html; charset=utf-8')
           .header('cache-control', 'no-store')
+          .header('content-security-policy', OIDC_PAGE_CSP)
           .send(
             page(
               'Allow access?',

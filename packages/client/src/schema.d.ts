@@ -85,6 +85,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sessions/recovery-tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's open recovery tickets, shown on the second-factor step (login challenge) */
+        get: operations["openRecoveryTicketsForLogin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/recovery-tickets/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel the account's open recovery tickets with its second factor (ends a freeze) */
+        post: operations["cancelRecoveryTickets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sessions/current": {
         parameters: {
             query?: never;
@@ -1199,6 +1233,244 @@ export interface operations {
             };
         };
     };
+    openRecoveryTicketsForLogin: {
+        parameters: {
+            query: {
+                challenge: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tickets: {
+                            ticketId: string;
+                            /** @enum {string} */
+                            kind: "lost_two_factor" | "full_verification";
+                            /** @enum {string} */
+                            status: "awaiting_evidence" | "in_review" | "approved" | "rejected" | "expired" | "cancelled";
+                            /** Format: date-time */
+                            openedAt: string;
+                            reviewDueBy: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: invalid_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "invalid_request";
+                    };
+                };
+            };
+            /** @description Problem: challenge_expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "challenge_expired";
+                    };
+                };
+            };
+            /** @description Problem: internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description Problem: service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    cancelRecoveryTickets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    challenge: string;
+                    /** @enum {string} */
+                    method: "totp" | "backup_code" | "webauthn" | "sms";
+                    /** @description Digits (6 for TOTP, backup and SMS codes); spaces and dashes are ignored. */
+                    code?: string;
+                    response?: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        cancelled: string[];
+                        warnings: ({
+                            /** @enum {string} */
+                            code: "clock_drift";
+                            /** @description Signed: positive means the authenticator's clock is ahead. */
+                            driftSeconds: number;
+                        } | {
+                            /** @enum {string} */
+                            code: "backup_codes_low";
+                            remaining: number;
+                        } | {
+                            /** @enum {string} */
+                            code: "backup_codes_exhausted";
+                        })[];
+                        backupCodesRemaining?: number;
+                    };
+                };
+            };
+            /** @description Problem: invalid_request, method_not_available, malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "invalid_request" | "method_not_available" | "malformed_json";
+                    };
+                };
+            };
+            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired";
+                    };
+                };
+            };
+            /** @description Problem: method_not_allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "method_not_allowed";
+                    };
+                };
+            };
+            /** @description Problem: invalid_state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "invalid_state";
+                    };
+                };
+            };
+            /** @description Problem: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Problem: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Problem: rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Problem: internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description Problem: service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
     logout: {
         parameters: {
             query?: never;
@@ -1353,7 +1625,7 @@ export interface operations {
                         recovery: {
                             ticketId: string;
                             /** @enum {string} */
-                            status: "awaiting_evidence" | "in_review" | "approved" | "rejected" | "expired";
+                            status: "awaiting_evidence" | "in_review" | "approved" | "rejected" | "expired" | "cancelled";
                             /** @enum {string} */
                             kind: "lost_two_factor" | "full_verification";
                             reviewDueBy: string | null;
@@ -3483,7 +3755,7 @@ export interface operations {
                         /** @enum {string} */
                         kind: "lost_two_factor" | "full_verification";
                         /** @enum {string} */
-                        status: "awaiting_evidence" | "in_review" | "approved" | "rejected" | "expired";
+                        status: "awaiting_evidence" | "in_review" | "approved" | "rejected" | "expired" | "cancelled";
                         reviewDueBy: string | null;
                         decidedAt: string | null;
                         decisionNote: string | null;
@@ -4104,7 +4376,7 @@ export interface operations {
     supportQueue: {
         parameters: {
             query?: {
-                status?: "awaiting_evidence" | "in_review" | "approved" | "rejected" | "expired";
+                status?: "awaiting_evidence" | "in_review" | "approved" | "rejected" | "expired" | "cancelled";
             };
             header?: never;
             path?: never;
@@ -4124,7 +4396,7 @@ export interface operations {
                             /** @enum {string} */
                             kind: "lost_two_factor" | "full_verification";
                             /** @enum {string} */
-                            status: "awaiting_evidence" | "in_review" | "approved" | "rejected" | "expired";
+                            status: "awaiting_evidence" | "in_review" | "approved" | "rejected" | "expired" | "cancelled";
                             email: string;
                             submittedAt: string | null;
                             reviewDueBy: string | null;
@@ -4218,7 +4490,7 @@ export interface operations {
                             /** @enum {string} */
                             kind: "lost_two_factor" | "full_verification";
                             /** @enum {string} */
-                            status: "awaiting_evidence" | "in_review" | "approved" | "rejected" | "expired";
+                            status: "awaiting_evidence" | "in_review" | "approved" | "rejected" | "expired" | "cancelled";
                             email: string;
                             submittedAt: string | null;
                             reviewDueBy: string | null;
@@ -4478,7 +4750,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        status: "awaiting_evidence" | "in_review" | "approved" | "rejected" | "expired";
+                        status: "awaiting_evidence" | "in_review" | "approved" | "rejected" | "expired" | "cancelled";
                         approvals: number;
                         approvalsRequired: number;
                     };

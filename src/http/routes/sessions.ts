@@ -1,5 +1,7 @@
 // /v1/sessions: the password step, the second-factor step and its helpers
 // (an SMS code, security-key options), and logout.
+
+import { cancelTicketsWithSecondFactor, openTicketsForChallenge } from '../../app/cancel-recovery-tickets.ts';
 import type { AppContext } from '../../app/context.ts';
 import { finishLogin } from '../../app/finish-login.ts';
 import { openLoginChallenge } from '../../app/login-challenge.ts';
@@ -11,7 +13,17 @@ import type { App } from '../app-type.ts';
 import { authOf, clearSessionCookies, origin, requireSession, setSessionCookies } from '../auth.ts';
 import { NoContent, Sent } from '../contract/common.ts';
 import { WebauthnOptions } from '../contract/security-keys.ts';
-import { ChallengeBody, LoginBody, LoginResponse, VerifyBody, VerifyResponse } from '../contract/sessions.ts';
+import {
+  CancelTicketsBody,
+  ChallengeBody,
+  ChallengeQuery,
+  LoginBody,
+  LoginResponse,
+  OpenTickets,
+  TicketsCancelled,
+  VerifyBody,
+  VerifyResponse,
+} from '../contract/sessions.ts';
 import { SECOND_FACTOR_PROBLEMS } from '../openapi.ts';
 
 const tags = ['sessions'];
@@ -103,6 +115,43 @@ export async function sessionRoutes(app: App, { ctx }: { ctx: AppContext }): Pro
     async (request) => {
       const { account } = await openLoginChallenge(ctx, request.body.challenge);
       return securityKeyAssertionOptions(ctx, account.id);
+    },
+  );
+
+  app.get(
+    '/recovery-tickets',
+    {
+      schema: {
+        operationId: 'openRecoveryTicketsForLogin',
+        tags,
+        summary: "The account's open recovery tickets, shown on the second-factor step (login challenge)",
+        querystring: ChallengeQuery,
+        response: { 200: OpenTickets },
+      },
+      config: { problems: ['challenge_expired'] },
+    },
+    async (request) => openTicketsForChallenge(ctx, request.query.challenge),
+  );
+
+  app.post(
+    '/recovery-tickets/cancel',
+    {
+      schema: {
+        operationId: 'cancelRecoveryTickets',
+        tags,
+        summary: "Cancel the account's open recovery tickets with its second factor (ends a freeze)",
+        body: CancelTicketsBody,
+        response: { 200: TicketsCancelled },
+      },
+      config: { problems: [...SECOND_FACTOR_PROBLEMS, 'challenge_expired', 'invalid_state'] },
+    },
+    async (request) => {
+      const done = await cancelTicketsWithSecondFactor(ctx, request.body, origin(request));
+      return {
+        cancelled: done.cancelled,
+        warnings: done.warnings,
+        ...(done.backupCodesRemaining !== undefined ? { backupCodesRemaining: done.backupCodesRemaining } : {}),
+      };
     },
   );
 
