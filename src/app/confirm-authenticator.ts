@@ -7,7 +7,7 @@ import { normalizeCode } from '../domain/backup-codes.ts';
 import { DomainError } from '../domain/errors.ts';
 import { awaitsRecoveryBinding, rebindLockCause, recoveryBindingRequired } from '../domain/recovery-binding.ts';
 import { checkTotp } from '../domain/totp.ts';
-import { findAccountById } from '../storage/accounts-repository.ts';
+import { findAccountById, lockAccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import { revokeAccountSessions } from '../storage/sessions-repository.ts';
 import {
@@ -57,6 +57,9 @@ export async function confirmAuthenticator(
     if (!(await holdPendingTotpBinding(trx, pending.id, at))) {
       throw new DomainError('setup_expired', 'This setup has already been confirmed or has expired.');
     }
+    // Then the account's row, before any factor row or audit entry: the order a
+    // withdrawal's spend takes them in (second-factor-gate.ts), so they never deadlock.
+    await lockAccountRow(trx, account.id);
     const current = await findAccountById(trx, account.id);
     const hadAuthenticator = (await findActiveTotpBinding(trx, account.id)) !== undefined;
     if (pending.purpose === 'enroll' && hadAuthenticator) {

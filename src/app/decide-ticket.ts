@@ -15,7 +15,7 @@ import { DomainError } from '../domain/errors.ts';
 import type { Decision, DecisionOutcome } from '../domain/recovery-ticket.ts';
 import { decide } from '../domain/recovery-ticket.ts';
 import { type RecoveryLockCause, recoveryLockCause } from '../domain/withdrawal-lock.ts';
-import { findAccountById, setRebindLockCause } from '../storage/accounts-repository.ts';
+import { findAccountById, lockAccountRow, setRebindLockCause } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import {
@@ -26,6 +26,7 @@ import {
   markDecided,
 } from '../storage/recovery-repository.ts';
 import { revokeAccountSessions } from '../storage/sessions-repository.ts';
+import { cancelOpenTickets } from './cancel-recovery-tickets.ts';
 import type { AppContext } from './context.ts';
 import { FACTOR_MODULES } from './factors/registry.ts';
 import { notifyEmail, recoveryNotices } from './notifications.ts';
@@ -46,6 +47,8 @@ export async function decideTicket(
   const outcome = await db.transaction().execute(async (trx) => {
     const ticket = await findTicketById(trx, ticketId);
     if (!ticket) throw new DomainError('not_found', 'No such recovery ticket.');
+    // The account's row before the ticket's, in the order every ticket write takes them.
+    await lockAccountRow(trx, ticket.account_id);
     await holdTicketIn(trx, ticket.id, 'in_review');
     // Read again once the row is held: a concurrent decision has committed by now.
     const current = (await findTicketById(trx, ticket.id)) ?? ticket;
@@ -92,6 +95,8 @@ export async function decideTicket(
     }
     if (result.status === 'approved') {
       await clearFactors(trx, account.id, at, recoveryLockCause(ticket.kind));
+      // One approved claimant: the account's other open tickets are closed.
+      await cancelOpenTickets(ctx, trx, account, 'superseded', ticket.id);
       await appendAudit(trx, {
         accountId: account.id,
         actorAccountId: agent.id,

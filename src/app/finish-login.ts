@@ -1,7 +1,7 @@
 // The second-factor step of login: one challenge, one gate, one session.
 import { DomainError } from '../domain/errors.ts';
-import { isAccountFrozen } from '../storage/recovery-repository.ts';
 import { completeChallenge } from '../storage/sessions-repository.ts';
+import { assertNotFrozen } from './account-freeze.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
 import { openLoginChallenge } from './login-challenge.ts';
 import { recordLogin } from './login-history.ts';
@@ -21,9 +21,7 @@ export async function finishLogin(
   const db = ctx.storage.db;
   const now = ctx.clock.now();
   const { challenge, account } = await openLoginChallenge(ctx, input.challenge);
-  if (await isAccountFrozen(db, account.id)) {
-    throw new DomainError('account_frozen', 'This account is frozen while its identity verification is reviewed.');
-  }
+  await assertNotFrozen(db, account.id);
   const { outcome, result } = await passSecondFactor(
     ctx,
     {

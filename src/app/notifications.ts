@@ -57,10 +57,13 @@ export const notices = {
 const kindName = (kind: string): string =>
   kind === 'full_verification' ? 'full identity verification' : 'lost-2FA recovery';
 
+const CANCEL_IF_NOT_YOU =
+  "Didn't open it? Sign in with your password and your authenticator, security key or a backup code: the second-factor step shows the ticket and cancels it.";
+
 export const recoveryNotices = {
   ticketOpened: (kind: string, evidenceDueBy: Date): Notice => ({
     subject: 'A recovery ticket was opened for your account',
-    body: `A ${kindName(kind)} ticket was opened for your account after a correct password. Upload your evidence and submit it before ${evidenceDueBy.toISOString()}, or the ticket expires. ${WASNT_YOU}`,
+    body: `A ${kindName(kind)} ticket was opened for your account after a correct password. Upload your evidence and submit it before ${evidenceDueBy.toISOString()}, or the ticket expires. ${CANCEL_IF_NOT_YOU} ${WASNT_YOU}`,
   }),
   ticketSubmitted: (kind: string, reviewDueBy: Date): Notice => ({
     subject: 'Your recovery ticket is in review',
@@ -77,6 +80,10 @@ export const recoveryNotices = {
   ticketRejected: (note: string): Notice => ({
     subject: 'Your recovery ticket was rejected',
     body: `Your recovery ticket was rejected, and your account's factors are unchanged. Note from support: ${note} You can open a new ticket with better evidence. ${WASNT_YOU}`,
+  }),
+  ticketsCancelled: (count: number, at: Date, why: 'second_factor' | 'superseded'): Notice => ({
+    subject: count === 1 ? 'A recovery ticket was cancelled' : 'Recovery tickets were cancelled',
+    body: `${count} open recovery ticket${count === 1 ? ' was' : 's were'} cancelled at ${at.toISOString()}${why === 'second_factor' ? " by someone who passed your account's second factor" : ': another recovery ticket of your account was approved'}. A freeze they held has ended. ${WASNT_YOU}`,
   }),
   ticketExpired: (): Notice => ({
     subject: 'Your recovery ticket expired',

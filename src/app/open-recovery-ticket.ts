@@ -2,16 +2,17 @@
 // and its emergency plan). The login challenge proves the password; it is
 // not consumed, so it is no step towards a session. The answer is a ticket
 // token (256 bits, stored hashed) that authorises this ticket's calls only.
-import { DomainError } from '../domain/errors.ts';
-import { evidenceDueBy, isLapsed, type TicketKind } from '../domain/recovery-ticket.ts';
+// Another open ticket never blocks a new one (issue 11 #4: a password-only
+// squatter can't keep the owner's ticket out); the owner is emailed at once
+// and can cancel tickets with a second factor (cancel-recovery-tickets.ts).
+import { assertMayOpen, evidenceDueBy, type TicketKind } from '../domain/recovery-ticket.ts';
 import { hashToken } from '../infra/tokens.ts';
 import { lockAccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
-import { findOpenTicket, insertTicket, markExpired } from '../storage/recovery-repository.ts';
+import { insertTicket, lastClosedFullVerificationAt } from '../storage/recovery-repository.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
 import { openLoginChallenge } from './login-challenge.ts';
 import { notifyEmail, recoveryNotices } from './notifications.ts';
-import { ticketFacts } from './ticket-facts.ts';
 
 export interface OpenedTicket {
   readonly ticketId: string;
@@ -34,15 +35,10 @@ export async function openRecoveryTicket(
   const due = evidenceDueBy(now);
   const at = now.toISOString();
   await db.transaction().execute(async (trx) => {
+    // Held so the cooldown is read against committed closings (concurrent opens queue here).
     await lockAccountRow(trx, account.id);
-    const open = await findOpenTicket(trx, account.id);
-    // A ticket past its evidence window is dead even before the expiry job marks it.
-    if (open && !isLapsed(ticketFacts(open), now)) {
-      throw new DomainError('invalid_state', 'A recovery ticket is already open for this account.', {
-        ticketStatus: open.status,
-      });
-    }
-    if (open) await markExpired(trx, open.id, at);
+    const closedAt = await lastClosedFullVerificationAt(trx, account.id);
+    assertMayOpen(input.kind, closedAt ? new Date(closedAt) : null, now);
     await insertTicket(trx, {
       id: ticketId,
       account_id: account.id,

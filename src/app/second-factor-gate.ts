@@ -13,6 +13,7 @@ import {
   type SecondFactorMethod,
   type SecondFactorPurpose,
 } from '../domain/second-factor.ts';
+import { lockAccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import { returnChallengeAttempt, takeChallengeAttempt } from '../storage/sessions-repository.ts';
@@ -96,6 +97,10 @@ export async function passSecondFactor<T>(
   try {
     const spend = await factorAttempt.verify();
     verified = await ctx.storage.db.transaction().execute(async (trx) => {
+      // The account's row first: every security write on an account takes its
+      // locks in one order (account row, factor rows, audit chain), so a spend
+      // racing a reset, a lock or a ticket change never deadlocks on PostgreSQL.
+      await lockAccountRow(trx, account.id);
       const check = await spend(trx);
       if (check.ok === true) result = await onSuccess(trx, check.outcome);
       return check;

@@ -6,6 +6,7 @@ import { DomainError } from '../domain/errors.ts';
 import { awaitsRecoveryBinding, recoveryBindingRequired } from '../domain/recovery-binding.ts';
 import { findAccountByEmail } from '../storage/accounts-repository.ts';
 import { isAccountFrozen } from '../storage/recovery-repository.ts';
+import { accountFrozen } from './account-freeze.ts';
 import { checkPassword } from './check-password.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
 import { recordLogin } from './login-history.ts';
@@ -43,9 +44,14 @@ export async function startLogin(
   }
   // The guide's emergency path: while a full identity verification is under
   // review nobody can sign in, the attacker included.
+  // The owner still gets a challenge, good only for seeing and cancelling the
+  // ticket with a second factor (or opening one): finishing a login with it is refused.
   if (await isAccountFrozen(db, account.id)) {
-    await recordLogin(ctx, db, { account_id: account.id, result: 'account_frozen', factor: 'password', ...event });
-    throw new DomainError('account_frozen', 'This account is frozen while its identity verification is reviewed.');
+    const challenge = await db.transaction().execute(async (trx) => {
+      await recordLogin(ctx, trx, { account_id: account.id, result: 'account_frozen', factor: 'password', ...event });
+      return issueChallenge(ctx, trx, account.id, origin);
+    });
+    throw new DomainError('account_frozen', accountFrozen().message, { challenge: challenge.token });
   }
   // An approved recovery cleared the factors: no password-only session until the
   // claimant binds the new authenticator through the ticket.

@@ -4,7 +4,7 @@
 // "attackers cannot log in either" holds for sessions already open too.
 import { DomainError } from '../domain/errors.ts';
 import { submit } from '../domain/recovery-ticket.ts';
-import { findAccountById } from '../storage/accounts-repository.ts';
+import { findAccountById, lockAccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import { listEvidence, markSubmitted, type TicketRow } from '../storage/recovery-repository.ts';
 import { revokeAccountSessions } from '../storage/sessions-repository.ts';
@@ -20,6 +20,8 @@ export async function submitTicket(
   const now = ctx.clock.now();
   const at = now.toISOString();
   return db.transaction().execute(async (trx) => {
+    // A freeze starts under the account's row, ordered with withdrawals and lock starts.
+    await lockAccountRow(trx, ticket.account_id);
     const evidence = await listEvidence(trx, ticket.id);
     const next = submit(
       ticketFacts(ticket),

@@ -6,11 +6,13 @@
 //
 //   awaiting_evidence ──submit──▶ in_review ──decide──▶ approved | rejected
 //   awaiting_evidence ──14 days without submission──▶ expired
+//   awaiting_evidence | in_review ──cancel (the account's second factor)──▶ cancelled
+import { retryAfterSeconds } from './attempt-budget.ts';
 import { addBusinessDays } from './business-days.ts';
 import { DomainError } from './errors.ts';
 
 export type TicketKind = 'lost_two_factor' | 'full_verification';
-export type TicketStatus = 'awaiting_evidence' | 'in_review' | 'approved' | 'rejected' | 'expired';
+export type TicketStatus = 'awaiting_evidence' | 'in_review' | 'approved' | 'rejected' | 'expired' | 'cancelled';
 export type Decision = 'approve' | 'reject';
 
 /** Evidence must be submitted within 14 days of opening, or the ticket expires. */
@@ -19,6 +21,11 @@ const EVIDENCE_WINDOW_DAYS = 14;
 const LOST_TWO_FACTOR_REVIEW_HOURS = 72;
 /** The guide's emergency plan: "wait 5-15 business days". */
 const FULL_VERIFICATION_REVIEW_BUSINESS_DAYS = 15;
+/**
+ * After a full verification of an account is rejected or cancelled, no new one
+ * for that account for a week: its freeze can't be renewed at once as a weapon.
+ */
+export const FULL_VERIFICATION_COOLDOWN_DAYS = 7;
 
 export interface TicketFacts {
   readonly kind: TicketKind;
@@ -48,9 +55,43 @@ export function reviewDueBy(kind: TicketKind, submittedAt: Date, holidays: reado
     : addBusinessDays(submittedAt, FULL_VERIFICATION_REVIEW_BUSINESS_DAYS, holidays);
 }
 
-/** Past its evidence window without a submission: the ticket (and its token) is dead. */
+/** Past its evidence window without a submission, or cancelled: the ticket (and its token) is dead. */
 export function isLapsed(ticket: Pick<TicketFacts, 'status' | 'evidenceDueBy'>, now: Date): boolean {
-  return ticket.status === 'expired' || (ticket.status === 'awaiting_evidence' && now >= ticket.evidenceDueBy);
+  return (
+    ticket.status === 'expired' ||
+    ticket.status === 'cancelled' ||
+    (ticket.status === 'awaiting_evidence' && now >= ticket.evidenceDueBy)
+  );
+}
+
+/** Still awaiting evidence within its window, or in review: a ticket that can be cancelled. */
+export function isOpen(ticket: Pick<TicketFacts, 'status' | 'evidenceDueBy'>, now: Date): boolean {
+  return ticket.status === 'in_review' || (ticket.status === 'awaiting_evidence' && !isLapsed(ticket, now));
+}
+
+/**
+ * Opening a ticket: another open ticket never blocks it (a password-only
+ * squatter can't keep the owner's own ticket out), but a full verification
+ * waits out the cooldown after the account's last one was rejected or cancelled.
+ */
+export function assertMayOpen(kind: TicketKind, lastFullVerificationClosedAt: Date | null, now: Date): void {
+  if (kind !== 'full_verification' || lastFullVerificationClosedAt === null) return;
+  const until = new Date(lastFullVerificationClosedAt.getTime() + FULL_VERIFICATION_COOLDOWN_DAYS * 24 * 3600_000);
+  if (now < until) {
+    throw new DomainError(
+      'rate_limited',
+      `A full identity verification of this account ended recently: a new one can be opened after ${until.toISOString()}. A lost-2FA ticket can be opened now.`,
+      { retryAfter: retryAfterSeconds(until, now), lockedUntil: until.toISOString() },
+    );
+  }
+}
+
+/** awaiting_evidence | in_review → cancelled: someone passed the account's second factor. Ends a freeze. */
+export function cancel(ticket: TicketFacts, now: Date): { status: 'cancelled' } {
+  if (!isOpen(ticket, now)) {
+    throw new DomainError('invalid_state', `The ticket is ${ticket.status}: only an open ticket can be cancelled.`);
+  }
+  return { status: 'cancelled' };
 }
 
 /** A full verification freezes logins from its submission until its decision. */

@@ -8,8 +8,11 @@ import { DomainError } from './errors.ts';
 export const SECOND_FACTOR_METHODS = ['totp', 'backup_code', 'webauthn', 'sms'] as const;
 export type SecondFactorMethod = (typeof SECOND_FACTOR_METHODS)[number];
 
-/** What a second factor is being asked for. `factor_change`: adding or removing a security key or phone. */
-export const SECOND_FACTOR_PURPOSES = ['login', 'withdrawal', 'reset', 'factor_change'] as const;
+/**
+ * What a second factor is being asked for. `factor_change`: adding or removing a security key or phone;
+ * `ticket_cancel`: cancelling the account's open recovery tickets on the second-factor step.
+ */
+export const SECOND_FACTOR_PURPOSES = ['login', 'withdrawal', 'reset', 'factor_change', 'ticket_cancel'] as const;
 export type SecondFactorPurpose = (typeof SECOND_FACTOR_PURPOSES)[number];
 
 export function isSecondFactorMethod(value: string): value is SecondFactorMethod {

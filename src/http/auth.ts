@@ -4,6 +4,7 @@
 // without the session, and SameSite=Strict keeps the cookie home anyway.
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { assertNotFrozen } from '../app/account-freeze.ts';
 import type { AppContext, RequestOrigin } from '../app/context.ts';
 import { type Authenticated, authenticate } from '../app/sessions.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -47,6 +48,7 @@ export function requireSession(ctx: AppContext) {
       }
     }
     request.auth = { ...(await authenticate(ctx, token)), token };
+    await assertNotFrozen(ctx.storage.db, request.auth.account.id);
   };
 }
 

@@ -8,13 +8,14 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T)
 const Time = Type.String({ format: 'date-time' });
 
 // Spelled out (not mapped from the domain lists) so TypeBox infers literal types.
-const TicketKindSchema = Type.Union([Type.Literal('lost_two_factor'), Type.Literal('full_verification')]);
-const TicketStatusSchema = Type.Union([
+export const TicketKindSchema = Type.Union([Type.Literal('lost_two_factor'), Type.Literal('full_verification')]);
+export const TicketStatusSchema = Type.Union([
   Type.Literal('awaiting_evidence'),
   Type.Literal('in_review'),
   Type.Literal('approved'),
   Type.Literal('rejected'),
   Type.Literal('expired'),
+  Type.Literal('cancelled'),
 ]);
 const EvidenceKindSchema = Type.Union([
   Type.Literal('id_document'),

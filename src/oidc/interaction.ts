@@ -14,7 +14,7 @@ import { DomainError } from '../domain/errors.ts';
 import { csrfTokenFor, origin, SESSION_COOKIE } from '../http/auth.ts';
 import { recordSessionSecondFactor } from '../storage/sessions-repository.ts';
 import { type Acr, acrFor, amrFor, askedAcr, methodsReaching, needsStepUp } from './assurance.ts';
-import { OIDC_PREFIX } from './provider.ts';
+import { OIDC_PAGE_CSP, OIDC_PREFIX } from './provider.ts';
 
 /** Where the browser signs in to Latchkey; it comes back to `returnTo` afterwards. */
 export const SIGN_IN_PAGE = '/login';
@@ -96,6 +96,7 @@ export function interactionRoutes(ctx: AppContext, provider: () => Promise<Provi
       .code(error ? 401 : 200)
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-store')
+      .header('content-security-policy', OIDC_PAGE_CSP)
       .send(
         page(
           'Confirm it is you',
@@ -139,6 +140,7 @@ export function interactionRoutes(ctx: AppContext, provider: () => Promise<Provi
         return reply
           .type('text/html; charset=utf-8')
           .header('cache-control', 'no-store')
+          .header('content-security-policy', OIDC_PAGE_CSP)
           .send(
             page(
               'Allow access?',

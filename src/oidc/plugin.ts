@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { AppContext } from '../app/context.ts';
 import { interactionRoutes } from './interaction.ts';
-import { createProvider, OIDC_PREFIX } from './provider.ts';
+import { createProvider, OIDC_PAGE_CSP, OIDC_PREFIX } from './provider.ts';
 import { ensureSigningKey, signingKeysVersion } from './signing-keys.ts';
 
 /** A running server looks this often for keys rolled by `keys rotate` (another process). */
@@ -48,6 +48,7 @@ export async function oidcPlugin(app: FastifyInstance, options: { ctx: AppContex
     scope.all(`${OIDC_PREFIX}/*`, hidden, async (request: FastifyRequest, reply: FastifyReply) => {
       const { callback } = await refreshed();
       reply.hijack();
+      reply.raw.setHeader('content-security-policy', OIDC_PAGE_CSP);
       const raw = request.raw as typeof request.raw & { originalUrl?: string };
       raw.originalUrl = raw.url;
       raw.url = raw.url?.slice(OIDC_PREFIX.length) || '/';

@@ -15,6 +15,13 @@ import { loadSigningJwks } from './signing-keys.ts';
 import { TOKEN_TTL } from './token-lifetimes.ts';
 
 export const OIDC_PREFIX = '/oidc';
+/**
+ * The provider's and the interaction's pages: nothing to load, no framing, and
+ * no `form-action` limit, because a sign-in form's redirects end at the client's
+ * registered redirect URI (another origin), which the provider has checked.
+ */
+export const OIDC_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
+
 /** The access-token audience of the exchange's resource servers (RFC 8707), e.g. the withdrawal service. */
 export const DEFAULT_RESOURCE_PATH = '/resources/exchange';
 export const RESOURCE_SCOPE = 'withdrawals';

@@ -24,6 +24,42 @@ export async function findOpenTicket(db: Executor, accountId: string) {
     .executeTakeFirst();
 }
 
+/** Every ticket of the account still awaiting evidence or in review, oldest first (lapsed ones included). */
+export async function listOpenTickets(db: Executor, accountId: string): Promise<TicketRow[]> {
+  return db
+    .selectFrom('recovery_tickets')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('status', 'in', ['awaiting_evidence', 'in_review'])
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** The account's most recently approved ticket: the only one whose token may bind the new authenticator. */
+export async function findLatestApprovedTicket(db: Executor, accountId: string): Promise<TicketRow | undefined> {
+  return db
+    .selectFrom('recovery_tickets')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('status', '=', 'approved')
+    .orderBy('decided_at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+}
+
+/** When the account's last full verification was rejected or cancelled (the cooldown starts there). */
+export async function lastClosedFullVerificationAt(db: Executor, accountId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('recovery_tickets')
+    .select((eb) => eb.fn.max('decided_at').as('at'))
+    .where('account_id', '=', accountId)
+    .where('kind', '=', 'full_verification')
+    .where('status', 'in', ['rejected', 'cancelled'])
+    .executeTakeFirst();
+  return row?.at ?? null;
+}
+
 // ── Tickets, evidence and decisions (issue 6) ──────────────────────────────
 // Every state change is a guarded UPDATE on the old status: the affected-row
 // count says whether this request made the move.
@@ -83,6 +119,23 @@ export async function markDecided(
     .set({ status, decided_at: at, decision_note: note })
     .where('id', '=', id)
     .where('status', '=', 'in_review')
+    .executeTakeFirst();
+  return changed(result) === 1;
+}
+
+/** An open ticket → cancelled (guarded on the status it was read in); false when it moved on meanwhile. */
+export async function markCancelled(
+  db: Executor,
+  id: string,
+  from: 'awaiting_evidence' | 'in_review',
+  at: string,
+  note: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('recovery_tickets')
+    .set({ status: 'cancelled', decided_at: at, decision_note: note })
+    .where('id', '=', id)
+    .where('status', '=', from)
     .executeTakeFirst();
   return changed(result) === 1;
 }

@@ -157,7 +157,7 @@ export interface RecoveryTicketsTable {
   id: string;
   account_id: string;
   kind: 'lost_two_factor' | 'full_verification';
-  status: 'awaiting_evidence' | 'in_review' | 'approved' | 'rejected' | 'expired';
+  status: 'awaiting_evidence' | 'in_review' | 'approved' | 'rejected' | 'expired' | 'cancelled';
   token_hash: string;
   created_at: string;
   evidence_due_by: string;

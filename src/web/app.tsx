@@ -18,6 +18,12 @@ import { WithdrawalsPage } from './pages/withdrawals-page.tsx';
 
 const PUBLIC = new Set(['/login', '/signup', '/recovery', '/recovery/ticket']);
 
+/** An app's OpenID sign-in sent the browser here (src/oidc/interaction.ts): once signed in, it continues there. */
+function openIdReturn(): string | null {
+  const target = new URLSearchParams(window.location.search).get('returnTo');
+  return target && /^\/oidc\/interaction\/[A-Za-z0-9_-]+$/.test(target) ? target : null;
+}
+
 export function App() {
   const path = useHashPath();
   const { session, reload, signOut } = useSession();
@@ -28,6 +34,8 @@ export function App() {
   // Send people where they can be: signed-out users to the login page,
   // signed-in users away from it.
   useEffect(() => {
+    const back = session.state === 'signed_in' ? openIdReturn() : null;
+    if (back) return window.location.assign(back);
     if (session.state === 'anonymous' && !PUBLIC.has(path)) navigate('/login');
     if (session.state === 'signed_in' && (path === '/' || path === '/login' || path === '/signup'))
       navigate('/security');

@@ -17,7 +17,7 @@ import { signInWithPassword, submitPassword } from './support/sign-in.ts';
 import { totpAt } from './support/totp.ts';
 
 const J = 'recovery';
-const { server, browser } = journeySetup(J, 'full-verification');
+const { server, browser } = journeySetup([J, 'full-verification']);
 
 async function contextAtServerTime(): Promise<BrowserContext> {
   const context = await newContext(browser(), server().baseUrl);

@@ -33,8 +33,8 @@ describeOnEachDatabase('lost two-factor recovery', (h) => {
         kind: 'lost_two_factor',
       },
     });
-    assert.equal(second.status, 409, 'one open ticket per account');
-    assert.equal(second.body.code, 'invalid_state');
+    // Another open ticket never blocks a new one (issue 11 #4: no squatting).
+    assert.equal(second.status, 201, JSON.stringify(second.body));
 
     const file = png();
     const uploaded = await uploadEvidence(h, ticket, 'id_document', file);
@@ -94,6 +94,11 @@ describeOnEachDatabase('lost two-factor recovery', (h) => {
     const approved = await decide(h, agent, ticket.ticketId, 'approve', 'ID matches the account holder.');
     assert.equal(approved.status, 200, JSON.stringify(approved.body));
     assert.equal(approved.body.status, 'approved');
+    // The approval closed the account's other open ticket, and its token died with it.
+    const superseded = await h.call('GET', `/v1/recovery/tickets/${second.body.ticketId}`, {
+      headers: ticketAuth(second.body.ticketToken),
+    });
+    assert.equal(superseded.status, 401, JSON.stringify(superseded.body));
 
     const again = await decide(h, agent, ticket.ticketId, 'reject');
     assert.equal(again.status, 409);

@@ -38,7 +38,7 @@ const HINT: Record<BindingKind, string> = {
   reset:
     'Until you confirm, your old authenticator, backup codes, security keys and phone keep working. Confirming replaces the authenticator and the codes and removes the security keys and the phone.',
   recovery:
-    'Confirming signs you in here and signs the account out everywhere else. Withdrawals stay locked for 24 hours.',
+    'Confirming signs you in here and signs the account out everywhere else. Withdrawals then stay locked for a safety period.',
 };
 
 /** Scan the QR code, back up the setup key, confirm with a first code. */

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { BACKUP_CODES_PER_SET } from '../../domain/backup-codes.ts';
 import { ApiError } from '../lib/api.ts';
 import { confirmRecoveryBinding, startRecoveryBinding, type TicketAccess } from '../lib/client.ts';
 import type { ConfirmAnswer, TotpSetup } from '../lib/types.ts';
@@ -65,8 +66,9 @@ export function RecoveryBinding({ ticket, onFinished }: Props) {
       ) : (
         <>
           <p>
-            Support approved your recovery. To finish it, set up your authenticator app here: you will get 8 new backup
-            codes and be signed in. <strong>Withdrawals stay locked for 24 hours</strong> after that.
+            Support approved your recovery. To finish it, set up your authenticator app here: you will get{' '}
+            {BACKUP_CODES_PER_SET} new backup codes and be signed in.{' '}
+            <strong>Withdrawals then stay locked for a safety period</strong>: the security page shows how long.
           </p>
           <p className="hint">
             This can only be done from this page, opened with the ticket in this browser tab: signing in with the

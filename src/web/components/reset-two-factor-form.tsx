@@ -30,7 +30,8 @@ export function ResetTwoFactorForm({ methods, onSetup }: Props) {
       <p id="reset-warning">
         Resetting replaces your authenticator and all your backup codes with new ones, and{' '}
         <strong>removes your security keys and your phone for SMS codes</strong>: add them again afterwards.{' '}
-        <strong>Withdrawals are locked for 24 hours</strong> after you confirm the new authenticator.
+        <strong>Withdrawals are locked for a safety period</strong> after you confirm the new authenticator: the
+        countdown shows how long.
       </p>
       <ErrorAlert error={error} />
       <Field

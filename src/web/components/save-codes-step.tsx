@@ -10,7 +10,7 @@ import { Field } from './field.tsx';
 
 const ZIP_MIN = 12;
 
-/** The 8 backup codes, shown this once: save them before moving on
+/** The new backup codes, shown this once: save them before moving on
  * ("Save immediately when enabling 2FA"). */
 export function SaveCodesStep({ answer, onDone }: { answer: ConfirmAnswer; onDone: () => void }) {
   const [zipPassword, setZipPassword] = useState('');

@@ -1,3 +1,4 @@
+import { BACKUP_CODES_LOW_AT, BACKUP_CODES_PER_SET } from '../../domain/backup-codes.ts';
 import { formatDate, formatDateTime } from '../lib/format.ts';
 import type { SecurityState } from '../lib/types.ts';
 
@@ -12,7 +13,7 @@ export function TwoFactorStatus({ twoFactor: tf }: { twoFactor: SecurityState['t
     );
   }
   const codes = tf.backupCodes;
-  const low = codes ? codes.remaining <= 3 : false;
+  const low = codes ? codes.remaining <= BACKUP_CODES_LOW_AT : false;
   return (
     <>
       <p data-testid="two-factor-status">
@@ -26,7 +27,12 @@ export function TwoFactorStatus({ twoFactor: tf }: { twoFactor: SecurityState['t
           {codes ? (
             <>
               {codes.remaining} of {codes.total} remaining · set issued {formatDate(codes.issuedAt)}
-              {low ? <span className="warn-text"> — running low: reset 2FA below to get a new set of 8.</span> : null}
+              {low ? (
+                <span className="warn-text">
+                  {' '}
+                  — running low: reset 2FA below to get a new set of {BACKUP_CODES_PER_SET}.
+                </span>
+              ) : null}
             </>
           ) : (
             'None'

@@ -17,7 +17,7 @@ interface Props {
 
 const RECOVERED: LoginNotice = {
   tone: 'info',
-  text: 'Your account is recovered: your new authenticator and backup codes are active, and every other session was signed out. Withdrawals are locked for 24 hours. You can add a security key or a phone below.',
+  text: 'Your account is recovered: your new authenticator and backup codes are active, and every other session was signed out. Withdrawals are locked for a safety period: the time left is shown below. You can add a security key or a phone below.',
 };
 
 export function RecoveryTicketPage({ onSignedIn }: Props) {

@@ -1,5 +1,6 @@
 import { startAuthentication } from '@simplewebauthn/browser';
 import { type FormEvent, useRef, useState } from 'react';
+import { BACKUP_CODES_PER_SET } from '../../domain/backup-codes.ts';
 import { ErrorAlert } from '../components/alerts.tsx';
 import { codeInputProps, Field } from '../components/field.tsx';
 import { codeLabel, MethodPicker, preferredMethod } from '../components/method-picker.tsx';
@@ -28,10 +29,10 @@ function noticesFrom(answer: VerifyAnswer, method: SecondFactorMethod): LoginNot
     const left = answer.backupCodesRemaining ?? low?.remaining;
     const count = left === undefined ? '' : ` You have ${left} backup code${left === 1 ? '' : 's'} left.`;
     const how = exhausted
-      ? ' That was your last one: get a new set of 8 now by resetting 2FA.'
+      ? ` That was your last one: get a new set of ${BACKUP_CODES_PER_SET} now by resetting 2FA.`
       : low
-        ? ' They are running low: get a fresh set of 8 by resetting 2FA.'
-        : ' To get a fresh set of 8 at any time, reset 2FA.';
+        ? ` They are running low: get a fresh set of ${BACKUP_CODES_PER_SET} by resetting 2FA.`
+        : ` To get a fresh set of ${BACKUP_CODES_PER_SET} at any time, reset 2FA.`;
     notices.push({
       tone: 'warn',
       text: `You signed in with a backup code; that code no longer works.${count}${how}`,

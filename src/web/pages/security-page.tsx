@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { BACKUP_CODES_PER_SET } from '../../domain/backup-codes.ts';
 import { ErrorAlert, Notice } from '../components/alerts.tsx';
 import { BindAuthenticator } from '../components/bind-authenticator.tsx';
 import { Page } from '../components/page.tsx';
@@ -127,7 +128,7 @@ export function SecurityPage({ me, reload, notices }: Props) {
       {tf.enabled ? (
         <section aria-labelledby="reset-heading" className="card">
           <h2 id="reset-heading">Reset two-factor authentication</h2>
-          <p>Use this to move to a new phone or to get a fresh set of 8 backup codes.</p>
+          <p>Use this to move to a new phone or to get a fresh set of {BACKUP_CODES_PER_SET} backup codes.</p>
           <ResetTwoFactorForm
             methods={availableMethods(me, false)}
             onSetup={(setup) =>

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../domain/account-rules.ts';
 import { ErrorAlert } from '../components/alerts.tsx';
 import { Field } from '../components/field.tsx';
 import { Page } from '../components/page.tsx';
@@ -41,8 +42,9 @@ export function SignupPage({ onSignedIn }: { onSignedIn: (notices: LoginNotice[]
           name="password"
           autoComplete="new-password"
           required
-          minLength={10}
-          hint="At least 10 characters; longer is better. A few unrelated words make a strong password."
+          minLength={PASSWORD_MIN_LENGTH}
+          maxLength={PASSWORD_MAX_LENGTH}
+          hint={`At least ${PASSWORD_MIN_LENGTH} characters; longer is better. A few unrelated words make a strong password.`}
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />

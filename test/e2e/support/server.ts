@@ -44,14 +44,15 @@ function testEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.Pr
   };
 }
 
-export async function startServer(): Promise<TestServer> {
+/** `env`: settings of this server (e.g. LATCHKEY_WITHDRAWAL_LOCK_HOURS). */
+export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'latchkey-e2e-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   let log = '';
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: repoRoot,
-    env: testEnv(dataDir, { PORT: String(port), HOST: '127.0.0.1' }),
+    env: testEnv(dataDir, { ...env, PORT: String(port), HOST: '127.0.0.1' }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (b: Buffer) => {

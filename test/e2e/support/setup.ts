@@ -12,15 +12,16 @@ export interface JourneySetup {
 }
 
 /** Registers the hooks; `artifacts` names the journey's artifact folders
- * (emptied first). The accessors work from the tests on, once `before` ran. */
-export function journeySetup(...artifacts: [string, ...string[]]): JourneySetup {
+ * (emptied first), `env` the server's settings. The accessors work from the
+ * tests on, once `before` ran. */
+export function journeySetup(artifacts: string | string[], env: Record<string, string> = {}): JourneySetup {
   let server: TestServer | undefined;
   let browser: Browser | undefined;
 
   before(async () => {
-    for (const name of artifacts) await freshArtifacts(name);
+    for (const name of [artifacts].flat()) await freshArtifacts(name);
     await ensureWebBuilt();
-    server = await startServer();
+    server = await startServer(env);
     browser = await launch();
   });
 

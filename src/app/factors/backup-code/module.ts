@@ -14,7 +14,7 @@ import { backupCodeFactor } from './attempt.ts';
 
 export const backupCodeModule: FactorModule<'backup_code'> = {
   method: 'backup_code',
-  allowedFor: ['login', 'withdrawal', 'reset', 'factor_change'],
+  allowedFor: ['login', 'withdrawal', 'reset', 'factor_change', 'ticket_cancel'],
   // A spent set stays live (no automatic replenishment: the guide), but there
   // is nothing left to offer from it: the UI must not propose a dead method.
   async isBound(db, accountId) {

@@ -12,7 +12,7 @@ import { totpFactor } from './attempt.ts';
 
 export const totpModule: FactorModule<'totp'> = {
   method: 'totp',
-  allowedFor: ['login', 'withdrawal', 'reset', 'factor_change'],
+  allowedFor: ['login', 'withdrawal', 'reset', 'factor_change', 'ticket_cancel'],
   isBound: async (db, accountId) => (await findActiveTotpBinding(db, accountId)) !== undefined,
   attempt: totpFactor,
   // Retired, not deleted: the audit trail keeps which binding was in use when.

@@ -5,7 +5,7 @@ import { webauthnFactor } from './attempt.ts';
 
 export const webauthnModule: FactorModule<'webauthn'> = {
   method: 'webauthn',
-  allowedFor: ['login', 'withdrawal', 'reset', 'factor_change'],
+  allowedFor: ['login', 'withdrawal', 'reset', 'factor_change', 'ticket_cancel'],
   isBound: async (db, accountId) => (await listSecurityKeys(db, accountId)).length > 0,
   attempt: webauthnFactor,
   removeAll: (trx, accountId) => deleteAccountSecurityKeys(trx, accountId),
