@@ -1,6 +1,8 @@
 // Email and password rules for accounts.
 import { DomainError } from './errors.ts';
 
+export const ACCOUNT_ROLES = ['user', 'support'] as const;
+
 export const PASSWORD_MIN_LENGTH = 10;
 export const PASSWORD_MAX_LENGTH = 1024;
 

@@ -6,6 +6,8 @@ export const BACKUP_CODE_DIGITS = 6;
 export const BACKUP_CODES_LOW_AT = 3;
 /** The codes can be exported until acknowledged or 15 minutes pass. */
 export const REVEAL_WINDOW_MS = 15 * 60 * 1000;
+/** The shortest password that may encrypt the ZIP of backup codes, in code points (issue 4, point 7). */
+export const MIN_ZIP_PASSWORD_LENGTH = 12;
 
 /**
  * Eight distinct codes, uniform over 000000–999999. `randomInt(n)` must be a
