@@ -62,6 +62,7 @@ export const TICKET_STATUS_LABEL: Record<TicketStatus, string> = {
   approved: 'Approved',
   rejected: 'Rejected',
   expired: 'Expired',
+  cancelled: 'Cancelled',
 };
 
 export const EVIDENCE_KIND_LABEL: Record<EvidenceKind, string> = {
