@@ -66,6 +66,7 @@ export async function compose(config: Config, logger: Logger, options: Compositi
     budget,
     passwordThrottle: createPasswordThrottle(redis, redisPrefix),
     signUpThrottle: createSignUpThrottle(config.signupsPerIpPerHour, redis, redisPrefix),
+    ...(redis ? { probes: { redis: () => redis.ping() } } : {}),
     logger,
     hasher: options.hasher ?? argon2Hasher(PRODUCTION_ARGON2),
     tokens: cryptoTokens,

@@ -23,6 +23,8 @@ export interface AppContext {
   readonly hasher: Hasher;
   /** Random tokens, row ids and salts. */
   readonly tokens: TokenSource;
+  /** Outside services besides the database that readiness checks, by name (Redis when configured). */
+  readonly probes?: Readonly<Record<string, () => Promise<unknown>>>;
   /** CSPRNG integer in [0, max): crypto.randomInt, injectable for tests. */
   readonly randomInt: (maxExclusive: number) => number;
   readonly randomBytes: (size: number) => Buffer;

@@ -28,7 +28,7 @@ export async function securityOverview(ctx: AppContext, account: Account) {
     role: account.role,
     twoFactor: {
       enabled: binding !== undefined,
-      totp: binding ? { bound: true, boundAt: binding.confirmed_at } : { bound: false },
+      totp: binding ? { bound: true as const, boundAt: binding.confirmed_at } : { bound: false as const },
       backupCodes: set ? { total: BACKUP_CODES_PER_SET, remaining, setId: set.id, issuedAt: set.issued_at } : null,
       securityKeys: keys.map((key) => ({
         id: key.id,
@@ -39,8 +39,8 @@ export async function securityOverview(ctx: AppContext, account: Account) {
       sms: phone ? { phone: phone.phone_masked, verified: phone.verified_at !== null } : null,
     },
     withdrawalLock: lock.locked
-      ? { locked: true, until: lock.until.toISOString(), reason: lock.reason }
-      : { locked: false },
+      ? { locked: true as const, until: lock.until.toISOString(), reason: lock.reason }
+      : { locked: false as const },
     recovery: ticket
       ? { ticketId: ticket.id, status: ticket.status, kind: ticket.kind, reviewDueBy: ticket.review_due_by }
       : null,

@@ -12,6 +12,7 @@ import {
   findLiveSession,
   insertChallenge,
   insertSession,
+  revokeSession,
   type SessionRow,
   touchSession,
 } from '../storage/sessions-repository.ts';
@@ -93,4 +94,9 @@ export async function authenticate(ctx: AppContext, token: string): Promise<Auth
   if (!session || !account) throw new DomainError('unauthenticated', 'Sign in first.');
   await touchSession(db, session.id, now.toISOString(), new Date(now.getTime() - 60_000).toISOString());
   return { session, account };
+}
+
+/** Logout: the session stops working now. */
+export async function endSession(ctx: AppContext, sessionId: string): Promise<void> {
+  await revokeSession(ctx.storage.db, sessionId, ctx.clock.now().toISOString());
 }

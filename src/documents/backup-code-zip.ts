@@ -1,12 +1,12 @@
 import { TextReader, Uint8ArrayWriter, ZipWriter } from '@zip.js/zip.js';
+import { MIN_ZIP_PASSWORD_LENGTH } from '../domain/backup-codes.ts';
 import type { BackupCodeSheet } from './backup-code-sheet.ts';
 import { backupCodeSheetText } from './backup-code-sheet-text.ts';
 
 export const BACKUP_CODE_ZIP_ENTRY = 'latchkey-backup-codes.txt';
 
-// Issue 4, point 7. The HTTP layer validates too, but the floor lives here so
-// no caller can produce a weakly protected archive by skipping that layer.
-export const MIN_ZIP_PASSWORD_LENGTH = 12;
+// The HTTP layer validates too, but the floor is checked here as well so no
+// caller can produce a weakly protected archive by skipping that layer.
 
 // The guide's "compromise solution": the sheet's text inside a ZIP encrypted
 // with WinZip AES-256 (never ZipCrypto, which is broken), for users who will

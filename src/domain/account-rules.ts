@@ -2,6 +2,8 @@
 import { DomainError } from './errors.ts';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './policy.ts';
 
+export const ACCOUNT_ROLES = ['user', 'support'] as const;
+
 /** Emails are compared case-insensitively after Unicode normalisation and trimming. */
 export function normalizeEmail(input: string): string {
   const email = input.normalize('NFKC').trim().toLowerCase();

@@ -2,6 +2,9 @@
 import { DomainError } from './errors.ts';
 import { BACKUP_CODE_DIGITS, BACKUP_CODES_LOW_AT, BACKUP_CODES_PER_SET } from './policy.ts';
 
+/** The shortest password that may encrypt the ZIP of backup codes, in code points (issue 4, point 7). */
+export const MIN_ZIP_PASSWORD_LENGTH = 12;
+
 /**
  * Eight distinct codes, uniform over 000000–999999. `randomInt(n)` must be a
  * CSPRNG integer in [0, n) (crypto.randomInt in production).

@@ -1,37 +1,46 @@
-// Domain errors carry a stable snake_case code (the `code` of the problem body)
-// and optional extra fields for the client. Only http/errors.ts maps them to
-// HTTP statuses.
-export type ErrorCode =
-  | 'invalid_request'
-  | 'email_taken'
-  | 'weak_password'
-  | 'invalid_credentials'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'csrf_failed'
-  | 'not_found'
-  | 'invalid_code'
-  | 'challenge_expired'
-  | 'clock_out_of_sync'
-  | 'rate_limited'
-  | 'account_frozen'
-  | 'two_factor_already_enabled'
-  | 'two_factor_required'
-  | 'setup_expired'
-  | 'reveal_closed'
-  | 'withdrawal_locked'
-  | 'method_not_available'
-  | 'method_not_allowed'
-  | 'approval_pending'
-  | 'invalid_state'
-  | 'evidence_required'
-  | 'unsupported_media_type'
-  | 'payload_too_large'
-  | 'own_ticket'
-  | 'already_decided'
-  | 'recovery_binding_required'
-  | 'evidence_damaged'
-  | 'storage_full';
+// The one error registry: every stable snake_case code a client can see (the
+// `code` of the problem body). Domain errors carry one of them plus optional
+// extra fields; only http/errors.ts maps them to HTTP statuses, and the
+// OpenAPI `Problem` schema lists them from here.
+export const ERROR_CODES = [
+  'invalid_request',
+  'malformed_json',
+  'email_taken',
+  'weak_password',
+  'invalid_credentials',
+  'unauthenticated',
+  'forbidden',
+  'csrf_failed',
+  'not_found',
+  'invalid_code',
+  'challenge_expired',
+  'clock_out_of_sync',
+  'rate_limited',
+  'account_frozen',
+  'two_factor_already_enabled',
+  'two_factor_required',
+  'setup_expired',
+  'reveal_closed',
+  'withdrawal_locked',
+  'method_not_available',
+  'method_not_allowed',
+  'approval_pending',
+  'invalid_state',
+  'evidence_required',
+  'unsupported_media_type',
+  'payload_too_large',
+  'own_ticket',
+  'already_decided',
+  'recovery_binding_required',
+  'evidence_damaged',
+  'storage_full',
+  'http_method_not_allowed',
+  'uri_too_long',
+  'internal_error',
+  'service_unavailable',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class DomainError extends Error {
   constructor(

@@ -1,10 +1,9 @@
 // What an uploaded file is, decided by its first bytes (its "magic number"),
 // never by its name or the Content-Type the client claims (OWASP ASVS 5.0
 // 5.2.2: file content matches the expected type).
-export type EvidenceKind = 'id_document' | 'selfie_video' | 'login_history';
+export const EVIDENCE_KINDS = ['id_document', 'selfie_video', 'login_history'] as const;
+export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 export type EvidenceMime = 'image/jpeg' | 'image/png' | 'application/pdf' | 'video/mp4' | 'video/webm';
-
-const EVIDENCE_KINDS: readonly EvidenceKind[] = ['id_document', 'selfie_video', 'login_history'];
 
 /** The types each kind of evidence may be. */
 export const ALLOWED_TYPES: Readonly<Record<EvidenceKind, readonly EvidenceMime[]>> = {

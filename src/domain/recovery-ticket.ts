@@ -11,9 +11,19 @@ import { retryAfterSeconds } from './attempt-budget.ts';
 import { addBusinessDays } from './business-days.ts';
 import { DomainError } from './errors.ts';
 
-export type TicketKind = 'lost_two_factor' | 'full_verification';
-export type TicketStatus = 'awaiting_evidence' | 'in_review' | 'approved' | 'rejected' | 'expired' | 'cancelled';
-export type Decision = 'approve' | 'reject';
+export const TICKET_KINDS = ['lost_two_factor', 'full_verification'] as const;
+export type TicketKind = (typeof TICKET_KINDS)[number];
+export const TICKET_STATUSES = [
+  'awaiting_evidence',
+  'in_review',
+  'approved',
+  'rejected',
+  'expired',
+  'cancelled',
+] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export const DECISIONS = ['approve', 'reject'] as const;
+export type Decision = (typeof DECISIONS)[number];
 
 /** Evidence must be submitted within 14 days of opening, or the ticket expires. */
 const EVIDENCE_WINDOW_DAYS = 14;

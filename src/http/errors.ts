@@ -5,6 +5,7 @@ import { DomainError, type ErrorCode } from '../domain/errors.ts';
 
 const STATUS: Record<ErrorCode, number> = {
   invalid_request: 400,
+  malformed_json: 400,
   weak_password: 400,
   method_not_available: 400,
   evidence_required: 400,
@@ -26,13 +27,17 @@ const STATUS: Record<ErrorCode, number> = {
   method_not_allowed: 403,
   recovery_binding_required: 403,
   not_found: 404,
+  http_method_not_allowed: 405,
   setup_expired: 410,
   reveal_closed: 410,
   payload_too_large: 413,
+  uri_too_long: 414,
   unsupported_media_type: 415,
   account_frozen: 423,
   withdrawal_locked: 423,
   rate_limited: 429,
+  internal_error: 500,
+  service_unavailable: 503,
   storage_full: 507,
 };
 
@@ -46,6 +51,7 @@ const TITLES: Record<number, string> = {
   409: 'Conflict',
   410: 'Gone',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   423: 'Locked',
   429: 'Too Many Requests',
@@ -53,6 +59,11 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
   507: 'Insufficient Storage',
 };
+
+/** The HTTP status of each code of the error registry. */
+export function statusOf(code: ErrorCode): number {
+  return STATUS[code];
+}
 
 export interface Problem {
   type: string;
@@ -63,7 +74,12 @@ export interface Problem {
   [extra: string]: unknown;
 }
 
-export function problem(status: number, code: string, detail: string, extras: Record<string, unknown> = {}): Problem {
+export function problem(
+  status: number,
+  code: ErrorCode,
+  detail: string,
+  extras: Record<string, unknown> = {},
+): Problem {
   return {
     type: `https://latchkey.dev/problems/${code.replace(/_/g, '-')}`,
     title: TITLES[status] ?? 'Error',
@@ -74,10 +90,37 @@ export function problem(status: number, code: string, detail: string, extras: Re
   };
 }
 
+/** Seconds a client should wait after a 503 (the dependency reconnects meanwhile). */
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
   if (body.status === 429 && typeof body.retryAfter === 'number') reply.header('retry-after', String(body.retryAfter));
-  return reply.code(body.status).type('application/problem+json').send(body);
+  if (body.status === 503) reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+  // Problems are answers about this request only: never stored by a cache.
+  reply.header('cache-control', 'no-store');
+  // Serialized as is: the route's response schemas describe problems for the document only.
+  return reply.code(body.status).type('application/problem+json; charset=utf-8').serializer(JSON.stringify).send(body);
 }
+
+/** The database or Redis can't be reached (refused, reset, timed out, retries used up): a 503, not a 500. */
+function dependencyDown(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && DOWN_CODES.has(code)) return true;
+  return (
+    error.name === 'MaxRetriesPerRequestError' || /^(Connection is closed|Stream isn't writeable)/.test(error.message)
+  );
+}
+const DOWN_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+  '57P01', // PostgreSQL: admin_shutdown
+  '57P03', // cannot_connect_now
+  '53300', // too_many_connections
+]);
 
 /** Framework errors (validation, parsing, limits) mapped to problems by their code. */
 function frameworkProblem(error: FastifyError): Problem | undefined {
@@ -96,6 +139,11 @@ function frameworkProblem(error: FastifyError): Problem | undefined {
       return problem(415, 'unsupported_media_type', 'The content type is not supported here.');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return problem(400, 'invalid_request', 'The Content-Length header does not match the body.');
+    // Router errors: never echo the path back.
+    case 'FST_ERR_BAD_URL':
+      return problem(400, 'invalid_request', 'The URL is not valid: check its percent-encoding.');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return problem(414, 'uri_too_long', 'A part of the URL path is too long.');
   }
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
     return problem(error.statusCode, 'invalid_request', error.message);
@@ -109,10 +157,26 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   }
   const mapped = frameworkProblem(error);
   if (mapped) return sendProblem(reply, mapped);
+  if (dependencyDown(error)) {
+    request.log.error({ err: error }, 'a dependency is down');
+    return sendProblem(reply, problem(503, 'service_unavailable', 'The service is briefly unavailable. Try again.'));
+  }
   request.log.error({ err: error }, 'unhandled error');
   return sendProblem(reply, problem(500, 'internal_error', 'Something went wrong on our side.'));
 }
 
-export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  return sendProblem(reply, problem(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`));
+/** No route for this method and path: 405 with `Allow` when the path has other methods, else 404. */
+export function notFoundHandler(allowed: (path: string) => string[]) {
+  return (request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const path = request.url.split('?')[0] ?? '/';
+    const methods = allowed(path);
+    if (methods.length > 0) {
+      reply.header('allow', methods.join(', '));
+      return sendProblem(
+        reply,
+        problem(405, 'http_method_not_allowed', `This path answers ${methods.join(', ')} only.`),
+      );
+    }
+    return sendProblem(reply, problem(404, 'not_found', `No route for ${request.method} ${path}.`));
+  };
 }

@@ -8,18 +8,27 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError } from 'fastify';
+import helmetHeaders from 'helmet';
 import type { AppContext } from '../app/context.ts';
 import { TestClock } from '../clock.ts';
 import { oidcPlugin } from '../oidc/plugin.ts';
 import type { App } from './app-type.ts';
+import { decorateAuth } from './auth.ts';
+import { Problem } from './contract/problem.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
-import { accountAndSessionRoutes } from './routes/accounts-and-sessions.ts';
-import { registerExtraRoutes } from './routes/extra-routes.ts';
-import { securityKeyAndSmsRoutes } from './routes/security-keys-and-sms.ts';
+import { strictJsonBodies } from './json-body.ts';
+import { swaggerOptions } from './openapi.ts';
+import { accountRoutes } from './routes/accounts.ts';
+import { invitationRoutes } from './routes/invitations.ts';
+import { meRoutes } from './routes/me/index.ts';
+import { operationRoutes } from './routes/operations.ts';
+import { recoveryRoutes } from './routes/recovery.ts';
+import { sessionRoutes } from './routes/sessions.ts';
+import { supportRoutes } from './routes/support.ts';
 import { testModeRoutes } from './routes/test-mode.ts';
-import { twoFactorRoutes } from './routes/two-factor.ts';
 import { withdrawalRoutes } from './routes/withdrawals.ts';
+import { methodsByPath } from './routing.ts';
 
 export interface ServerOptions {
   /** Runs the periodic jobs now (test mode calls it when the clock moves). */
@@ -32,61 +41,68 @@ export interface ServerOptions {
 /** JSON bodies are small; uploads have their own limits (multipart). */
 const JSON_BODY_LIMIT = 64 * 1024;
 
+/** The security headers of every answer (helmet), router errors included. */
+const HELMET_OPTIONS = {
+  contentSecurityPolicy: {
+    directives: {
+      defaultSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:', 'blob:'],
+      mediaSrc: ["'self'", 'blob:'],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      scriptSrc: ["'self'"],
+      objectSrc: ["'self'", 'blob:'],
+      frameSrc: ["'self'", 'blob:'],
+      frameAncestors: ["'none'"],
+    },
+  },
+  referrerPolicy: { policy: 'no-referrer' as const },
+};
+const securityHeaders = helmetHeaders(HELMET_OPTIONS);
+
 export async function buildServer(ctx: AppContext, options: ServerOptions): Promise<App> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     bodyLimit: JSON_BODY_LIMIT,
     trustProxy: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    // Errors the router answers before any hook runs (bad percent-encoding, over-long
+    // parameters): the same problem answers, with the headers helmet would have set.
+    frameworkErrors: (error: FastifyError, request, reply) => {
+      securityHeaders(request.raw, reply.raw, () => {});
+      errorHandler(error, request, reply);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setErrorHandler(errorHandler);
+  app.addSchema(Problem);
+  strictJsonBodies(app);
+  const allowedMethods = methodsByPath(app);
 
   await app.register(cookie);
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        mediaSrc: ["'self'", 'blob:'],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        scriptSrc: ["'self'"],
-        objectSrc: ["'self'", 'blob:'],
-        frameSrc: ["'self'", 'blob:'],
-        frameAncestors: ["'none'"],
-      },
-    },
-    referrerPolicy: { policy: 'no-referrer' },
+  await app.register(helmet, HELMET_OPTIONS);
+  // API answers carry codes, secrets, tokens and evidence: no cache keeps any of them.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url.startsWith('/v1/')) reply.header('cache-control', 'no-store');
   });
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: { title: 'Latchkey', version: '1.0.0', description: 'Two-factor authentication lifecycle server' },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer' },
-          ticket: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'Ticket <ticketToken>' },
-        },
-      },
-    },
-  });
+  await app.register(swagger, swaggerOptions);
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  decorateAuth(app);
 
-  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
-    if (options.isReady && !options.isReady()) return reply.code(503).send({ status: 'starting' });
-    await ctx.storage.db.selectFrom('accounts').select('id').limit(1).execute();
-    return { status: 'ok' };
-  });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-
-  accountAndSessionRoutes(app, ctx);
-  twoFactorRoutes(app, ctx);
-  withdrawalRoutes(app, ctx);
-  securityKeyAndSmsRoutes(app, ctx);
-  await registerExtraRoutes(app, ctx);
+  // One scope per feature: each registers its own auth hook once.
+  await app.register(operationRoutes, { ctx, isReady: options.isReady });
+  await app.register(accountRoutes, { prefix: '/v1/accounts', ctx });
+  await app.register(sessionRoutes, { prefix: '/v1/sessions', ctx });
+  await app.register(meRoutes, { prefix: '/v1/me', ctx });
+  await app.register(withdrawalRoutes, { prefix: '/v1/withdrawals', ctx });
+  await app.register(recoveryRoutes, { prefix: '/v1/recovery', ctx });
+  await app.register(supportRoutes, { prefix: '/v1/support', ctx });
+  await app.register(invitationRoutes, { prefix: '/v1/invitations', ctx });
   await app.register(oidcPlugin, { ctx });
-  if (ctx.config.testMode && ctx.clock instanceof TestClock) testModeRoutes(app, ctx, ctx.clock, options.runJobs);
+  if (ctx.config.testMode && ctx.clock instanceof TestClock) {
+    await app.register(testModeRoutes, { prefix: '/v1/test', ctx, clock: ctx.clock, runJobs: options.runJobs });
+  }
 
+  const notFound = notFoundHandler(allowedMethods);
   const webRoot = options.webRoot;
   if (webRoot && fs.existsSync(path.join(webRoot, 'index.html'))) {
     await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: ['index.html'] });
@@ -96,10 +112,10 @@ export async function buildServer(ctx: AppContext, options: ServerOptions): Prom
       if (request.method === 'GET' && !url.startsWith('/v1/') && !url.startsWith('/docs') && !path.extname(url)) {
         return reply.sendFile('index.html');
       }
-      return notFoundHandler(request, reply);
+      return notFound(request, reply);
     });
   } else {
-    app.setNotFoundHandler(notFoundHandler);
+    app.setNotFoundHandler(notFound);
   }
   return app;
 }

@@ -11,7 +11,8 @@ import type { AppContext } from '../app/context.ts';
 import { boundMethods, passSecondFactor } from '../app/second-factor-gate.ts';
 import { type Authenticated, authenticate } from '../app/sessions.ts';
 import { DomainError } from '../domain/errors.ts';
-import { csrfTokenFor, origin, SESSION_COOKIE } from '../http/auth.ts';
+import { csrfTokenFor, origin } from '../http/auth.ts';
+import { cookieNames } from '../http/cookie-names.ts';
 import { recordSessionSecondFactor } from '../storage/sessions-repository.ts';
 import { type Acr, acrFor, amrFor, askedAcr, methodsReaching, needsStepUp } from './assurance.ts';
 import { OIDC_PAGE_CSP, OIDC_PREFIX } from './provider.ts';
@@ -32,7 +33,7 @@ async function sessionOf(
   ctx: AppContext,
   request: FastifyRequest,
 ): Promise<(Authenticated & { token: string }) | null> {
-  const token = request.cookies[SESSION_COOKIE];
+  const token = request.cookies[cookieNames(ctx.config.publicOrigin).session];
   if (!token) return null;
   try {
     return { ...(await authenticate(ctx, token)), token };

@@ -9,7 +9,7 @@ import { oidcMigration } from './migrations/006-oidc.ts';
 import { smsSendGateMigration } from './migrations/007-sms-send-gate.ts';
 import { recoveryLockCauseMigration } from './migrations/008-recovery-lock-cause.ts';
 import { agentInvitationsMigration } from './migrations/009-agent-invitations.ts';
-import { auditChainMigration } from './migrations/009-audit-chain.ts';
+import { auditChainMigration } from './migrations/010-audit-chain.ts';
 
 // Migrations live in code (not files read at run time) so one set serves both
 // databases and the order is explicit.
@@ -26,7 +26,7 @@ function provider(dialect: Dialect): MigrationProvider {
         '007-sms-send-gate': smsSendGateMigration(),
         '008-recovery-lock-cause': recoveryLockCauseMigration(),
         '009-agent-invitations': agentInvitationsMigration(),
-        '009-audit-chain': auditChainMigration(dialect),
+        '010-audit-chain': auditChainMigration(dialect),
       };
     },
   };

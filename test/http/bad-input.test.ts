@@ -196,18 +196,18 @@ describeOnEachDatabase('bad input on every POST route', { only: ['sqlite'] }, (h
     assert.equal(me.status, 200);
   });
 
-  test('an unknown route is a 404 problem', async () => {
-    for (const [method, url] of [
-      ['GET', '/v1/nope'],
-      ['POST', '/v1/nope'],
-      ['DELETE', '/v1/accounts'],
-      ['GET', '/v2/accounts'],
-      ['PUT', '/v1/sessions/current'],
+  test('an unknown route is a 404 problem; a known path with another method a 405 (issue 15 #1)', async () => {
+    for (const [method, url, status, code] of [
+      ['GET', '/v1/nope', 404, 'not_found'],
+      ['POST', '/v1/nope', 404, 'not_found'],
+      ['GET', '/v2/accounts', 404, 'not_found'],
+      ['DELETE', '/v1/accounts', 405, 'http_method_not_allowed'],
+      ['PUT', '/v1/sessions/current', 405, 'http_method_not_allowed'],
     ] as const) {
       const reply = await h.call(method, url, { token });
-      assert.equal(reply.status, 404, `${method} ${url}: ${reply.status}`);
+      assert.equal(reply.status, status, `${method} ${url}: ${reply.status}`);
       assertClientProblem(reply, `${method} ${url}`);
-      assert.equal(reply.body.code, 'not_found');
+      assert.equal(reply.body.code, code);
     }
   });
 });

@@ -1,36 +1,32 @@
-// The claimant's recovery-ticket calls. Each is authorised by
-// `Authorization: Ticket <ticketToken>` (ticket-auth.ts); multipart parsing
-// is registered in this plugin's scope only, so no other route takes uploads.
+// /v1/recovery: opening a ticket with the login challenge, then the
+// claimant's calls on it, each authorised by `Authorization: Ticket
+// <ticketToken>` (one hook for the ticket scope). Multipart parsing is
+// registered in the evidence scope only, so no other route takes uploads.
 import multipart, { type Multipart } from '@fastify/multipart';
-import type { FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
 import { addEvidence } from '../../app/add-evidence.ts';
 import type { AppContext } from '../../app/context.ts';
 import { claimantTicketView } from '../../app/get-ticket.ts';
 import { openRecoveryTicket } from '../../app/open-recovery-ticket.ts';
 import { beginRecoveryBinding, confirmRecoveryBinding } from '../../app/recovery-binding.ts';
 import { submitTicket } from '../../app/submit-ticket.ts';
-import { authenticateTicket } from '../../app/ticket-auth.ts';
 import { DomainError } from '../../domain/errors.ts';
+import { isPlainText } from '../../domain/text.ts';
 import type { App } from '../app-type.ts';
-import { origin, setSessionCookies } from '../auth.ts';
+import { origin, requireTicket, setSessionCookies, ticketOf } from '../auth.ts';
+import { EmptyBody, PendingBinding } from '../contract/common.ts';
 import {
-  ClaimantTicket,
+  ConfirmRecoveryBindingBody,
   EvidenceCreated,
+  EvidenceUpload,
   OpenedTicket,
   OpenTicketBody,
+  RecoveryBindingConfirmed,
   Submitted,
   TicketParams,
-} from '../recovery-schemas.ts';
-import { Code, closed, PendingBinding } from '../schemas.ts';
+  TicketView,
+} from '../contract/recovery.ts';
 
-const security = [{ ticket: [] }];
-
-function ticketToken(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (typeof header !== 'string') return undefined;
-  return /^Ticket\s+([A-Za-z0-9_-]{20,200})$/.exec(header.trim())?.[1];
-}
+const tags = ['recovery'];
 
 function malformed(): DomainError {
   return new DomainError('invalid_request', 'The multipart body is malformed.');
@@ -47,16 +43,18 @@ async function nextPart(parts: AsyncIterableIterator<Multipart>): Promise<Multip
   }
 }
 
-export async function recoveryRoutes(app: App, ctx: AppContext): Promise<void> {
+export async function recoveryRoutes(app: App, { ctx }: { ctx: AppContext }): Promise<void> {
   app.post(
-    '/v1/recovery/tickets',
+    '/tickets',
     {
       schema: {
-        tags: ['recovery'],
+        operationId: 'openRecoveryTicket',
+        tags,
         summary: 'Open a recovery ticket with the login challenge (the password step was passed)',
         body: OpenTicketBody,
         response: { 201: OpenedTicket },
       },
+      config: { problems: ['challenge_expired', 'invalid_state'] },
     },
     async (request, reply) => {
       const opened = await openRecoveryTicket(ctx, request.body, origin(request));
@@ -64,71 +62,80 @@ export async function recoveryRoutes(app: App, ctx: AppContext): Promise<void> {
     },
   );
 
-  app.post(
-    '/v1/recovery/tickets/:id/submit',
+  await app.register(async (ticket: App) => {
+    requireTicket(ticket, ctx);
+    ticketRoutes(ticket, ctx);
+    await ticket.register(async (uploads: App) => evidenceRoute(uploads, ctx));
+  });
+}
+
+function ticketRoutes(app: App, ctx: AppContext): void {
+  app.get(
+    '/tickets/:id',
     {
       schema: {
-        tags: ['recovery'],
+        operationId: 'getRecoveryTicket',
+        tags,
+        summary: "The ticket's status",
+        params: TicketParams,
+        response: { 200: TicketView },
+      },
+    },
+    async (request) => claimantTicketView(ctx, ticketOf(request)),
+  );
+
+  app.post(
+    '/tickets/:id/submit',
+    {
+      schema: {
+        operationId: 'submitRecoveryTicket',
+        tags,
         summary: 'Submit the ticket for review',
-        security,
         params: TicketParams,
         response: { 200: Submitted },
       },
+      config: { problems: ['invalid_state', 'evidence_required'] },
     },
     async (request) => {
-      const ticket = await authenticateTicket(ctx, ticketToken(request), request.params.id);
-      const submitted = await submitTicket(ctx, ticket);
+      const submitted = await submitTicket(ctx, ticketOf(request));
       return { status: submitted.status, reviewDueBy: submitted.reviewDueBy.toISOString() };
     },
   );
 
-  app.get(
-    '/v1/recovery/tickets/:id',
-    {
-      schema: {
-        tags: ['recovery'],
-        summary: "The ticket's status",
-        security,
-        params: TicketParams,
-        response: { 200: ClaimantTicket },
-      },
-    },
-    async (request) => claimantTicketView(ctx, await authenticateTicket(ctx, ticketToken(request), request.params.id)),
-  );
-
   app.post(
-    '/v1/recovery/tickets/:id/totp/setup',
+    '/tickets/:id/totp/setup',
     {
       schema: {
-        tags: ['recovery'],
+        operationId: 'startRecoveryTotpSetup',
+        tags,
         summary: 'After approval: start binding the new authenticator',
-        security,
         params: TicketParams,
-        body: Type.Optional(closed({})),
+        body: EmptyBody,
         response: { 200: PendingBinding },
       },
+      config: { problems: ['invalid_state'] },
     },
     async (request) => {
-      const ticket = await authenticateTicket(ctx, ticketToken(request), request.params.id);
-      const pending = await beginRecoveryBinding(ctx, ticket);
+      const pending = await beginRecoveryBinding(ctx, ticketOf(request));
       return { ...pending, expiresAt: pending.expiresAt.toISOString() };
     },
   );
 
   app.post(
-    '/v1/recovery/tickets/:id/totp/confirm',
+    '/tickets/:id/totp/confirm',
     {
       schema: {
-        tags: ['recovery'],
+        operationId: 'confirmRecoveryTotp',
+        tags,
         summary: 'After approval: confirm the new authenticator; issues backup codes and a session',
-        security,
         params: TicketParams,
-        body: closed({ setupId: Type.String({ minLength: 1, maxLength: 64 }), code: Code }),
+        body: ConfirmRecoveryBindingBody,
+        response: { 200: RecoveryBindingConfirmed },
       },
+      config: { problems: ['invalid_state', 'invalid_code', 'clock_out_of_sync', 'setup_expired', 'rate_limited'] },
     },
     async (request, reply) => {
-      const ticket = await authenticateTicket(ctx, ticketToken(request), request.params.id);
-      const done = await confirmRecoveryBinding(ctx, ticket, request.body, origin(request));
+      const done = await confirmRecoveryBinding(ctx, ticketOf(request), request.body, origin(request));
       setSessionCookies(ctx, request, reply, done.token, done.expiresAt);
       return {
         backupCodes: { ...done.backupCodes, issuedAt: done.backupCodes.issuedAt.toISOString() },
@@ -139,59 +146,66 @@ export async function recoveryRoutes(app: App, ctx: AppContext): Promise<void> {
       };
     },
   );
+}
 
-  await app.register(async (scope: App) => {
-    await scope.register(multipart, {
-      // One file and one field; the byte limit is checked again while streaming.
-      limits: { fileSize: ctx.config.evidenceMaxBytes, files: 1, fields: 2, parts: 3, fieldSize: 256, headerPairs: 50 },
-    });
-    scope.post(
-      '/v1/recovery/tickets/:id/evidence',
-      {
-        schema: {
-          tags: ['recovery'],
-          summary: 'Upload evidence: multipart/form-data with the field "kind" first, then "file"',
-          description:
-            'kind: id_document (JPEG, PNG, PDF), selfie_video (MP4, WebM) or login_history (PDF, PNG, JPEG). The type is read from the file bytes.',
-          consumes: ['multipart/form-data'],
-          security,
-          params: TicketParams,
-          response: { 201: EvidenceCreated },
-        },
-      },
-      async (request, reply) => {
-        const ticket = await authenticateTicket(ctx, ticketToken(request), request.params.id);
-        if (!request.isMultipart())
-          throw new DomainError('unsupported_media_type', 'Send the evidence as multipart/form-data.');
-        let kind: string | undefined;
-        const parts = request.parts();
-        for (let part = await nextPart(parts); part; part = await nextPart(parts)) {
-          if (part.type === 'field') {
-            if (part.fieldname !== 'kind' || typeof part.value !== 'string') {
-              throw new DomainError('invalid_request', `Unexpected field "${part.fieldname}".`);
-            }
-            kind = part.value;
-            continue;
-          }
-          if (part.fieldname !== 'file') throw new DomainError('invalid_request', 'Send the file in the field "file".');
-          const file = part.file;
-          try {
-            const created = await addEvidence(ctx, ticket, {
-              kind,
-              fileName: part.filename,
-              stream: file,
-              truncated: () => file.truncated,
-            });
-            return reply.code(201).send(created);
-          } catch (error) {
-            // Drain what is left of the upload so the connection stays usable for the answer.
-            file.resume();
-            if (!(error instanceof DomainError) && file.errored) throw malformed();
-            throw error;
-          }
-        }
-        throw new DomainError('invalid_request', 'Send the file in the field "file".');
-      },
-    );
+async function evidenceRoute(app: App, ctx: AppContext): Promise<void> {
+  await app.register(multipart, {
+    // One file and one field; the byte limit is checked again while streaming.
+    limits: { fileSize: ctx.config.evidenceMaxBytes, files: 1, fields: 2, parts: 3, fieldSize: 256, headerPairs: 50 },
   });
+  app.post(
+    '/tickets/:id/evidence',
+    {
+      schema: {
+        operationId: 'uploadEvidence',
+        tags,
+        summary: 'Upload evidence: multipart/form-data with the field "kind" first, then "file"',
+        description:
+          'kind: id_document (JPEG, PNG, PDF), selfie_video (MP4, WebM) or login_history (PDF, PNG, JPEG). The type is read from the file bytes.',
+        params: TicketParams,
+        response: { 201: EvidenceCreated },
+      },
+      config: {
+        upload: EvidenceUpload,
+        problems: ['invalid_state', 'payload_too_large', 'unsupported_media_type', 'storage_full'],
+      },
+    },
+    async (request, reply) => {
+      const ticket = ticketOf(request);
+      if (!request.isMultipart())
+        throw new DomainError('unsupported_media_type', 'Send the evidence as multipart/form-data.');
+      let kind: string | undefined;
+      const parts = request.parts();
+      for (let part = await nextPart(parts); part; part = await nextPart(parts)) {
+        if (part.type === 'field') {
+          if (part.fieldname !== 'kind' || typeof part.value !== 'string') {
+            throw new DomainError('invalid_request', `Unexpected field "${part.fieldname}".`);
+          }
+          kind = part.value;
+          continue;
+        }
+        if (part.fieldname !== 'file') throw new DomainError('invalid_request', 'Send the file in the field "file".');
+        if (!isPlainText(part.filename)) {
+          part.file.resume();
+          throw new DomainError('invalid_request', 'The file name has characters that are not allowed.');
+        }
+        const file = part.file;
+        try {
+          const created = await addEvidence(ctx, ticket, {
+            kind,
+            fileName: part.filename,
+            stream: file,
+            truncated: () => file.truncated,
+          });
+          return reply.code(201).send(created);
+        } catch (error) {
+          // Drain what is left of the upload so the connection stays usable for the answer.
+          file.resume();
+          if (!(error instanceof DomainError) && file.errored) throw malformed();
+          throw error;
+        }
+      }
+      throw new DomainError('invalid_request', 'Send the file in the field "file".');
+    },
+  );
 }

@@ -1,24 +1,23 @@
-// The support console's API. Every call needs a session of an account with
-// the support role (403 `forbidden` otherwise) and, outside test mode, the
-// agent's own 2FA (support-agent.ts).
-import type { FastifyRequest } from 'fastify';
+// /v1/support: the support console's API. Every call needs a session of an
+// account with the support role (403 `forbidden` otherwise) and, outside test
+// mode, the agent's own 2FA (support-agent.ts): one hook for the whole scope.
 import type { AppContext } from '../../app/context.ts';
 import { decideTicket } from '../../app/decide-ticket.ts';
-import { assertAgentReady } from '../../app/support-agent.ts';
 import { openEvidence } from '../../app/support-evidence.ts';
 import { supportQueue } from '../../app/support-queue.ts';
 import { supportTicketView } from '../../app/support-ticket-view.ts';
 import type { App } from '../app-type.ts';
-import { authOf, requireRole, requireSession } from '../auth.ts';
+import { authOf, requireAgent } from '../auth.ts';
+import { TicketParams } from '../contract/recovery.ts';
 import {
   DecisionBody,
   DecisionResult,
+  EvidenceFile,
   EvidenceParams,
   Queue,
   QueueQuery,
-  SupportTicket,
-  TicketParams,
-} from '../recovery-schemas.ts';
+  SupportTicketView,
+} from '../contract/support.ts';
 
 const EXTENSIONS: Record<string, string> = {
   'image/jpeg': 'jpg',
@@ -27,50 +26,51 @@ const EXTENSIONS: Record<string, string> = {
   'video/mp4': 'mp4',
   'video/webm': 'webm',
 };
+const tags = ['support'];
 
-export function supportRoutes(app: App, ctx: AppContext): void {
-  const preHandler = [
-    requireSession(ctx),
-    requireRole('support'),
-    async (request: FastifyRequest) => assertAgentReady(ctx, authOf(request).account),
-  ];
-  const security = [{ bearer: [] }];
+export async function supportRoutes(app: App, { ctx }: { ctx: AppContext }): Promise<void> {
+  requireAgent(app, ctx);
 
   app.get(
-    '/v1/support/tickets',
+    '/tickets',
     {
       schema: {
-        tags: ['support'],
+        operationId: 'supportQueue',
+        tags,
         summary: 'The queue, due soonest first (default status in_review)',
-        security,
         querystring: QueueQuery,
         response: { 200: Queue },
       },
-      preHandler,
     },
     async (request) => supportQueue(ctx, request.query.status ?? 'in_review'),
   );
 
   app.get(
-    '/v1/support/tickets/:id',
+    '/tickets/:id',
     {
       schema: {
-        tags: ['support'],
+        operationId: 'supportTicket',
+        tags,
         summary: 'A ticket, its evidence and the login comparison',
-        security,
         params: TicketParams,
-        response: { 200: SupportTicket },
+        response: { 200: SupportTicketView },
       },
-      preHandler,
+      config: { problems: ['not_found'] },
     },
     async (request) => supportTicketView(ctx, request.params.id),
   );
 
   app.get(
-    '/v1/support/tickets/:id/evidence/:evidenceId',
+    '/tickets/:id/evidence/:evidenceId',
     {
-      schema: { tags: ['support'], summary: 'One evidence file, decrypted', security, params: EvidenceParams },
-      preHandler,
+      schema: {
+        operationId: 'supportEvidence',
+        tags,
+        summary: 'One evidence file, decrypted',
+        params: EvidenceParams,
+        response: { 200: EvidenceFile },
+      },
+      config: { problems: ['not_found', 'evidence_damaged'] },
     },
     async (request, reply) => {
       const file = await openEvidence(ctx, authOf(request).account, request.params.id, request.params.evidenceId);
@@ -86,17 +86,17 @@ export function supportRoutes(app: App, ctx: AppContext): void {
   );
 
   app.post(
-    '/v1/support/tickets/:id/decision',
+    '/tickets/:id/decision',
     {
       schema: {
-        tags: ['support'],
+        operationId: 'decideTicket',
+        tags,
         summary: 'Approve or reject, with a note',
-        security,
         params: TicketParams,
         body: DecisionBody,
         response: { 200: DecisionResult },
       },
-      preHandler,
+      config: { problems: ['not_found', 'invalid_state', 'already_decided', 'own_ticket'] },
     },
     async (request) => {
       const outcome = await decideTicket(ctx, authOf(request).account, request.params.id, request.body);

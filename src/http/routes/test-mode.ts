@@ -1,27 +1,32 @@
-// Test clock and outbox: registered only with LATCHKEY_TEST_MODE=1, so
-// elsewhere these paths answer 404 like any unknown route.
-import { Type } from 'typebox';
+// /v1/test: the test clock and outbox, registered only with
+// LATCHKEY_TEST_MODE=1, so elsewhere these paths answer 404 like any unknown route.
 import type { AppContext } from '../../app/context.ts';
-import { readOutboxRecipient, readOutboxSms } from '../../app/sms-codes.ts';
+import { testOutbox } from '../../app/test-outbox.ts';
 import type { TestClock } from '../../clock.ts';
-import { listAllMessages } from '../../storage/events-repository.ts';
 import type { App } from '../app-type.ts';
+import { ClockView, Outbox, SetClockBody } from '../contract/test-mode.ts';
 
-export function testModeRoutes(app: App, ctx: AppContext, clock: TestClock, runJobs: () => Promise<void>): void {
-  app.get('/v1/test/clock', { schema: { tags: ['test mode'] } }, async () => ({ now: clock.now().toISOString() }));
+const tags = ['test mode'];
+
+export async function testModeRoutes(
+  app: App,
+  { ctx, clock, runJobs }: { ctx: AppContext; clock: TestClock; runJobs: () => Promise<void> },
+): Promise<void> {
+  app.get(
+    '/clock',
+    { schema: { operationId: 'getTestClock', tags, summary: 'The test clock', response: { 200: ClockView } } },
+    async () => ({ now: clock.now().toISOString() }),
+  );
 
   app.post(
-    '/v1/test/clock',
+    '/clock',
     {
       schema: {
-        tags: ['test mode'],
-        body: Type.Union([
-          Type.Object(
-            { advanceSeconds: Type.Number({ minimum: -1e10, maximum: 1e10 }) },
-            { additionalProperties: false },
-          ),
-          Type.Object({ set: Type.String({ format: 'date-time' }) }, { additionalProperties: false }),
-        ]),
+        operationId: 'setTestClock',
+        tags,
+        summary: 'Move the test clock (every rule follows it); runs the periodic jobs',
+        body: SetClockBody,
+        response: { 200: ClockView },
       },
     },
     async (request) => {
@@ -33,13 +38,16 @@ export function testModeRoutes(app: App, ctx: AppContext, clock: TestClock, runJ
     },
   );
 
-  app.get('/v1/test/outbox', { schema: { tags: ['test mode'] } }, async () => ({
-    messages: (await listAllMessages(ctx.storage.db)).map((m) => ({
-      channel: m.channel,
-      to: readOutboxRecipient(ctx, m),
-      subject: m.subject,
-      body: readOutboxSms(ctx, m),
-      sentAt: m.sent_at ?? m.created_at,
-    })),
-  }));
+  app.get(
+    '/outbox',
+    {
+      schema: {
+        operationId: 'getTestOutbox',
+        tags,
+        summary: 'Every email and SMS the server queued',
+        response: { 200: Outbox },
+      },
+    },
+    async () => ({ messages: await testOutbox(ctx) }),
+  );
 }

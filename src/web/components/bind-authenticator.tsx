@@ -1,8 +1,7 @@
 import { type FormEvent, useState } from 'react';
-import { confirmTotp } from '../lib/client.ts';
+import { type BackupCodesIssued, confirmTotp, type PendingBinding } from '../lib/client.ts';
 import { cleanCode } from '../lib/codes.ts';
 import { formatDateTime } from '../lib/format.ts';
-import type { ConfirmAnswer, TotpSetup } from '../lib/types.ts';
 import { useAction } from '../lib/use-action.ts';
 import { useFocusOnMount } from '../lib/use-focus-on-mount.ts';
 import { ErrorAlert } from './alerts.tsx';
@@ -19,12 +18,12 @@ function groupKey(secret: string): string {
 export type BindingKind = 'enroll' | 'reset' | 'recovery';
 
 interface Props {
-  setup: TotpSetup;
+  setup: PendingBinding;
   kind: BindingKind;
-  onConfirmed: (answer: ConfirmAnswer) => void;
+  onConfirmed: (answer: BackupCodesIssued) => void;
   onCancel?: () => void;
   /** Confirms the code; by default with the signed-in session. */
-  confirmCode?: (setupId: string, code: string) => Promise<ConfirmAnswer>;
+  confirmCode?: (setupId: string, code: string) => Promise<BackupCodesIssued>;
 }
 
 const HEADING: Record<BindingKind, string> = {

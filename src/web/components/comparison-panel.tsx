@@ -1,5 +1,5 @@
+import type { SupportTicketView } from '../lib/client.ts';
 import { formatDateTime } from '../lib/format.ts';
-import type { SupportTicketView } from '../lib/types.ts';
 
 function Check({ ok, children }: { ok: boolean; children: string }) {
   return (

@@ -1,10 +1,10 @@
 import { type FormEvent, useId, useState } from 'react';
-import { decideTicket } from '../lib/client.ts';
+import { decideTicket, type TicketStatus } from '../lib/client.ts';
 import { useAction } from '../lib/use-action.ts';
 import { ErrorAlert } from './alerts.tsx';
 
 /** Approve or reject, always with a note (it is shown to the user and audited). */
-export function DecisionForm({ ticketId, onDecided }: { ticketId: string; onDecided: (status: string) => void }) {
+export function DecisionForm({ ticketId, onDecided }: { ticketId: string; onDecided: (status: TicketStatus) => void }) {
   const [note, setNote] = useState('');
   const { run, busy, error } = useAction();
   const noteId = useId();

@@ -1,20 +1,21 @@
 import { type FormEvent, useRef, useState } from 'react';
-import { type TicketAccess, uploadEvidence } from '../lib/client.ts';
+import { ALLOWED_TYPES } from '../../domain/evidence-types.ts';
+import { type EvidenceKind, type TicketAccess, type TicketKind, uploadEvidence } from '../lib/client.ts';
 import { EVIDENCE_KIND_LABEL, formatBytes } from '../lib/format.ts';
-import type { EvidenceKind, TicketKind } from '../lib/types.ts';
 import { useAction } from '../lib/use-action.ts';
 import { ErrorAlert } from './alerts.tsx';
 
-const ACCEPT: Record<EvidenceKind, string> = {
-  id_document: 'image/*,application/pdf',
-  selfie_video: 'video/*',
-  login_history: 'image/*,application/pdf,text/plain,text/csv',
-};
+/** A file the claimant sent from this page. */
+export interface Uploaded {
+  evidenceId: string;
+  kind: EvidenceKind;
+  name: string;
+}
 
 interface Props {
   ticket: TicketAccess;
   ticketKind: TicketKind;
-  onUploaded: (e: { evidenceId: string; kind: string; name: string }) => void;
+  onUploaded: (e: Uploaded) => void;
 }
 
 /** One file at a time, with a progress bar (XMLHttpRequest upload events). */
@@ -64,7 +65,7 @@ export function EvidenceUploader({ ticket, ticketKind, onUploaded }: Props) {
             id="evidence-file"
             ref={fileRef}
             type="file"
-            accept={ACCEPT[kind]}
+            accept={ALLOWED_TYPES[kind].join(',')}
             onChange={(e) => setFile(e.target.files?.[0] ?? null)}
             aria-describedby="evidence-file-hint"
           />

@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
-import { getEvidenceFile } from '../lib/client.ts';
-import { EVIDENCE_KIND_LABEL, formatBytes, formatDateTime, label } from '../lib/format.ts';
-import type { SupportTicketView } from '../lib/types.ts';
+import { getEvidenceFile, type SupportTicketView } from '../lib/client.ts';
+import { EVIDENCE_KIND_LABEL, formatBytes, formatDateTime } from '../lib/format.ts';
 import { ErrorAlert } from './alerts.tsx';
 
 type Evidence = SupportTicketView['evidence'][number];
@@ -31,7 +30,7 @@ function EvidenceItem({ ticketId, item }: { ticketId: string; item: Evidence }) 
     };
   }, [ticketId, item.evidenceId, item.mimeType]);
 
-  const title = label(EVIDENCE_KIND_LABEL, item.kind);
+  const title = EVIDENCE_KIND_LABEL[item.kind];
   const ext = item.mimeType.split('/')[1]?.split('+')[0] ?? 'bin';
   return (
     <figure className="evidence" data-testid="evidence-item">

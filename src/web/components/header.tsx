@@ -1,4 +1,4 @@
-import type { SecurityState } from '../lib/types.ts';
+import type { SecurityState } from '../lib/client.ts';
 
 interface Props {
   me: SecurityState | null;

@@ -1,5 +1,5 @@
+import type { SupportTicketView } from '../lib/client.ts';
 import { formatDateTime } from '../lib/format.ts';
-import type { SupportTicketView } from '../lib/types.ts';
 
 export function LoginHistoryTable({ history }: { history: SupportTicketView['loginHistory'] }) {
   return (

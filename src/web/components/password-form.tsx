@@ -1,8 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError } from '../lib/api.ts';
-import { startLogin } from '../lib/client.ts';
+import { type SecondFactorMethod, startLogin } from '../lib/client.ts';
 import { loadChallenge, loadTicket, rememberChallenge } from '../lib/recovery-store.ts';
-import type { SecondFactorMethod } from '../lib/types.ts';
 import { useAction } from '../lib/use-action.ts';
 import { ErrorAlert } from './alerts.tsx';
 import { Field } from './field.tsx';

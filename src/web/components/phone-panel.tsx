@@ -1,7 +1,13 @@
 import { type FormEvent, useState } from 'react';
-import { addPhone, type Proof, removePhone, verifyPhone } from '../lib/client.ts';
+import {
+  addPhone,
+  type Proof,
+  removePhone,
+  type SecondFactorMethod,
+  type SecurityState,
+  verifyPhone,
+} from '../lib/client.ts';
 import { cleanCode } from '../lib/codes.ts';
-import type { SecondFactorMethod, SecurityState } from '../lib/types.ts';
 import { useAction } from '../lib/use-action.ts';
 import { ErrorAlert, Notice } from './alerts.tsx';
 import { codeInputProps, Field } from './field.tsx';

@@ -1,14 +1,19 @@
 import { useState } from 'react';
 import { BACKUP_CODES_PER_SET } from '../../domain/policy.ts';
 import { ApiError } from '../lib/api.ts';
-import { confirmRecoveryBinding, startRecoveryBinding, type TicketAccess } from '../lib/client.ts';
-import type { ConfirmAnswer, TotpSetup } from '../lib/types.ts';
+import {
+  type BackupCodesIssued,
+  confirmRecoveryBinding,
+  type PendingBinding,
+  startRecoveryBinding,
+  type TicketAccess,
+} from '../lib/client.ts';
 import { useAction } from '../lib/use-action.ts';
 import { ErrorAlert, Notice } from './alerts.tsx';
 import { BindAuthenticator } from './bind-authenticator.tsx';
 import { SaveCodesStep } from './save-codes-step.tsx';
 
-type Flow = { step: 'start' } | { step: 'bind'; setup: TotpSetup } | { step: 'codes'; answer: ConfirmAnswer };
+type Flow = { step: 'start' } | { step: 'bind'; setup: PendingBinding } | { step: 'codes'; answer: BackupCodesIssued };
 
 interface Props {
   ticket: TicketAccess;

@@ -1,6 +1,6 @@
-import { label, TICKET_STATUS_LABEL } from '../lib/format.ts';
+import type { SecurityState } from '../lib/client.ts';
+import { TICKET_STATUS_LABEL } from '../lib/format.ts';
 import { loadTicket } from '../lib/recovery-store.ts';
-import type { SecurityState } from '../lib/types.ts';
 
 /** The open recovery ticket, if there is one. */
 export function RecoveryPanel({ recovery }: { recovery: SecurityState['recovery'] }) {
@@ -10,7 +10,7 @@ export function RecoveryPanel({ recovery }: { recovery: SecurityState['recovery'
     <section aria-labelledby="recovery-heading" className="card">
       <h2 id="recovery-heading">Recovery ticket</h2>
       <p data-testid="recovery-status">
-        Ticket <code>{recovery.ticketId}</code>: {label(TICKET_STATUS_LABEL, recovery.status)}.
+        Ticket <code>{recovery.ticketId}</code>: {TICKET_STATUS_LABEL[recovery.status]}.
       </p>
       {stored?.ticketId === recovery.ticketId ? (
         <p>

@@ -1,7 +1,6 @@
 import { type FormEvent, useState } from 'react';
-import { resetTwoFactor } from '../lib/client.ts';
+import { type PendingBinding, resetTwoFactor, type SecondFactorMethod } from '../lib/client.ts';
 import { stepUpProof } from '../lib/step-up.ts';
-import type { SecondFactorMethod, TotpSetup } from '../lib/types.ts';
 import { useAction } from '../lib/use-action.ts';
 import { ErrorAlert } from './alerts.tsx';
 import { Field } from './field.tsx';
@@ -9,7 +8,7 @@ import { StepUpFields } from './step-up-fields.tsx';
 
 interface Props {
   methods: SecondFactorMethod[];
-  onSetup: (setup: TotpSetup) => void;
+  onSetup: (setup: PendingBinding) => void;
 }
 
 /** Reset 2FA while a factor still works: password + a factor → a new binding. */

@@ -1,18 +1,16 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
+import { MIN_ZIP_PASSWORD_LENGTH } from '../../domain/backup-codes.ts';
 import { saveBlob } from '../lib/api.ts';
-import { acknowledgeBackupCodes, exportBackupCodes } from '../lib/client.ts';
+import { acknowledgeBackupCodes, type BackupCodesIssued, exportBackupCodes } from '../lib/client.ts';
 import { formatDateTime } from '../lib/format.ts';
-import type { ConfirmAnswer } from '../lib/types.ts';
 import { useAction } from '../lib/use-action.ts';
 import { useFocusOnMount } from '../lib/use-focus-on-mount.ts';
 import { ErrorAlert, Notice } from './alerts.tsx';
 import { Field } from './field.tsx';
 
-const ZIP_MIN = 12;
-
 /** The new backup codes, shown this once: save them before moving on
  * ("Save immediately when enabling 2FA"). */
-export function SaveCodesStep({ answer, onDone }: { answer: ConfirmAnswer; onDone: () => void }) {
+export function SaveCodesStep({ answer, onDone }: { answer: BackupCodesIssued; onDone: () => void }) {
   const [zipPassword, setZipPassword] = useState('');
   const [saved, setSaved] = useState(false);
   const { run, running: busy, error } = useAction<'pdf' | 'zip' | 'ack'>();
@@ -93,15 +91,15 @@ export function SaveCodesStep({ answer, onDone }: { answer: ConfirmAnswer; onDon
             type="password"
             name="zip-password"
             autoComplete="new-password"
-            minLength={ZIP_MIN}
-            hint={`At least ${ZIP_MIN} characters. The ZIP is AES-256 encrypted; you need this password to open it.`}
+            minLength={MIN_ZIP_PASSWORD_LENGTH}
+            hint={`At least ${MIN_ZIP_PASSWORD_LENGTH} characters. The ZIP is AES-256 encrypted; you need this password to open it.`}
             value={zipPassword}
             onChange={(e) => setZipPassword(e.target.value)}
           />
           <button
             type="button"
             className="secondary"
-            disabled={busy !== null || zipPassword.length < ZIP_MIN}
+            disabled={busy !== null || zipPassword.length < MIN_ZIP_PASSWORD_LENGTH}
             onClick={() => void download('zip')}
           >
             {busy === 'zip' ? 'Preparing ZIP…' : 'Download encrypted ZIP'}

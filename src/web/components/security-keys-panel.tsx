@@ -1,8 +1,14 @@
 import { startRegistration } from '@simplewebauthn/browser';
 import { type FormEvent, useState } from 'react';
-import { addSecurityKey, type Proof, removeSecurityKey, securityKeyOptions } from '../lib/client.ts';
+import {
+  addSecurityKey,
+  type Proof,
+  removeSecurityKey,
+  type SecondFactorMethod,
+  type SecurityState,
+  securityKeyOptions,
+} from '../lib/client.ts';
 import { formatDate, formatDateTime } from '../lib/format.ts';
-import type { SecondFactorMethod, SecurityState } from '../lib/types.ts';
 import { Notice } from './alerts.tsx';
 import { Field } from './field.tsx';
 import { StepUpConfirm } from './step-up-confirm.tsx';

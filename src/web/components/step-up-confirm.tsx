@@ -1,7 +1,6 @@
 import { type FormEvent, type ReactNode, useState } from 'react';
-import type { Proof } from '../lib/client.ts';
+import type { Proof, SecondFactorMethod } from '../lib/client.ts';
 import { stepUpProof } from '../lib/step-up.ts';
-import type { SecondFactorMethod } from '../lib/types.ts';
 import { useAction } from '../lib/use-action.ts';
 import { useFocusOnMount } from '../lib/use-focus-on-mount.ts';
 import { ErrorAlert } from './alerts.tsx';

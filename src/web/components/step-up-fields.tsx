@@ -1,7 +1,6 @@
 import { useState } from 'react';
-import { sendStepUpSms } from '../lib/client.ts';
+import { type SecondFactorMethod, sendStepUpSms } from '../lib/client.ts';
 import { smsSendError } from '../lib/messages.ts';
-import type { SecondFactorMethod } from '../lib/types.ts';
 import { useAction } from '../lib/use-action.ts';
 import { ErrorAlert } from './alerts.tsx';
 import { codeInputProps, Field } from './field.tsx';

@@ -1,18 +1,18 @@
-import { formatDateTime, label, TICKET_KIND_LABEL, TICKET_STATUS_LABEL } from '../lib/format.ts';
-import type { RecoveryTicket } from '../lib/types.ts';
+import type { TicketView } from '../lib/client.ts';
+import { formatDateTime, TICKET_KIND_LABEL, TICKET_STATUS_LABEL } from '../lib/format.ts';
 
 /** The user's view of a recovery ticket: where it stands and when it is due. */
-export function TicketStatus({ ticket }: { ticket: RecoveryTicket }) {
+export function TicketStatus({ ticket }: { ticket: TicketView }) {
   return (
     <section aria-labelledby="ticket-heading" className="card">
-      <h2 id="ticket-heading">{label(TICKET_KIND_LABEL, ticket.kind)}</h2>
+      <h2 id="ticket-heading">{TICKET_KIND_LABEL[ticket.kind]}</h2>
       <dl className="facts">
         <dt>Ticket</dt>
         <dd>
           <code>{ticket.ticketId}</code>
         </dd>
         <dt>Status</dt>
-        <dd data-testid="ticket-status">{label(TICKET_STATUS_LABEL, ticket.status)}</dd>
+        <dd data-testid="ticket-status">{TICKET_STATUS_LABEL[ticket.status]}</dd>
         {ticket.reviewDueBy ? (
           <>
             <dt>Review due by</dt>

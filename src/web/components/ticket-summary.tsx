@@ -1,21 +1,20 @@
-import { formatDateTime, label, TICKET_KIND_LABEL, TICKET_STATUS_LABEL } from '../lib/format.ts';
-import type { SupportTicketView } from '../lib/types.ts';
+import type { SupportTicketView } from '../lib/client.ts';
+import { formatDateTime, isOverdue, TICKET_KIND_LABEL, TICKET_STATUS_LABEL } from '../lib/format.ts';
 import { useNow } from '../lib/use-now.ts';
 
 /** The ticket's facts and its approvals (a full verification needs two agents). */
 export function TicketSummary({ ticket }: { ticket: SupportTicketView['ticket'] }) {
   const now = useNow(30_000);
-  const overdue =
-    ticket.status === 'in_review' && ticket.reviewDueBy !== null && new Date(ticket.reviewDueBy).getTime() < now;
+  const overdue = ticket.status === 'in_review' && isOverdue(ticket.reviewDueBy, now);
   const approvals = ticket.approvals.filter((a) => a.decision === 'approve');
   return (
     <section aria-labelledby="summary-heading" className="card">
       <h2 id="summary-heading">
-        {label(TICKET_KIND_LABEL, ticket.kind)} — {ticket.email}
+        {TICKET_KIND_LABEL[ticket.kind]} — {ticket.email}
       </h2>
       <dl className="facts">
         <dt>Status</dt>
-        <dd data-testid="support-ticket-status">{label(TICKET_STATUS_LABEL, ticket.status)}</dd>
+        <dd data-testid="support-ticket-status">{TICKET_STATUS_LABEL[ticket.status]}</dd>
         <dt>Submitted</dt>
         <dd>{formatDateTime(ticket.submittedAt)}</dd>
         <dt>Review due by</dt>

@@ -1,6 +1,6 @@
 import { BACKUP_CODES_LOW_AT, BACKUP_CODES_PER_SET } from '../../domain/policy.ts';
+import type { SecurityState } from '../lib/client.ts';
 import { formatDate, formatDateTime } from '../lib/format.ts';
-import type { SecurityState } from '../lib/types.ts';
 
 /** What protects the account now: authenticator, backup codes, keys, SMS. */
 export function TwoFactorStatus({ twoFactor: tf }: { twoFactor: SecurityState['twoFactor'] }) {

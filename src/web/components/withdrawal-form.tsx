@@ -1,7 +1,6 @@
 import { type FormEvent, useState } from 'react';
-import { requestWithdrawal } from '../lib/client.ts';
+import { requestWithdrawal, type SecondFactorMethod } from '../lib/client.ts';
 import { stepUpProof } from '../lib/step-up.ts';
-import type { SecondFactorMethod } from '../lib/types.ts';
 import { useAction } from '../lib/use-action.ts';
 import { ErrorAlert, Notice } from './alerts.tsx';
 import { Field } from './field.tsx';
@@ -30,7 +29,7 @@ export function WithdrawalForm({ methods, locked, onDone }: Props) {
     setAccepted(null);
     await run(async () => {
       const proof = await stepUpProof(method, code);
-      const answer = await requestWithdrawal({ asset, amount: amount.trim(), address: address.trim() }, proof);
+      const answer = await requestWithdrawal({ asset, amount: amount.trim(), address: address.trim(), ...proof });
       setAccepted(answer.withdrawalId);
       setAmount('');
       setAddress('');

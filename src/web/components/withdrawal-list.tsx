@@ -1,5 +1,5 @@
+import type { Withdrawal } from '../lib/client.ts';
 import { formatDateTime } from '../lib/format.ts';
-import type { Withdrawal } from '../lib/types.ts';
 
 export function WithdrawalList({ withdrawals }: { withdrawals: Withdrawal[] }) {
   if (withdrawals.length === 0) return <p>No withdrawals yet.</p>;

@@ -1,5 +1,5 @@
+import type { SecurityState } from '../lib/client.ts';
 import { formatDateTime, LOCK_REASON } from '../lib/format.ts';
-import type { SecurityState } from '../lib/types.ts';
 import { Countdown } from './countdown.tsx';
 
 /** The withdrawal lock with a live countdown (the safety lock after a 2FA change). */

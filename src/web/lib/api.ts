@@ -36,6 +36,9 @@ export const SESSION_ENDED = 'latchkey:session-ended';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** Over https the server names it `__Host-latchkey_csrf` (issue 15, item 9). */
+const csrfCookie = (): string | null => readCookie('__Host-latchkey_csrf') ?? readCookie('latchkey_csrf');
+
 function readCookie(name: string): string | null {
   for (const part of document.cookie.split(';')) {
     const eq = part.indexOf('=');
@@ -58,7 +61,7 @@ function buildHeaders(method: string, opts: RequestOptions, hasJsonBody: boolean
   headers.set('Accept', opts.accept ?? 'application/json, application/problem+json');
   if (hasJsonBody) headers.set('Content-Type', 'application/json');
   if (UNSAFE.has(method)) {
-    const csrf = readCookie('latchkey_csrf');
+    const csrf = csrfCookie();
     if (csrf) headers.set('X-CSRF-Token', csrf);
   }
   if (opts.ticketToken) headers.set('Authorization', `Ticket ${opts.ticketToken}`);
@@ -151,7 +154,7 @@ export function upload<T = unknown>(path: string, form: FormData, opts: UploadOp
     xhr.open('POST', path);
     xhr.withCredentials = false; // same origin: cookies go anyway
     xhr.setRequestHeader('Accept', 'application/json, application/problem+json');
-    const csrf = readCookie('latchkey_csrf');
+    const csrf = csrfCookie();
     if (csrf) xhr.setRequestHeader('X-CSRF-Token', csrf);
     if (opts.ticketToken) xhr.setRequestHeader('Authorization', `Ticket ${opts.ticketToken}`);
     xhr.upload.onprogress = (e) => {

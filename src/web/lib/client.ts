@@ -1,28 +1,51 @@
-// The Latchkey API as the UI uses it: one function per route. This is the only
-// file in src/web that names a `/v1/` path; the transport (cookies, CSRF header,
-// problem bodies, Retry-After) is api.ts.
+// The Latchkey API as the UI uses it: one function per route, typed with the
+// server's own contract (src/http/contract, imported as types only, so nothing
+// of the server enters the bundle). This is the only file in src/web that
+// names a `/v1/` path; the transport (cookies, CSRF header, problem bodies,
+// Retry-After) is api.ts.
 import type { startAuthentication, startRegistration } from '@simplewebauthn/browser';
-import { api, apiBlob, upload } from './api.ts';
+import type { AccountCreated, CreateAccountBody } from '../../http/contract/accounts.ts';
+import type { PendingBinding, StepUpBody } from '../../http/contract/common.ts';
+import type { SecurityState } from '../../http/contract/me.ts';
 import type {
-  ConfirmAnswer,
+  EvidenceCreated,
   EvidenceKind,
-  LoginAnswer,
-  QueueItem,
-  RecoveryTicket,
-  SecondFactorMethod,
+  OpenedTicket,
+  RecoveryBindingConfirmed,
+  Submitted,
+  TicketKind,
+  TicketView,
+} from '../../http/contract/recovery.ts';
+import type { SecurityKeyCreated } from '../../http/contract/security-keys.ts';
+import type { LoginBody, LoginResponse, VerifyBody, VerifyResponse } from '../../http/contract/sessions.ts';
+import type { PhoneAdded } from '../../http/contract/sms.ts';
+import type { Decision, DecisionResult, Queue, SupportTicketView } from '../../http/contract/support.ts';
+import type { BackupCodesIssued, ExportBody } from '../../http/contract/two-factor.ts';
+import type { WithdrawalAccepted, WithdrawalBody, WithdrawalList } from '../../http/contract/withdrawals.ts';
+import { api, apiBlob, upload } from './api.ts';
+
+export type { SecondFactorMethod } from '../../http/contract/common.ts';
+export type { TicketStatus } from '../../http/contract/recovery.ts';
+export type {
+  BackupCodesIssued,
+  EvidenceKind,
+  PendingBinding,
   SecurityState,
   SupportTicketView,
   TicketKind,
-  TotpSetup,
-  VerifyAnswer,
-  Withdrawal,
-} from './types.ts';
+  TicketView,
+  VerifyBody,
+  VerifyResponse,
+};
+export type QueueItem = Queue['tickets'][number];
+export type Withdrawal = WithdrawalList['withdrawals'][number];
 
+// WebAuthn options are the spec's JSON (the contract leaves them open), typed as the browser library reads them.
 type AssertionOptions = Parameters<typeof startAuthentication>[0]['optionsJSON'];
 type CreationOptions = Parameters<typeof startRegistration>[0]['optionsJSON'];
 
 /** The proof of a second factor for a step-up: a code, or a security-key assertion. */
-export type Proof = { method: SecondFactorMethod; code: string } | { method: 'webauthn'; response: unknown };
+export type Proof = StepUpBody;
 
 /** A recovery ticket and the token that stands for the claimant (`Authorization: Ticket …`). */
 export interface TicketAccess {
@@ -37,15 +60,11 @@ const supportPath = (ticketId: string) => `/v1/support/tickets/${id(ticketId)}`;
 
 // Accounts and sessions
 
-export const createAccount = (body: { email: string; password: string }) => post<unknown>('/v1/accounts', body);
+export const createAccount = (body: CreateAccountBody) => post<AccountCreated>('/v1/accounts', body);
 
-export const startLogin = (body: { email: string; password: string }) => post<LoginAnswer>('/v1/sessions', body);
+export const startLogin = (body: LoginBody) => post<LoginResponse>('/v1/sessions', body);
 
-export type VerifyBody =
-  | { challenge: string; method: SecondFactorMethod; code: string }
-  | { challenge: string; method: 'webauthn'; response: unknown };
-
-export const verifyLogin = (body: VerifyBody) => post<VerifyAnswer>('/v1/sessions/verify', body);
+export const verifyLogin = (body: VerifyBody) => post<VerifyResponse>('/v1/sessions/verify', body);
 
 export const loginKeyOptions = (challenge: string) =>
   post<AssertionOptions>('/v1/sessions/webauthn/options', { challenge });
@@ -58,14 +77,10 @@ export const signOut = () => api<void>('/v1/sessions/current', { method: 'DELETE
 
 export const getSecurity = () => api<SecurityState>('/v1/me/security');
 
-export const startTotpSetup = () => post<TotpSetup>('/v1/me/totp/setup');
+export const startTotpSetup = () => post<PendingBinding>('/v1/me/totp/setup');
 
 export const confirmTotp = (setupId: string, code: string) =>
-  post<ConfirmAnswer>('/v1/me/totp/confirm', { setupId, code });
-
-export type ExportBody =
-  | { revealToken: string; format: 'pdf' }
-  | { revealToken: string; format: 'zip'; password: string };
+  post<BackupCodesIssued>('/v1/me/totp/confirm', { setupId, code });
 
 export const exportBackupCodes = (body: ExportBody) => apiBlob('/v1/me/backup-codes/export', { method: 'POST', body });
 
@@ -73,7 +88,7 @@ export const acknowledgeBackupCodes = (revealToken: string) =>
   post<void>('/v1/me/backup-codes/acknowledge', { revealToken });
 
 export const resetTwoFactor = (password: string, proof: Proof) =>
-  post<TotpSetup>('/v1/me/two-factor/reset', { password, ...proof });
+  post<PendingBinding>('/v1/me/two-factor/reset', { password, ...proof });
 
 export const stepUpKeyOptions = () => post<AssertionOptions>('/v1/me/security-keys/assertion-options');
 
@@ -82,12 +97,12 @@ export const sendStepUpSms = () => post<unknown>('/v1/me/sms/send');
 export const securityKeyOptions = (proof: Proof) => post<CreationOptions>('/v1/me/security-keys/options', proof);
 
 export const addSecurityKey = (name: string, response: unknown) =>
-  post<{ name: string }>('/v1/me/security-keys', { name, response });
+  post<SecurityKeyCreated>('/v1/me/security-keys', { name, response });
 
 export const removeSecurityKey = (keyId: string, proof: Proof) =>
   api<void>(`/v1/me/security-keys/${id(keyId)}`, { method: 'DELETE', body: proof });
 
-export const addPhone = (phone: string, proof: Proof) => post<unknown>('/v1/me/phone', { phone, ...proof });
+export const addPhone = (phone: string, proof: Proof) => post<PhoneAdded>('/v1/me/phone', { phone, ...proof });
 
 export const verifyPhone = (code: string) => post<void>('/v1/me/phone/verify', { code });
 
@@ -95,21 +110,20 @@ export const removePhone = (proof: Proof) => api<void>('/v1/me/phone', { method:
 
 // Withdrawals
 
-export const listWithdrawals = () => api<{ withdrawals: Withdrawal[] }>('/v1/withdrawals');
+export const listWithdrawals = () => api<WithdrawalList>('/v1/withdrawals');
 
-export const requestWithdrawal = (order: { asset: string; amount: string; address: string }, proof: Proof) =>
-  post<{ withdrawalId: string; status: string }>('/v1/withdrawals', { ...order, ...proof });
+export const requestWithdrawal = (body: WithdrawalBody) => post<WithdrawalAccepted>('/v1/withdrawals', body);
 
 // Recovery tickets (the claimant, with the ticket token)
 
 export const openTicket = (challenge: string, kind: TicketKind) =>
-  post<{ ticketId: string; ticketToken: string; status: string }>('/v1/recovery/tickets', { challenge, kind });
+  post<OpenedTicket>('/v1/recovery/tickets', { challenge, kind });
 
 export const getTicket = ({ ticketId, ticketToken }: TicketAccess) =>
-  api<RecoveryTicket>(ticketPath(ticketId), { ticketToken });
+  api<TicketView>(ticketPath(ticketId), { ticketToken });
 
 export const submitTicket = ({ ticketId, ticketToken }: TicketAccess) =>
-  api<unknown>(`${ticketPath(ticketId)}/submit`, { method: 'POST', ticketToken });
+  api<Submitted>(`${ticketPath(ticketId)}/submit`, { method: 'POST', ticketToken });
 
 export function uploadEvidence(
   { ticketId, ticketToken }: TicketAccess,
@@ -118,25 +132,29 @@ export function uploadEvidence(
   onProgress: (fraction: number) => void,
 ) {
   const form = new FormData();
-  form.append('kind', kind);
+  form.append('kind', kind); // before the file: the server reads the parts in order
   form.append('file', file, file.name);
-  return upload<{ evidenceId: string }>(`${ticketPath(ticketId)}/evidence`, form, { ticketToken, onProgress });
+  return upload<EvidenceCreated>(`${ticketPath(ticketId)}/evidence`, form, { ticketToken, onProgress });
 }
 
 export const startRecoveryBinding = ({ ticketId, ticketToken }: TicketAccess) =>
-  api<TotpSetup>(`${ticketPath(ticketId)}/totp/setup`, { method: 'POST', body: {}, ticketToken });
+  api<PendingBinding>(`${ticketPath(ticketId)}/totp/setup`, { method: 'POST', body: {}, ticketToken });
 
 export const confirmRecoveryBinding = ({ ticketId, ticketToken }: TicketAccess, setupId: string, code: string) =>
-  api<ConfirmAnswer>(`${ticketPath(ticketId)}/totp/confirm`, { method: 'POST', body: { setupId, code }, ticketToken });
+  api<RecoveryBindingConfirmed>(`${ticketPath(ticketId)}/totp/confirm`, {
+    method: 'POST',
+    body: { setupId, code },
+    ticketToken,
+  });
 
 // The support console
 
-export const listTicketsInReview = () => api<{ tickets: QueueItem[] }>('/v1/support/tickets?status=in_review');
+export const listTicketsInReview = () => api<Queue>('/v1/support/tickets?status=in_review');
 
 export const getSupportTicket = (ticketId: string) => api<SupportTicketView>(supportPath(ticketId));
 
 export const getEvidenceFile = (ticketId: string, evidenceId: string) =>
   apiBlob(`${supportPath(ticketId)}/evidence/${id(evidenceId)}`);
 
-export const decideTicket = (ticketId: string, decision: 'approve' | 'reject', note: string) =>
-  post<{ status: string }>(`${supportPath(ticketId)}/decision`, { decision, note });
+export const decideTicket = (ticketId: string, decision: Decision, note: string) =>
+  post<DecisionResult>(`${supportPath(ticketId)}/decision`, { decision, note });

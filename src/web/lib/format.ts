@@ -1,5 +1,6 @@
 // Human-readable times, durations and labels, in the user's locale.
 import type { WithdrawalLockReason } from '../../domain/withdrawal-lock.ts';
+import type { EvidenceKind, TicketKind, TicketStatus } from './client.ts';
 
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
@@ -39,25 +40,32 @@ export function describeDuration(seconds: number): string {
   return `about ${days} days`;
 }
 
+/** A review past its due time (a live check: the page stays open). */
+export function isOverdue(dueBy: string | null, now: number): boolean {
+  return dueBy !== null && new Date(dueBy).getTime() < now;
+}
+
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
   return `${(n / (1024 * 1024)).toFixed(1)} MB`;
 }
 
-export const TICKET_KIND_LABEL: Record<string, string> = {
+export const TICKET_KIND_LABEL: Record<TicketKind, string> = {
   lost_two_factor: 'Lost two-factor authentication',
   full_verification: 'Full identity verification',
 };
 
-export const TICKET_STATUS_LABEL: Record<string, string> = {
+export const TICKET_STATUS_LABEL: Record<TicketStatus, string> = {
   awaiting_evidence: 'Awaiting evidence',
   in_review: 'In review',
   approved: 'Approved',
   rejected: 'Rejected',
+  expired: 'Expired',
+  cancelled: 'Cancelled',
 };
 
-export const EVIDENCE_KIND_LABEL: Record<string, string> = {
+export const EVIDENCE_KIND_LABEL: Record<EvidenceKind, string> = {
   id_document: 'Identity document',
   selfie_video: 'Selfie video',
   login_history: 'Login history',
@@ -72,6 +80,7 @@ export const LOCK_REASON: Record<WithdrawalLockReason, string> = {
   password_reset: 'the password was reset',
 };
 
-export function label(map: Record<string, string>, key: string): string {
-  return map[key] ?? key.replace(/_/g, ' ');
+/** A label for a key that arrived untyped (a problem body's extra field). */
+export function label<K extends string>(map: Record<K, string>, key: string): string {
+  return Object.hasOwn(map, key) ? map[key as K] : key.replace(/_/g, ' ');
 }

@@ -35,6 +35,11 @@ const detailOr =
 
 const SERVER: Record<ErrorCode, Message> = {
   invalid_request: detailOr('Some of the details are not valid. Check them and try again.'),
+  malformed_json: 'The request could not be read. Reload the page and try again.',
+  internal_error: 'Something went wrong on our side. Please try again in a moment.',
+  service_unavailable: 'Latchkey is briefly unavailable. Please try again in a moment.',
+  http_method_not_allowed: 'Something went wrong on our side. Please reload the page.',
+  uri_too_long: 'That link is not valid.',
   email_taken: 'An account with this email already exists. Sign in instead.',
   weak_password: 'That password is too weak. Use a longer one that is not common — a few unrelated words work well.',
   invalid_credentials: 'The email or password is not right.',
@@ -83,11 +88,9 @@ const SERVER: Record<ErrorCode, Message> = {
   evidence_damaged: 'The stored file is missing or damaged. Ask the claimant to upload it again.',
 };
 
-/** Codes that never come from the domain: the transport's, and the HTTP edge's own. */
-const EDGE: Record<'network_error' | 'malformed_json' | 'internal_error', string> = {
+/** The transport's own code: the server never sends it. */
+const EDGE: Record<'network_error', string> = {
   network_error: 'Could not reach the server. Check your connection and try again.',
-  malformed_json: 'The request could not be read. Reload the page and try again.',
-  internal_error: 'Something went wrong on our side. Please try again in a moment.',
 };
 
 function messageFor(err: ApiError): string | undefined {

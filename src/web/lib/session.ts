@@ -1,8 +1,7 @@
 // Who is signed in, as the server sees it (the account's security state).
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, SESSION_ENDED } from './api.ts';
-import { signOut as endSession, getSecurity } from './client.ts';
-import type { SecurityState } from './types.ts';
+import { signOut as endSession, getSecurity, type SecurityState } from './client.ts';
 
 type Session =
   | { state: 'loading' }

@@ -1,9 +1,8 @@
 // The proof of a second factor for a signed-in step-up (reset 2FA, withdrawal,
 // factor changes): a code, or a security-key assertion made right now.
 import { startAuthentication } from '@simplewebauthn/browser';
-import { type Proof, stepUpKeyOptions } from './client.ts';
+import { type Proof, type SecondFactorMethod, type SecurityState, stepUpKeyOptions } from './client.ts';
 import { cleanCode } from './codes.ts';
-import type { SecondFactorMethod, SecurityState } from './types.ts';
 
 export async function stepUpProof(method: SecondFactorMethod, code: string): Promise<Proof> {
   if (method === 'webauthn') {

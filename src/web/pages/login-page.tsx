@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { Page } from '../components/page.tsx';
 import { PasswordForm } from '../components/password-form.tsx';
+import type { SecondFactorMethod } from '../lib/client.ts';
 import type { LoginNotice } from '../lib/login-notice.ts';
 import { rememberChallenge } from '../lib/recovery-store.ts';
-import type { SecondFactorMethod } from '../lib/types.ts';
 import { SecondFactorStep } from './second-factor-step.tsx';
 
 interface Challenge {

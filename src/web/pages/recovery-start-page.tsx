@@ -1,10 +1,9 @@
 import { type FormEvent, useState } from 'react';
 import { ErrorAlert } from '../components/alerts.tsx';
 import { Page } from '../components/page.tsx';
-import { openTicket } from '../lib/client.ts';
+import { openTicket, type TicketKind } from '../lib/client.ts';
 import { loadChallenge, loadTicket, rememberTicket } from '../lib/recovery-store.ts';
 import { navigate } from '../lib/router.ts';
-import type { TicketKind } from '../lib/types.ts';
 import { useAction } from '../lib/use-action.ts';
 
 const KINDS: { kind: TicketKind; title: string; detail: string }[] = [

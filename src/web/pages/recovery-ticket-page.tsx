@@ -1,13 +1,13 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ErrorAlert, Notice } from '../components/alerts.tsx';
-import { EvidenceUploader } from '../components/evidence-uploader.tsx';
+import { EvidenceUploader, type Uploaded } from '../components/evidence-uploader.tsx';
 import { Page } from '../components/page.tsx';
 import { RecoveryBinding } from '../components/recovery-binding.tsx';
 import { TicketStatus } from '../components/ticket-status.tsx';
-import { getTicket, submitTicket } from '../lib/client.ts';
+import { getTicket, submitTicket, type TicketView } from '../lib/client.ts';
+import { EVIDENCE_KIND_LABEL } from '../lib/format.ts';
 import type { LoginNotice } from '../lib/login-notice.ts';
 import { forgetChallenge, loadTicket } from '../lib/recovery-store.ts';
-import type { RecoveryTicket } from '../lib/types.ts';
 import { useAction } from '../lib/use-action.ts';
 
 interface Props {
@@ -22,8 +22,8 @@ const RECOVERED: LoginNotice = {
 
 export function RecoveryTicketPage({ onSignedIn }: Props) {
   const [access] = useState(loadTicket);
-  const [ticket, setTicket] = useState<RecoveryTicket | null>(null);
-  const [uploaded, setUploaded] = useState<{ evidenceId: string; kind: string; name: string }[]>([]);
+  const [ticket, setTicket] = useState<TicketView | null>(null);
+  const [uploaded, setUploaded] = useState<Uploaded[]>([]);
   const loading = useAction();
   const sending = useAction();
   const error = sending.error ?? loading.error;
@@ -74,7 +74,7 @@ export function RecoveryTicketPage({ onSignedIn }: Props) {
               <ul className="plain" data-testid="uploaded-evidence">
                 {uploaded.map((u) => (
                   <li key={u.evidenceId}>
-                    {u.name} ({u.kind.replace(/_/g, ' ')})
+                    {u.name} ({EVIDENCE_KIND_LABEL[u.kind]})
                   </li>
                 ))}
               </ul>

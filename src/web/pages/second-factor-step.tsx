@@ -5,11 +5,17 @@ import { ErrorAlert } from '../components/alerts.tsx';
 import { codeInputProps, Field } from '../components/field.tsx';
 import { codeLabel, MethodPicker, preferredMethod } from '../components/method-picker.tsx';
 import { ApiError } from '../lib/api.ts';
-import { loginKeyOptions, sendLoginSms, type VerifyBody, verifyLogin } from '../lib/client.ts';
+import {
+  loginKeyOptions,
+  type SecondFactorMethod,
+  sendLoginSms,
+  type VerifyBody,
+  type VerifyResponse,
+  verifyLogin,
+} from '../lib/client.ts';
 import { cleanCode } from '../lib/codes.ts';
 import type { LoginNotice } from '../lib/login-notice.ts';
 import { clockDriftSentence, smsSendError } from '../lib/messages.ts';
-import type { SecondFactorMethod, VerifyAnswer } from '../lib/types.ts';
 import { useAction } from '../lib/use-action.ts';
 
 interface Props {
@@ -20,7 +26,7 @@ interface Props {
 }
 
 /** What to tell the user after a successful second factor. */
-function noticesFrom(answer: VerifyAnswer, method: SecondFactorMethod): LoginNotice[] {
+function noticesFrom(answer: VerifyResponse, method: SecondFactorMethod): LoginNotice[] {
   const notices: LoginNotice[] = [];
   const warnings = answer.warnings ?? [];
   const exhausted = warnings.some((w) => w.code === 'backup_codes_exhausted') || answer.backupCodesRemaining === 0;

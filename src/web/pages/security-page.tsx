@@ -10,16 +10,15 @@ import { SaveCodesStep } from '../components/save-codes-step.tsx';
 import { SecurityKeysPanel } from '../components/security-keys-panel.tsx';
 import { TwoFactorStatus } from '../components/two-factor-status.tsx';
 import { WithdrawalLockPanel } from '../components/withdrawal-lock-panel.tsx';
-import { startTotpSetup } from '../lib/client.ts';
+import { type BackupCodesIssued, type PendingBinding, type SecurityState, startTotpSetup } from '../lib/client.ts';
 import type { LoginNotice } from '../lib/login-notice.ts';
 import { availableMethods } from '../lib/step-up.ts';
-import type { ConfirmAnswer, SecurityState, TotpSetup } from '../lib/types.ts';
 import { useAction } from '../lib/use-action.ts';
 
 type Flow =
   | { step: 'overview' }
-  | { step: 'bind'; setup: TotpSetup; isReset: boolean; hadExtras: boolean }
-  | { step: 'codes'; answer: ConfirmAnswer; isReset: boolean; hadExtras: boolean };
+  | { step: 'bind'; setup: PendingBinding; isReset: boolean; hadExtras: boolean }
+  | { step: 'codes'; answer: BackupCodesIssued; isReset: boolean; hadExtras: boolean };
 
 interface Props {
   me: SecurityState;

@@ -1,9 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ErrorAlert } from '../components/alerts.tsx';
 import { Page } from '../components/page.tsx';
-import { listTicketsInReview } from '../lib/client.ts';
-import { formatDateTime, label, TICKET_KIND_LABEL } from '../lib/format.ts';
-import type { QueueItem } from '../lib/types.ts';
+import { listTicketsInReview, type QueueItem } from '../lib/client.ts';
+import { formatDateTime, isOverdue, TICKET_KIND_LABEL } from '../lib/format.ts';
 import { useAction } from '../lib/use-action.ts';
 import { useNow } from '../lib/use-now.ts';
 
@@ -48,16 +47,16 @@ export function SupportQueuePage() {
             </thead>
             <tbody>
               {tickets.map((t) => {
-                const overdue = new Date(t.reviewDueBy).getTime() < now;
+                const overdue = isOverdue(t.reviewDueBy, now);
                 return (
                   <tr key={t.ticketId} className={overdue ? 'overdue' : undefined}>
                     <td>
                       <a href={`#/support/tickets/${encodeURIComponent(t.ticketId)}`}>{t.email}</a>
                     </td>
-                    <td>{label(TICKET_KIND_LABEL, t.kind)}</td>
+                    <td>{TICKET_KIND_LABEL[t.kind]}</td>
                     <td>{formatDateTime(t.submittedAt)}</td>
                     <td>
-                      <time dateTime={t.reviewDueBy}>{formatDateTime(t.reviewDueBy)}</time>
+                      <time dateTime={t.reviewDueBy ?? undefined}>{formatDateTime(t.reviewDueBy)}</time>
                       {overdue ? <span className="badge badge-overdue">Overdue</span> : null}
                     </td>
                   </tr>

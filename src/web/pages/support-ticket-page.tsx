@@ -6,15 +6,14 @@ import { EvidenceViewer } from '../components/evidence-viewer.tsx';
 import { LoginHistoryTable } from '../components/login-history-table.tsx';
 import { Page } from '../components/page.tsx';
 import { TicketSummary } from '../components/ticket-summary.tsx';
-import { getSupportTicket } from '../lib/client.ts';
-import { label, TICKET_STATUS_LABEL } from '../lib/format.ts';
-import type { SupportTicketView } from '../lib/types.ts';
+import { getSupportTicket, type SupportTicketView, type TicketStatus } from '../lib/client.ts';
+import { TICKET_STATUS_LABEL } from '../lib/format.ts';
 import { useAction } from '../lib/use-action.ts';
 
 export function SupportTicketPage({ ticketId, agentEmail }: { ticketId: string; agentEmail: string }) {
   const [view, setView] = useState<SupportTicketView | null>(null);
   const { run, error } = useAction();
-  const [decided, setDecided] = useState<string | null>(null);
+  const [decided, setDecided] = useState<TicketStatus | null>(null);
 
   const load = useCallback(() => run(async () => setView(await getSupportTicket(ticketId))), [run, ticketId]);
 
@@ -28,7 +27,7 @@ export function SupportTicketPage({ ticketId, agentEmail }: { ticketId: string; 
         <a href="#/support">← Back to the queue</a>
       </p>
       <ErrorAlert error={error} />
-      {decided ? <Notice tone="ok">Recorded. The ticket is now: {label(TICKET_STATUS_LABEL, decided)}.</Notice> : null}
+      {decided ? <Notice tone="ok">Recorded. The ticket is now: {TICKET_STATUS_LABEL[decided]}.</Notice> : null}
       {view ? (
         <>
           <TicketSummary ticket={view.ticket} />

@@ -4,9 +4,8 @@ import { Page } from '../components/page.tsx';
 import { WithdrawalForm } from '../components/withdrawal-form.tsx';
 import { WithdrawalList } from '../components/withdrawal-list.tsx';
 import { WithdrawalLockPanel } from '../components/withdrawal-lock-panel.tsx';
-import { listWithdrawals } from '../lib/client.ts';
+import { listWithdrawals, type SecurityState, type Withdrawal } from '../lib/client.ts';
 import { availableMethods } from '../lib/step-up.ts';
-import type { SecurityState, Withdrawal } from '../lib/types.ts';
 import { useAction } from '../lib/use-action.ts';
 
 export function WithdrawalsPage({ me, reload }: { me: SecurityState; reload: () => Promise<SecurityState | null> }) {
