@@ -12,7 +12,9 @@ import {
   PASSWORD_MIN_LENGTH,
   REVEAL_WINDOW_MS,
 } from '../domain/policy.ts';
+import { SECOND_FACTOR_PURPOSES, type SecondFactorMethod, type SecondFactorPurpose } from '../domain/second-factor.ts';
 import { lockFor, WITHDRAWAL_LOCK_CAUSES, type WithdrawalLockCause } from '../domain/withdrawal-lock.ts';
+import { FACTOR_MODULES } from './factors/registry.ts';
 
 const HOUR_MS = 3600_000;
 const MINUTE_MS = 60_000;
@@ -33,6 +35,11 @@ export interface PublicPolicy {
     /** Wrong codes a day (any method) that lock the second-factor step. */
     readonly failuresPerDay: number;
     readonly lockHours: number;
+    /**
+     * The methods each purpose accepts, from the factor registry (SMS: sign-in
+     * only, and only while no security key is bound — the gate checks that part).
+     */
+    readonly methodsFor: Readonly<Record<SecondFactorPurpose, SecondFactorMethod[]>>;
   };
 }
 
@@ -51,6 +58,12 @@ export function publicPolicy(config: Config): PublicPolicy {
       failuresPerChallenge: FAILURES_PER_CHALLENGE,
       failuresPerDay: FAILURES_BEFORE_LOCK,
       lockHours: LOCK_DURATION_MS / HOUR_MS,
+      methodsFor: Object.fromEntries(
+        SECOND_FACTOR_PURPOSES.map((purpose) => [
+          purpose,
+          FACTOR_MODULES.filter((module) => module.allowedFor.includes(purpose)).map((module) => module.method),
+        ]),
+      ) as Record<SecondFactorPurpose, SecondFactorMethod[]>,
     },
   };
 }

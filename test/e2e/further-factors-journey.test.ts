@@ -97,12 +97,33 @@ test('security key and SMS: added on the security page, used to sign in', { time
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signInWithPassword(page, email, password);
     await page.getByLabel('Security key').check();
+    // No downgrade: while a security key is bound, sign-in does not offer SMS.
+    assert.equal(await page.getByLabel('SMS code').count(), 0);
     await snap(page, J, '04-security-key-choice');
     await page.getByRole('button', { name: 'Use security key' }).click();
     await page.getByRole('heading', { level: 1, name: 'Account security' }).waitFor();
   });
 
-  await step('sign in with an SMS code', async () => {
+  await step(
+    'remove the security key, confirmed with the authenticator app (SMS never confirms a change)',
+    async () => {
+      await page.getByRole('button', { name: 'Remove Desk YubiKey' }).click();
+      const keys = page.getByRole('region', { name: 'Security keys' });
+      await keys.getByText(/Remove the security key “Desk YubiKey”\? It will no longer sign you in/).waitFor();
+      // SMS is a restricted authenticator: it may sign in, never authorise a factor change.
+      assert.equal(await keys.getByLabel('SMS code', { exact: true }).count(), 0);
+      await keys.getByLabel('Authenticator code', { exact: true }).check();
+      const now = await advanceClock(server(), 31);
+      await context.clock.fastForward(31_000);
+      await keys.getByLabel('6-digit code from your authenticator app').fill(await totpAt(setup.secret, now));
+      await snap(page, J, '06-remove-key-step-up');
+      await keys.getByRole('button', { name: 'Confirm and remove key' }).click();
+      await page.getByText('Security key “Desk YubiKey” removed.').waitFor();
+      await page.getByTestId('security-keys').waitFor({ state: 'detached' });
+    },
+  );
+
+  await step('sign in with an SMS code, offered once no security key is bound', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signInWithPassword(page, email, password);
     await page.getByLabel('SMS code').check();
@@ -120,22 +141,6 @@ test('security key and SMS: added on the security page, used to sign in', { time
     await snap(page, J, '05-sms-code');
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('heading', { level: 1, name: 'Account security' }).waitFor();
-  });
-
-  await step('remove the security key, confirmed with an SMS code', async () => {
-    await page.getByRole('button', { name: 'Remove Desk YubiKey' }).click();
-    const keys = page.getByRole('region', { name: 'Security keys' });
-    await keys.getByText(/Remove the security key “Desk YubiKey”\? It will no longer sign you in/).waitFor();
-    await keys.getByLabel('SMS code', { exact: true }).check();
-    await advanceClock(server(), 31); // one SMS per 30 s
-    await context.clock.fastForward(31_000);
-    await keys.getByRole('button', { name: 'Send code by SMS' }).click();
-    await keys.getByText('Code sent.').waitFor();
-    await keys.getByLabel('Code from the SMS').fill(await latestSmsCode(server()));
-    await snap(page, J, '06-remove-key-step-up');
-    await keys.getByRole('button', { name: 'Confirm and remove key' }).click();
-    await page.getByText('Security key “Desk YubiKey” removed.').waitFor();
-    await page.getByTestId('security-keys').waitFor({ state: 'detached' });
   });
 
   await step('remove the phone, confirmed with the authenticator app', async () => {

@@ -1,5 +1,22 @@
 // Generated from /openapi.json by `npm run client:generate`. Do not edit.
 export interface paths {
+    "/v1/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rules a client must show: lock hours, backup-code numbers, password lengths, second-factor limits */
+        get: operations["getPolicy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/accounts": {
         parameters: {
             query?: never;
@@ -594,6 +611,80 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        withdrawalLockHours: {
+                            two_factor_reset: number;
+                            lost_two_factor_recovery: number;
+                            full_verification_recovery: number;
+                            factor_added: number;
+                            password_changed: number;
+                            password_reset: number;
+                        };
+                        backupCodes: {
+                            perSet: number;
+                            lowAt: number;
+                            revealWindowMinutes: number;
+                        };
+                        password: {
+                            minLength: number;
+                            maxLength: number;
+                        };
+                        secondFactor: {
+                            failuresPerChallenge: number;
+                            failuresPerDay: number;
+                            lockHours: number;
+                            methodsFor: {
+                                login: ("totp" | "backup_code" | "webauthn" | "sms")[];
+                                withdrawal: ("totp" | "backup_code" | "webauthn" | "sms")[];
+                                reset: ("totp" | "backup_code" | "webauthn" | "sms")[];
+                                factor_change: ("totp" | "backup_code" | "webauthn" | "sms")[];
+                                ticket_cancel: ("totp" | "backup_code" | "webauthn" | "sms")[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Problem: internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description Problem: service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
     createAccount: {
         parameters: {
             query?: never;
@@ -1598,7 +1689,7 @@ export interface operations {
                             /** @enum {boolean} */
                             locked: false;
                         };
-                        policy?: {
+                        policy: {
                             withdrawalLockHours: {
                                 two_factor_reset: number;
                                 lost_two_factor_recovery: number;
@@ -1620,6 +1711,13 @@ export interface operations {
                                 failuresPerChallenge: number;
                                 failuresPerDay: number;
                                 lockHours: number;
+                                methodsFor: {
+                                    login: ("totp" | "backup_code" | "webauthn" | "sms")[];
+                                    withdrawal: ("totp" | "backup_code" | "webauthn" | "sms")[];
+                                    reset: ("totp" | "backup_code" | "webauthn" | "sms")[];
+                                    factor_change: ("totp" | "backup_code" | "webauthn" | "sms")[];
+                                    ticket_cancel: ("totp" | "backup_code" | "webauthn" | "sms")[];
+                                };
                             };
                         };
                         recovery: {

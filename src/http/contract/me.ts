@@ -37,7 +37,7 @@ export const SecurityState = closed({
   }),
   withdrawalLock: WithdrawalLockView,
   /** The rules' numbers (src/app/public-policy.ts). */
-  policy: Type.Optional(PolicyView),
+  policy: PolicyView,
   recovery: Nullable(
     closed({
       ticketId: Type.String(),

@@ -1,7 +1,9 @@
 // Operations: health, readiness and the API document. Not part of the versioned API.
 import type { AppContext } from '../../app/context.ts';
 import { checkHealth, checkReadiness } from '../../app/health.ts';
+import { publicPolicy } from '../../app/public-policy.ts';
 import type { App } from '../app-type.ts';
+import { PolicyView } from '../contract/policy.ts';
 import { problem, sendProblem } from '../errors.ts';
 
 export async function operationRoutes(
@@ -20,5 +22,20 @@ export async function operationRoutes(
     const detail = down.length > 0 ? `Not ready: ${down.join(', ')} cannot be reached.` : 'Starting.';
     return sendProblem(reply, problem(503, 'service_unavailable', detail, { checks }));
   });
+  // The rules' numbers for pages shown before sign-in (the recovery pages): public, nothing secret.
+  app.get(
+    '/v1/policy',
+    {
+      schema: {
+        operationId: 'getPolicy',
+        tags: ['policy'],
+        summary:
+          'The rules a client must show: lock hours, backup-code numbers, password lengths, second-factor limits',
+        security: [],
+        response: { 200: PolicyView },
+      },
+    },
+    async () => publicPolicy(ctx.config),
+  );
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

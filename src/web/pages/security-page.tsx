@@ -119,8 +119,12 @@ export function SecurityPage({ me, reload, notices }: Props) {
 
       {tf.enabled ? (
         <>
-          <SecurityKeysPanel keys={tf.securityKeys ?? []} methods={availableMethods(me, true)} onChanged={reload} />
-          <PhonePanel sms={tf.sms ?? null} methods={availableMethods(me, true)} onChanged={reload} />
+          <SecurityKeysPanel
+            keys={tf.securityKeys ?? []}
+            methods={availableMethods(me, 'factor_change')}
+            onChanged={reload}
+          />
+          <PhonePanel sms={tf.sms ?? null} methods={availableMethods(me, 'factor_change')} onChanged={reload} />
         </>
       ) : null}
 
@@ -129,7 +133,7 @@ export function SecurityPage({ me, reload, notices }: Props) {
           <h2 id="reset-heading">Reset two-factor authentication</h2>
           <p>Use this to move to a new phone or to get a fresh set of {BACKUP_CODES_PER_SET} backup codes.</p>
           <ResetTwoFactorForm
-            methods={availableMethods(me, false)}
+            methods={availableMethods(me, 'reset')}
             onSetup={(setup) =>
               setFlow({
                 step: 'bind',

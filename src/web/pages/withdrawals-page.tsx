@@ -18,7 +18,7 @@ export function WithdrawalsPage({ me, reload }: { me: SecurityState; reload: () 
     void loadList();
   }, [loadList]);
 
-  const methods = availableMethods(me, true);
+  const methods = availableMethods(me, 'withdrawal');
 
   return (
     <Page title="Withdrawals">
