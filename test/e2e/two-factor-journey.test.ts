@@ -176,6 +176,11 @@ test('two-factor journey in the browser', { timeout: 300_000 }, async (t) => {
   });
 
   await step('reset 2FA: password + code → new binding → new codes → lock countdown', async () => {
+    // The warning names the operator's lock length, not a literal.
+    assert.match(
+      await text(page.locator('#reset-warning')),
+      new RegExp(`Withdrawals are locked for ${LOCK_HOURS} hours`),
+    );
     await page.getByLabel('Your password').fill(password);
     await page.getByLabel('6-digit code from your authenticator app').fill(await totpAt(secret, await tick(context)));
     await page.getByRole('button', { name: 'Reset 2FA' }).click();

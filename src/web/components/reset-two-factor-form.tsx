@@ -8,11 +8,13 @@ import { StepUpFields } from './step-up-fields.tsx';
 
 interface Props {
   methods: SecondFactorMethod[];
+  /** How long withdrawals stay locked after a reset (the server's policy). */
+  lockHours: number;
   onSetup: (setup: PendingBinding) => void;
 }
 
 /** Reset 2FA while a factor still works: password + a factor → a new binding. */
-export function ResetTwoFactorForm({ methods, onSetup }: Props) {
+export function ResetTwoFactorForm({ methods, lockHours, onSetup }: Props) {
   const [password, setPassword] = useState('');
   const [method, setMethod] = useState<SecondFactorMethod>(methods[0] ?? 'totp');
   const [code, setCode] = useState('');
@@ -29,8 +31,8 @@ export function ResetTwoFactorForm({ methods, onSetup }: Props) {
       <p id="reset-warning">
         Resetting replaces your authenticator and all your backup codes with new ones, and{' '}
         <strong>removes your security keys and your phone for SMS codes</strong>: add them again afterwards.{' '}
-        <strong>Withdrawals are locked for a safety period</strong> after you confirm the new authenticator: the
-        countdown shows how long.
+        <strong>Withdrawals are locked for {lockHours === 1 ? '1 hour' : `${lockHours} hours`}</strong> after you
+        confirm the new authenticator.
       </p>
       <ErrorAlert error={error} />
       <Field

@@ -134,6 +134,7 @@ export function SecurityPage({ me, reload, notices }: Props) {
           <p>Use this to move to a new phone or to get a fresh set of {BACKUP_CODES_PER_SET} backup codes.</p>
           <ResetTwoFactorForm
             methods={availableMethods(me, 'reset')}
+            lockHours={me.policy.withdrawalLockHours.two_factor_reset ?? 0}
             onSetup={(setup) =>
               setFlow({
                 step: 'bind',
