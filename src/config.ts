@@ -26,6 +26,14 @@ export interface Config {
   readonly sessionTtlMinutes: number;
   /** NIST SP 800-63B-4 §2.2.3: sign in again after this long without use. */
   readonly sessionIdleMinutes: number;
+  /**
+   * The longest one request may take, headers and body (a half-sent body is cut
+   * off then); the headers alone get at most 10 s of it. Idle keep-alive
+   * sockets close after 5 s.
+   */
+  readonly requestTimeoutSeconds: number;
+  /** Open connections the server accepts at once; more are dropped at accept. */
+  readonly maxConnections: number;
   readonly evidenceMaxBytes: number;
   /** All the evidence of one ticket, in bytes. */
   readonly evidenceTicketQuotaBytes: number;
@@ -138,6 +146,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     sessionTtlMinutes: integer(env, 'LATCHKEY_SESSION_TTL_MINUTES', 12 * 60, 5, 60 * 24 * 30),
     sessionIdleMinutes: integer(env, 'LATCHKEY_SESSION_IDLE_MINUTES', 60, 5, 60 * 24 * 30),
+    requestTimeoutSeconds: integer(env, 'LATCHKEY_REQUEST_TIMEOUT_SECONDS', 120, 1, 3600),
+    maxConnections: integer(env, 'LATCHKEY_MAX_CONNECTIONS', 4096, 8, 1_000_000),
     signupsPerIpPerHour: integer(env, 'LATCHKEY_SIGNUPS_PER_IP_PER_HOUR', 20, 1, 1_000_000),
     evidenceMaxBytes: integer(env, 'LATCHKEY_EVIDENCE_MAX_BYTES', 25 * MIB, 1024, 1024 * MIB),
     evidenceTicketQuotaBytes: integer(env, 'LATCHKEY_EVIDENCE_TICKET_QUOTA_BYTES', 100 * MIB, 1024, 16 * 1024 * MIB),

@@ -59,9 +59,25 @@ const HELMET_OPTIONS = {
 };
 const securityHeaders = helmetHeaders(HELMET_OPTIONS);
 
+/** The headers of a request arrive within this, whatever the request timeout. */
+const HEADERS_TIMEOUT_MS = 10_000;
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
 export async function buildServer(ctx: AppContext, options: ServerOptions): Promise<App> {
+  // Slow or half-sent requests must not hold sockets (Fastify's own default
+  // request timeout is none): headers, whole request and idle timeouts, checked
+  // every second, and a cap on open connections.
+  const requestTimeout = ctx.config.requestTimeoutSeconds * 1000;
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
+    http: {
+      headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout),
+      requestTimeout,
+      connectionsCheckingInterval: 1000,
+    },
+    requestTimeout,
+    connectionTimeout: requestTimeout,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     bodyLimit: JSON_BODY_LIMIT,
     trustProxy: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
@@ -73,6 +89,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions): Prom
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  app.server.maxConnections = ctx.config.maxConnections;
   app.setErrorHandler(errorHandler);
   app.addSchema(Problem);
   strictJsonBodies(app);
