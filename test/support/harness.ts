@@ -14,13 +14,15 @@ import { buildServer } from '../../src/http/server.ts';
 import { argon2Hasher } from '../../src/infra/hashing.ts';
 import { createLogger } from '../../src/infra/logger.ts';
 import type { Dialect } from '../../src/storage/dialect.ts';
-import { DIALECTS, freshDatabase, REDIS_URL } from './databases.ts';
+import { DIALECTS, freshDatabase, REDIS_URL, type TestDatabase } from './databases.ts';
 
 export interface Harness {
   readonly app: App;
   readonly ctx: AppContext;
   readonly clock: TestClock;
   readonly dialect: Dialect;
+  /** The database under this instance (shared with `instanceOf` when given). */
+  readonly database: TestDatabase;
   /** Every log line the server wrote (for the no-secrets-in-logs test). */
   readonly logs: string[];
   call(
@@ -51,13 +53,19 @@ export interface HarnessOptions {
   readonly hasher?: 'fast' | 'production';
   /** A frozen clock moves only by advance/set, so tests can assert exact instants. */
   readonly frozenClock?: boolean;
+  /**
+   * Another harness whose database (and Redis keys) this one shares: a second
+   * instance of Latchkey in front of the same storage. The first one drops it.
+   */
+  readonly instanceOf?: Harness;
 }
 
 /** argon2id's floor (8 KiB for one lane, one pass): the same code path, none of the cost. */
 const FAST_ARGON2 = { memoryCost: 8, timeCost: 1, parallelism: 1 } as const;
 
 export async function startHarness(dialect: Dialect, options: HarnessOptions = {}): Promise<Harness> {
-  const database = await freshDatabase(dialect);
+  const shared = options.instanceOf?.database;
+  const database = shared ?? (await freshDatabase(dialect));
   const config = loadConfig({
     LATCHKEY_TEST_MODE: '1',
     // Every in-process request comes from 127.0.0.1: suites sign up far more
@@ -92,6 +100,7 @@ export async function startHarness(dialect: Dialect, options: HarnessOptions = {
     ctx: built.ctx,
     clock,
     dialect,
+    database,
     logs,
     async call(method, url, { body, token, headers } = {}) {
       const response = await app.inject({
@@ -108,7 +117,7 @@ export async function startHarness(dialect: Dialect, options: HarnessOptions = {
     async close() {
       await app.close();
       await built.close();
-      await database.drop();
+      if (!shared) await database.drop();
     },
   };
 }
@@ -166,6 +175,9 @@ class StartedLater implements Harness {
   }
   get logs() {
     return this.#started.logs;
+  }
+  get database() {
+    return this.#started.database;
   }
   call(...args: Parameters<Harness['call']>) {
     return this.#started.call(...args);
