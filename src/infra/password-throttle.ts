@@ -13,7 +13,14 @@
 // at most the limit reach argon2id. In memory for one instance, in Redis
 // (shared) when REDIS_URL is set. Keys are keyed hashes, never emails.
 import type { Redis } from 'ioredis';
-import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type pg from 'pg';
+import {
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
 
 export const PASSWORD_LIMITS = Object.freeze({
   perClient: { points: 10, seconds: 15 * 60 },
@@ -49,18 +56,38 @@ interface Limit {
   readonly key: string;
 }
 
-/** A rate-limiter-flexible limiter: in Redis when there is one, else in memory. */
+/** Where the throttles keep their counts: shared by every instance, except in memory. */
+export interface ThrottleStore {
+  readonly redis?: Redis | undefined;
+  /** PostgreSQL without Redis: the `rate_limits` table (migration 011). */
+  readonly pgPool?: pg.Pool | undefined;
+}
+
+/**
+ * A rate-limiter-flexible limiter: in Redis when there is one, else in
+ * PostgreSQL (several instances may share it), else in memory (SQLite: one process).
+ */
 export function makeLimiter(
-  redis: Redis | undefined,
+  store: ThrottleStore,
   prefix: string,
   name: string,
   limit: { points: number; seconds: number },
   block: boolean,
 ): RateLimiterAbstract {
   const options = { points: limit.points, duration: limit.seconds, blockDuration: block ? limit.seconds : 0 };
-  return redis
-    ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:${name}`, ...options })
-    : new RateLimiterMemory({ keyPrefix: name, ...options });
+  if (store.redis)
+    return new RateLimiterRedis({ storeClient: store.redis, keyPrefix: `${prefix}:${name}`, ...options });
+  if (store.pgPool) {
+    return new RateLimiterPostgres({
+      storeClient: store.pgPool,
+      storeType: 'pool',
+      tableName: 'rate_limits',
+      tableCreated: true,
+      keyPrefix: name,
+      ...options,
+    });
+  }
+  return new RateLimiterMemory({ keyPrefix: name, ...options });
 }
 
 /** Consumes one point; the wait in seconds when the limit is exceeded, else 0. */
@@ -75,9 +102,9 @@ export async function takePoint(limiter: RateLimiterAbstract, key: string): Prom
   }
 }
 
-export function createPasswordThrottle(redis?: Redis, prefix = 'latchkey'): PasswordThrottle {
+export function createPasswordThrottle(store: ThrottleStore = {}, prefix = 'latchkey'): PasswordThrottle {
   const make = (name: string, limit: { points: number; seconds: number }, block: boolean) =>
-    makeLimiter(redis, prefix, `pw:${name}`, limit, block);
+    makeLimiter(store, prefix, `pw:${name}`, limit, block);
   const byClient = make('client', PASSWORD_LIMITS.perClient, true);
   const byIp = make('ip', PASSWORD_LIMITS.perIp, true);
   const byAccount = make('account', PASSWORD_LIMITS.accountCeiling, false);

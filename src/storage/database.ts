@@ -15,6 +15,8 @@ pg.types.setTypeParser(20, (value) => Number(value));
 export interface Storage {
   readonly db: Kysely<Database>;
   readonly dialect: Dialect;
+  /** PostgreSQL only: the pool itself, for the database-backed throttles. */
+  readonly pgPool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -38,7 +40,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    storage = { db, dialect: 'postgres', close: () => db.destroy() };
+    storage = { db, dialect: 'postgres', pgPool: pool, close: () => db.destroy() };
   } else {
     fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
     // Created owner-only before SQLite opens it; its -wal and -shm files take the same mode.

@@ -10,6 +10,7 @@ import { smsSendGateMigration } from './migrations/007-sms-send-gate.ts';
 import { recoveryLockCauseMigration } from './migrations/008-recovery-lock-cause.ts';
 import { agentInvitationsMigration } from './migrations/009-agent-invitations.ts';
 import { auditChainMigration } from './migrations/010-audit-chain.ts';
+import { rateLimitsMigration } from './migrations/011-rate-limits.ts';
 
 // Migrations live in code (not files read at run time) so one set serves both
 // databases and the order is explicit.
@@ -27,6 +28,7 @@ function provider(dialect: Dialect): MigrationProvider {
         '008-recovery-lock-cause': recoveryLockCauseMigration(),
         '009-agent-invitations': agentInvitationsMigration(),
         '010-audit-chain': auditChainMigration(dialect),
+        '011-rate-limits': rateLimitsMigration(),
       };
     },
   };

@@ -4,8 +4,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { FAILURES_BEFORE_LOCK } from '../../src/domain/policy.ts';
+import { PASSWORD_LIMITS } from '../../src/infra/password-throttle.ts';
 import { DIALECTS } from '../support/databases.ts';
-import { challengeFor, codeFor, enrolledUser } from '../support/flows.ts';
+import {
+  challengeFor,
+  codeFor,
+  enrolledUser,
+  PASSWORD,
+  passwordStepFrom,
+  randomIp,
+  uniqueEmail,
+} from '../support/flows.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
 
 const suite = DIALECTS.includes('postgres') ? describe : describe.skip;
@@ -82,5 +91,33 @@ suite('two instances sharing PostgreSQL and Redis', () => {
     }
     assert.ok(locked, 'the account locks');
     assert.equal(wrong, FAILURES_BEFORE_LOCK, 'exactly the daily budget of wrong codes, whichever instance took them');
+  });
+});
+
+// Issue 15 #8: without Redis the password throttle lives in PostgreSQL, so two
+// instances share it (in memory, each would allow its own 10).
+suite('two instances sharing PostgreSQL without Redis', () => {
+  let a: Harness;
+  let b: Harness;
+  before(async () => {
+    a = await startHarness('postgres');
+    b = await startHarness('postgres', { instanceOf: a });
+  });
+  after(async () => {
+    await b?.close();
+    await a?.close();
+  });
+
+  test('wrong passwords from one client, spread over both instances, meet one limit', async () => {
+    const email = uniqueEmail();
+    assert.equal((await a.call('POST', '/v1/accounts', { body: { email, password: PASSWORD } })).status, 201);
+    const ip = randomIp();
+    const statuses: number[] = [];
+    for (let i = 0; i < 14; i += 1) {
+      statuses.push((await passwordStepFrom(i % 2 ? b : a, email, `wrong-password-${i}`, ip)).status);
+    }
+    const allowed = statuses.filter((s) => s === 401).length;
+    assert.equal(allowed, PASSWORD_LIMITS.perClient.points, JSON.stringify(statuses));
+    assert.equal(statuses.at(-1), 429);
   });
 });
