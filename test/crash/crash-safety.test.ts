@@ -193,10 +193,23 @@ async function freshStore(dialect: string) {
       }
     },
     async drop() {
+      // Without FORCE: terminating a session this process still holds would
+      // surface as an uncaught error in the test. A database still in use after
+      // a few tries is left behind (its name is random) rather than failing the run.
       const dropper = new pg.Client({ connectionString: POSTGRES_URL });
       await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await dropper.end();
+      try {
+        for (let attempt = 0; attempt < 10; attempt += 1) {
+          try {
+            await dropper.query(`DROP DATABASE IF EXISTS ${name}`);
+            break;
+          } catch {
+            await new Promise((resolve) => setTimeout(resolve, 200));
+          }
+        }
+      } finally {
+        await dropper.end();
+      }
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
