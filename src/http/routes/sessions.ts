@@ -11,7 +11,7 @@ import { endSession } from '../../app/sessions.ts';
 import { startLogin } from '../../app/start-login.ts';
 import type { App } from '../app-type.ts';
 import { authOf, clearSessionCookies, origin, requireSession, setSessionCookies } from '../auth.ts';
-import { NoContent, Sent } from '../contract/common.ts';
+import { NoContent, Sent, type Warning } from '../contract/common.ts';
 import { WebauthnOptions } from '../contract/security-keys.ts';
 import {
   CancelTicketsBody,
@@ -27,6 +27,14 @@ import {
 import { SECOND_FACTOR_PROBLEMS } from '../openapi.ts';
 
 const tags = ['sessions'];
+
+/** What a passed second factor tells the user: warnings, and the backup codes left after one was used. */
+function factorNotes(done: { warnings: Warning[]; backupCodesRemaining?: number | undefined }) {
+  return {
+    warnings: done.warnings,
+    ...(done.backupCodesRemaining !== undefined ? { backupCodesRemaining: done.backupCodesRemaining } : {}),
+  };
+}
 
 export async function sessionRoutes(app: App, { ctx }: { ctx: AppContext }): Promise<void> {
   app.post(
@@ -75,8 +83,7 @@ export async function sessionRoutes(app: App, { ctx }: { ctx: AppContext }): Pro
         status: 'authenticated' as const,
         token: done.token,
         expiresAt: done.expiresAt.toISOString(),
-        warnings: done.warnings,
-        ...(done.backupCodesRemaining !== undefined ? { backupCodesRemaining: done.backupCodesRemaining } : {}),
+        ...factorNotes(done),
       };
     },
   );
@@ -149,8 +156,7 @@ export async function sessionRoutes(app: App, { ctx }: { ctx: AppContext }): Pro
       const done = await cancelTicketsWithSecondFactor(ctx, request.body, origin(request));
       return {
         cancelled: done.cancelled,
-        warnings: done.warnings,
-        ...(done.backupCodesRemaining !== undefined ? { backupCodesRemaining: done.backupCodesRemaining } : {}),
+        ...factorNotes(done),
       };
     },
   );
