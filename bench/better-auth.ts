@@ -23,7 +23,8 @@ export function peerVersion(): string {
 
 /** `npm ci` in the peer's folder, once. */
 export async function installPeer(): Promise<void> {
-  if (fs.existsSync(path.join(PEER_DIR, 'node_modules', 'better-auth', 'package.json'))) return;
+  // npm writes node_modules/.package-lock.json last: an interrupted install is redone.
+  if (fs.existsSync(path.join(PEER_DIR, 'node_modules', '.package-lock.json'))) return;
   process.stderr.write('installing the better-auth peer (npm ci --prefix bench/peers/better-auth) …\n');
   await runToEnd('npm', ['ci', '--prefix', PEER_DIR, '--no-audit', '--no-fund']);
 }
