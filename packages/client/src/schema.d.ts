@@ -589,7 +589,7 @@ export interface components {
     schemas: {
         /**
          * Problem
-         * @description RFC 9457 problem details. Some codes carry more fields: attemptsRemaining, retryAfter, lockedUntil, driftSeconds, challenge.
+         * @description RFC 9457 problem details. Some codes carry more fields: attemptsRemaining, challengeAttemptsRemaining, retryAt, retryAfter, lockedUntil, driftSeconds, challenge.
          */
         Problem: {
             /** Format: uri */
@@ -598,7 +598,16 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "invalid_request" | "malformed_json" | "email_taken" | "weak_password" | "invalid_credentials" | "unauthenticated" | "forbidden" | "csrf_failed" | "not_found" | "invalid_code" | "challenge_expired" | "clock_out_of_sync" | "rate_limited" | "account_frozen" | "two_factor_already_enabled" | "two_factor_required" | "setup_expired" | "reveal_closed" | "withdrawal_locked" | "method_not_available" | "method_not_allowed" | "approval_pending" | "invalid_state" | "evidence_required" | "unsupported_media_type" | "payload_too_large" | "own_ticket" | "already_decided" | "recovery_binding_required" | "evidence_damaged" | "storage_full" | "http_method_not_allowed" | "uri_too_long" | "internal_error" | "service_unavailable";
+            code: "invalid_request" | "malformed_json" | "email_taken" | "weak_password" | "invalid_credentials" | "unauthenticated" | "forbidden" | "csrf_failed" | "not_found" | "invalid_code" | "challenge_expired" | "clock_out_of_sync" | "code_step_reserved" | "rate_limited" | "account_frozen" | "two_factor_already_enabled" | "two_factor_required" | "setup_expired" | "reveal_closed" | "withdrawal_locked" | "method_not_available" | "method_not_allowed" | "approval_pending" | "invalid_state" | "evidence_required" | "unsupported_media_type" | "payload_too_large" | "own_ticket" | "already_decided" | "recovery_binding_required" | "evidence_damaged" | "storage_full" | "http_method_not_allowed" | "uri_too_long" | "internal_error" | "service_unavailable";
+            /** @description On invalid_code (and the other refused codes): how many more wrong codes the account takes before its second-factor step locks for 24 hours. */
+            attemptsRemaining?: number;
+            /** @description On a login challenge: how many more wrong codes this sign-in takes; at 0 it is over. */
+            challengeAttemptsRemaining?: number;
+            /**
+             * Format: date-time
+             * @description code_step_reserved: when authenticator codes work again. On a throttled password step: when to try again.
+             */
+            retryAt?: string;
         } & {
             [key: string]: unknown;
         };
@@ -1011,7 +1020,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1019,7 +1028,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired";
                     };
                 };
             };
@@ -1464,7 +1473,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1472,7 +1481,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired";
                     };
                 };
             };
@@ -2357,7 +2366,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, invalid_credentials, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, invalid_credentials, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2365,7 +2374,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "invalid_credentials" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "invalid_credentials" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };
@@ -2489,7 +2498,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2497,7 +2506,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };
@@ -2747,7 +2756,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2755,7 +2764,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };
@@ -3004,7 +3013,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3012,7 +3021,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };
@@ -3130,7 +3139,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3138,7 +3147,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };
@@ -3614,7 +3623,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3622,7 +3631,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };
