@@ -24,8 +24,12 @@ export function LoginHistoryTable({ history }: { history: SupportTicketView['log
                 // biome-ignore lint/suspicious/noArrayIndexKey: rows have no id and never reorder
                 <tr key={i}>
                   <td data-label="When">{formatDateTime(h.at)}</td>
-                  <td data-label="IP" className="mono wrap">{h.ip}</td>
-                  <td data-label="Browser" className="wrap">{h.userAgent}</td>
+                  <td data-label="IP" className="mono wrap">
+                    {h.ip}
+                  </td>
+                  <td data-label="Browser" className="wrap">
+                    {h.userAgent}
+                  </td>
                   <td data-label="Result">{h.result.replace(/_/g, ' ')}</td>
                   <td data-label="Factor">{h.factor ? h.factor.replace(/_/g, ' ') : '—'}</td>
                 </tr>

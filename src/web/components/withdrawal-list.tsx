@@ -22,7 +22,9 @@ export function WithdrawalList({ withdrawals }: { withdrawals: Withdrawal[] }) {
               <td data-label="When">{formatDateTime(w.createdAt)}</td>
               <td data-label="Asset">{w.asset}</td>
               <td data-label="Amount">{String(w.amount)}</td>
-              <td data-label="Address" className="mono wrap">{w.address}</td>
+              <td data-label="Address" className="mono wrap">
+                {w.address}
+              </td>
               <td data-label="Status">{w.status}</td>
             </tr>
           ))}
