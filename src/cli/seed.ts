@@ -146,6 +146,7 @@ export async function seedAccounts(ctx: AppContext, options: SeedOptions): Promi
         retired_at: null,
         last_step: null,
         drift_steps: 0,
+        burnt_step: null,
       });
       const setId = ctx.tokens.newId();
       const salt = ctx.tokens.newSalt();
