@@ -25,7 +25,9 @@ export function LoginHistoryTable({ history }: { history: SupportTicketView['log
                 <tr key={i}>
                   <td>{formatDateTime(h.at)}</td>
                   <td className="mono">{h.ip}</td>
-                  <td className="wrap">{h.userAgent}</td>
+                  <td className="wrap" title={h.userAgent}>
+                    {h.browser}
+                  </td>
                   <td>{h.result.replace(/_/g, ' ')}</td>
                   <td>{h.factor ? h.factor.replace(/_/g, ' ') : '—'}</td>
                 </tr>
