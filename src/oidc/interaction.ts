@@ -12,15 +12,20 @@ import { boundMethods, passSecondFactor } from '../app/second-factor-gate.ts';
 import { type Authenticated, authenticate } from '../app/sessions.ts';
 import { DomainError } from '../domain/errors.ts';
 import { csrfTokenFor, origin } from '../http/auth.ts';
+import { bindPageFor, signInPageFor } from '../http/contract/web-return.ts';
 import { cookieNames } from '../http/cookie-names.ts';
 import { recordSessionSecondFactor } from '../storage/sessions-repository.ts';
-import { type Acr, acrFor, amrFor, askedAcr, methodsReaching, needsStepUp } from './assurance.ts';
+import { type Acr, acrFor, amrFor, askedAcr, methodsReaching, needsStepUp, satisfies } from './assurance.ts';
 import { OIDC_PAGE_CSP, OIDC_PREFIX } from './provider.ts';
 
-/** Where the browser signs in to Latchkey; it comes back to `returnTo` afterwards. */
-export const SIGN_IN_PAGE = '/login';
-
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+/** What each scope gives a third-party app, in the consent screen's words. */
+const SCOPE_WORDS: Readonly<Record<string, string>> = {
+  openid: 'who you are on this exchange (an account number, not your name)',
+  email: 'your email address',
+  offline_access: 'to stay signed in until you sign out of it',
+};
 
 const html = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -138,6 +143,8 @@ export function interactionRoutes(ctx: AppContext, provider: () => Promise<Provi
       const uid = details.uid;
       if (details.prompt.name === 'consent') {
         const client = await (await provider()).Client.find(String(details.params.client_id));
+        const missing = (details.prompt.details as { missingOIDCScope?: string[] }).missingOIDCScope ?? [];
+        const asked = [...new Set(missing.map((scope) => SCOPE_WORDS[scope] ?? scope))];
         return reply
           .type('text/html; charset=utf-8')
           .header('cache-control', 'no-store')
@@ -145,16 +152,22 @@ export function interactionRoutes(ctx: AppContext, provider: () => Promise<Provi
           .send(
             page(
               'Allow access?',
-              `<p>${html(client?.clientName ?? 'An application')} asks to use your Latchkey sign-in.</p>
+              `<p><strong>${html(client?.clientName ?? 'An application')}</strong> is not run by this exchange. It asks to use your Latchkey sign-in and to get:</p>
+<ul>${asked.map((item) => `<li>${html(item)}</li>`).join('')}</ul>
+<p>It never sees your password or your codes. Only allow apps you trust.</p>
 <form method="post" action="${interactionPath(uid)}/consent"><button name="allow" value="yes">Allow</button>
 <button name="allow" value="no">Deny</button></form>`,
             ),
           );
       }
       const auth = await sessionOf(ctx, request);
-      if (!auth) return reply.redirect(`${SIGN_IN_PAGE}?returnTo=${encodeURIComponent(interactionPath(uid))}`, 303);
+      if (!auth) return reply.redirect(signInPageFor(interactionPath(uid)), 303);
       const requirement = requirementOf(details);
       const { bound, wanted, offered } = await stepUpMethods(auth, requirement);
+      if (bound.length === 0 && !satisfies('urn:latchkey:acr:pwd', requirement.wanted)) {
+        // The app asks for a second factor and the account has none: bind one first, then come back.
+        return reply.redirect(bindPageFor(interactionPath(uid)), 303);
+      }
       const proven = {
         method: auth.session.second_factor_method,
         at: auth.session.second_factor_at ? new Date(auth.session.second_factor_at) : null,
@@ -178,8 +191,7 @@ export function interactionRoutes(ctx: AppContext, provider: () => Promise<Provi
     ) {
       const details = await detailsOf(request, reply);
       const auth = await sessionOf(ctx, request);
-      if (!auth)
-        return reply.redirect(`${SIGN_IN_PAGE}?returnTo=${encodeURIComponent(interactionPath(details.uid))}`, 303);
+      if (!auth) return reply.redirect(signInPageFor(interactionPath(details.uid)), 303);
       const body = request.body ?? {};
       if (body.csrf !== csrfTokenFor(ctx, auth.token)) {
         throw new DomainError('csrf_failed', 'The form is out of date. Reload the page.');

@@ -289,6 +289,8 @@ export interface OidcClientsTable {
   redirect_uris: string;
   public: number;
   first_party: number;
+  /** The acr asked for when a request names none (`default_acr_values`); null: none. */
+  default_acr: string | null;
   secret_enc: string | null;
   created_at: string;
   removed_at: string | null;
