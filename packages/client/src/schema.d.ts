@@ -691,7 +691,7 @@ export interface components {
     schemas: {
         /**
          * Problem
-         * @description RFC 9457 problem details. Some codes carry more fields: attemptsRemaining, retryAfter, lockedUntil, driftSeconds, challenge.
+         * @description RFC 9457 problem details. Some codes carry more fields: attemptsRemaining, challengeAttemptsRemaining, retryAt, retryAfter, lockedUntil, driftSeconds, challenge.
          */
         Problem: {
             /** Format: uri */
@@ -700,7 +700,16 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "invalid_request" | "malformed_json" | "email_taken" | "weak_password" | "invalid_credentials" | "unauthenticated" | "forbidden" | "csrf_failed" | "not_found" | "invalid_code" | "challenge_expired" | "clock_out_of_sync" | "rate_limited" | "account_frozen" | "two_factor_already_enabled" | "two_factor_required" | "setup_expired" | "reveal_closed" | "withdrawal_locked" | "method_not_available" | "method_not_allowed" | "approval_pending" | "invalid_state" | "evidence_required" | "unsupported_media_type" | "payload_too_large" | "own_ticket" | "already_decided" | "recovery_binding_required" | "evidence_damaged" | "storage_full" | "http_method_not_allowed" | "uri_too_long" | "internal_error" | "service_unavailable";
+            code: "invalid_request" | "malformed_json" | "email_taken" | "weak_password" | "invalid_credentials" | "unauthenticated" | "forbidden" | "csrf_failed" | "not_found" | "invalid_code" | "challenge_expired" | "clock_out_of_sync" | "code_step_reserved" | "rate_limited" | "account_frozen" | "two_factor_already_enabled" | "two_factor_required" | "setup_expired" | "reveal_closed" | "withdrawal_locked" | "method_not_available" | "method_not_allowed" | "approval_pending" | "invalid_state" | "evidence_required" | "unsupported_media_type" | "payload_too_large" | "own_ticket" | "already_decided" | "recovery_binding_required" | "evidence_damaged" | "storage_full" | "http_method_not_allowed" | "uri_too_long" | "internal_error" | "service_unavailable";
+            /** @description On invalid_code (and the other refused codes): how many more wrong codes the account takes before its second-factor step locks for 24 hours. */
+            attemptsRemaining?: number;
+            /** @description On a login challenge: how many more wrong codes this sign-in takes; at 0 it is over. */
+            challengeAttemptsRemaining?: number;
+            /**
+             * Format: date-time
+             * @description code_step_reserved: when authenticator codes work again. On a throttled password step: when to try again.
+             */
+            retryAt?: string;
         } & {
             [key: string]: unknown;
         };
@@ -1114,7 +1123,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1122,7 +1131,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired";
                     };
                 };
             };
@@ -1567,7 +1576,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1575,7 +1584,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired";
                     };
                 };
             };
@@ -2714,7 +2723,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, invalid_credentials, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, invalid_credentials, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2722,7 +2731,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "invalid_credentials" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "invalid_credentials" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };
@@ -2846,7 +2855,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2854,7 +2863,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };
@@ -3104,7 +3113,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3112,7 +3121,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };
@@ -3361,7 +3370,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3369,7 +3378,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };
@@ -3487,7 +3496,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3495,7 +3504,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };
@@ -4313,7 +4322,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4321,7 +4330,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };
