@@ -34,6 +34,11 @@ export interface LatchkeyOptions {
   /** Accounts whose backup codes sign in (each gives 8 backup-code logins). */
   readonly usableBackupCodes: number;
   readonly instances: number;
+  /**
+   * SQLite only: a folder keeping a copy of the seeded database, reused by later runs with
+   * the same account count (a million accounts take many minutes to seed on a busy machine).
+   */
+  readonly template?: string;
   /** LATCHKEY_SQLITE_SYNCHRONOUS for the instances. */
   readonly synchronous: string;
   /** PostgreSQL (shared by the instances, with Redis); SQLite in a temp folder otherwise. */
@@ -42,6 +47,7 @@ export interface LatchkeyOptions {
 }
 
 const ORIGIN = { ip: '127.0.0.1', userAgent: 'latchkey-bench' };
+export const SERVER = 'dist/server/main.js';
 
 export class LatchkeyDeployment {
   readonly bases: string[] = [];
@@ -88,9 +94,37 @@ export class LatchkeyDeployment {
     return dir;
   }
 
-  /** `npm run latchkey -- seed`, as an operator runs it. */
+  /** `npm run latchkey -- seed`, as an operator runs it (or a copy of an earlier run's, see `template`). Seconds. */
   async seed(): Promise<number> {
     const manifestFile = path.join(this.#dataDir(0), 'seed-manifest.json');
+    const database = path.join(this.#dataDir(0), 'latchkey.sqlite');
+    const template = this.options.template;
+    const kept = template ? path.join(template, 'seed-manifest.json') : undefined;
+    let seconds: number | undefined;
+    if (template && kept && fs.existsSync(kept)) {
+      const copy = JSON.parse(fs.readFileSync(kept, 'utf8')) as SeedManifest & { secretKeys: string; seconds: number };
+      if (copy.accounts === this.options.accounts) {
+        process.stderr.write(`copying the seeded database from ${template} …\n`);
+        fs.copyFileSync(path.join(template, 'latchkey.sqlite'), database, fs.constants.COPYFILE_FICLONE);
+        this.#env.LATCHKEY_SECRET_KEYS = copy.secretKeys;
+        fs.writeFileSync(manifestFile, JSON.stringify(copy));
+        seconds = copy.seconds;
+      }
+    }
+    if (seconds === undefined) seconds = await this.#runSeed(manifestFile);
+    this.#manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as SeedManifest;
+    this.#key = Buffer.from(this.manifest.key, 'base64url');
+    if (template && kept && !fs.existsSync(kept)) {
+      fs.mkdirSync(template, { recursive: true, mode: 0o700 });
+      fs.copyFileSync(database, path.join(template, 'latchkey.sqlite'), fs.constants.COPYFILE_FICLONE);
+      const keep = { ...this.manifest, secretKeys: this.#env.LATCHKEY_SECRET_KEYS, seconds };
+      fs.writeFileSync(kept, JSON.stringify(keep), { mode: 0o600 });
+    }
+    this.#usableCodes();
+    return seconds;
+  }
+
+  async #runSeed(manifestFile: string): Promise<number> {
     const started = performance.now();
     await runToEnd(
       process.execPath,
@@ -108,8 +142,10 @@ export class LatchkeyDeployment {
       ],
       { ...this.#env, LATCHKEY_DATA_DIR: this.#dataDir(0) },
     );
-    this.#manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as SeedManifest;
-    this.#key = Buffer.from(this.manifest.key, 'base64url');
+    return (performance.now() - started) / 1000;
+  }
+
+  #usableCodes(): void {
     const usable: Array<{ index: number; codes: string[] }> = [];
     for (let index = 0; hasUsableBackupCodes(this.manifest, index); index += this.manifest.stride) {
       usable.push({ index, codes: seededBackupCodes(this.#key, index) });
@@ -118,14 +154,14 @@ export class LatchkeyDeployment {
     for (let k = 0; k < (usable[0]?.codes.length ?? 0); k += 1) {
       for (const { index, codes } of usable) this.#backupPairs.push({ index, code: codes[k] as string });
     }
-    return (performance.now() - started) / 1000;
   }
 
   async start(): Promise<void> {
     for (let instance = 0; instance < this.options.instances; instance += 1) {
       const port = await freePort();
       this.#children.push(
-        startProcess('src/main.ts', { ...this.#env, LATCHKEY_DATA_DIR: this.#dataDir(instance), PORT: String(port) }),
+        // What `npm start` runs: the compiled server (run.ts builds it first).
+        startProcess(SERVER, { ...this.#env, LATCHKEY_DATA_DIR: this.#dataDir(instance), PORT: String(port) }),
       );
       this.bases.push(`http://127.0.0.1:${port}`);
     }

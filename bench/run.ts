@@ -20,9 +20,9 @@ import { loadConfig } from '../src/config.ts';
 import { threadPoolSize } from '../src/threadpool.ts';
 import { BetterAuthPeer, installPeer, peerVersion } from './better-auth.ts';
 import { bareArgon2, classicDesign, type Micro, oneHashDesign } from './hashing-designs.ts';
-import { LatchkeyDeployment, randomName } from './latchkey.ts';
+import { LatchkeyDeployment, randomName, SERVER } from './latchkey.ts';
 import { CONNECTIONS, helloRun, loginRun, type Measurement } from './load.ts';
-import { freePort, ROOT, startProcess, stop, waitFor } from './processes.ts';
+import { freePort, ROOT, runToEnd, startProcess, stop, waitFor } from './processes.ts';
 import {
   type CaseResult,
   type LoadSample,
@@ -115,6 +115,8 @@ async function main(): Promise<void> {
   const loads: LoadSample[] = [loadNow('start')];
   const cases: Case[] = [];
   try {
+    process.stderr.write('npm run build (the compiled server npm start runs) …\n');
+    await runToEnd('npm', ['run', '-s', 'build']);
     // ------------------------------------------------------------ the yardsticks
     const helloPort = await freePort();
     children.push(startProcess('bench/hello-server.ts', { PORT: String(helloPort) }));
@@ -160,13 +162,14 @@ async function main(): Promise<void> {
 
     let large: LatchkeyDeployment | undefined;
     if (SCALE > 0) {
-      large = new LatchkeyDeployment({ accounts: SCALE, usableBackupCodes: 0, instances: 1, synchronous });
+      const template = path.join(os.tmpdir(), `latchkey-bench-template-${SCALE}`);
+      large = new LatchkeyDeployment({ accounts: SCALE, usableBackupCodes: 0, instances: 1, synchronous, template });
       cleanups.push(() => (large as LatchkeyDeployment).close());
       process.stderr.write(`seeding ${SCALE} accounts (SQLite) …\n`);
       const seconds = await large.seed();
       await large.start();
       setup.push(
-        `Seeding ${thousands(SCALE)} accounts (\`latchkey seed --accounts ${SCALE}\`) took ${seconds.toFixed(0)} s (${(SCALE / seconds).toFixed(0)} accounts/s) on SQLite; the database file is ${(fs.statSync(path.join(large.dataDir, 'latchkey.sqlite')).size / 2 ** 30).toFixed(2)} GiB.`,
+        `Seeding ${thousands(SCALE)} accounts (\`latchkey seed --accounts ${SCALE}\`; the bench keeps a copy in ${template} for later runs and copies it when present) took ${seconds.toFixed(0)} s (${(SCALE / seconds).toFixed(0)} accounts/s) on SQLite; the database file is ${(fs.statSync(path.join(large.dataDir, 'latchkey.sqlite')).size / 2 ** 30).toFixed(2)} GiB.`,
       );
       cases.push(
         totpCase(
@@ -326,6 +329,7 @@ async function main(): Promise<void> {
       micro.push(await classicDesign(codes, codes === 8 ? 8 : 4));
     }
 
+    notes.push(...explanations(results));
     const report: RunReport = {
       date: new Date(),
       command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
@@ -336,7 +340,7 @@ async function main(): Promise<void> {
       latencyChecks: latencyChecks(results),
       setup: [
         `Load: autocannon ${CONNECTIONS} connections from the benchmark process, on the same cores as the servers. A login run sends exactly one request per prepared login and every answer must be 200, or the run fails. The hello-world runs ${HELLO_SECONDS} s per round. Before the rounds, every case runs once as a warm-up (${WARM_TOTP} TOTP, ${WARM_BACKUP} backup-code logins), not counted.`,
-        `Latchkey: \`node --import tsx src/main.ts\` per instance, \`LATCHKEY_TEST_MODE=1\` (for the test clock), \`LOG_LEVEL=warn\`, SQLite in WAL with \`synchronous=${synchronous}\`${synchronous === args.synchronous ? ` (\`LATCHKEY_SQLITE_SYNCHRONOUS=${synchronous}\`)` : ` (asked for ${args.synchronous}, but this Latchkey has no such setting: better-sqlite3's WAL default is in force, and the peer was given the same)`}, UV_THREADPOOL_SIZE ${POOL}.`,
+        `Latchkey: \`node ${SERVER}\` per instance (compiled by \`npm run build\`, as \`npm start\` runs it), \`LATCHKEY_TEST_MODE=1\` (for the test clock), \`LOG_LEVEL=warn\`, SQLite in WAL with \`synchronous=${synchronous}\`${synchronous === args.synchronous ? ` (\`LATCHKEY_SQLITE_SYNCHRONOUS=${synchronous}\`)` : ` (asked for ${args.synchronous}, but this Latchkey has no such setting: better-sqlite3's WAL default is in force, and the peer was given the same)`}, UV_THREADPOOL_SIZE ${POOL}.`,
         `Accounts come from \`latchkey seed\` (src/cli/seed.ts): each has an active TOTP binding (secret encrypted with the keyring, as enrolment stores it) and a live set of eight backup codes; all share one password. TOTP secrets derive from a per-run key in the seed manifest; the backup codes of every k-th account (enough for the run) are derived the same way and hashed with the real argon2id, salt and pepper, the other accounts' eight code rows hold random values that match no known code. A TOTP run logs each of ${thousands(LOGINS)} accounts (spread over the whole range at scale) in once, then the test clock moves 30 s, since a step is accepted once per account.`,
         `Only the second step is measured. Its login challenges are issued by the benchmark process through the app's own \`issueChallenge\` on the same database, as the password step does after the password checks (an argon2id per prepared login would dominate the run); the password step itself is not measured here.`,
         ...setup,
@@ -450,6 +454,28 @@ function ratios(results: CaseResult[], synchronous: string): Ratio[] {
     per('lk-sqlite-totp-large', 'lk-sqlite-totp', (m) => m.p99),
     { text: '≤ 1.10×', ok: (v) => v <= 1.1 },
   );
+  return out;
+}
+
+/** What a reader needs to read the figures right; each one only when the run shows its case. */
+function explanations(results: CaseResult[]): string[] {
+  const has = (id: string) => results.some((r) => r.id === id);
+  const out: string[] = [];
+  if (has('ba-totp')) {
+    out.push(
+      "The peer does less per login than Latchkey: better-auth's TOTP check has no replay protection (a code is accepted again within its window) and no daily attempt budget, and its backup codes are one encrypted list compared in the clear, with no slow hash (Latchkey spends one argon2id per backup-code attempt by design, ADR 0001). So the fair yardstick for Latchkey's backup-code login is the bare argon2id ceiling, not better-auth.",
+    );
+  }
+  if (has('lk-pg-proxy-2')) {
+    out.push(
+      `Two instances share ${os.availableParallelism()} cores here with PostgreSQL, Redis, the proxy and the load generator: a second instance adds no CPU, so the two/one ratio measures what sharing the database and Redis costs, not how far Latchkey scales out. A ratio near 1× means the guarantees held across instances at no loss; the ≥ 1.6× goal needs a machine where the second instance gets cores of its own.`,
+    );
+  }
+  if (has('lk-sqlite-totp-large')) {
+    out.push(
+      'At 50 connections the latency is mostly queueing (p50 ≈ connections ÷ throughput), so the large/1 k latency ratios move with the throughput ratio; both runs log the same number of accounts in per round, spread over the whole seeded range.',
+    );
+  }
   return out;
 }
 
