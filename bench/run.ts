@@ -443,7 +443,8 @@ function ratios(results: CaseResult[], synchronous: string): Ratio[] {
     ok: (v) => v >= 1.6,
   });
   add('one instance via the proxy / direct (PostgreSQL)', per('lk-pg-proxy-1', 'lk-pg-totp'));
-  add('TOTP login throughput, large / 1 k accounts (SQLite)', per('lk-sqlite-totp-large', 'lk-sqlite-totp'));
+  const scale = `${thousands(SCALE)} / ${thousands(LOGINS)} accounts`;
+  add(`TOTP login throughput, ${scale} (SQLite)`, per('lk-sqlite-totp-large', 'lk-sqlite-totp'));
   add(
     'TOTP login p50 latency, large / 1 k accounts',
     per('lk-sqlite-totp-large', 'lk-sqlite-totp', (m) => m.p50),
@@ -473,7 +474,7 @@ function explanations(results: CaseResult[]): string[] {
   }
   if (has('lk-sqlite-totp-large')) {
     out.push(
-      'At 50 connections the latency is mostly queueing (p50 ≈ connections ÷ throughput), so the large/1 k latency ratios move with the throughput ratio; both runs log the same number of accounts in per round, spread over the whole seeded range.',
+      'At 50 connections the latency is mostly queueing (p50 ≈ connections ÷ throughput), so the latency ratios between the two account counts move with the throughput ratio; both runs log the same number of accounts in per round, spread over the whole seeded range.',
     );
   }
   return out;
