@@ -110,6 +110,14 @@ async function main(): Promise<void> {
   const synchronous = latchkeySynchronous(args.synchronous);
   const cleanups: Array<() => Promise<void>> = [];
   const children: ChildProcess[] = [];
+  const cleanUp = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+    for (const child of children.splice(0)) await stop(child);
+  };
+  // Interrupted (Ctrl-C, kill): stop the servers and drop the temp databases before leaving.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+  }
   const setup: string[] = [];
   const notes: string[] = [];
   const loads: LoadSample[] = [loadNow('start')];
@@ -319,8 +327,7 @@ async function main(): Promise<void> {
       if (winners !== 1) throw new Error(`a TOTP code raced across two instances signed in ${winners} times`);
     }
 
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-    for (const child of children.splice(0)) await stop(child);
+    await cleanUp();
 
     process.stderr.write('hashing designs in process …\n');
     const micro: Micro[] = [];
@@ -357,8 +364,7 @@ async function main(): Promise<void> {
       process.stdout.write('\nwrote docs/benchmarks.md and docs/benchmarks.svg\n');
     }
   } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-    for (const child of children) await stop(child);
+    await cleanUp();
   }
 }
 
