@@ -4,7 +4,13 @@
 // method's own checks live in factors/.
 
 import type { Account } from '../domain/account.ts';
-import { retryAfterSeconds, shouldLock } from '../domain/attempt-budget.ts';
+import {
+  attemptsRemaining,
+  challengeAttemptsRemaining,
+  retryAfterSeconds,
+  shouldLock,
+} from '../domain/attempt-budget.ts';
+import { normalizeCode } from '../domain/backup-codes.ts';
 import { DomainError } from '../domain/errors.ts';
 import { FAILURE_REPORT_INTERVAL_MS, FAILURES_PER_CHALLENGE, LOCK_DURATION_MS } from '../domain/policy.ts';
 import {
@@ -17,7 +23,7 @@ import {
 import { lockAccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit, auditEventSince } from '../storage/events-repository.ts';
 import { atomically, type Executor } from '../storage/executor.ts';
-import { takeChallengeAttempt } from '../storage/sessions-repository.ts';
+import { challengeFailedAttempts, takeChallengeAttempt } from '../storage/sessions-repository.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
 import { type FactorModule, notAvailable, type SecondFactorOutcome } from './factors/factor.ts';
 import { FACTOR_MODULES, factorModule } from './factors/registry.ts';
@@ -82,9 +88,9 @@ export async function assertMethodAllowed(
  * the account's row lock, reserves the attempt in the budget, takes one of the
  * challenge's attempts, spends the factor and runs `onSuccess` — or, for a
  * wrong code, records the failure with its counts, audit, emails and lock.
- * Whatever is neither (a repeat, a refusal) rolls back and counts nothing.
- * Concurrent attempts on one account take turns on its row, so the last to
- * count sees all the others (ADR 0003). With the budget in Redis, the
+ * What is neither (a repeat, a refusal before the check) rolls back and counts
+ * nothing. Concurrent attempts on one account take turns on its row, so the
+ * last to count sees all the others (ADR 0003). With the budget in Redis, the
  * reservation is taken there before the check, across instances.
  */
 export async function passSecondFactor<T>(
@@ -98,12 +104,16 @@ export async function passSecondFactor<T>(
   // authorise this is refused whatever the code.
   await assertMethodAllowed(ctx.storage.db, account.id, method, attempt.purpose);
   const now = ctx.clock.now();
-  const factorAttempt = await factorModule(method).attempt(
-    ctx,
-    account,
-    { code: attempt.code, response: attempt.response, purpose: attempt.purpose },
-    now,
-  );
+  const db = ctx.storage.db;
+  const challengeId = attempt.challengeId;
+  const factorAttempt = await factorModule(method)
+    .attempt(ctx, account, { code: attempt.code, response: attempt.response, purpose: attempt.purpose }, now)
+    .catch(async (error: unknown) => {
+      // A code that is not even a code (wrong length) is refused before anything is counted.
+      if (!(error instanceof DomainError && error.code === 'invalid_code')) throw error;
+      const challengeFailures = challengeId ? await challengeFailedAttempts(db, challengeId) : undefined;
+      throw await refusedWithAttemptsLeft(ctx, account.id, error, now, { challengeFailures });
+    });
   // A repeat (double click, retry, race) counts once: the budget recognises it by a
   // keyed hash of the guess, so no code is stored in the clear.
   const fingerprint = ctx.keyring.fingerprint(
@@ -118,11 +128,10 @@ export async function passSecondFactor<T>(
   const releaseAhead = async () => {
     if (ahead && !ahead.repeat) await budget.release(account.id, ahead.attemptId);
   };
-  const challengeId = attempt.challengeId;
-  let decided: { ok: true; outcome: SecondFactorOutcome; result: T } | { ok: false; error: DomainError };
+  let decided: { outcome: SecondFactorOutcome; result: T } | { refused: DomainError };
   try {
     const spend = await factorAttempt.verify();
-    decided = await ctx.storage.db.transaction().execute(async (trx) => {
+    decided = await db.transaction().execute(async (trx) => {
       // The account's row first: every security write on an account takes its
       // locks in one order (account row, factor rows, audit chain), so a spend
       // racing a reset, a lock or a ticket change never deadlocks on PostgreSQL.
@@ -130,43 +139,96 @@ export async function passSecondFactor<T>(
       const reservation = ahead ?? (await budget.reserve(account.id, fingerprint, method, now, trx));
       if (reservation.kind === 'locked') throw rateLimited(reservation.until, now);
       const challengeAttempts = challengeId ? await takeChallengeAttempt(trx, challengeId, FAILURES_PER_CHALLENGE) : 0;
-      if (challengeAttempts === undefined) throw challengeExpired();
+      if (challengeAttempts === undefined) {
+        throw new DomainError(
+          'challenge_expired',
+          'The sign-in has expired. Start again with your email and password.',
+        );
+      }
       const check = await spend(trx);
       if (check.ok === true) {
         const result = await onSuccess(trx, check.outcome);
         if (!ahead && !reservation.repeat) await budget.release(account.id, reservation.attemptId, trx);
-        return { ok: true as const, outcome: check.outcome, result };
+        return { outcome: check.outcome, result };
       }
-      // Not yet answered out of band: neither spent nor a failure.
       if (check.ok === 'pending') {
+        // Not yet answered out of band: neither spent nor a failure.
         throw new DomainError('approval_pending', 'The approval has not arrived yet. Try again shortly.', {
           retryAfter: check.retryAfterSeconds,
         });
       }
-      // The right proof submitted twice (a double click), or a wrong guess seen
-      // before: no new guess. Rolled back, so it takes no challenge attempt either.
-      if (check.repeat || reservation.repeat) throw check.error;
-      await recordSecondFactorFailure(ctx, trx, attempt, reservation.attemptId, challengeAttempts, now);
-      return { ok: false as const, error: check.error };
+      // The right proof submitted twice (a double click), a code for a reserved
+      // step, or a wrong guess counted the first time: no new guess. Rolled
+      // back, so it keeps neither a reservation nor the challenge attempt.
+      if (check.uncounted || reservation.repeat) {
+        throw new Uncounted(check.error, challengeId ? challengeAttempts - 1 : undefined);
+      }
+      const failures = await recordSecondFactorFailure(
+        ctx,
+        trx,
+        attempt,
+        reservation.attemptId,
+        challengeAttempts,
+        now,
+      );
+      return {
+        refused: await refusedWithAttemptsLeft(ctx, account.id, check.error, now, {
+          failures,
+          challengeFailures: challengeId ? challengeAttempts : undefined,
+        }),
+      };
     });
   } catch (error) {
     await releaseAhead();
-    throw error;
+    if (!(error instanceof Uncounted)) throw error;
+    throw await refusedWithAttemptsLeft(ctx, account.id, error.refusal, now, {
+      challengeFailures: error.challengeFailures,
+    });
   }
-  if (!decided.ok) throw decided.error;
+  if ('refused' in decided) throw decided.refused;
   await releaseAhead();
-  return { outcome: decided.outcome, result: decided.result };
+  return decided;
 }
 
-function challengeExpired(): DomainError {
-  return new DomainError('challenge_expired', 'The sign-in has expired. Start again with your email and password.');
+/** Thrown inside the gate's transaction to roll back a refusal that counts nothing. */
+class Uncounted extends Error {
+  constructor(
+    readonly refusal: DomainError,
+    readonly challengeFailures: number | undefined,
+  ) {
+    super(refusal.message);
+  }
+}
+
+/**
+ * A refused code with what is left (contract v1.1): `attemptsRemaining`, the
+ * wrong codes the account's budget takes before the 24-hour lock, and on a
+ * login challenge `challengeAttemptsRemaining`. `failures` is the count the
+ * refusal itself reached; without it the budget is read, counting nothing.
+ */
+export async function refusedWithAttemptsLeft(
+  ctx: AppContext,
+  accountId: string,
+  error: DomainError,
+  now: Date,
+  counts: { failures?: number | undefined; challengeFailures?: number | undefined } = {},
+): Promise<DomainError> {
+  const failures = counts.failures ?? (await ctx.budget.failures(accountId, now));
+  return new DomainError(error.code, error.message, {
+    ...error.extras,
+    attemptsRemaining: attemptsRemaining(failures),
+    ...(counts.challengeFailures === undefined
+      ? {}
+      : { challengeAttemptsRemaining: challengeAttemptsRemaining(counts.challengeFailures) }),
+  });
 }
 
 /**
  * A wrong second factor: counted in the account's budget, audited, written to
  * login history, and — at the limits — the challenge dies with an email to the
  * owner and the account's second-factor step locks. All in the caller's
- * transaction when `db` is one. Phone verification uses it too.
+ * transaction when `db` is one. Phone verification uses it too. Returns the
+ * failures in the budget's window.
  */
 export async function recordSecondFactorFailure(
   ctx: AppContext,
@@ -175,10 +237,10 @@ export async function recordSecondFactorFailure(
   attemptId: string,
   challengeAttempts: number,
   now: Date,
-): Promise<void> {
+): Promise<number> {
   const { account } = attempt;
   const at = now.toISOString();
-  await atomically(db, async (trx) => {
+  return atomically(db, async (trx) => {
     // Held first: of concurrent failures, one at a time counts and decides whether the day's report is due.
     await lockAccountRow(trx, account.id);
     const failures = await ctx.budget.fail(account.id, attemptId, now, trx);
@@ -227,7 +289,24 @@ export async function recordSecondFactorFailure(
       });
       await notifyEmail(trx, account.email, notices.secondFactorLocked(until), now);
     }
+    return failures;
   });
+}
+
+/** A typed code in its canonical form, or the refusal (with attempts left) of one that is not a code at all. */
+export async function normalizedCode(
+  ctx: AppContext,
+  accountId: string,
+  input: string,
+  now: Date,
+  digits?: number,
+): Promise<string> {
+  try {
+    return normalizeCode(input, digits);
+  } catch (error) {
+    if (error instanceof DomainError) throw await refusedWithAttemptsLeft(ctx, accountId, error, now);
+    throw error;
+  }
 }
 
 export function rateLimited(until: Date, now: Date): DomainError {

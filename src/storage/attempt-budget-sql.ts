@@ -56,6 +56,10 @@ export class SqlAttemptBudget implements AttemptBudgetStore {
 
   async fail(accountId: string, attemptId: string, now: Date, db: Executor = this.pool): Promise<number> {
     await db.updateTable('second_factor_attempts').set({ outcome: 'failed' }).where('id', '=', attemptId).execute();
+    return this.failures(accountId, now, db);
+  }
+
+  async failures(accountId: string, now: Date, db: Executor = this.pool): Promise<number> {
     const { n } = await db
       .selectFrom('second_factor_attempts')
       .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -1,7 +1,8 @@
 // The per-account second-factor attempt budget (domain/attempt-budget.ts has
 // the numbers). Two stores implement it: the database (one instance) and Redis
-// (several instances). Both reserve BEFORE the code is checked, so a flood of
-// concurrent guesses can never get more than the limit through at once.
+// (several instances). Both reserve BEFORE the code is checked (the database
+// inside the gate's transaction, under the account's row lock; Redis ahead of
+// it), so a flood of concurrent guesses can never get more than the limit through.
 import type { Reservation } from '../domain/attempt-budget.ts';
 import type { Executor } from './executor.ts';
 
@@ -27,6 +28,8 @@ export interface AttemptBudgetStore {
   reserve(accountId: string, fingerprint: string, method: string, now: Date, trx?: Executor): Promise<Reservation>;
   /** The code was wrong: the reservation becomes a failure. Returns failures in the window. */
   fail(accountId: string, attemptId: string, now: Date, trx?: Executor): Promise<number>;
+  /** The failures in the window at `now`, counting nothing (what a refusal reports as attempts left). */
+  failures(accountId: string, now: Date): Promise<number>;
   /** The code was right: the reservation is dropped. */
   release(accountId: string, attemptId: string, trx?: Executor): Promise<void>;
   /**

@@ -221,6 +221,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/backup-codes/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Show the new codes again while the reveal window is open */
+        post: operations["revealBackupCodesAgain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/backup-codes/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check that a backup code is one of the live set, without using it up (counts as a guess) */
+        post: operations["checkBackupCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/backup-codes/acknowledge": {
         parameters: {
             query?: never;
@@ -369,6 +403,74 @@ export interface paths {
         put?: never;
         /** Send an SMS code for a step-up (reset, withdrawal) */
         post: operations["sendStepUpSms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's signed-in sessions, the caller's marked current */
+        get: operations["listMySessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Sign out one of the account's sessions (the current one too: that is a logout) */
+        delete: operations["signOutMySession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/sessions/revoke-others": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out everywhere else: every session of the account but this one */
+        post: operations["signOutMyOtherSessions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's recent sign-ins, newest first */
+        get: operations["getMyActivity"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -589,7 +691,7 @@ export interface components {
     schemas: {
         /**
          * Problem
-         * @description RFC 9457 problem details. Some codes carry more fields: attemptsRemaining, retryAfter, lockedUntil, driftSeconds, challenge.
+         * @description RFC 9457 problem details. Some codes carry more fields: attemptsRemaining, challengeAttemptsRemaining, retryAt, retryAfter, lockedUntil, driftSeconds, challenge.
          */
         Problem: {
             /** Format: uri */
@@ -598,7 +700,16 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "invalid_request" | "malformed_json" | "email_taken" | "weak_password" | "invalid_credentials" | "unauthenticated" | "forbidden" | "csrf_failed" | "not_found" | "invalid_code" | "challenge_expired" | "clock_out_of_sync" | "rate_limited" | "account_frozen" | "two_factor_already_enabled" | "two_factor_required" | "setup_expired" | "reveal_closed" | "withdrawal_locked" | "method_not_available" | "method_not_allowed" | "approval_pending" | "invalid_state" | "evidence_required" | "unsupported_media_type" | "payload_too_large" | "own_ticket" | "already_decided" | "recovery_binding_required" | "evidence_damaged" | "storage_full" | "http_method_not_allowed" | "uri_too_long" | "internal_error" | "service_unavailable";
+            code: "invalid_request" | "malformed_json" | "email_taken" | "weak_password" | "invalid_credentials" | "unauthenticated" | "forbidden" | "csrf_failed" | "not_found" | "invalid_code" | "challenge_expired" | "clock_out_of_sync" | "code_step_reserved" | "rate_limited" | "account_frozen" | "two_factor_already_enabled" | "two_factor_required" | "setup_expired" | "reveal_closed" | "withdrawal_locked" | "method_not_available" | "method_not_allowed" | "approval_pending" | "invalid_state" | "evidence_required" | "unsupported_media_type" | "payload_too_large" | "own_ticket" | "already_decided" | "recovery_binding_required" | "evidence_damaged" | "storage_full" | "http_method_not_allowed" | "uri_too_long" | "internal_error" | "service_unavailable";
+            /** @description On invalid_code (and the other refused codes): how many more wrong codes the account takes before its second-factor step locks for 24 hours. */
+            attemptsRemaining?: number;
+            /** @description On a login challenge: how many more wrong codes this sign-in takes; at 0 it is over. */
+            challengeAttemptsRemaining?: number;
+            /**
+             * Format: date-time
+             * @description code_step_reserved: when authenticator codes work again. On a throttled password step: when to try again.
+             */
+            retryAt?: string;
         } & {
             [key: string]: unknown;
         };
@@ -654,6 +765,7 @@ export interface operations {
                                 reset: ("totp" | "backup_code" | "webauthn" | "sms")[];
                                 factor_change: ("totp" | "backup_code" | "webauthn" | "sms")[];
                                 ticket_cancel: ("totp" | "backup_code" | "webauthn" | "sms")[];
+                                backup_code_check: ("totp" | "backup_code" | "webauthn" | "sms")[];
                             };
                         };
                     };
@@ -1011,7 +1123,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1019,7 +1131,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired";
                     };
                 };
             };
@@ -1464,7 +1576,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1472,7 +1584,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired";
                     };
                 };
             };
@@ -1717,6 +1829,7 @@ export interface operations {
                                     reset: ("totp" | "backup_code" | "webauthn" | "sms")[];
                                     factor_change: ("totp" | "backup_code" | "webauthn" | "sms")[];
                                     ticket_cancel: ("totp" | "backup_code" | "webauthn" | "sms")[];
+                                    backup_code_check: ("totp" | "backup_code" | "webauthn" | "sms")[];
                                 };
                             };
                         };
@@ -2186,6 +2299,259 @@ export interface operations {
             };
         };
     };
+    revealBackupCodesAgain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    revealToken: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        backupCodes: {
+                            setId: string;
+                            /** Format: date-time */
+                            issuedAt: string;
+                            codes: string[];
+                        };
+                        revealToken: string;
+                        /** Format: date-time */
+                        revealExpiresAt: string;
+                    };
+                };
+            };
+            /** @description Problem: invalid_request, malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "invalid_request" | "malformed_json";
+                    };
+                };
+            };
+            /** @description Problem: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "unauthenticated";
+                    };
+                };
+            };
+            /** @description Problem: csrf_failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "csrf_failed";
+                    };
+                };
+            };
+            /** @description Problem: reveal_closed */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "reveal_closed";
+                    };
+                };
+            };
+            /** @description Problem: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Problem: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Problem: internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description Problem: service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    checkBackupCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Digits (6 for TOTP, backup and SMS codes); spaces and dashes are ignored. */
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: invalid_request, method_not_available, malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "invalid_request" | "method_not_available" | "malformed_json";
+                    };
+                };
+            };
+            /** @description Problem: invalid_code, unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "invalid_code" | "unauthenticated";
+                    };
+                };
+            };
+            /** @description Problem: csrf_failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "csrf_failed";
+                    };
+                };
+            };
+            /** @description Problem: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Problem: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Problem: rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Problem: internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description Problem: service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
     acknowledgeBackupCodes: {
         parameters: {
             query?: never;
@@ -2357,7 +2723,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, invalid_credentials, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, invalid_credentials, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2365,7 +2731,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "invalid_credentials" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "invalid_credentials" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };
@@ -2489,7 +2855,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2497,7 +2863,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };
@@ -2747,7 +3113,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2755,7 +3121,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };
@@ -3004,7 +3370,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3012,7 +3378,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };
@@ -3130,7 +3496,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3138,7 +3504,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };
@@ -3484,6 +3850,348 @@ export interface operations {
             };
         };
     };
+    listMySessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The live sessions (not signed out, expired or idle), newest first. */
+                        sessions: {
+                            sessionId: string;
+                            /** @description True for the session making this call. */
+                            current: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            lastUsedAt: string;
+                            /** @description The browser and system in words, e.g. "Chrome 120 on Windows 10". */
+                            browser: string;
+                            ip: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "unauthenticated";
+                    };
+                };
+            };
+            /** @description Problem: internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description Problem: service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    signOutMySession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: invalid_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "invalid_request";
+                    };
+                };
+            };
+            /** @description Problem: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "unauthenticated";
+                    };
+                };
+            };
+            /** @description Problem: csrf_failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "csrf_failed";
+                    };
+                };
+            };
+            /** @description Problem: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "not_found";
+                    };
+                };
+            };
+            /** @description Problem: internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description Problem: service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    signOutMyOtherSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        revoked: number;
+                    };
+                };
+            };
+            /** @description Problem: invalid_request, malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "invalid_request" | "malformed_json";
+                    };
+                };
+            };
+            /** @description Problem: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "unauthenticated";
+                    };
+                };
+            };
+            /** @description Problem: csrf_failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "csrf_failed";
+                    };
+                };
+            };
+            /** @description Problem: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Problem: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Problem: internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description Problem: service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    getMyActivity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Sign-in steps of the account, newest first. */
+                        events: {
+                            /** Format: date-time */
+                            at: string;
+                            /** @enum {string} */
+                            kind: "password" | "second_factor";
+                            /** @enum {string} */
+                            result: "success" | "password_ok" | "invalid_credentials" | "second_factor_failed" | "second_factor_locked" | "recovery_binding_required" | "account_frozen";
+                            factor: ("password" | "totp" | "backup_code" | "webauthn" | "sms") | null;
+                            /** @description The browser and system in words, e.g. "Chrome 120 on Windows 10". */
+                            browser: string;
+                            ip: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "unauthenticated";
+                    };
+                };
+            };
+            /** @description Problem: internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description Problem: service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
     listWithdrawals: {
         parameters: {
             query?: never;
@@ -3614,7 +4322,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3622,7 +4330,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };
@@ -4618,12 +5326,16 @@ export interface operations {
                             at: string;
                             ip: string;
                             userAgent: string;
-                            result: string;
+                            /** @description The user agent in words, e.g. "Chrome 120 on Windows 10". */
+                            browser: string;
+                            /** @enum {string} */
+                            result: "success" | "password_ok" | "invalid_credentials" | "second_factor_failed" | "second_factor_locked" | "recovery_binding_required" | "account_frozen";
                             factor: string | null;
                         }[];
                         claimant: {
                             ip: string;
                             userAgent: string;
+                            browser: string;
                             /** Format: date-time */
                             at: string;
                         };
