@@ -11,8 +11,8 @@ import { recoveryLockCauseMigration } from './migrations/008-recovery-lock-cause
 import { agentInvitationsMigration } from './migrations/009-agent-invitations.ts';
 import { auditChainMigration } from './migrations/010-audit-chain.ts';
 import { rateLimitsMigration } from './migrations/011-rate-limits.ts';
-import { recoveryLinksMigration } from './migrations/015-recovery-links.ts';
-import { decisionInternalNotesMigration } from './migrations/016-decision-internal-notes.ts';
+import { recoveryLinksAndDecisionNotesMigration } from './migrations/015-recovery-links-and-decision-notes.ts';
+import { totpBurntStepMigration } from './migrations/016-totp-burnt-step.ts';
 import { oidcClientAcrMigration } from './migrations/019-oidc-client-acr.ts';
 
 // Migrations live in code (not files read at run time) so one set serves both
@@ -32,8 +32,8 @@ function provider(dialect: Dialect): MigrationProvider {
         '009-agent-invitations': agentInvitationsMigration(),
         '010-audit-chain': auditChainMigration(dialect),
         '011-rate-limits': rateLimitsMigration(),
-        '015-recovery-links': recoveryLinksMigration(),
-        '016-decision-internal-notes': decisionInternalNotesMigration(),
+        '015-recovery-links-and-decision-notes': recoveryLinksAndDecisionNotesMigration(),
+        '016-totp-burnt-step': totpBurntStepMigration(),
         '019-oidc-client-acr': oidcClientAcrMigration(),
       };
     },

@@ -643,7 +643,7 @@ export interface components {
     schemas: {
         /**
          * Problem
-         * @description RFC 9457 problem details. Some codes carry more fields: attemptsRemaining, retryAfter, lockedUntil, driftSeconds, challenge.
+         * @description RFC 9457 problem details. Some codes carry more fields: attemptsRemaining, challengeAttemptsRemaining, retryAt, retryAfter, lockedUntil, driftSeconds, challenge.
          */
         Problem: {
             /** Format: uri */
@@ -652,7 +652,16 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "invalid_request" | "malformed_json" | "email_taken" | "weak_password" | "invalid_credentials" | "unauthenticated" | "forbidden" | "csrf_failed" | "not_found" | "invalid_code" | "challenge_expired" | "clock_out_of_sync" | "rate_limited" | "account_frozen" | "two_factor_already_enabled" | "two_factor_required" | "setup_expired" | "reveal_closed" | "withdrawal_locked" | "method_not_available" | "method_not_allowed" | "approval_pending" | "invalid_state" | "evidence_required" | "unsupported_media_type" | "payload_too_large" | "own_ticket" | "already_decided" | "recovery_binding_required" | "evidence_damaged" | "storage_full" | "http_method_not_allowed" | "uri_too_long" | "internal_error" | "service_unavailable";
+            code: "invalid_request" | "malformed_json" | "email_taken" | "weak_password" | "invalid_credentials" | "unauthenticated" | "forbidden" | "csrf_failed" | "not_found" | "invalid_code" | "challenge_expired" | "clock_out_of_sync" | "code_step_reserved" | "rate_limited" | "account_frozen" | "two_factor_already_enabled" | "two_factor_required" | "setup_expired" | "reveal_closed" | "withdrawal_locked" | "method_not_available" | "method_not_allowed" | "approval_pending" | "invalid_state" | "evidence_required" | "unsupported_media_type" | "payload_too_large" | "own_ticket" | "already_decided" | "recovery_binding_required" | "evidence_damaged" | "storage_full" | "http_method_not_allowed" | "uri_too_long" | "internal_error" | "service_unavailable";
+            /** @description On invalid_code (and the other refused codes): how many more wrong codes the account takes before its second-factor step locks for 24 hours. */
+            attemptsRemaining?: number;
+            /** @description On a login challenge: how many more wrong codes this sign-in takes; at 0 it is over. */
+            challengeAttemptsRemaining?: number;
+            /**
+             * Format: date-time
+             * @description code_step_reserved: when authenticator codes work again. On a throttled password step: when to try again.
+             */
+            retryAt?: string;
         } & {
             [key: string]: unknown;
         };
@@ -1081,7 +1090,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1089,7 +1098,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired";
                     };
                 };
             };
@@ -1534,7 +1543,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1542,7 +1551,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired";
                     };
                 };
             };
@@ -2696,7 +2705,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, invalid_credentials, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, invalid_credentials, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2704,7 +2713,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "invalid_credentials" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "invalid_credentials" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };
@@ -2828,7 +2837,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2836,7 +2845,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };
@@ -3086,7 +3095,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3094,7 +3103,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };
@@ -3343,7 +3352,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3351,7 +3360,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };
@@ -3469,7 +3478,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3477,7 +3486,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };
@@ -3953,7 +3962,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3961,7 +3970,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };
