@@ -529,6 +529,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/recovery/continue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Continue a recovery from any browser: the one-time link from a ticket email, and the password
+         * @description token: from the link in a ticket email (`/recovery/continue#token=…`); challenge: from POST /v1/sessions for the same account (any challenge it answers with, recovery-only ones included). The link works once, while its ticket lives; the answer is a fresh ticket token, and the one held so far stops working.
+         */
+        post: operations["continueRecovery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/recovery/tickets/{id}": {
         parameters: {
             query?: never;
@@ -724,6 +744,11 @@ export interface components {
             challengeAttemptsRemaining?: number;
             /**
              * Format: date-time
+             * @description When a lock ends: rate_limited, withdrawal_locked, and the refused code that used the attempt budget up (attemptsRemaining 0).
+             */
+            lockedUntil?: string;
+            /**
+             * Format: date-time
              * @description code_step_reserved: when authenticator codes work again. On a throttled password step: when to try again.
              */
             retryAt?: string;
@@ -784,6 +809,21 @@ export interface operations {
                                 ticket_cancel: ("totp" | "backup_code" | "webauthn" | "sms")[];
                                 backup_code_check: ("totp" | "backup_code" | "webauthn" | "sms")[];
                                 reauthentication: ("totp" | "backup_code" | "webauthn" | "sms")[];
+                            };
+                        };
+                        recovery: {
+                            evidenceWindowDays: number;
+                            lostTwoFactorReviewHours: number;
+                            fullVerificationReviewBusinessDays: number;
+                            evidence: {
+                                lost_two_factor: {
+                                    required: ("id_document" | "selfie_video" | "login_history")[];
+                                    recommended: ("id_document" | "selfie_video" | "login_history")[];
+                                };
+                                full_verification: {
+                                    required: ("id_document" | "selfie_video" | "login_history")[];
+                                    recommended: ("id_document" | "selfie_video" | "login_history")[];
+                                };
                             };
                         };
                     };
@@ -1996,6 +2036,21 @@ export interface operations {
                                     ticket_cancel: ("totp" | "backup_code" | "webauthn" | "sms")[];
                                     backup_code_check: ("totp" | "backup_code" | "webauthn" | "sms")[];
                                     reauthentication: ("totp" | "backup_code" | "webauthn" | "sms")[];
+                                };
+                            };
+                            recovery: {
+                                evidenceWindowDays: number;
+                                lostTwoFactorReviewHours: number;
+                                fullVerificationReviewBusinessDays: number;
+                                evidence: {
+                                    lost_two_factor: {
+                                        required: ("id_document" | "selfie_video" | "login_history")[];
+                                        recommended: ("id_document" | "selfie_video" | "login_history")[];
+                                    };
+                                    full_verification: {
+                                        required: ("id_document" | "selfie_video" | "login_history")[];
+                                        recommended: ("id_document" | "selfie_video" | "login_history")[];
+                                    };
                                 };
                             };
                         };
@@ -4705,6 +4760,122 @@ export interface operations {
             };
         };
     };
+    continueRecovery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    token: string;
+                    challenge: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ticketId: string;
+                        ticketToken: string;
+                        /** @enum {string} */
+                        status: "awaiting_evidence" | "in_review" | "approved" | "rejected" | "expired" | "cancelled";
+                    };
+                };
+            };
+            /** @description Problem: invalid_request, malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "invalid_request" | "malformed_json";
+                    };
+                };
+            };
+            /** @description Problem: challenge_expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "challenge_expired";
+                    };
+                };
+            };
+            /** @description Problem: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "not_found";
+                    };
+                };
+            };
+            /** @description Problem: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Problem: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Problem: internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description Problem: service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
     getRecoveryTicket: {
         parameters: {
             query?: never;
@@ -5473,11 +5644,13 @@ export interface operations {
                                 /** @enum {string} */
                                 decision: "approve" | "reject";
                                 note: string;
+                                internalNote: string | null;
                                 /** Format: date-time */
                                 at: string;
                             }[];
                             approvalsRequired: number;
                         };
+                        factors: ("totp" | "backup_code" | "webauthn" | "sms")[];
                         evidence: {
                             evidenceId: string;
                             /** @enum {string} */
@@ -5714,6 +5887,7 @@ export interface operations {
                     /** @enum {string} */
                     decision: "approve" | "reject";
                     note: string;
+                    internalNote?: string;
                 };
             };
         };
