@@ -128,7 +128,9 @@ export async function passSecondFactor<T>(
   const releaseAhead = async () => {
     if (ahead && !ahead.repeat) await budget.release(account.id, ahead.attemptId);
   };
-  let decided: { outcome: SecondFactorOutcome; result: T } | { refused: DomainError };
+  let decided:
+    | { outcome: SecondFactorOutcome; result: T }
+    | { refused: DomainError; failures: number; challengeFailures: number | undefined };
   try {
     const spend = await factorAttempt.verify();
     decided = await db.transaction().execute(async (trx) => {
@@ -171,12 +173,7 @@ export async function passSecondFactor<T>(
         challengeAttempts,
         now,
       );
-      return {
-        refused: await refusedWithAttemptsLeft(ctx, account.id, check.error, now, {
-          failures,
-          challengeFailures: challengeId ? challengeAttempts : undefined,
-        }),
-      };
+      return { refused: check.error, failures, challengeFailures: challengeId ? challengeAttempts : undefined };
     });
   } catch (error) {
     await releaseAhead();
@@ -185,7 +182,8 @@ export async function passSecondFactor<T>(
       challengeFailures: error.challengeFailures,
     });
   }
-  if ('refused' in decided) throw decided.refused;
+  // After the commit: what is left is read from the committed budget (the lock's end included).
+  if ('refused' in decided) throw await refusedWithAttemptsLeft(ctx, account.id, decided.refused, now, decided);
   await releaseAhead();
   return decided;
 }
