@@ -11,7 +11,9 @@ export type SecondFactorMethod = (typeof SECOND_FACTOR_METHODS)[number];
 /**
  * What a second factor is being asked for. `factor_change`: adding or removing a security key or phone;
  * `ticket_cancel`: cancelling the account's open recovery tickets on the second-factor step;
- * `backup_code_check`: the save-your-codes step has the owner type one new code back (checked, not spent).
+ * `backup_code_check`: the save-your-codes step has the owner type one new code back (checked, not spent);
+ * `password_change`: a signed-in password change; `password_reset`: setting a new password
+ * from a forgotten-password link (a reset never bypasses 2FA).
  */
 export const SECOND_FACTOR_PURPOSES = [
   'login',
@@ -20,6 +22,8 @@ export const SECOND_FACTOR_PURPOSES = [
   'factor_change',
   'ticket_cancel',
   'backup_code_check',
+  'password_change',
+  'password_reset',
 ] as const;
 export type SecondFactorPurpose = (typeof SECOND_FACTOR_PURPOSES)[number];
 

@@ -20,6 +20,9 @@ export const WEBHOOK_EVENT_TYPES = [
   'recovery_ticket.rejected',
   'recovery_ticket.overdue',
   'account.frozen',
+  'password.changed',
+  'password.reset_requested',
+  'password.reset',
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -85,6 +88,9 @@ const fromAudit: Readonly<Record<string, (details: Record<string, unknown>) => W
       data: { ticketId: text(d.ticketId), kind: text(d.kind) },
     },
   ],
+  password_changed: () => [{ type: 'password.changed', data: {} }],
+  password_reset_requested: () => [{ type: 'password.reset_requested', data: {} }],
+  password_reset: () => [{ type: 'password.reset', data: {} }],
   recovery_ticket_overdue: (d) => [
     { type: 'recovery_ticket.overdue', data: { ticketId: text(d.ticketId), reviewDueBy: text(d.reviewDueBy) } },
   ],
