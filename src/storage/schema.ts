@@ -60,6 +60,8 @@ export interface TotpBindingsTable {
   retired_at: string | null;
   last_step: number | null;
   drift_steps: number;
+  /** The step a clock diagnosis burnt (migration 016); reserved while it is the last step. */
+  burnt_step: number | null;
 }
 
 export interface BackupCodeSetsTable {
