@@ -13,7 +13,9 @@ export type SecondFactorMethod = (typeof SECOND_FACTOR_METHODS)[number];
  * `ticket_cancel`: cancelling the account's open recovery tickets on the second-factor step;
  * `backup_code_check`: the save-your-codes step has the owner type one new code back (checked, not spent);
  * `password_change`: a signed-in password change; `password_reset`: setting a new password
- * from a forgotten-password link (a reset never bypasses 2FA).
+ * from a forgotten-password link (a reset never bypasses 2FA);
+ * `reauthentication`: a signed-in session proves a second factor again because an app asked for a fresh or
+ * stronger one (OpenID `max_age`, `acr_values`); like a step-up, SMS may not serve it.
  */
 export const SECOND_FACTOR_PURPOSES = [
   'login',
@@ -24,6 +26,7 @@ export const SECOND_FACTOR_PURPOSES = [
   'backup_code_check',
   'password_change',
   'password_reset',
+  'reauthentication',
 ] as const;
 export type SecondFactorPurpose = (typeof SECOND_FACTOR_PURPOSES)[number];
 
@@ -82,7 +85,7 @@ export function methodAllowedFor(
 export function methodNotAllowed(method: SecondFactorMethod, purpose: SecondFactorPurpose): DomainError {
   return new DomainError(
     'method_not_allowed',
-    `The method ${method} cannot be used for ${purpose.replace('_', ' ')}.`,
+    `The method ${method} cannot be used for ${purpose.replaceAll('_', ' ')}.`,
     {
       method,
       purpose,

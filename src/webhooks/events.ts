@@ -23,6 +23,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'password.changed',
   'password.reset_requested',
   'password.reset',
+  'sessions.revoked',
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -91,6 +92,7 @@ const fromAudit: Readonly<Record<string, (details: Record<string, unknown>) => W
   password_changed: () => [{ type: 'password.changed', data: {} }],
   password_reset_requested: () => [{ type: 'password.reset_requested', data: {} }],
   password_reset: () => [{ type: 'password.reset', data: {} }],
+  sessions_revoked: (d) => [{ type: 'sessions.revoked', data: { scope: text(d.scope), count: count(d.count) } }],
   recovery_ticket_overdue: (d) => [
     { type: 'recovery_ticket.overdue', data: { ticketId: text(d.ticketId), reviewDueBy: text(d.reviewDueBy) } },
   ],

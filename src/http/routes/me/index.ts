@@ -7,6 +7,7 @@ import { passwordRoutes } from './password.ts';
 import { phoneRoutes } from './phone.ts';
 import { securityRoutes } from './security.ts';
 import { securityKeyRoutes } from './security-keys.ts';
+import { ownSessionRoutes } from './sessions.ts';
 import { twoFactorRoutes } from './two-factor.ts';
 
 export async function meRoutes(app: App, { ctx }: { ctx: AppContext }): Promise<void> {
@@ -16,4 +17,5 @@ export async function meRoutes(app: App, { ctx }: { ctx: AppContext }): Promise<
   securityKeyRoutes(app, ctx);
   phoneRoutes(app, ctx);
   passwordRoutes(app, ctx);
+  ownSessionRoutes(app, ctx);
 }
