@@ -829,6 +829,11 @@ export interface components {
             challengeAttemptsRemaining?: number;
             /**
              * Format: date-time
+             * @description When a lock ends: rate_limited, withdrawal_locked, and the refused code that used the attempt budget up (attemptsRemaining 0).
+             */
+            lockedUntil?: string;
+            /**
+             * Format: date-time
              * @description code_step_reserved: when authenticator codes work again. On a throttled password step: when to try again.
              */
             retryAt?: string;
