@@ -7,6 +7,7 @@
 import { describeBrowser } from '../infra/browser-words.ts';
 import { enqueueMessage } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
+import { emailTime } from './email-time.ts';
 
 const WASNT_YOU =
   "Wasn't you? Someone may know your password: change it now and contact support to freeze your account.";
@@ -57,6 +58,11 @@ export const notices = {
   secondFactorLocked: (until: Date): Notice => ({
     subject: 'Sign-in to your account is locked',
     body: `Too many wrong two-factor codes were entered for your account. The second-factor step is locked until ${until.toISOString()}. Someone who knows your password may be trying to sign in. ${WASNT_YOU}`,
+  }),
+  /** A successful sign-in from a browser the account has not seen before (known-browsers.ts). */
+  newBrowserSignIn: (origin: { ip: string | null; userAgent: string | null }, at: Date): Notice => ({
+    subject: 'New sign-in to your account',
+    body: `Your account was signed in to from a browser it had not been used with before: ${describeBrowser(origin.userAgent)}, from the address ${origin.ip ?? 'unknown'}, on ${emailTime(at)}. If this was you, there is nothing to do. You can see your recent sign-ins and sign out other browsers in Account security. ${WASNT_YOU}`,
   }),
   twoFactorReset: (codesPerSet: number, lockedUntil: Date): Notice => ({
     subject: '2FA was reset – withdrawals locked',
