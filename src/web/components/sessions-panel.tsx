@@ -69,9 +69,11 @@ export function SessionsPanel() {
         </ul>
       )}
       {sessions !== null ? (
-        <button type="button" disabled={others === 0 || running !== null} onClick={() => void signOutOthers()}>
-          {running === 'others' ? 'Signing out…' : 'Sign out everywhere else'}
-        </button>
+        <p className="actions">
+          <button type="button" disabled={others === 0 || running !== null} onClick={() => void signOutOthers()}>
+            {running === 'others' ? 'Signing out…' : 'Sign out everywhere else'}
+          </button>
+        </p>
       ) : null}
     </section>
   );
