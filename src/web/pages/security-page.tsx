@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { BACKUP_CODES_PER_SET } from '../../domain/policy.ts';
+import { AccountActivity } from '../components/account-activity.tsx';
 import { ErrorAlert, Notice } from '../components/alerts.tsx';
 import { BindAuthenticator } from '../components/bind-authenticator.tsx';
 import { BindForAppNotice } from '../components/bind-for-app-notice.tsx';
@@ -123,6 +124,7 @@ export function SecurityPage({ me, reload, notices }: Props) {
       <RecoveryPanel recovery={me.recovery} />
 
       <ChangePasswordPanel me={me} onChanged={reload} />
+      <AccountActivity />
 
       {tf.enabled ? (
         <>
