@@ -1,5 +1,8 @@
 // The words of every message Latchkey sends. No code, secret or token ever
-// goes into one (ASVS 5.0 16.2.5); each says what to do if it wasn't you
+// goes into one (ASVS 5.0 16.2.5), except two one-time links: the recovery
+// ticket's "continue" link (recovery-links.ts), useless without the account's
+// password, and the forgotten-password link, whose token proves the mailbox
+// (and still needs the second factor when 2FA is on); each says what to do if it wasn't you
 // (NIST SP 800-63B-4 §4.6: repudiation instructions). The numbers they state
 // (codes per set, failures, lock hours) are passed in by the caller, which has
 // them from the domain policy or the configuration: none is written here.
@@ -10,6 +13,24 @@ import type { Executor } from '../storage/executor.ts';
 
 const WASNT_YOU =
   "Wasn't you? Someone may know your password: change it now and contact support to freeze your account.";
+
+const EMAIL_TIME = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'UTC',
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** An absolute time as a person reads it, whatever their mail client: "Monday, 30 November 2026 at 03:13 UTC". */
+export function emailTime(at: Date): string {
+  return `${EMAIL_TIME.format(at)} UTC`;
+}
+
+const hours = (n: number): string => (n === 1 ? '1 hour' : `${n} hours`);
 
 export interface Notice {
   readonly subject: string;
@@ -58,9 +79,33 @@ export const notices = {
     subject: 'Sign-in to your account is locked',
     body: `Too many wrong two-factor codes were entered for your account. The second-factor step is locked until ${until.toISOString()}. Someone who knows your password may be trying to sign in. ${WASNT_YOU}`,
   }),
+  /** A successful sign-in from a browser the account has not seen before (known-browsers.ts). */
+  newBrowserSignIn: (origin: { ip: string | null; userAgent: string | null }, at: Date): Notice => ({
+    subject: 'New sign-in to your account',
+    body: `Your account was signed in to from a browser it had not been used with before: ${describeBrowser(origin.userAgent)}, from the address ${origin.ip ?? 'unknown'}, on ${emailTime(at)}. If this was you, there is nothing to do. You can see your recent sign-ins and sign out other browsers in Account security. ${WASNT_YOU}`,
+  }),
   twoFactorReset: (codesPerSet: number, lockedUntil: Date): Notice => ({
     subject: '2FA was reset – withdrawals locked',
     body: `Two-factor authentication was reset on your account: a new authenticator is bound and ${codesPerSet} new backup codes were issued; the old codes, security keys and phone no longer work. Withdrawals are locked until ${lockedUntil.toISOString()}. ${WASNT_YOU}`,
+  }),
+};
+
+// The account's own controls (issue 12): password change and forgotten password.
+const where = (origin: { ip: string | null }) => (origin.ip ? ` from the network address ${origin.ip}` : '');
+
+export const passwordNotices = {
+  passwordChanged: (at: Date, origin: { ip: string | null }, lock: { until: Date; hours: number }): Notice => ({
+    subject: 'Your password was changed',
+    body: `The password of your account was changed on ${emailTime(at)}${where(origin)}. Every other session was signed out. For your safety, withdrawals are locked for ${hours(lock.hours)}, until ${emailTime(lock.until)}. ${WASNT_YOU}`,
+  }),
+  /** The one message that carries a link with a token: the link IS the proof of the mailbox. */
+  passwordResetLink: (link: string, expiresAt: Date, ttlMinutes: number, origin: { ip: string | null }): Notice => ({
+    subject: 'Reset your password',
+    body: `Someone asked to reset the password of your account${where(origin)}. To choose a new password, open this link within ${ttlMinutes} minutes (it stops working on ${emailTime(expiresAt)}, after one use, or when a newer link is asked for):\n\n${link}\n\nIf your account has two-factor authentication, you will also need your authenticator app, a backup code or a security key: a password reset never skips it. If you asked for this, nothing else is needed. If you did not, you can ignore this email: your password stays as it is. ${WASNT_YOU}`,
+  }),
+  passwordReset: (at: Date, origin: { ip: string | null }, lock: { until: Date; hours: number }): Notice => ({
+    subject: 'Your password was reset',
+    body: `The password of your account was reset with a link from this mailbox on ${emailTime(at)}${where(origin)}. Every session was signed out. For your safety, withdrawals are locked for ${hours(lock.hours)}, until ${emailTime(lock.until)}. ${WASNT_YOU}`,
   }),
 };
 
@@ -69,29 +114,33 @@ export const notices = {
 const kindName = (kind: string): string =>
   kind === 'full_verification' ? 'full identity verification' : 'lost-2FA recovery';
 
+/** The one-time link back to the ticket from any browser (recovery-links.ts). */
+const continueAt = (link: string): string =>
+  `Continue from any browser with this link (it works once and asks for your password): ${link}`;
+
 const CANCEL_IF_NOT_YOU =
   "Didn't open it? Sign in with your password and your authenticator, security key or a backup code: the second-factor step shows the ticket and cancels it.";
 
 export const recoveryNotices = {
-  ticketOpened: (kind: string, evidenceDueBy: Date): Notice => ({
+  ticketOpened: (kind: string, evidenceDueBy: Date, link: string): Notice => ({
     subject: 'A recovery ticket was opened for your account',
-    body: `A ${kindName(kind)} ticket was opened for your account after a correct password. Upload your evidence and submit it before ${evidenceDueBy.toISOString()}, or the ticket expires. ${CANCEL_IF_NOT_YOU} ${WASNT_YOU}`,
+    body: `A ${kindName(kind)} ticket was opened for your account after a correct password. Upload your evidence and submit it before ${evidenceDueBy.toISOString()}, or the ticket expires. ${continueAt(link)} ${CANCEL_IF_NOT_YOU} ${WASNT_YOU}`,
   }),
-  ticketSubmitted: (kind: string, reviewDueBy: Date): Notice => ({
+  ticketSubmitted: (kind: string, reviewDueBy: Date, link: string): Notice => ({
     subject: 'Your recovery ticket is in review',
-    body: `Your ${kindName(kind)} ticket was submitted and will be reviewed by ${reviewDueBy.toISOString()}.${kind === 'full_verification' ? ' Until the decision nobody can sign in to the account, you included: your assets stay safe, but you cannot use them either.' : ''} ${WASNT_YOU}`,
+    body: `Your ${kindName(kind)} ticket was submitted and will be reviewed by ${reviewDueBy.toISOString()}.${kind === 'full_verification' ? ' Until the decision nobody can sign in to the account, you included: your assets stay safe, but you cannot use them either.' : ''} To see its status: ${continueAt(link)} ${WASNT_YOU}`,
   }),
-  approvalRecorded: (approvals: number, required: number): Notice => ({
+  approvalRecorded: (approvals: number, required: number, link: string): Notice => ({
     subject: 'Your recovery ticket got an approval',
-    body: `A support agent approved your recovery ticket (${approvals} of ${required} approvals). A second agent now reviews it; you will hear from us again. ${WASNT_YOU}`,
+    body: `A support agent approved your recovery ticket (${approvals} of ${required} approvals). A second agent now reviews it; you will hear from us again. To see its status: ${continueAt(link)} ${WASNT_YOU}`,
   }),
-  ticketApproved: (note: string, lockHours: number): Notice => ({
+  ticketApproved: (note: string, lockHours: number, link: string): Notice => ({
     subject: 'Your recovery ticket was approved – 2FA was reset',
-    body: `Your recovery ticket was approved. Every second factor of your account was removed and every session signed out. Finish on the recovery ticket page, in the browser tab where you opened the ticket: bind your new authenticator there, which signs you in (a password-only sign-in cannot bind it). Withdrawals stay locked for ${lockHours} hours after that binding. Note from support: ${note} ${WASNT_YOU}`,
+    body: `Your recovery ticket was approved. Every second factor of your account was removed and every session signed out. To finish, bind your new authenticator app on the recovery ticket page, which signs you in. ${continueAt(link)} Signing in with your password alone cannot bind it, so that nobody else who knows your password can. Withdrawals stay locked for ${lockHours} hours after that binding. Note from support: ${note} ${WASNT_YOU}`,
   }),
-  ticketRejected: (note: string): Notice => ({
+  ticketRejected: (note: string, link: string): Notice => ({
     subject: 'Your recovery ticket was rejected',
-    body: `Your recovery ticket was rejected, and your account's factors are unchanged. Note from support: ${note} You can open a new ticket with better evidence. ${WASNT_YOU}`,
+    body: `Your recovery ticket was rejected, and your account's factors are unchanged. Note from support: ${note} You can open a new ticket with better evidence: ${continueAt(link)} ${WASNT_YOU}`,
   }),
   ticketsCancelled: (count: number, at: Date, why: 'second_factor' | 'superseded'): Notice => ({
     subject: count === 1 ? 'A recovery ticket was cancelled' : 'Recovery tickets were cancelled',

@@ -199,8 +199,19 @@ export interface TicketDecisionsTable {
   ticket_id: string;
   agent_account_id: string;
   decision: Decision;
+  /** The note to the user (emailed, shown on their ticket, audited). */
   note: string;
+  /** For the agents only. */
+  internal_note: string | null;
   at: string;
+}
+
+export interface RecoveryLinksTable {
+  id: string;
+  ticket_id: string;
+  token_hash: string;
+  created_at: string;
+  used_at: string | null;
 }
 
 export interface WebauthnCredentialsTable {
@@ -319,6 +330,17 @@ export interface AgentInvitationsTable {
   used_at: string | null;
 }
 
+/** A forgotten-password link: `ended_at` once used or replaced by a newer request. */
+export interface PasswordResetsTable {
+  id: string;
+  account_id: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  ended_at: string | null;
+  ip: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sessions: SessionsTable;
@@ -338,12 +360,14 @@ export interface Database {
   recovery_tickets: RecoveryTicketsTable;
   recovery_evidence: RecoveryEvidenceTable;
   ticket_decisions: TicketDecisionsTable;
+  recovery_links: RecoveryLinksTable;
   webauthn_credentials: WebauthnCredentialsTable;
   webauthn_challenges: WebauthnChallengesTable;
   phones: PhonesTable;
   sms_codes: SmsCodesTable;
   sms_send_gate: SmsSendGateTable;
   agent_invitations: AgentInvitationsTable;
+  password_resets: PasswordResetsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;

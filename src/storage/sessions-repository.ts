@@ -85,16 +85,6 @@ export async function challengeFailedAttempts(db: Executor, id: string): Promise
   return row?.failed_attempts ?? 0;
 }
 
-/** Gives an attempt back (the code was a repeat, or checking it failed for another reason). */
-export async function returnChallengeAttempt(db: Executor, id: string): Promise<void> {
-  await db
-    .updateTable('login_challenges')
-    .set((eb) => ({ failed_attempts: eb('failed_attempts', '-', 1) }))
-    .where('id', '=', id)
-    .where('failed_attempts', '>', 0)
-    .execute();
-}
-
 /** The conditional write that decides which of several racing requests finishes the login. */
 export async function completeChallenge(db: Executor, id: string, now: string): Promise<boolean> {
   const result = await db
@@ -116,6 +106,18 @@ export async function recordSessionSecondFactor(db: Executor, id: string, method
     .execute();
 }
 
+/**
+ * Ends the account's unfinished sign-ins (challenges): they proved a password
+ * that has just been replaced, so they lead nowhere any more.
+ */
+export async function endAccountChallenges(db: Executor, accountId: string, now: string): Promise<void> {
+  await db
+    .updateTable('login_challenges')
+    .set({ completed_at: now })
+    .where('account_id', '=', accountId)
+    .where('completed_at', 'is', null)
+    .execute();
+}
 /** The account's sessions still usable at `now` (not revoked, not expired, used since `activeSince`), newest first. */
 export async function listLiveSessions(
   db: Executor,

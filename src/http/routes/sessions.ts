@@ -6,11 +6,12 @@ import type { AppContext } from '../../app/context.ts';
 import { finishLogin } from '../../app/finish-login.ts';
 import { openLoginChallenge } from '../../app/login-challenge.ts';
 import { sendSecondFactorSms } from '../../app/phone-numbers.ts';
+import { reauthenticate } from '../../app/reauthenticate.ts';
 import { securityKeyAssertionOptions } from '../../app/security-keys.ts';
 import { endSession } from '../../app/sessions.ts';
 import { startLogin } from '../../app/start-login.ts';
 import type { App } from '../app-type.ts';
-import { authOf, clearSessionCookies, origin, requireSession, setSessionCookies } from '../auth.ts';
+import { authOf, clearSessionCookies, origin, requireSession, setSessionCookies, signInOrigin } from '../auth.ts';
 import { NoContent, Sent, type Warning } from '../contract/common.ts';
 import { WebauthnOptions } from '../contract/security-keys.ts';
 import {
@@ -20,6 +21,8 @@ import {
   LoginBody,
   LoginResponse,
   OpenTickets,
+  ReauthenticateBody,
+  Reauthenticated,
   TicketsCancelled,
   VerifyBody,
   VerifyResponse,
@@ -50,7 +53,7 @@ export async function sessionRoutes(app: App, { ctx }: { ctx: AppContext }): Pro
       config: { problems: ['invalid_credentials', 'account_frozen', 'recovery_binding_required', 'rate_limited'] },
     },
     async (request, reply) => {
-      const started = await startLogin(ctx, request.body, origin(request));
+      const started = await startLogin(ctx, request.body, signInOrigin(ctx, request, reply));
       if (started.status === 'authenticated') {
         setSessionCookies(ctx, request, reply, started.token, started.expiresAt);
         return { status: started.status, token: started.token, expiresAt: started.expiresAt.toISOString() };
@@ -77,7 +80,7 @@ export async function sessionRoutes(app: App, { ctx }: { ctx: AppContext }): Pro
       config: { problems: [...SECOND_FACTOR_PROBLEMS, 'challenge_expired', 'account_frozen'] },
     },
     async (request, reply) => {
-      const done = await finishLogin(ctx, request.body, origin(request));
+      const done = await finishLogin(ctx, request.body, signInOrigin(ctx, request, reply));
       setSessionCookies(ctx, request, reply, done.token, done.expiresAt);
       return {
         status: 'authenticated' as const,
@@ -170,6 +173,29 @@ export async function sessionRoutes(app: App, { ctx }: { ctx: AppContext }): Pro
         await endSession(ctx, authOf(request).session.id);
         clearSessionCookies(ctx, reply);
         return reply.code(204).send(null);
+      },
+    );
+    current.post(
+      '/current/second-factor',
+      {
+        schema: {
+          operationId: 'reauthenticate',
+          tags,
+          summary: 'Prove a second factor again in this session (an app asked for a fresh or stronger one)',
+          body: ReauthenticateBody,
+          response: { 200: Reauthenticated },
+        },
+        config: { problems: SECOND_FACTOR_PROBLEMS },
+      },
+      async (request) => {
+        const auth = authOf(request);
+        const done = await reauthenticate(
+          ctx,
+          { account: auth.account, sessionId: auth.session.id },
+          request.body,
+          origin(request),
+        );
+        return { method: done.method, provenAt: done.provenAt.toISOString(), ...factorNotes(done) };
       },
     );
   });

@@ -5,8 +5,10 @@
 // Retry-After) is api.ts.
 import type { startAuthentication, startRegistration } from '@simplewebauthn/browser';
 import type { AccountCreated, CreateAccountBody } from '../../http/contract/accounts.ts';
+import type { ActivityList, SessionList, SessionsRevoked } from '../../http/contract/activity.ts';
 import type { PendingBinding, StepUpBody } from '../../http/contract/common.ts';
 import type { SecurityState } from '../../http/contract/me.ts';
+import type { ResetLinkView } from '../../http/contract/passwords.ts';
 import type {
   EvidenceCreated,
   EvidenceKind,
@@ -17,7 +19,13 @@ import type {
   TicketView,
 } from '../../http/contract/recovery.ts';
 import type { SecurityKeyCreated } from '../../http/contract/security-keys.ts';
-import type { LoginBody, LoginResponse, VerifyBody, VerifyResponse } from '../../http/contract/sessions.ts';
+import type {
+  LoginBody,
+  LoginResponse,
+  Reauthenticated,
+  VerifyBody,
+  VerifyResponse,
+} from '../../http/contract/sessions.ts';
 import type { PhoneAdded } from '../../http/contract/sms.ts';
 import type { Decision, DecisionResult, Queue, SupportTicketView } from '../../http/contract/support.ts';
 import type { BackupCodesIssued, ExportBody } from '../../http/contract/two-factor.ts';
@@ -30,6 +38,7 @@ export type {
   BackupCodesIssued,
   EvidenceKind,
   PendingBinding,
+  ResetLinkView,
   SecurityState,
   SupportTicketView,
   TicketKind,
@@ -38,6 +47,8 @@ export type {
   VerifyResponse,
 };
 export type QueueItem = Queue['tickets'][number];
+export type MySession = SessionList['sessions'][number];
+export type ActivityEvent = ActivityList['events'][number];
 export type Withdrawal = WithdrawalList['withdrawals'][number];
 
 // WebAuthn options are the spec's JSON (the contract leaves them open), typed as the browser library reads them.
@@ -73,9 +84,20 @@ export const sendLoginSms = (challenge: string) => post<unknown>('/v1/sessions/s
 
 export const signOut = () => api<void>('/v1/sessions/current', { method: 'DELETE' });
 
+export const reauthenticate = (proof: Proof) => post<Reauthenticated>('/v1/sessions/current/second-factor', proof);
+
 // The signed-in account
 
 export const getSecurity = () => api<SecurityState>('/v1/me/security');
+
+export const listMySessions = () => api<SessionList>('/v1/me/sessions');
+
+export const signOutMySession = (sessionId: string) =>
+  api<void>(`/v1/me/sessions/${id(sessionId)}`, { method: 'DELETE' });
+
+export const signOutMyOtherSessions = () => post<SessionsRevoked>('/v1/me/sessions/revoke-others');
+
+export const getMyActivity = () => api<ActivityList>('/v1/me/activity');
 
 export const startTotpSetup = () => post<PendingBinding>('/v1/me/totp/setup');
 
@@ -107,6 +129,21 @@ export const addPhone = (phone: string, proof: Proof) => post<PhoneAdded>('/v1/m
 export const verifyPhone = (code: string) => post<void>('/v1/me/phone/verify', { code });
 
 export const removePhone = (proof: Proof) => api<void>('/v1/me/phone', { method: 'DELETE', body: proof });
+
+// The password: change it (signed in), or reset it from an emailed link
+
+export const changePassword = (currentPassword: string, newPassword: string, proof: Proof | null) =>
+  post<void>('/v1/me/password', { currentPassword, newPassword, ...proof });
+
+export const requestPasswordReset = (email: string) => post<unknown>('/v1/password-resets', { email });
+
+export const checkResetLink = (token: string) => post<ResetLinkView>('/v1/password-resets/check', { token });
+
+export const resetLinkKeyOptions = (token: string) =>
+  post<AssertionOptions>('/v1/password-resets/webauthn/options', { token });
+
+export const confirmPasswordReset = (token: string, newPassword: string, proof: Proof | null) =>
+  post<void>('/v1/password-resets/confirm', { token, newPassword, ...proof });
 
 // Withdrawals
 
