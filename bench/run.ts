@@ -65,10 +65,9 @@ const WARM_BACKUP = Math.min(40, BACKUP_LOGINS);
 const POOL = threadPoolSize(os.availableParallelism());
 if (args.peer !== undefined && args.peer !== 'better-auth') throw new Error('--peer: only better-auth is known');
 
-/** What the Latchkey in this checkout does with LATCHKEY_SQLITE_SYNCHRONOUS (older ones have no such setting). */
+/** LATCHKEY_SQLITE_SYNCHRONOUS as Latchkey reads it (checked, upper case); the peer gets the same. */
 function latchkeySynchronous(wanted: string): string {
-  const config = loadConfig({ ...process.env, LATCHKEY_SQLITE_SYNCHRONOUS: wanted }) as { sqliteSynchronous?: string };
-  return config.sqliteSynchronous ?? 'NORMAL';
+  return loadConfig({ ...process.env, LATCHKEY_SQLITE_SYNCHRONOUS: wanted }).sqliteSynchronous;
 }
 
 interface Case {
@@ -347,7 +346,7 @@ async function main(): Promise<void> {
       latencyChecks: latencyChecks(results),
       setup: [
         `Load: autocannon ${CONNECTIONS} connections from the benchmark process, on the same cores as the servers. A login run sends exactly one request per prepared login and every answer must be 200, or the run fails. The hello-world runs ${HELLO_SECONDS} s per round. Before the rounds, every case runs once as a warm-up (${WARM_TOTP} TOTP, ${WARM_BACKUP} backup-code logins), not counted.`,
-        `Latchkey: \`node ${SERVER}\` per instance (compiled by \`npm run build\`, as \`npm start\` runs it), \`LATCHKEY_TEST_MODE=1\` (for the test clock), \`LOG_LEVEL=warn\`, SQLite in WAL with \`synchronous=${synchronous}\`${synchronous === args.synchronous ? ` (\`LATCHKEY_SQLITE_SYNCHRONOUS=${synchronous}\`)` : ` (asked for ${args.synchronous}, but this Latchkey has no such setting: better-sqlite3's WAL default is in force, and the peer was given the same)`}, UV_THREADPOOL_SIZE ${POOL}.`,
+        `Latchkey: \`node ${SERVER}\` per instance (compiled by \`npm run build\`, as \`npm start\` runs it), \`LATCHKEY_TEST_MODE=1\` (for the test clock), \`LOG_LEVEL=warn\`, SQLite in WAL with \`synchronous=${synchronous}\` (\`LATCHKEY_SQLITE_SYNCHRONOUS=${synchronous}\`, with group commit: docs/adr/0006-one-commit-per-login.md), UV_THREADPOOL_SIZE ${POOL}.`,
         `Accounts come from \`latchkey seed\` (src/cli/seed.ts): each has an active TOTP binding (secret encrypted with the keyring, as enrolment stores it) and a live set of eight backup codes; all share one password. TOTP secrets derive from a per-run key in the seed manifest; the backup codes of every k-th account (enough for the run) are derived the same way and hashed with the real argon2id, salt and pepper, the other accounts' eight code rows hold random values that match no known code. A TOTP run logs each of ${thousands(LOGINS)} accounts (spread over the whole range at scale) in once, then the test clock moves 30 s, since a step is accepted once per account.`,
         `Only the second step is measured. Its login challenges are issued by the benchmark process through the app's own \`issueChallenge\` on the same database, as the password step does after the password checks (an argon2id per prepared login would dominate the run); the password step itself is not measured here.`,
         ...setup,
