@@ -59,7 +59,10 @@ test('a fast phone clock: diagnosed, fixed, a short wait without penalty, then s
     const answer = await typeCode(await totpAt(secret, (await serverNow(server())) + FAST_BY_SECONDS));
     assert.equal(answer.code, 'clock_out_of_sync');
     assert.equal(answer.attemptsRemaining, FAILURES_BEFORE_LOCK - 1, 'the diagnosis counts, as ADR 0004 says');
-    assert.match(await text(page.getByRole('alert')), /your phone's clock is about 3 minutes ahead.*codes work again in about 3 minutes; a backup code works now/);
+    assert.match(
+      await text(page.getByRole('alert')),
+      /your phone's clock is about 3 minutes ahead.*codes work again in about 3 minutes; a backup code works now/,
+    );
     await snap(page, J, '01-clock-ahead');
   });
 
