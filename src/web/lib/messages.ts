@@ -60,7 +60,11 @@ const SERVER: Record<ErrorCode, Message> = {
   http_method_not_allowed: 'Something went wrong on our side. Please reload the page.',
   uri_too_long: 'That link is not valid.',
   email_taken: 'An account with this email already exists. Sign in instead.',
-  weak_password: 'That password is too weak. Use a longer one that is not common — a few unrelated words work well.',
+  weak_password: detailOr(
+    'That password is too weak. Use a longer one that is not common — a few unrelated words work well.',
+  ),
+  invalid_token:
+    'This password reset link no longer works: it has expired, was already used, or a newer link was sent. Ask for a new link.',
   invalid_credentials: 'The email or password is not right.',
   unauthenticated: 'Please sign in.',
   forbidden: 'You do not have access to this page.',
