@@ -1,14 +1,19 @@
-// The words of every message Latchkey sends. No code, secret or token ever
-// goes into one (ASVS 5.0 16.2.5); each says what to do if it wasn't you
-// (NIST SP 800-63B-4 §4.6: repudiation instructions). The numbers they state
-// (codes per set, failures, lock hours) are passed in by the caller, which has
-// them from the domain policy or the configuration: none is written here.
+// The words of every message Latchkey sends. No code, secret or password ever
+// goes into one (ASVS 5.0 16.2.5). Every email to an account passes through
+// notifyEmail, which ends it with what to do if it wasn't you (NIST SP
+// 800-63B-4 §4.6: repudiation instructions): a one-click "this wasn't me"
+// link that freezes the account (freeze-account.ts). Its token (256 random
+// bits, stored hashed, single use, FREEZE_LINK_TTL_MS) can do nothing but
+// freeze. The numbers the messages state (codes per set, failures, lock hours)
+// are passed in by the caller, which has them from the domain policy or the
+// configuration: none is written here.
 
+import { FREEZE_LINK_TTL_MS } from '../domain/policy.ts';
 import { enqueueMessage } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
-
-const WASNT_YOU =
-  "Wasn't you? Someone may know your password: change it now and contact support to freeze your account.";
+import { accountFreezeReason, insertFreezeLink } from '../storage/freezes-repository.ts';
+import type { AppContext } from './context.ts';
+import { newOneTimeLink, webOrigin } from './one-time-links.ts';
 
 export interface Notice {
   readonly subject: string;
@@ -18,28 +23,28 @@ export interface Notice {
 export const notices = {
   phoneAdded: (masked: string, at: Date, withdrawalsLockedUntil: Date): Notice => ({
     subject: 'A phone was added for SMS codes',
-    body: `The phone ${masked} was verified for SMS codes on your account at ${at.toISOString()}. Withdrawals are locked until ${withdrawalsLockedUntil.toISOString()}. ${WASNT_YOU}`,
+    body: `The phone ${masked} was verified for SMS codes on your account at ${at.toISOString()}. Withdrawals are locked until ${withdrawalsLockedUntil.toISOString()}.`,
   }),
   phoneRemoved: (at: Date): Notice => ({
     subject: 'The phone for SMS codes was removed',
-    body: `The phone for SMS codes was removed from your account at ${at.toISOString()}. ${WASNT_YOU}`,
+    body: `The phone for SMS codes was removed from your account at ${at.toISOString()}.`,
   }),
   securityKeyAdded: (name: string, at: Date, withdrawalsLockedUntil: Date): Notice => ({
     subject: 'A security key was added to your account',
-    body: `The security key "${name}" was added to your account at ${at.toISOString()}. Withdrawals are locked until ${withdrawalsLockedUntil.toISOString()}. ${WASNT_YOU}`,
+    body: `The security key "${name}" was added to your account at ${at.toISOString()}. Withdrawals are locked until ${withdrawalsLockedUntil.toISOString()}.`,
   }),
   securityKeyRemoved: (at: Date): Notice => ({
     subject: 'A security key was removed from your account',
-    body: `A security key was removed from your account at ${at.toISOString()}. ${WASNT_YOU}`,
+    body: `A security key was removed from your account at ${at.toISOString()}.`,
   }),
   authenticatorBound: (at: Date): Notice => ({
     subject: 'An authenticator app was bound to your account',
-    body: `Two-factor authentication was turned on for your account at ${at.toISOString()}. ${WASNT_YOU}`,
+    body: `Two-factor authentication was turned on for your account at ${at.toISOString()}.`,
   }),
   /** `newSet`: how many codes a reset issues, when the remaining ones are running low (else null). */
   backupCodeUsed: (remaining: number, newSet: number | null, at: Date): Notice => ({
     subject: 'A backup code was used',
-    body: `A backup code was used to sign in to your account at ${at.toISOString()}. ${remaining} backup code${remaining === 1 ? '' : 's'} remain${remaining === 1 ? 's' : ''}.${newSet !== null ? ` Reset 2FA in Account Security to get ${newSet} new codes.` : ''} ${WASNT_YOU}`,
+    body: `A backup code was used to sign in to your account at ${at.toISOString()}. ${remaining} backup code${remaining === 1 ? '' : 's'} remain${remaining === 1 ? 's' : ''}.${newSet !== null ? ` Reset 2FA in Account Security to get ${newSet} new codes.` : ''}`,
   }),
   secondFactorFailing: (
     failures: number,
@@ -47,19 +52,23 @@ export const notices = {
     at: Date,
   ): Notice => ({
     subject: 'Your password was used with wrong two-factor codes',
-    body: `At ${at.toISOString()} someone signed in with your password and then entered ${failures} wrong two-factor codes (from ${origin.ip ?? 'an unknown address'}, ${origin.userAgent ?? 'an unknown browser'}). If this was not you, your password is known to someone else: change it now. ${WASNT_YOU}`,
+    body: `At ${at.toISOString()} someone signed in with your password and then entered ${failures} wrong two-factor codes (from ${origin.ip ?? 'an unknown address'}, ${origin.userAgent ?? 'an unknown browser'}). If this was not you, your password is known to someone else: change it now.`,
   }),
   secondFactorFailed: (origin: { ip: string | null; userAgent: string | null }, at: Date): Notice => ({
     subject: 'A wrong two-factor code was entered for your account',
-    body: `At ${at.toISOString()} a wrong two-factor code was entered for your account (from ${origin.ip ?? 'an unknown address'}, ${origin.userAgent ?? 'an unknown browser'}). We tell you about the first wrong code of a day only. ${WASNT_YOU}`,
+    body: `At ${at.toISOString()} a wrong two-factor code was entered for your account (from ${origin.ip ?? 'an unknown address'}, ${origin.userAgent ?? 'an unknown browser'}). We tell you about the first wrong code of a day only.`,
   }),
   secondFactorLocked: (until: Date): Notice => ({
     subject: 'Sign-in to your account is locked',
-    body: `Too many wrong two-factor codes were entered for your account. The second-factor step is locked until ${until.toISOString()}. Someone who knows your password may be trying to sign in. ${WASNT_YOU}`,
+    body: `Too many wrong two-factor codes were entered for your account. The second-factor step is locked until ${until.toISOString()}. Someone who knows your password may be trying to sign in.`,
+  }),
+  accountFrozen: (at: Date): Notice => ({
+    subject: 'Your account is frozen',
+    body: `Your account was frozen at ${at.toISOString()} with "this wasn't me": every session was signed out, and nobody can sign in or withdraw, you included. To unfreeze it, open a lost-2FA recovery ticket: on the sign-in page enter your email and password, then choose "Security verification unavailable?". Support checks who you are and, once the ticket is approved, you bind a new authenticator and the freeze ends. Then change your password.`,
   }),
   twoFactorReset: (codesPerSet: number, lockedUntil: Date): Notice => ({
     subject: '2FA was reset – withdrawals locked',
-    body: `Two-factor authentication was reset on your account: a new authenticator is bound and ${codesPerSet} new backup codes were issued; the old codes, security keys and phone no longer work. Withdrawals are locked until ${lockedUntil.toISOString()}. ${WASNT_YOU}`,
+    body: `Two-factor authentication was reset on your account: a new authenticator is bound and ${codesPerSet} new backup codes were issued; the old codes, security keys and phone no longer work. Withdrawals are locked until ${lockedUntil.toISOString()}.`,
   }),
 };
 
@@ -74,31 +83,31 @@ const CANCEL_IF_NOT_YOU =
 export const recoveryNotices = {
   ticketOpened: (kind: string, evidenceDueBy: Date): Notice => ({
     subject: 'A recovery ticket was opened for your account',
-    body: `A ${kindName(kind)} ticket was opened for your account after a correct password. Upload your evidence and submit it before ${evidenceDueBy.toISOString()}, or the ticket expires. ${CANCEL_IF_NOT_YOU} ${WASNT_YOU}`,
+    body: `A ${kindName(kind)} ticket was opened for your account after a correct password. Upload your evidence and submit it before ${evidenceDueBy.toISOString()}, or the ticket expires. ${CANCEL_IF_NOT_YOU}`,
   }),
   ticketSubmitted: (kind: string, reviewDueBy: Date): Notice => ({
     subject: 'Your recovery ticket is in review',
-    body: `Your ${kindName(kind)} ticket was submitted and will be reviewed by ${reviewDueBy.toISOString()}.${kind === 'full_verification' ? ' Until the decision nobody can sign in to the account, you included: your assets stay safe, but you cannot use them either.' : ''} ${WASNT_YOU}`,
+    body: `Your ${kindName(kind)} ticket was submitted and will be reviewed by ${reviewDueBy.toISOString()}.${kind === 'full_verification' ? ' Until the decision nobody can sign in to the account, you included: your assets stay safe, but you cannot use them either.' : ''}`,
   }),
   approvalRecorded: (approvals: number, required: number): Notice => ({
     subject: 'Your recovery ticket got an approval',
-    body: `A support agent approved your recovery ticket (${approvals} of ${required} approvals). A second agent now reviews it; you will hear from us again. ${WASNT_YOU}`,
+    body: `A support agent approved your recovery ticket (${approvals} of ${required} approvals). A second agent now reviews it; you will hear from us again.`,
   }),
   ticketApproved: (note: string, lockHours: number): Notice => ({
     subject: 'Your recovery ticket was approved – 2FA was reset',
-    body: `Your recovery ticket was approved. Every second factor of your account was removed and every session signed out. Finish on the recovery ticket page, in the browser tab where you opened the ticket: bind your new authenticator there, which signs you in (a password-only sign-in cannot bind it). Withdrawals stay locked for ${lockHours} hours after that binding. Note from support: ${note} ${WASNT_YOU}`,
+    body: `Your recovery ticket was approved. Every second factor of your account was removed and every session signed out. Finish on the recovery ticket page, in the browser tab where you opened the ticket: bind your new authenticator there, which signs you in (a password-only sign-in cannot bind it). Withdrawals stay locked for ${lockHours} hours after that binding. Note from support: ${note}`,
   }),
   ticketRejected: (note: string): Notice => ({
     subject: 'Your recovery ticket was rejected',
-    body: `Your recovery ticket was rejected, and your account's factors are unchanged. Note from support: ${note} You can open a new ticket with better evidence. ${WASNT_YOU}`,
+    body: `Your recovery ticket was rejected, and your account's factors are unchanged. Note from support: ${note} You can open a new ticket with better evidence.`,
   }),
   ticketsCancelled: (count: number, at: Date, why: 'second_factor' | 'superseded'): Notice => ({
     subject: count === 1 ? 'A recovery ticket was cancelled' : 'Recovery tickets were cancelled',
-    body: `${count} open recovery ticket${count === 1 ? ' was' : 's were'} cancelled at ${at.toISOString()}${why === 'second_factor' ? " by someone who passed your account's second factor" : ': another recovery ticket of your account was approved'}. A freeze they held has ended. ${WASNT_YOU}`,
+    body: `${count} open recovery ticket${count === 1 ? ' was' : 's were'} cancelled at ${at.toISOString()}${why === 'second_factor' ? " by someone who passed your account's second factor" : ': another recovery ticket of your account was approved'}. A freeze they held has ended.`,
   }),
   ticketExpired: (): Notice => ({
     subject: 'Your recovery ticket expired',
-    body: `Your recovery ticket expired because no evidence was submitted before its deadline. Nothing changed on your account. ${WASNT_YOU}`,
+    body: `Your recovery ticket expired because no evidence was submitted before its deadline. Nothing changed on your account.`,
   }),
   ticketOverdue: (ticketId: string, kind: string, reviewDueBy: Date): Notice => ({
     subject: 'A recovery ticket is overdue for review',
@@ -106,7 +115,40 @@ export const recoveryNotices = {
   }),
 };
 
-export async function notifyEmail(db: Executor, to: string, notice: Notice, now: Date): Promise<void> {
+/** The account an email is about: it goes to its address and carries its freeze link. */
+export interface Recipient {
+  readonly id: string;
+  readonly email: string;
+}
+
+/**
+ * Every email to an account: written to the outbox in the caller's transaction,
+ * ending with a fresh freeze link (or, when the owner froze the account
+ * already, with the way out of the freeze).
+ */
+export async function notifyEmail(ctx: AppContext, db: Executor, account: Recipient, notice: Notice): Promise<void> {
+  const now = ctx.clock.now();
+  await enqueueMessage(db, {
+    channel: 'email',
+    recipient: account.email,
+    subject: notice.subject,
+    body: `${notice.body}\n\n${await wasntYou(ctx, db, account.id)}`,
+    createdAt: now.toISOString(),
+  });
+}
+
+async function wasntYou(ctx: AppContext, db: Executor, accountId: string): Promise<string> {
+  if ((await accountFreezeReason(db, accountId)) === 'owner') {
+    return 'Your account is frozen. To unfreeze it, open a lost-2FA recovery ticket from the sign-in page ("Security verification unavailable?"): support checks who you are.';
+  }
+  const link = newOneTimeLink(ctx, FREEZE_LINK_TTL_MS);
+  await insertFreezeLink(db, { ...link.row, account_id: accountId });
+  // The token rides in the fragment: browsers never send it, so no server or proxy log holds it.
+  return `Wasn't you? Freeze your account: ${webOrigin(ctx)}/freeze#token=${link.token}\nFreezing signs out every session and stops sign-ins and withdrawals until support has checked who you are through a recovery ticket. The link works once, until ${link.expiresAt.toISOString()}.`;
+}
+
+/** Mail to support agents about their work (no account of theirs is concerned: no freeze link). */
+export async function notifyStaff(db: Executor, to: string, notice: Notice, now: Date): Promise<void> {
   await enqueueMessage(db, {
     channel: 'email',
     recipient: to,

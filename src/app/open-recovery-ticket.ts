@@ -61,7 +61,7 @@ export async function openRecoveryTicket(
       details: { ticketId, kind: input.kind, ip: origin.ip },
       at,
     });
-    await notifyEmail(trx, account.email, recoveryNotices.ticketOpened(input.kind, due), now);
+    await notifyEmail(ctx, trx, account, recoveryNotices.ticketOpened(input.kind, due));
   });
   return { ticketId, ticketToken, status: 'awaiting_evidence', evidenceDueBy: due };
 }

@@ -47,8 +47,7 @@ export async function submitTicket(
       },
       at,
     });
-    if (account)
-      await notifyEmail(trx, account.email, recoveryNotices.ticketSubmitted(ticket.kind, next.reviewDueBy), now);
+    if (account) await notifyEmail(ctx, trx, account, recoveryNotices.ticketSubmitted(ticket.kind, next.reviewDueBy));
     return { status: next.status, reviewDueBy: next.reviewDueBy };
   });
 }

@@ -1,4 +1,5 @@
-// What an agent sees of one ticket: its facts and approvals, the evidence
+// What an agent sees of one ticket: its facts and approvals (and whether the
+// owner froze the account: approving ends that freeze), the evidence
 // list, the account's recent successful logins, and the claimant's own
 // request beside them with a plain comparison.
 import { DomainError } from '../domain/errors.ts';
@@ -6,6 +7,7 @@ import { compareLogins } from '../domain/login-comparison.ts';
 import { approvalsRequired } from '../domain/recovery-ticket.ts';
 import { findAccountById } from '../storage/accounts-repository.ts';
 import { listLoginEvents } from '../storage/events-repository.ts';
+import { findOpenFreeze } from '../storage/freezes-repository.ts';
 import { findTicketById, listDecisions, listEvidence } from '../storage/recovery-repository.ts';
 import type { AppContext } from './context.ts';
 import { ticketFacts } from './ticket-facts.ts';
@@ -18,11 +20,12 @@ export async function supportTicketView(ctx: AppContext, ticketId: string) {
   const db = ctx.storage.db;
   const ticket = await findTicketById(db, ticketId);
   if (!ticket) throw new DomainError('not_found', 'No such recovery ticket.');
-  const [account, evidence, decisions, events] = await Promise.all([
+  const [account, evidence, decisions, events, freeze] = await Promise.all([
     findAccountById(db, ticket.account_id),
     listEvidence(db, ticket.id),
     listDecisions(db, ticket.id),
     listLoginEvents(db, ticket.account_id, HISTORY_SCAN),
+    findOpenFreeze(db, ticket.account_id),
   ]);
   // Only logins before the ticket was opened tell who the owner is.
   const history = events.filter((e) => e.result === 'success' && e.at <= ticket.created_at).slice(0, HISTORY_SHOWN);
@@ -35,6 +38,7 @@ export async function supportTicketView(ctx: AppContext, ticketId: string) {
       email: account?.email ?? '',
       submittedAt: ticket.submitted_at,
       reviewDueBy: ticket.review_due_by,
+      frozenByOwnerAt: freeze?.frozen_at ?? null,
       decidedAt: ticket.decided_at,
       decisionNote: ticket.decision_note,
       approvals: decisions.map((d) => ({ agentEmail: d.agent_email, decision: d.decision, note: d.note, at: d.at })),

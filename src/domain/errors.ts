@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'csrf_failed',
   'not_found',
   'invalid_code',
+  'invalid_token',
   'challenge_expired',
   'clock_out_of_sync',
   'rate_limited',

@@ -43,3 +43,6 @@ export const AUTHENTICATOR_SETUP_TTL_MS = 15 * MINUTE_MS;
 /** A WebAuthn challenge (registration or assertion) is good for this long, once. */
 export const WEBAUTHN_CHALLENGE_TTL_MS = 5 * MINUTE_MS;
 export const MAX_SECURITY_KEYS_PER_ACCOUNT = 10;
+
+/** The "this wasn't me" link of a security email freezes the account once, within this long (issue 12). */
+export const FREEZE_LINK_TTL_MS = 7 * 24 * HOUR_MS;

@@ -9,6 +9,7 @@ const STATUS: Record<ErrorCode, number> = {
   weak_password: 400,
   method_not_available: 400,
   evidence_required: 400,
+  invalid_token: 400,
   invalid_state: 409,
   email_taken: 409,
   two_factor_already_enabled: 409,

@@ -11,6 +11,7 @@ import { recoveryLockCauseMigration } from './migrations/008-recovery-lock-cause
 import { agentInvitationsMigration } from './migrations/009-agent-invitations.ts';
 import { auditChainMigration } from './migrations/010-audit-chain.ts';
 import { rateLimitsMigration } from './migrations/011-rate-limits.ts';
+import { accountFreezesMigration } from './migrations/013-account-freezes.ts';
 
 // Migrations live in code (not files read at run time) so one set serves both
 // databases and the order is explicit.
@@ -29,6 +30,7 @@ function provider(dialect: Dialect): MigrationProvider {
         '009-agent-invitations': agentInvitationsMigration(),
         '010-audit-chain': auditChainMigration(dialect),
         '011-rate-limits': rateLimitsMigration(),
+        '013-account-freezes': accountFreezesMigration(),
       };
     },
   };

@@ -4,6 +4,7 @@
 // names a `/v1/` path; the transport (cookies, CSRF header, problem bodies,
 // Retry-After) is api.ts.
 import type { startAuthentication, startRegistration } from '@simplewebauthn/browser';
+import type { Frozen } from '../../http/contract/account-freezes.ts';
 import type { AccountCreated, CreateAccountBody } from '../../http/contract/accounts.ts';
 import type { PendingBinding, StepUpBody } from '../../http/contract/common.ts';
 import type { SecurityState } from '../../http/contract/me.ts';
@@ -107,6 +108,12 @@ export const addPhone = (phone: string, proof: Proof) => post<PhoneAdded>('/v1/m
 export const verifyPhone = (code: string) => post<void>('/v1/me/phone/verify', { code });
 
 export const removePhone = (proof: Proof) => api<void>('/v1/me/phone', { method: 'DELETE', body: proof });
+
+// "This wasn't me": the link of a security email, or the signed-in owner
+
+export const freezeWithLink = (token: string) => post<Frozen>('/v1/account-freezes', { token });
+
+export const freezeSignedIn = () => post<Frozen>('/v1/account-freezes', {});
 
 // Withdrawals
 

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { BACKUP_CODES_PER_SET } from '../../domain/policy.ts';
 import { ErrorAlert, Notice } from '../components/alerts.tsx';
 import { BindAuthenticator } from '../components/bind-authenticator.tsx';
+import { FreezeAccountPanel } from '../components/freeze-account-panel.tsx';
 import { Page } from '../components/page.tsx';
 import { PhonePanel } from '../components/phone-panel.tsx';
 import { RecoveryPanel } from '../components/recovery-panel.tsx';
@@ -146,6 +147,8 @@ export function SecurityPage({ me, reload, notices }: Props) {
           />
         </section>
       ) : null}
+
+      <FreezeAccountPanel />
     </Page>
   );
 }
