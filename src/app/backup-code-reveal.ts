@@ -20,7 +20,7 @@ async function openReveal(
   ctx: AppContext,
   account: Account,
   revealToken: string,
-): Promise<{ set: BackupCodeSetRow; codes: string[] }> {
+): Promise<{ set: BackupCodeSetRow; codes: string[]; expiresAt: string }> {
   const set = await findSetByRevealToken(ctx.storage.db, account.id, hashToken(revealToken));
   const now = ctx.clock.now().toISOString();
   if (
@@ -33,7 +33,7 @@ async function openReveal(
     throw new DomainError('reveal_closed', 'The codes can no longer be shown or exported. Reset 2FA to get a new set.');
   }
   const codes = JSON.parse(ctx.keyring.decrypt(set.reveal_codes_enc, revealAad(set.id)).toString('utf8')) as string[];
-  return { set, codes };
+  return { set, codes, expiresAt: set.reveal_expires_at };
 }
 
 export type ExportRequest =
@@ -70,6 +70,30 @@ export async function exportBackupCodes(
     contentType: 'application/zip',
     fileName: 'latchkey-backup-codes.zip',
     body: Buffer.from(await renderBackupCodeZip(sheet, request.password)),
+  };
+}
+
+/** "Show them again": the same codes, while the reveal window is open (after it: `reveal_closed`). */
+export async function revealBackupCodesAgain(
+  ctx: AppContext,
+  account: Account,
+  revealToken: string,
+): Promise<{
+  backupCodes: { setId: string; issuedAt: string; codes: string[] };
+  revealToken: string;
+  revealExpiresAt: string;
+}> {
+  const { set, codes, expiresAt } = await openReveal(ctx, account, revealToken);
+  await appendAudit(ctx.storage.db, {
+    accountId: account.id,
+    event: 'backup_codes_shown_again',
+    details: { setId: set.id },
+    at: ctx.clock.now().toISOString(),
+  });
+  return {
+    backupCodes: { setId: set.id, issuedAt: new Date(set.issued_at).toISOString(), codes },
+    revealToken,
+    revealExpiresAt: new Date(expiresAt).toISOString(),
   };
 }
 

@@ -17,18 +17,31 @@ export function clientCommands(withContext: WithContext): Command {
     .requiredOption('--redirect-uri <uri>', 'an allowed redirect URI (repeatable)', collect, [])
     .option('--public', 'a public client (mobile or single-page app): no secret, PKCE required', false)
     .option('--first-party', "the exchange's own app: no consent screen", false)
-    .action(async (options: { name: string; redirectUri: string[]; public: boolean; firstParty: boolean }) => {
-      print(
-        await withContext((ctx) =>
-          addClient(ctx, {
-            name: options.name,
-            redirectUris: options.redirectUri,
-            public: options.public,
-            firstParty: options.firstParty,
-          }),
-        ),
-      );
-    });
+    .option(
+      '--default-acr <acr>',
+      'the level asked when a request names none; urn:latchkey:acr:mfa: users without 2FA bind it before returning',
+    )
+    .action(
+      async (options: {
+        name: string;
+        redirectUri: string[];
+        public: boolean;
+        firstParty: boolean;
+        defaultAcr?: string;
+      }) => {
+        print(
+          await withContext((ctx) =>
+            addClient(ctx, {
+              name: options.name,
+              redirectUris: options.redirectUri,
+              public: options.public,
+              firstParty: options.firstParty,
+              defaultAcr: options.defaultAcr,
+            }),
+          ),
+        );
+      },
+    );
   clients
     .command('list')
     .description('the registered clients (without secrets)')

@@ -28,6 +28,8 @@ export const FAILURES_PER_CHALLENGE = 5;
 export const FAILURES_BEFORE_LOCK = 10;
 export const FAILURE_WINDOW_MS = 24 * HOUR_MS;
 export const LOCK_DURATION_MS = 24 * HOUR_MS;
+/** From this wrong code of the day on, a refusal warns how many tries are left before the lock (issue 14). */
+export const WARN_ATTEMPTS_FROM_FAILURE = 3;
 /** A right code submitted again within this long of its use is a repeat (a double submit), not a guess. */
 export const REPEAT_WINDOW_MS = 2 * MINUTE_MS;
 /** A wrong second factor is reported to the owner at most once in this long (slow guessing). */

@@ -10,10 +10,26 @@ export type SecondFactorMethod = (typeof SECOND_FACTOR_METHODS)[number];
 
 /**
  * What a second factor is being asked for. `factor_change`: adding or removing a security key or phone;
- * `ticket_cancel`: cancelling the account's open recovery tickets on the second-factor step.
+ * `ticket_cancel`: cancelling the account's open recovery tickets on the second-factor step;
+ * `backup_code_check`: the save-your-codes step has the owner type one new code back (checked, not spent).
  */
-export const SECOND_FACTOR_PURPOSES = ['login', 'withdrawal', 'reset', 'factor_change', 'ticket_cancel'] as const;
+export const SECOND_FACTOR_PURPOSES = [
+  'login',
+  'withdrawal',
+  'reset',
+  'factor_change',
+  'ticket_cancel',
+  'backup_code_check',
+] as const;
 export type SecondFactorPurpose = (typeof SECOND_FACTOR_PURPOSES)[number];
+
+/** The purposes a proof authorises something for: all but the backup-code check, which only a backup code answers. */
+export const AUTHORISING_PURPOSES = SECOND_FACTOR_PURPOSES.filter((purpose) => purpose !== 'backup_code_check');
+
+/** False for the one purpose that checks a proof without using it up (the save-your-codes step). */
+export function spendsFactor(purpose: SecondFactorPurpose): boolean {
+  return purpose !== 'backup_code_check';
+}
 
 /**
  * What a WebAuthn challenge was issued for: registering a key, signing in, or a

@@ -6,6 +6,7 @@ import type { AppContext } from '../app/context.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Executor } from '../storage/executor.ts';
 import { changed } from '../storage/executor.ts';
+import { ACR_LADDER, type Acr } from './assurance.ts';
 
 export const clientSecretAad = (clientId: string) => `oidc-client-secret:${clientId}`;
 
@@ -31,13 +32,23 @@ function checkedRedirectUri(raw: string): string {
 
 export async function addClient(
   ctx: AppContext,
-  input: { name: string; redirectUris: readonly string[]; public: boolean; firstParty: boolean },
+  input: {
+    name: string;
+    redirectUris: readonly string[];
+    public: boolean;
+    firstParty: boolean;
+    /** Asked for every request that names no `acr_values`, e.g. `urn:latchkey:acr:mfa` for an app that requires 2FA. */
+    defaultAcr?: string | undefined;
+  },
 ): Promise<{ clientId: string; clientSecret?: string }> {
   const name = input.name.trim();
   if (name === '' || name.length > 100)
     throw new DomainError('invalid_request', 'The client name must be 1 to 100 characters.');
   if (input.redirectUris.length === 0) throw new DomainError('invalid_request', 'Give at least one --redirect-uri.');
   const redirectUris = input.redirectUris.map(checkedRedirectUri);
+  if (input.defaultAcr !== undefined && !(ACR_LADDER as readonly string[]).includes(input.defaultAcr)) {
+    throw new DomainError('invalid_request', `The default acr must be one of ${ACR_LADDER.join(', ')}.`);
+  }
   const clientId = ctx.randomBytes(16).toString('base64url');
   const clientSecret = input.public ? undefined : ctx.randomBytes(32).toString('base64url');
   await ctx.storage.db
@@ -48,6 +59,7 @@ export async function addClient(
       redirect_uris: JSON.stringify(redirectUris),
       public: input.public ? 1 : 0,
       first_party: input.firstParty ? 1 : 0,
+      default_acr: input.defaultAcr ?? null,
       secret_enc: clientSecret ? ctx.keyring.encrypt(clientSecret, clientSecretAad(clientId)) : null,
       created_at: ctx.clock.now().toISOString(),
       removed_at: null,
@@ -69,6 +81,7 @@ export async function listClients(ctx: AppContext) {
     redirectUris: JSON.parse(r.redirect_uris) as string[],
     public: r.public === 1,
     firstParty: r.first_party === 1,
+    defaultAcr: r.default_acr as Acr | null,
     createdAt: r.created_at,
   }));
 }
@@ -106,6 +119,7 @@ export async function clientMetadata(ctx: AppContext, clientId: string): Promise
     post_logout_redirect_uris: redirectUris,
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
+    ...(row.default_acr ? { default_acr_values: [row.default_acr] } : {}),
     ...(row.secret_enc
       ? {
           client_secret: ctx.keyring.decrypt(row.secret_enc, clientSecretAad(row.id)).toString('utf8'),

@@ -10,23 +10,42 @@ import { errors } from 'oidc-provider';
 import type { AppContext } from '../app/context.ts';
 import { boundMethods, passSecondFactor } from '../app/second-factor-gate.ts';
 import { type Authenticated, authenticate } from '../app/sessions.ts';
-import { DomainError } from '../domain/errors.ts';
+import { attemptsWarningDue } from '../domain/attempt-budget.ts';
+import { DomainError, isCodeRefusal } from '../domain/errors.ts';
+import { LOCK_DURATION_MS } from '../domain/policy.ts';
 import { csrfTokenFor, origin } from '../http/auth.ts';
+import { bindPageFor, signInPageFor } from '../http/contract/web-return.ts';
 import { cookieNames } from '../http/cookie-names.ts';
 import { recordSessionSecondFactor } from '../storage/sessions-repository.ts';
-import { type Acr, acrFor, amrFor, askedAcr, methodsReaching, needsStepUp } from './assurance.ts';
+import { type Acr, acrFor, amrFor, askedAcr, methodsReaching, needsStepUp, satisfies } from './assurance.ts';
 import { OIDC_PAGE_CSP, OIDC_PREFIX } from './provider.ts';
 
-/** Where the browser signs in to Latchkey; it comes back to `returnTo` afterwards. */
-export const SIGN_IN_PAGE = '/login';
-
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+/** What each scope gives a third-party app, in the consent screen's words. */
+const SCOPE_WORDS: Readonly<Record<string, string>> = {
+  openid: 'who you are on this exchange (an account number, not your name)',
+  email: 'your email address',
+  offline_access: 'to stay signed in until you sign out of it',
+};
 
 const html = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>${html(title)} · Latchkey</title></head><body><main><h1>${html(title)}</h1>${body}</main></body></html>`;
+}
+
+/**
+ * A refused code as the step-up page says it: the problem's detail (for
+ * `code_step_reserved`, when codes work again) and, from the third failure of
+ * the day, the tries left before the lock (contract v1.1 `attemptsRemaining`).
+ */
+function refusalText(error: DomainError): string {
+  const left = error.extras.attemptsRemaining;
+  if (typeof left !== 'number' || !attemptsWarningDue(left)) return error.message;
+  const hours = LOCK_DURATION_MS / 3_600_000;
+  return `${error.message} ${left} ${left === 1 ? 'try' : 'tries'} left before two-factor sign-in locks for ${hours} hours: check your phone's clock, or use a backup code.`;
 }
 
 async function sessionOf(
@@ -138,6 +157,8 @@ export function interactionRoutes(ctx: AppContext, provider: () => Promise<Provi
       const uid = details.uid;
       if (details.prompt.name === 'consent') {
         const client = await (await provider()).Client.find(String(details.params.client_id));
+        const missing = (details.prompt.details as { missingOIDCScope?: string[] }).missingOIDCScope ?? [];
+        const asked = [...new Set(missing.map((scope) => SCOPE_WORDS[scope] ?? scope))];
         return reply
           .type('text/html; charset=utf-8')
           .header('cache-control', 'no-store')
@@ -145,16 +166,22 @@ export function interactionRoutes(ctx: AppContext, provider: () => Promise<Provi
           .send(
             page(
               'Allow access?',
-              `<p>${html(client?.clientName ?? 'An application')} asks to use your Latchkey sign-in.</p>
+              `<p><strong>${html(client?.clientName ?? 'An application')}</strong> is not run by this exchange. It asks to use your Latchkey sign-in and to get:</p>
+<ul>${asked.map((item) => `<li>${html(item)}</li>`).join('')}</ul>
+<p>It never sees your password or your codes. Only allow apps you trust.</p>
 <form method="post" action="${interactionPath(uid)}/consent"><button name="allow" value="yes">Allow</button>
 <button name="allow" value="no">Deny</button></form>`,
             ),
           );
       }
       const auth = await sessionOf(ctx, request);
-      if (!auth) return reply.redirect(`${SIGN_IN_PAGE}?returnTo=${encodeURIComponent(interactionPath(uid))}`, 303);
+      if (!auth) return reply.redirect(signInPageFor(interactionPath(uid)), 303);
       const requirement = requirementOf(details);
       const { bound, wanted, offered } = await stepUpMethods(auth, requirement);
+      if (bound.length === 0 && !satisfies('urn:latchkey:acr:pwd', requirement.wanted)) {
+        // The app asks for a second factor and the account has none: bind one first, then come back.
+        return reply.redirect(bindPageFor(interactionPath(uid)), 303);
+      }
       const proven = {
         method: auth.session.second_factor_method,
         at: auth.session.second_factor_at ? new Date(auth.session.second_factor_at) : null,
@@ -178,8 +205,7 @@ export function interactionRoutes(ctx: AppContext, provider: () => Promise<Provi
     ) {
       const details = await detailsOf(request, reply);
       const auth = await sessionOf(ctx, request);
-      if (!auth)
-        return reply.redirect(`${SIGN_IN_PAGE}?returnTo=${encodeURIComponent(interactionPath(details.uid))}`, 303);
+      if (!auth) return reply.redirect(signInPageFor(interactionPath(details.uid)), 303);
       const body = request.body ?? {};
       if (body.csrf !== csrfTokenFor(ctx, auth.token)) {
         throw new DomainError('csrf_failed', 'The form is out of date. Reload the page.');
@@ -202,11 +228,8 @@ export function interactionRoutes(ctx: AppContext, provider: () => Promise<Provi
             recordSessionSecondFactor(trx, auth.session.id, passed.method, ctx.clock.now().toISOString()),
         );
       } catch (error) {
-        if (
-          error instanceof DomainError &&
-          ['invalid_code', 'clock_out_of_sync', 'code_step_reserved'].includes(error.code)
-        ) {
-          return stepUpPage(reply, details.uid, auth, offered, error.message);
+        if (error instanceof DomainError && isCodeRefusal(error.code)) {
+          return stepUpPage(reply, details.uid, auth, offered, refusalText(error));
         }
         throw error;
       }

@@ -47,6 +47,20 @@ export async function consumeBackupCode(db: Executor, setId: string, codeHash: s
   return changed(result) === 1;
 }
 
+/** True when the code is an unused one of the set and the set is live (the save-your-codes check: nothing is spent). */
+export async function isUnusedBackupCode(db: Executor, setId: string, codeHash: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('backup_codes')
+    .innerJoin('backup_code_sets', 'backup_code_sets.id', 'backup_codes.set_id')
+    .select('backup_codes.id')
+    .where('backup_codes.set_id', '=', setId)
+    .where('backup_codes.code_hash', '=', codeHash)
+    .where('backup_codes.used_at', 'is', null)
+    .where('backup_code_sets.revoked_at', 'is', null)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** True when this code of the set was used at or after `since` (a repeat of a code that just worked). */
 export async function backupCodeUsedSince(
   db: Executor,

@@ -12,6 +12,8 @@ import { agentInvitationsMigration } from './migrations/009-agent-invitations.ts
 import { auditChainMigration } from './migrations/010-audit-chain.ts';
 import { rateLimitsMigration } from './migrations/011-rate-limits.ts';
 import { accountFreezesMigration } from './migrations/013-account-freezes.ts';
+import { totpBurntStepMigration } from './migrations/016-totp-burnt-step.ts';
+import { oidcClientAcrMigration } from './migrations/019-oidc-client-acr.ts';
 
 // Migrations live in code (not files read at run time) so one set serves both
 // databases and the order is explicit.
@@ -31,6 +33,8 @@ function provider(dialect: Dialect): MigrationProvider {
         '010-audit-chain': auditChainMigration(dialect),
         '011-rate-limits': rateLimitsMigration(),
         '013-account-freezes': accountFreezesMigration(),
+        '016-totp-burnt-step': totpBurntStepMigration(),
+        '019-oidc-client-acr': oidcClientAcrMigration(),
       };
     },
   };
@@ -47,6 +51,10 @@ export async function migrateToLatest<T>(db: Kysely<T>, dialect: Dialect): Promi
   const migrator = new Migrator({
     db: db as Kysely<unknown>,
     provider: provider(dialect),
+    // Migrations are independent additions, numbered by the change that made
+    // them: a database that has a later one still takes an earlier one that
+    // landed after it.
+    allowUnorderedMigrations: true,
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();

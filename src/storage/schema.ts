@@ -60,6 +60,8 @@ export interface TotpBindingsTable {
   retired_at: string | null;
   last_step: number | null;
   drift_steps: number;
+  /** The step a clock diagnosis burnt (migration 016); reserved while it is the last step. */
+  burnt_step: number | null;
 }
 
 export interface BackupCodeSetsTable {
@@ -281,6 +283,8 @@ export interface OidcClientsTable {
   redirect_uris: string;
   public: number;
   first_party: number;
+  /** The acr asked for when a request names none (`default_acr_values`); null: none. */
+  default_acr: string | null;
   secret_enc: string | null;
   created_at: string;
   removed_at: string | null;

@@ -79,6 +79,12 @@ export async function takeChallengeAttempt(db: Executor, id: string, limit: numb
   return row?.failed_attempts;
 }
 
+/** The wrong codes a challenge has taken (for the attempts left a refusal reports). */
+export async function challengeFailedAttempts(db: Executor, id: string): Promise<number> {
+  const row = await db.selectFrom('login_challenges').select('failed_attempts').where('id', '=', id).executeTakeFirst();
+  return row?.failed_attempts ?? 0;
+}
+
 /** Gives an attempt back (the code was a repeat, or checking it failed for another reason). */
 export async function returnChallengeAttempt(db: Executor, id: string): Promise<void> {
   await db

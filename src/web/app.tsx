@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { ErrorAlert } from './components/alerts.tsx';
 import { Header } from './components/header.tsx';
 import { Page } from './components/page.tsx';
+import { signInReturn } from './lib/app-return.ts';
 import type { SecurityState } from './lib/client.ts';
 import type { LoginNotice } from './lib/login-notice.ts';
 import { forgetChallenge } from './lib/recovery-store.ts';
@@ -18,12 +19,6 @@ import { WithdrawalsPage } from './pages/withdrawals-page.tsx';
 
 const PUBLIC = new Set(['/login', '/signup', '/recovery', '/recovery/ticket']);
 
-/** An app's OpenID sign-in sent the browser here (src/oidc/interaction.ts): once signed in, it continues there. */
-function openIdReturn(): string | null {
-  const target = new URLSearchParams(window.location.search).get('returnTo');
-  return target && /^\/oidc\/interaction\/[A-Za-z0-9_-]+$/.test(target) ? target : null;
-}
-
 export function App() {
   const path = useHashPath();
   const { session, reload, signOut } = useSession();
@@ -34,7 +29,7 @@ export function App() {
   // Send people where they can be: signed-out users to the login page,
   // signed-in users away from it.
   useEffect(() => {
-    const back = session.state === 'signed_in' ? openIdReturn() : null;
+    const back = session.state === 'signed_in' ? signInReturn() : null;
     if (back) return window.location.assign(back);
     if (session.state === 'anonymous' && !PUBLIC.has(path)) navigate('/login');
     if (session.state === 'signed_in' && (path === '/' || path === '/login' || path === '/signup'))

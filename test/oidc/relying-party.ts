@@ -26,12 +26,16 @@ export function callbackOf(location: string | undefined): URL {
   return new URL(String(location));
 }
 
-export async function startRelyingParty(h: Harness) {
+export async function startRelyingParty(
+  h: Harness,
+  options: { name?: string; firstParty?: boolean; defaultAcr?: string } = {},
+) {
   const client = await addClient(h.ctx, {
-    name: 'Exchange web',
+    name: options.name ?? 'Exchange web',
     redirectUris: [REDIRECT_URI],
     public: false,
-    firstParty: true,
+    firstParty: options.firstParty ?? true,
+    defaultAcr: options.defaultAcr,
   });
   const config = await oidc.discovery(new URL(`${ORIGIN}/oidc`), client.clientId, client.clientSecret, undefined, {
     execute: [oidc.allowInsecureRequests],

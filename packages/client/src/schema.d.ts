@@ -221,6 +221,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/backup-codes/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Show the new codes again while the reveal window is open */
+        post: operations["revealBackupCodesAgain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/backup-codes/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check that a backup code is one of the live set, without using it up (counts as a guess) */
+        post: operations["checkBackupCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/backup-codes/acknowledge": {
         parameters: {
             query?: never;
@@ -606,7 +640,7 @@ export interface components {
     schemas: {
         /**
          * Problem
-         * @description RFC 9457 problem details. Some codes carry more fields: attemptsRemaining, retryAfter, lockedUntil, driftSeconds, challenge.
+         * @description RFC 9457 problem details. Some codes carry more fields: attemptsRemaining, challengeAttemptsRemaining, retryAt, retryAfter, lockedUntil, driftSeconds, challenge.
          */
         Problem: {
             /** Format: uri */
@@ -615,7 +649,16 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "invalid_request" | "malformed_json" | "email_taken" | "weak_password" | "invalid_credentials" | "unauthenticated" | "forbidden" | "csrf_failed" | "not_found" | "invalid_code" | "invalid_token" | "challenge_expired" | "clock_out_of_sync" | "rate_limited" | "account_frozen" | "two_factor_already_enabled" | "two_factor_required" | "setup_expired" | "reveal_closed" | "withdrawal_locked" | "method_not_available" | "method_not_allowed" | "approval_pending" | "invalid_state" | "evidence_required" | "unsupported_media_type" | "payload_too_large" | "own_ticket" | "already_decided" | "recovery_binding_required" | "evidence_damaged" | "storage_full" | "http_method_not_allowed" | "uri_too_long" | "internal_error" | "service_unavailable";
+            code: "invalid_request" | "malformed_json" | "email_taken" | "weak_password" | "invalid_credentials" | "unauthenticated" | "forbidden" | "csrf_failed" | "not_found" | "invalid_code" | "invalid_token" | "challenge_expired" | "clock_out_of_sync" | "code_step_reserved" | "rate_limited" | "account_frozen" | "two_factor_already_enabled" | "two_factor_required" | "setup_expired" | "reveal_closed" | "withdrawal_locked" | "method_not_available" | "method_not_allowed" | "approval_pending" | "invalid_state" | "evidence_required" | "unsupported_media_type" | "payload_too_large" | "own_ticket" | "already_decided" | "recovery_binding_required" | "evidence_damaged" | "storage_full" | "http_method_not_allowed" | "uri_too_long" | "internal_error" | "service_unavailable";
+            /** @description On invalid_code (and the other refused codes): how many more wrong codes the account takes before its second-factor step locks for 24 hours. */
+            attemptsRemaining?: number;
+            /** @description On a login challenge: how many more wrong codes this sign-in takes; at 0 it is over. */
+            challengeAttemptsRemaining?: number;
+            /**
+             * Format: date-time
+             * @description code_step_reserved: when authenticator codes work again. On a throttled password step: when to try again.
+             */
+            retryAt?: string;
         } & {
             [key: string]: unknown;
         };
@@ -671,6 +714,7 @@ export interface operations {
                                 reset: ("totp" | "backup_code" | "webauthn" | "sms")[];
                                 factor_change: ("totp" | "backup_code" | "webauthn" | "sms")[];
                                 ticket_cancel: ("totp" | "backup_code" | "webauthn" | "sms")[];
+                                backup_code_check: ("totp" | "backup_code" | "webauthn" | "sms")[];
                             };
                         };
                     };
@@ -1028,7 +1072,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1036,7 +1080,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired";
                     };
                 };
             };
@@ -1481,7 +1525,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1489,7 +1533,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired";
                     };
                 };
             };
@@ -1746,6 +1790,7 @@ export interface operations {
                                     reset: ("totp" | "backup_code" | "webauthn" | "sms")[];
                                     factor_change: ("totp" | "backup_code" | "webauthn" | "sms")[];
                                     ticket_cancel: ("totp" | "backup_code" | "webauthn" | "sms")[];
+                                    backup_code_check: ("totp" | "backup_code" | "webauthn" | "sms")[];
                                 };
                             };
                         };
@@ -2215,6 +2260,259 @@ export interface operations {
             };
         };
     };
+    revealBackupCodesAgain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    revealToken: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        backupCodes: {
+                            setId: string;
+                            /** Format: date-time */
+                            issuedAt: string;
+                            codes: string[];
+                        };
+                        revealToken: string;
+                        /** Format: date-time */
+                        revealExpiresAt: string;
+                    };
+                };
+            };
+            /** @description Problem: invalid_request, malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "invalid_request" | "malformed_json";
+                    };
+                };
+            };
+            /** @description Problem: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "unauthenticated";
+                    };
+                };
+            };
+            /** @description Problem: csrf_failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "csrf_failed";
+                    };
+                };
+            };
+            /** @description Problem: reveal_closed */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "reveal_closed";
+                    };
+                };
+            };
+            /** @description Problem: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Problem: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Problem: internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description Problem: service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    checkBackupCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Digits (6 for TOTP, backup and SMS codes); spaces and dashes are ignored. */
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: invalid_request, method_not_available, malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "invalid_request" | "method_not_available" | "malformed_json";
+                    };
+                };
+            };
+            /** @description Problem: invalid_code, unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "invalid_code" | "unauthenticated";
+                    };
+                };
+            };
+            /** @description Problem: csrf_failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "csrf_failed";
+                    };
+                };
+            };
+            /** @description Problem: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Problem: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Problem: rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Problem: internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description Problem: service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
     acknowledgeBackupCodes: {
         parameters: {
             query?: never;
@@ -2386,7 +2684,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, invalid_credentials, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, invalid_credentials, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2394,7 +2692,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "invalid_credentials" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "invalid_credentials" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };
@@ -2518,7 +2816,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2526,7 +2824,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };
@@ -2776,7 +3074,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2784,7 +3082,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };
@@ -3033,7 +3331,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3041,7 +3339,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };
@@ -3159,7 +3457,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3167,7 +3465,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };
@@ -3643,7 +3941,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: invalid_code, clock_out_of_sync, challenge_expired, unauthenticated */
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, challenge_expired, unauthenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3651,7 +3949,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "invalid_code" | "clock_out_of_sync" | "challenge_expired" | "unauthenticated";
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "challenge_expired" | "unauthenticated";
                     };
                 };
             };

@@ -1,7 +1,16 @@
 // Binding the authenticator, the backup codes, and resetting 2FA (/v1/me/…).
 import { type Static, Type } from 'typebox';
 import { MIN_ZIP_PASSWORD_LENGTH } from '../../domain/backup-codes.ts';
-import { Binary, ConfirmBindingBody, closed, IssuedBackupCodes, Password, StepUpFields, Token } from './common.ts';
+import {
+  Binary,
+  Code,
+  ConfirmBindingBody,
+  closed,
+  IssuedBackupCodes,
+  Password,
+  StepUpFields,
+  Token,
+} from './common.ts';
 
 export const ConfirmTotpBody = ConfirmBindingBody;
 export const BackupCodesIssued = closed(IssuedBackupCodes);
@@ -15,6 +24,7 @@ export const ExportBody = Type.Union([
   }),
 ]);
 export const AcknowledgeBody = closed({ revealToken: Token });
+export const CheckBackupCodeBody = closed({ code: Code });
 
 export const ResetBody = closed({
   password: Password,
@@ -27,6 +37,7 @@ export type ConfirmTotpBody = Static<typeof ConfirmTotpBody>;
 export type BackupCodesIssued = Static<typeof BackupCodesIssued>;
 export type ExportBody = Static<typeof ExportBody>;
 export type AcknowledgeBody = Static<typeof AcknowledgeBody>;
+export type CheckBackupCodeBody = Static<typeof CheckBackupCodeBody>;
 export type ResetBody = Static<typeof ResetBody>;
 
 /** The printable sheet or the encrypted ZIP (answer of the export). */

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { BACKUP_CODES_PER_SET } from '../../domain/policy.ts';
 import { ErrorAlert, Notice } from '../components/alerts.tsx';
 import { BindAuthenticator } from '../components/bind-authenticator.tsx';
+import { BindForAppNotice } from '../components/bind-for-app-notice.tsx';
 import { FreezeAccountPanel } from '../components/freeze-account-panel.tsx';
 import { Page } from '../components/page.tsx';
 import { PhonePanel } from '../components/phone-panel.tsx';
@@ -11,6 +12,7 @@ import { SaveCodesStep } from '../components/save-codes-step.tsx';
 import { SecurityKeysPanel } from '../components/security-keys-panel.tsx';
 import { TwoFactorStatus } from '../components/two-factor-status.tsx';
 import { WithdrawalLockPanel } from '../components/withdrawal-lock-panel.tsx';
+import { returnAfterBinding } from '../lib/app-return.ts';
 import { type BackupCodesIssued, type PendingBinding, type SecurityState, startTotpSetup } from '../lib/client.ts';
 import type { LoginNotice } from '../lib/login-notice.ts';
 import { availableMethods } from '../lib/step-up.ts';
@@ -57,6 +59,7 @@ export function SecurityPage({ me, reload, notices }: Props) {
           onDone={async () => {
             // Load the new state first, so the overview never shows the old one.
             await reload();
+            if (returnAfterBinding()) return; // an app asked for 2FA: back to it
             setDone(
               flow.isReset
                 ? `Your new authenticator is bound and your new backup codes are active. The old ones no longer work.${
@@ -95,6 +98,7 @@ export function SecurityPage({ me, reload, notices }: Props) {
           </Notice>
         ))}
         {done ? <Notice tone="ok">{done}</Notice> : null}
+        <BindForAppNotice enabled={tf.enabled} />
       </div>
       <p className="signed-in-as">
         Signed in as <strong>{me.email}</strong>

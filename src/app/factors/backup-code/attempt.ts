@@ -3,11 +3,13 @@
 import { backupCodesLow, backupCodeWarnings, normalizeCode } from '../../../domain/backup-codes.ts';
 import { DomainError } from '../../../domain/errors.ts';
 import { BACKUP_CODES_PER_SET, REPEAT_WINDOW_MS } from '../../../domain/policy.ts';
+import { spendsFactor } from '../../../domain/second-factor.ts';
 import {
   backupCodeUsedSince,
   consumeBackupCode,
   countUnusedBackupCodes,
   findLiveBackupCodeSet,
+  isUnusedBackupCode,
 } from '../../../storage/backup-codes-repository.ts';
 import { appendAudit } from '../../../storage/events-repository.ts';
 import { notices, notifyEmail } from '../../notifications.ts';
@@ -25,6 +27,12 @@ export const backupCodeFactor: Factor = async (ctx, account, input, now) => {
       const pepper = ctx.keyring.derive(set.pepper_version, 'backup-code-pepper');
       const codeHash = await ctx.hasher.hashBackupCode(code, Buffer.from(set.salt, 'base64url'), pepper);
       return async (trx) => {
+        if (!spendsFactor(input.purpose)) {
+          // The save-your-codes check: a right code stays unused; a wrong one is a counted guess.
+          if (!(await isUnusedBackupCode(trx, set.id, codeHash))) return { ok: false, error: invalidCode() };
+          const remaining = await countUnusedBackupCodes(trx, set.id);
+          return { ok: true, outcome: { method: 'backup_code', warnings: [], backupCodesRemaining: remaining } };
+        }
         if (!(await consumeBackupCode(trx, set.id, codeHash, now.toISOString()))) {
           const since = new Date(now.getTime() - REPEAT_WINDOW_MS).toISOString();
           return (await backupCodeUsedSince(trx, set.id, codeHash, since))

@@ -1,5 +1,5 @@
 // Authenticator apps (RFC 6238): the account's one active binding.
-import { SECOND_FACTOR_PURPOSES } from '../../../domain/second-factor.ts';
+import { AUTHORISING_PURPOSES } from '../../../domain/second-factor.ts';
 import {
   findActiveTotpBinding,
   listEncryptedTotpSecrets,
@@ -13,7 +13,7 @@ import { totpFactor } from './attempt.ts';
 
 export const totpModule: FactorModule<'totp'> = {
   method: 'totp',
-  allowedFor: SECOND_FACTOR_PURPOSES,
+  allowedFor: AUTHORISING_PURPOSES,
   phishingResistant: false,
   restricted: false,
   isBound: async (db, accountId) => (await findActiveTotpBinding(db, accountId)) !== undefined,

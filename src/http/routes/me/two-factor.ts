@@ -1,6 +1,7 @@
 // Binding the authenticator, the backup codes' reveal window, and resetting 2FA.
-import { acknowledgeBackupCodes, exportBackupCodes } from '../../../app/backup-code-reveal.ts';
+import { acknowledgeBackupCodes, exportBackupCodes, revealBackupCodesAgain } from '../../../app/backup-code-reveal.ts';
 import { beginAuthenticatorSetup } from '../../../app/bind-authenticator.ts';
+import { checkBackupCode } from '../../../app/check-backup-code.ts';
 import { confirmAuthenticator } from '../../../app/confirm-authenticator.ts';
 import type { AppContext } from '../../../app/context.ts';
 import { resetTwoFactor } from '../../../app/reset-two-factor.ts';
@@ -11,6 +12,7 @@ import {
   AcknowledgeBody,
   BackupCodesFile,
   BackupCodesIssued,
+  CheckBackupCodeBody,
   ConfirmTotpBody,
   ExportBody,
   ResetBody,
@@ -82,6 +84,42 @@ export function twoFactorRoutes(app: App, ctx: AppContext): void {
         .header('content-disposition', `attachment; filename="${file.fileName}"`)
         .header('cache-control', 'no-store')
         .send(file.body);
+    },
+  );
+
+  app.post(
+    '/backup-codes/reveal',
+    {
+      schema: {
+        operationId: 'revealBackupCodesAgain',
+        tags,
+        summary: 'Show the new codes again while the reveal window is open',
+        body: AcknowledgeBody,
+        response: { 200: BackupCodesIssued },
+      },
+      config: { problems: ['reveal_closed'] },
+    },
+    async (request, reply) => {
+      const shown = await revealBackupCodesAgain(ctx, authOf(request).account, request.body.revealToken);
+      return reply.header('cache-control', 'no-store').send(shown);
+    },
+  );
+
+  app.post(
+    '/backup-codes/check',
+    {
+      schema: {
+        operationId: 'checkBackupCode',
+        tags,
+        summary: 'Check that a backup code is one of the live set, without using it up (counts as a guess)',
+        body: CheckBackupCodeBody,
+        response: { 204: NoContent },
+      },
+      config: { problems: ['invalid_request', 'invalid_code', 'method_not_available', 'rate_limited'] },
+    },
+    async (request, reply) => {
+      await checkBackupCode(ctx, authOf(request).account, request.body.code, origin(request));
+      return reply.code(204).send(null);
     },
   );
 
