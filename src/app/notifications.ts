@@ -9,6 +9,7 @@
 // configuration: none is written here.
 
 import { FREEZE_LINK_TTL_MS } from '../domain/policy.ts';
+import { describeBrowser } from '../infra/browser-words.ts';
 import { enqueueMessage } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import { accountFreezeReason, insertFreezeLink } from '../storage/freezes-repository.ts';
@@ -52,11 +53,11 @@ export const notices = {
     at: Date,
   ): Notice => ({
     subject: 'Your password was used with wrong two-factor codes',
-    body: `At ${at.toISOString()} someone signed in with your password and then entered ${failures} wrong two-factor codes (from ${origin.ip ?? 'an unknown address'}, ${origin.userAgent ?? 'an unknown browser'}). If this was not you, your password is known to someone else: change it now.`,
+    body: `At ${at.toISOString()} someone signed in with your password and then entered ${failures} wrong two-factor codes (from ${origin.ip ?? 'an unknown address'}, ${describeBrowser(origin.userAgent)}). If this was not you, your password is known to someone else: change it now.`,
   }),
   secondFactorFailed: (origin: { ip: string | null; userAgent: string | null }, at: Date): Notice => ({
     subject: 'A wrong two-factor code was entered for your account',
-    body: `At ${at.toISOString()} a wrong two-factor code was entered for your account (from ${origin.ip ?? 'an unknown address'}, ${origin.userAgent ?? 'an unknown browser'}). We tell you about the first wrong code of a day only.`,
+    body: `At ${at.toISOString()} a wrong two-factor code was entered for your account (from ${origin.ip ?? 'an unknown address'}, ${describeBrowser(origin.userAgent)}). We tell you about the first wrong code of a day only.`,
   }),
   secondFactorLocked: (until: Date): Notice => ({
     subject: 'Sign-in to your account is locked',

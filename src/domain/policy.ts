@@ -46,5 +46,9 @@ export const AUTHENTICATOR_SETUP_TTL_MS = 15 * MINUTE_MS;
 export const WEBAUTHN_CHALLENGE_TTL_MS = 5 * MINUTE_MS;
 export const MAX_SECURITY_KEYS_PER_ACCOUNT = 10;
 
+/** The account's own sign-in activity (GET /v1/me/activity): at most this many events, none older than this. */
+export const ACTIVITY_EVENTS_SHOWN = 50;
+export const ACTIVITY_WINDOW_MS = 90 * 24 * HOUR_MS;
+
 /** The "this wasn't me" link of a security email freezes the account once, within this long (issue 12). */
 export const FREEZE_LINK_TTL_MS = 7 * 24 * HOUR_MS;

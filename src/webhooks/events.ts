@@ -21,6 +21,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'recovery_ticket.overdue',
   'account.frozen',
   'account.unfrozen',
+  'sessions.revoked',
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -92,6 +93,7 @@ const fromAudit: Readonly<Record<string, (details: Record<string, unknown>) => W
     { type: 'account.frozen', data: { reason: 'owner', via: text(d.via), ticketId: null } },
   ],
   account_unfrozen: (d) => [{ type: 'account.unfrozen', data: { reason: 'owner', ticketId: text(d.ticketId) } }],
+  sessions_revoked: (d) => [{ type: 'sessions.revoked', data: { scope: text(d.scope), count: count(d.count) } }],
   recovery_ticket_overdue: (d) => [
     { type: 'recovery_ticket.overdue', data: { ticketId: text(d.ticketId), reviewDueBy: text(d.reviewDueBy) } },
   ],

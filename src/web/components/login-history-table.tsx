@@ -27,8 +27,8 @@ export function LoginHistoryTable({ history }: { history: SupportTicketView['log
                   <td data-label="IP" className="mono wrap">
                     {h.ip}
                   </td>
-                  <td data-label="Browser" className="wrap">
-                    {h.userAgent}
+                  <td data-label="Browser" className="wrap" title={h.userAgent}>
+                    {h.browser}
                   </td>
                   <td data-label="Result">{h.result.replace(/_/g, ' ')}</td>
                   <td data-label="Factor">{h.factor ? h.factor.replace(/_/g, ' ') : '—'}</td>
