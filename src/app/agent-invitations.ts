@@ -12,7 +12,8 @@ import type { Executor } from '../storage/executor.ts';
 import { findLiveInvitation, replaceInvitation, useInvitation } from '../storage/invitations-repository.ts';
 import { revokeAccountSessions } from '../storage/sessions-repository.ts';
 import type { AppContext } from './context.ts';
-import { newOneTimeLink, webOrigin } from './one-time-links.ts';
+import { newOneTimeLink } from './one-time-links.ts';
+import { webOrigin } from './web-links.ts';
 
 export const INVITATION_TTL_MS = 72 * 60 * 60 * 1000;
 
@@ -26,7 +27,7 @@ export interface Invitation {
 export async function inviteAgent(ctx: AppContext, trx: Executor, accountId: string): Promise<Invitation> {
   const link = newOneTimeLink(ctx, INVITATION_TTL_MS);
   await replaceInvitation(trx, { ...link.row, account_id: accountId });
-  return { token: link.token, url: `${webOrigin(ctx)}/#/invitation/${link.token}`, expiresAt: link.expiresAt };
+  return { token: link.token, url: `${webOrigin(ctx.config)}/#/invitation/${link.token}`, expiresAt: link.expiresAt };
 }
 
 /** The invited agent sets their password; the link then works no more. */

@@ -1,12 +1,13 @@
 // The words of every message Latchkey sends. No code, secret or password ever
-// goes into one (ASVS 5.0 16.2.5). Every email to an account passes through
-// notifyEmail, which ends it with what to do if it wasn't you (NIST SP
-// 800-63B-4 §4.6: repudiation instructions): a one-click "this wasn't me"
-// link that freezes the account (freeze-account.ts). Its token (256 random
-// bits, stored hashed, single use, FREEZE_LINK_TTL_MS) can do nothing but
-// freeze. The numbers the messages state (codes per set, failures, lock hours)
-// are passed in by the caller, which has them from the domain policy or the
-// configuration: none is written here.
+// goes into one (ASVS 5.0 16.2.5). Two kinds of one-time link do: the
+// recovery ticket's "continue" link (recovery-links.ts), useless without the
+// account's password, and the "this wasn't me" freeze link that notifyEmail
+// ends every email to an account with (NIST SP 800-63B-4 §4.6: repudiation
+// instructions; freeze-account.ts). Its token (256 random bits, stored hashed,
+// single use, FREEZE_LINK_TTL_MS) can do nothing but freeze. The numbers the
+// messages state (codes per set, failures, lock hours) are passed in by the
+// caller, which has them from the domain policy or the configuration: none is
+// written here.
 
 import { FREEZE_LINK_TTL_MS } from '../domain/policy.ts';
 import { describeBrowser } from '../infra/browser-words.ts';
@@ -14,7 +15,8 @@ import { enqueueMessage } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import { accountFreezeReason, insertFreezeLink } from '../storage/freezes-repository.ts';
 import type { AppContext } from './context.ts';
-import { newOneTimeLink, webOrigin } from './one-time-links.ts';
+import { newOneTimeLink } from './one-time-links.ts';
+import { webOrigin } from './web-links.ts';
 
 export interface Notice {
   readonly subject: string;
@@ -78,29 +80,33 @@ export const notices = {
 const kindName = (kind: string): string =>
   kind === 'full_verification' ? 'full identity verification' : 'lost-2FA recovery';
 
+/** The one-time link back to the ticket from any browser (recovery-links.ts). */
+const continueAt = (link: string): string =>
+  `Continue from any browser with this link (it works once and asks for your password): ${link}`;
+
 const CANCEL_IF_NOT_YOU =
   "Didn't open it? Sign in with your password and your authenticator, security key or a backup code: the second-factor step shows the ticket and cancels it.";
 
 export const recoveryNotices = {
-  ticketOpened: (kind: string, evidenceDueBy: Date): Notice => ({
+  ticketOpened: (kind: string, evidenceDueBy: Date, link: string): Notice => ({
     subject: 'A recovery ticket was opened for your account',
-    body: `A ${kindName(kind)} ticket was opened for your account after a correct password. Upload your evidence and submit it before ${evidenceDueBy.toISOString()}, or the ticket expires. ${CANCEL_IF_NOT_YOU}`,
+    body: `A ${kindName(kind)} ticket was opened for your account after a correct password. Upload your evidence and submit it before ${evidenceDueBy.toISOString()}, or the ticket expires. ${continueAt(link)} ${CANCEL_IF_NOT_YOU}`,
   }),
-  ticketSubmitted: (kind: string, reviewDueBy: Date): Notice => ({
+  ticketSubmitted: (kind: string, reviewDueBy: Date, link: string): Notice => ({
     subject: 'Your recovery ticket is in review',
-    body: `Your ${kindName(kind)} ticket was submitted and will be reviewed by ${reviewDueBy.toISOString()}.${kind === 'full_verification' ? ' Until the decision nobody can sign in to the account, you included: your assets stay safe, but you cannot use them either.' : ''}`,
+    body: `Your ${kindName(kind)} ticket was submitted and will be reviewed by ${reviewDueBy.toISOString()}.${kind === 'full_verification' ? ' Until the decision nobody can sign in to the account, you included: your assets stay safe, but you cannot use them either.' : ''} To see its status: ${continueAt(link)}`,
   }),
-  approvalRecorded: (approvals: number, required: number): Notice => ({
+  approvalRecorded: (approvals: number, required: number, link: string): Notice => ({
     subject: 'Your recovery ticket got an approval',
-    body: `A support agent approved your recovery ticket (${approvals} of ${required} approvals). A second agent now reviews it; you will hear from us again.`,
+    body: `A support agent approved your recovery ticket (${approvals} of ${required} approvals). A second agent now reviews it; you will hear from us again. To see its status: ${continueAt(link)}`,
   }),
-  ticketApproved: (note: string, lockHours: number): Notice => ({
+  ticketApproved: (note: string, lockHours: number, link: string): Notice => ({
     subject: 'Your recovery ticket was approved – 2FA was reset',
-    body: `Your recovery ticket was approved. Every second factor of your account was removed and every session signed out. Finish on the recovery ticket page, in the browser tab where you opened the ticket: bind your new authenticator there, which signs you in (a password-only sign-in cannot bind it). Withdrawals stay locked for ${lockHours} hours after that binding. Note from support: ${note}`,
+    body: `Your recovery ticket was approved. Every second factor of your account was removed and every session signed out. To finish, bind your new authenticator app on the recovery ticket page, which signs you in. ${continueAt(link)} Signing in with your password alone cannot bind it, so that nobody else who knows your password can. Withdrawals stay locked for ${lockHours} hours after that binding. Note from support: ${note}`,
   }),
-  ticketRejected: (note: string): Notice => ({
+  ticketRejected: (note: string, link: string): Notice => ({
     subject: 'Your recovery ticket was rejected',
-    body: `Your recovery ticket was rejected, and your account's factors are unchanged. Note from support: ${note} You can open a new ticket with better evidence.`,
+    body: `Your recovery ticket was rejected, and your account's factors are unchanged. Note from support: ${note} You can open a new ticket with better evidence: ${continueAt(link)}`,
   }),
   ticketsCancelled: (count: number, at: Date, why: 'second_factor' | 'superseded'): Notice => ({
     subject: count === 1 ? 'A recovery ticket was cancelled' : 'Recovery tickets were cancelled',
@@ -145,7 +151,7 @@ async function wasntYou(ctx: AppContext, db: Executor, accountId: string): Promi
   const link = newOneTimeLink(ctx, FREEZE_LINK_TTL_MS);
   await insertFreezeLink(db, { ...link.row, account_id: accountId });
   // The token rides in the fragment: browsers never send it, so no server or proxy log holds it.
-  return `Wasn't you? Freeze your account: ${webOrigin(ctx)}/freeze#token=${link.token}\nFreezing signs out every session and stops sign-ins and withdrawals until support has checked who you are through a recovery ticket. The link works once, until ${link.expiresAt.toISOString()}.`;
+  return `Wasn't you? Freeze your account: ${webOrigin(ctx.config)}/freeze#token=${link.token}\nFreezing signs out every session and stops sign-ins and withdrawals until support has checked who you are through a recovery ticket. The link works once, until ${link.expiresAt.toISOString()}.`;
 }
 
 /** Mail to support agents about their work (no account of theirs is concerned: no freeze link). */

@@ -28,8 +28,3 @@ export function newOneTimeLink(ctx: AppContext, ttlMs: number): OneTimeLink {
     },
   };
 }
-
-/** Where the web UI is: links in emails point there. */
-export function webOrigin(ctx: AppContext): string {
-  return ctx.config.publicOrigin ?? ctx.config.webauthnOrigins[0] ?? `http://localhost:${ctx.config.port}`;
-}

@@ -10,6 +10,7 @@ import { listEvidence, markSubmitted, type TicketRow } from '../storage/recovery
 import { revokeAccountSessions } from '../storage/sessions-repository.ts';
 import type { AppContext } from './context.ts';
 import { notifyEmail, recoveryNotices } from './notifications.ts';
+import { issueRecoveryLink } from './recovery-links.ts';
 import { ticketFacts } from './ticket-facts.ts';
 
 export async function submitTicket(
@@ -47,7 +48,10 @@ export async function submitTicket(
       },
       at,
     });
-    if (account) await notifyEmail(ctx, trx, account, recoveryNotices.ticketSubmitted(ticket.kind, next.reviewDueBy));
+    if (account) {
+      const link = await issueRecoveryLink(ctx, trx, ticket.id, now);
+      await notifyEmail(ctx, trx, account, recoveryNotices.ticketSubmitted(ticket.kind, next.reviewDueBy, link));
+    }
     return { status: next.status, reviewDueBy: next.reviewDueBy };
   });
 }

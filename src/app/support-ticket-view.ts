@@ -1,7 +1,10 @@
-// What an agent sees of one ticket: its facts and approvals (and whether the
-// owner froze the account: approving ends that freeze), the evidence
-// list, the account's recent successful logins, and the claimant's own
-// request beside them with a plain comparison.
+// What an agent sees of one ticket: its facts and approvals (with each
+// agent's note to the user and internal note), whether the owner froze the
+// account (approving ends that freeze), the evidence list, the account's
+// recent successful logins, the claimant's own request beside them with a
+// plain comparison, and the second factors the account has now (what an
+// approval would remove: the factor registry's list, so the console's
+// confirmation never goes stale).
 import { DomainError } from '../domain/errors.ts';
 import { compareLogins } from '../domain/login-comparison.ts';
 import { approvalsRequired } from '../domain/recovery-ticket.ts';
@@ -11,6 +14,7 @@ import { listLoginEvents } from '../storage/events-repository.ts';
 import { findOpenFreeze } from '../storage/freezes-repository.ts';
 import { findTicketById, listDecisions, listEvidence } from '../storage/recovery-repository.ts';
 import type { AppContext } from './context.ts';
+import { FACTOR_MODULES } from './factors/registry.ts';
 import { ticketFacts } from './ticket-facts.ts';
 
 /** Recent enough to be useful, few enough to read. */
@@ -21,11 +25,12 @@ export async function supportTicketView(ctx: AppContext, ticketId: string) {
   const db = ctx.storage.db;
   const ticket = await findTicketById(db, ticketId);
   if (!ticket) throw new DomainError('not_found', 'No such recovery ticket.');
-  const [account, evidence, decisions, events, freeze] = await Promise.all([
+  const [account, evidence, decisions, events, bound, freeze] = await Promise.all([
     findAccountById(db, ticket.account_id),
     listEvidence(db, ticket.id),
     listDecisions(db, ticket.id),
     listLoginEvents(db, ticket.account_id, HISTORY_SCAN),
+    Promise.all(FACTOR_MODULES.map((factor) => factor.isBound(db, ticket.account_id))),
     findOpenFreeze(db, ticket.account_id),
   ]);
   // Only logins before the ticket was opened tell who the owner is.
@@ -42,9 +47,16 @@ export async function supportTicketView(ctx: AppContext, ticketId: string) {
       frozenByOwnerAt: freeze?.frozen_at ?? null,
       decidedAt: ticket.decided_at,
       decisionNote: ticket.decision_note,
-      approvals: decisions.map((d) => ({ agentEmail: d.agent_email, decision: d.decision, note: d.note, at: d.at })),
+      approvals: decisions.map((d) => ({
+        agentEmail: d.agent_email,
+        decision: d.decision,
+        note: d.note,
+        internalNote: d.internal_note,
+        at: d.at,
+      })),
       approvalsRequired: approvalsRequired(ticketFacts(ticket).kind),
     },
+    factors: FACTOR_MODULES.filter((_, i) => bound[i]).map((factor) => factor.method),
     evidence: evidence.map((e) => ({
       evidenceId: e.id,
       kind: e.kind,

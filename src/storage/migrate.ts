@@ -13,6 +13,7 @@ import { auditChainMigration } from './migrations/010-audit-chain.ts';
 import { rateLimitsMigration } from './migrations/011-rate-limits.ts';
 import { accountFreezesMigration } from './migrations/013-account-freezes.ts';
 import { knownBrowsersMigration } from './migrations/014-known-browsers.ts';
+import { recoveryLinksAndDecisionNotesMigration } from './migrations/015-recovery-links-and-decision-notes.ts';
 import { totpBurntStepMigration } from './migrations/016-totp-burnt-step.ts';
 import { oidcClientAcrMigration } from './migrations/019-oidc-client-acr.ts';
 
@@ -35,6 +36,7 @@ function provider(dialect: Dialect): MigrationProvider {
         '011-rate-limits': rateLimitsMigration(),
         '013-account-freezes': accountFreezesMigration(),
         '014-known-browsers': knownBrowsersMigration(),
+        '015-recovery-links-and-decision-notes': recoveryLinksAndDecisionNotesMigration(),
         '016-totp-burnt-step': totpBurntStepMigration(),
         '019-oidc-client-acr': oidcClientAcrMigration(),
       };
