@@ -1,13 +1,14 @@
 // The words of every message Latchkey sends. No code, secret or password ever
-// goes into one (ASVS 5.0 16.2.5). Two kinds of one-time link do: the
+// goes into one (ASVS 5.0 16.2.5). Three kinds of one-time link do: the
 // recovery ticket's "continue" link (recovery-links.ts), useless without the
-// account's password, and the "this wasn't me" freeze link that notifyEmail
-// ends every email to an account with (NIST SP 800-63B-4 §4.6: repudiation
-// instructions; freeze-account.ts). Its token (256 random bits, stored hashed,
-// single use, FREEZE_LINK_TTL_MS) can do nothing but freeze. The numbers the
-// messages state (codes per set, failures, lock hours) are passed in by the
-// caller, which has them from the domain policy or the configuration: none is
-// written here.
+// account's password; the forgotten-password link, whose token proves the
+// mailbox (and still needs the second factor when 2FA is on); and the "this
+// wasn't me" freeze link that notifyEmail ends every email to an account with
+// (NIST SP 800-63B-4 §4.6: repudiation instructions; freeze-account.ts), whose
+// token (256 random bits, stored hashed, single use, FREEZE_LINK_TTL_MS) can
+// do nothing but freeze. The numbers the messages state (codes per set,
+// failures, lock hours) are passed in by the caller, which has them from the
+// domain policy or the configuration: none is written here.
 
 import { FREEZE_LINK_TTL_MS } from '../domain/policy.ts';
 import { describeBrowser } from '../infra/browser-words.ts';
@@ -17,6 +18,24 @@ import { accountFreezeReason, insertFreezeLink } from '../storage/freezes-reposi
 import type { AppContext } from './context.ts';
 import { newOneTimeLink } from './one-time-links.ts';
 import { webOrigin } from './web-links.ts';
+
+const EMAIL_TIME = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'UTC',
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** An absolute time as a person reads it, whatever their mail client: "Monday, 30 November 2026 at 03:13 UTC". */
+export function emailTime(at: Date): string {
+  return `${EMAIL_TIME.format(at)} UTC`;
+}
+
+const hours = (n: number): string => (n === 1 ? '1 hour' : `${n} hours`);
 
 export interface Notice {
   readonly subject: string;
@@ -67,11 +86,30 @@ export const notices = {
   }),
   accountFrozen: (at: Date): Notice => ({
     subject: 'Your account is frozen',
-    body: `Your account was frozen at ${at.toISOString()} with "this wasn't me": every session was signed out, and nobody can sign in or withdraw, you included. To unfreeze it, open a lost-2FA recovery ticket: on the sign-in page enter your email and password, then choose "Security verification unavailable?". Support checks who you are and, once the ticket is approved, you bind a new authenticator and the freeze ends. Then change your password.`,
+    body: `Your account was frozen on ${emailTime(at)} with "this wasn't me": every session was signed out, and nobody can sign in or withdraw, you included. To unfreeze it, open a lost-2FA recovery ticket: on the sign-in page enter your email and password, then choose "Security verification unavailable?". Support checks who you are and, once the ticket is approved, you bind a new authenticator and the freeze ends. Then change your password.`,
   }),
   twoFactorReset: (codesPerSet: number, lockedUntil: Date): Notice => ({
     subject: '2FA was reset – withdrawals locked',
     body: `Two-factor authentication was reset on your account: a new authenticator is bound and ${codesPerSet} new backup codes were issued; the old codes, security keys and phone no longer work. Withdrawals are locked until ${lockedUntil.toISOString()}.`,
+  }),
+};
+
+// The account's own controls (issue 12): password change and forgotten password.
+const where = (origin: { ip: string | null }) => (origin.ip ? ` from the network address ${origin.ip}` : '');
+
+export const passwordNotices = {
+  passwordChanged: (at: Date, origin: { ip: string | null }, lock: { until: Date; hours: number }): Notice => ({
+    subject: 'Your password was changed',
+    body: `The password of your account was changed on ${emailTime(at)}${where(origin)}. Every other session was signed out. For your safety, withdrawals are locked for ${hours(lock.hours)}, until ${emailTime(lock.until)}.`,
+  }),
+  /** The one message that carries a link with a token: the link IS the proof of the mailbox. */
+  passwordResetLink: (link: string, expiresAt: Date, ttlMinutes: number, origin: { ip: string | null }): Notice => ({
+    subject: 'Reset your password',
+    body: `Someone asked to reset the password of your account${where(origin)}. To choose a new password, open this link within ${ttlMinutes} minutes (it stops working on ${emailTime(expiresAt)}, after one use, or when a newer link is asked for):\n\n${link}\n\nIf your account has two-factor authentication, you will also need your authenticator app, a backup code or a security key: a password reset never skips it. If you asked for this, nothing else is needed. If you did not, you can ignore this email: your password stays as it is.`,
+  }),
+  passwordReset: (at: Date, origin: { ip: string | null }, lock: { until: Date; hours: number }): Notice => ({
+    subject: 'Your password was reset',
+    body: `The password of your account was reset with a link from this mailbox on ${emailTime(at)}${where(origin)}. Every session was signed out. For your safety, withdrawals are locked for ${hours(lock.hours)}, until ${emailTime(lock.until)}.`,
   }),
 };
 
@@ -151,7 +189,7 @@ async function wasntYou(ctx: AppContext, db: Executor, accountId: string): Promi
   const link = newOneTimeLink(ctx, FREEZE_LINK_TTL_MS);
   await insertFreezeLink(db, { ...link.row, account_id: accountId });
   // The token rides in the fragment: browsers never send it, so no server or proxy log holds it.
-  return `Wasn't you? Freeze your account: ${webOrigin(ctx.config)}/freeze#token=${link.token}\nFreezing signs out every session and stops sign-ins and withdrawals until support has checked who you are through a recovery ticket. The link works once, until ${link.expiresAt.toISOString()}.`;
+  return `Wasn't you? Freeze your account: ${webOrigin(ctx.config)}/freeze#token=${link.token}\nFreezing signs out every session and stops sign-ins and withdrawals until support has checked who you are through a recovery ticket. The link works once, until ${emailTime(link.expiresAt)}.`;
 }
 
 /** Mail to support agents about their work (no account of theirs is concerned: no freeze link). */

@@ -11,6 +11,7 @@ import { recoveryLockCauseMigration } from './migrations/008-recovery-lock-cause
 import { agentInvitationsMigration } from './migrations/009-agent-invitations.ts';
 import { auditChainMigration } from './migrations/010-audit-chain.ts';
 import { rateLimitsMigration } from './migrations/011-rate-limits.ts';
+import { passwordResetsMigration } from './migrations/012-password-resets.ts';
 import { accountFreezesMigration } from './migrations/013-account-freezes.ts';
 import { knownBrowsersMigration } from './migrations/014-known-browsers.ts';
 import { recoveryLinksAndDecisionNotesMigration } from './migrations/015-recovery-links-and-decision-notes.ts';
@@ -34,6 +35,7 @@ function provider(dialect: Dialect): MigrationProvider {
         '009-agent-invitations': agentInvitationsMigration(),
         '010-audit-chain': auditChainMigration(dialect),
         '011-rate-limits': rateLimitsMigration(),
+        '012-password-resets': passwordResetsMigration(),
         '013-account-freezes': accountFreezesMigration(),
         '014-known-browsers': knownBrowsersMigration(),
         '015-recovery-links-and-decision-notes': recoveryLinksAndDecisionNotesMigration(),

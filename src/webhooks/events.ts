@@ -21,6 +21,9 @@ export const WEBHOOK_EVENT_TYPES = [
   'recovery_ticket.overdue',
   'account.frozen',
   'account.unfrozen',
+  'password.changed',
+  'password.reset_requested',
+  'password.reset',
   'sessions.revoked',
 ] as const;
 
@@ -93,6 +96,9 @@ const fromAudit: Readonly<Record<string, (details: Record<string, unknown>) => W
     { type: 'account.frozen', data: { reason: 'owner', via: text(d.via), ticketId: null } },
   ],
   account_unfrozen: (d) => [{ type: 'account.unfrozen', data: { reason: 'owner', ticketId: text(d.ticketId) } }],
+  password_changed: () => [{ type: 'password.changed', data: {} }],
+  password_reset_requested: () => [{ type: 'password.reset_requested', data: {} }],
+  password_reset: () => [{ type: 'password.reset', data: {} }],
   sessions_revoked: (d) => [{ type: 'sessions.revoked', data: { scope: text(d.scope), count: count(d.count) } }],
   recovery_ticket_overdue: (d) => [
     { type: 'recovery_ticket.overdue', data: { ticketId: text(d.ticketId), reviewDueBy: text(d.reviewDueBy) } },

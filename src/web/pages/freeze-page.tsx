@@ -46,7 +46,6 @@ function FreezePage({ token, frozenAlready }: Props) {
   if (invalid) {
     return (
       <Page title="This freeze link does not work">
-        {error ? <ErrorAlert error={error} /> : null}
         <p>The link is incomplete, has expired, or was already used. Opening it changed nothing on your account.</p>
         <p>
           If someone else is using your account: <a href="/#/login">sign in</a> and choose “Freeze my account” on the
