@@ -88,6 +88,11 @@ export const notices = {
     subject: 'Your account is frozen',
     body: `Your account was frozen on ${emailTime(at)} with "this wasn't me": every session was signed out, and nobody can sign in or withdraw, you included. To unfreeze it, open a lost-2FA recovery ticket: on the sign-in page enter your email and password, then choose "Security verification unavailable?". Support checks who you are and, once the ticket is approved, you bind a new authenticator and the freeze ends. Then change your password.`,
   }),
+  /** A successful sign-in from a browser the account has not seen before (known-browsers.ts). */
+  newBrowserSignIn: (origin: { ip: string | null; userAgent: string | null }, at: Date): Notice => ({
+    subject: 'New sign-in to your account',
+    body: `Your account was signed in to from a browser it had not been used with before: ${describeBrowser(origin.userAgent)}, from the address ${origin.ip ?? 'unknown'}, on ${emailTime(at)}. If this was you, there is nothing to do. You can see your recent sign-ins and sign out other browsers in Account security. ${WASNT_YOU}`,
+  }),
   twoFactorReset: (codesPerSet: number, lockedUntil: Date): Notice => ({
     subject: '2FA was reset – withdrawals locked',
     body: `Two-factor authentication was reset on your account: a new authenticator is bound and ${codesPerSet} new backup codes were issued; the old codes, security keys and phone no longer work. Withdrawals are locked until ${lockedUntil.toISOString()}.`,
