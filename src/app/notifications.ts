@@ -91,7 +91,7 @@ export const notices = {
   /** A successful sign-in from a browser the account has not seen before (known-browsers.ts). */
   newBrowserSignIn: (origin: { ip: string | null; userAgent: string | null }, at: Date): Notice => ({
     subject: 'New sign-in to your account',
-    body: `Your account was signed in to from a browser it had not been used with before: ${describeBrowser(origin.userAgent)}, from the address ${origin.ip ?? 'unknown'}, on ${emailTime(at)}. If this was you, there is nothing to do. You can see your recent sign-ins and sign out other browsers in Account security. ${WASNT_YOU}`,
+    body: `Your account was signed in to from a browser it had not been used with before: ${describeBrowser(origin.userAgent)}, from the address ${origin.ip ?? 'unknown'}, on ${emailTime(at)}. If this was you, there is nothing to do. You can see your recent sign-ins and sign out other browsers in Account security.`,
   }),
   twoFactorReset: (codesPerSet: number, lockedUntil: Date): Notice => ({
     subject: '2FA was reset – withdrawals locked',

@@ -116,7 +116,7 @@ export async function startLogin(
     if (methods.length === 0) {
       const session = await issueSession(ctx, trx, account.id, origin);
       await recordLogin(ctx, trx, { account_id: account.id, result: 'success', factor: 'password', ...event });
-      await noticeSignInBrowser(trx, account, origin, ctx.clock.now());
+      await noticeSignInBrowser(ctx, trx, account, origin);
       return { status: 'authenticated', token: session.token, expiresAt: session.expiresAt };
     }
     const challenge = await issueChallenge(ctx, trx, account.id, origin);
