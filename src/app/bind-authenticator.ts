@@ -43,6 +43,7 @@ export async function openPendingBinding(
     retired_at: null,
     last_step: null,
     drift_steps: 0,
+    burnt_step: null,
   });
   const secretBase32 = secretToBase32(secret);
   const otpauthUri = totpKeyUri({ issuer: ctx.config.issuer, accountName: account.email, secretBase32 });

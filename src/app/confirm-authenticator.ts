@@ -3,7 +3,6 @@
 // replaces the old factors and locks withdrawals, all in one transaction.
 
 import type { Account } from '../domain/account.ts';
-import { normalizeCode } from '../domain/backup-codes.ts';
 import { DomainError } from '../domain/errors.ts';
 import { BACKUP_CODES_PER_SET } from '../domain/policy.ts';
 import { awaitsRecoveryBinding, rebindLockCause, recoveryBindingRequired } from '../domain/recovery-binding.ts';
@@ -18,9 +17,11 @@ import {
   holdPendingTotpBinding,
 } from '../storage/totp-repository.ts';
 import type { AppContext } from './context.ts';
+import { invalidCode } from './factors/factor.ts';
 import { FACTOR_MODULES } from './factors/registry.ts';
 import { type IssuedBackupCodes, prepareBackupCodes, storeBackupCodes } from './issue-backup-codes.ts';
 import { notices, notifyEmail } from './notifications.ts';
+import { normalizedCode, refusedWithAttemptsLeft } from './second-factor-gate.ts';
 import { decryptTotpSecret } from './totp-secrets.ts';
 import { startWithdrawalLock } from './withdrawal-lock.ts';
 
@@ -38,17 +39,26 @@ export async function confirmAuthenticator(
   if (!pending || pending.expires_at <= now.toISOString()) {
     throw new DomainError('setup_expired', 'This setup has expired or does not exist. Start the binding again.');
   }
-  const code = normalizeCode(input.code);
+  const code = await normalizedCode(ctx, account.id, input.code, now);
   const check = checkTotp(decryptTotpSecret(ctx.keyring, pending), code, now.getTime(), {
     lastStep: null,
     driftSteps: 0,
   });
+  // Not drawn on the budget (the code proves a new binding, not the account),
+  // but the refusal still says what the budget has left, as every invalid_code does.
   if (check.kind === 'out_of_sync') {
-    throw new DomainError('clock_out_of_sync', "The code is right for another time: your phone's clock is off.", {
-      driftSeconds: check.driftSeconds,
-    });
+    throw await refusedWithAttemptsLeft(
+      ctx,
+      account.id,
+      new DomainError('clock_out_of_sync', "The code is right for another time: your phone's clock is off.", {
+        driftSeconds: check.driftSeconds,
+      }),
+      now,
+    );
   }
-  if (check.kind !== 'accepted') throw new DomainError('invalid_code', 'The code is not valid.');
+  if (check.kind !== 'accepted') {
+    throw await refusedWithAttemptsLeft(ctx, account.id, invalidCode(), now);
+  }
 
   const prepared = await prepareBackupCodes(ctx);
   return db.transaction().execute(async (trx) => {

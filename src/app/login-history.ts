@@ -1,6 +1,7 @@
 // Login history: every attempt is recorded (recovery review compares it with
 // the claimant) and logged as an authentication event (ASVS 5.0 16.3.1): who,
 // which factor, what result, from where. Never a password, code or token.
+import type { LoginResult } from '../domain/sign-in-activity.ts';
 import { type LoginEvent, recordLoginEvent } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import type { AppContext } from './context.ts';
@@ -13,7 +14,7 @@ export const PASSWORD_PASSED_RESULTS = [
   'second_factor_locked',
   'recovery_binding_required',
   'account_frozen',
-] as const;
+] as const satisfies readonly LoginResult[];
 
 export async function recordLogin(ctx: AppContext, db: Executor, event: LoginEvent): Promise<void> {
   await recordLoginEvent(db, event);

@@ -4,6 +4,7 @@
 // (codes per set, failures, lock hours) are passed in by the caller, which has
 // them from the domain policy or the configuration: none is written here.
 
+import { describeBrowser } from '../infra/browser-words.ts';
 import { enqueueMessage } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 
@@ -47,11 +48,11 @@ export const notices = {
     at: Date,
   ): Notice => ({
     subject: 'Your password was used with wrong two-factor codes',
-    body: `At ${at.toISOString()} someone signed in with your password and then entered ${failures} wrong two-factor codes (from ${origin.ip ?? 'an unknown address'}, ${origin.userAgent ?? 'an unknown browser'}). If this was not you, your password is known to someone else: change it now. ${WASNT_YOU}`,
+    body: `At ${at.toISOString()} someone signed in with your password and then entered ${failures} wrong two-factor codes (from ${origin.ip ?? 'an unknown address'}, ${describeBrowser(origin.userAgent)}). If this was not you, your password is known to someone else: change it now. ${WASNT_YOU}`,
   }),
   secondFactorFailed: (origin: { ip: string | null; userAgent: string | null }, at: Date): Notice => ({
     subject: 'A wrong two-factor code was entered for your account',
-    body: `At ${at.toISOString()} a wrong two-factor code was entered for your account (from ${origin.ip ?? 'an unknown address'}, ${origin.userAgent ?? 'an unknown browser'}). We tell you about the first wrong code of a day only. ${WASNT_YOU}`,
+    body: `At ${at.toISOString()} a wrong two-factor code was entered for your account (from ${origin.ip ?? 'an unknown address'}, ${describeBrowser(origin.userAgent)}). We tell you about the first wrong code of a day only. ${WASNT_YOU}`,
   }),
   secondFactorLocked: (until: Date): Notice => ({
     subject: 'Sign-in to your account is locked',

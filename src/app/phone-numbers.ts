@@ -3,7 +3,6 @@
 // verification codes draw on the account's one attempt budget.
 
 import type { Account } from '../domain/account.ts';
-import { normalizeCode } from '../domain/backup-codes.ts';
 import { DomainError } from '../domain/errors.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import {
@@ -16,13 +15,16 @@ import {
 } from '../storage/phones-repository.ts';
 import { findActiveTotpBinding } from '../storage/totp-repository.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
+import { invalidCode } from './factors/factor.ts';
 import { lockWithdrawalsForNewFactor } from './factors/factor-added.ts';
 import { notices, notifyEmail } from './notifications.ts';
 import {
   assertMethodAllowed,
+  normalizedCode,
   passSecondFactor,
   rateLimited,
   recordSecondFactorFailure,
+  refusedWithAttemptsLeft,
   type SecondFactorPurpose,
 } from './second-factor-gate.ts';
 import type { StepUp } from './security-keys.ts';
@@ -89,8 +91,8 @@ export async function verifyPhone(
   const db = ctx.storage.db;
   const phone = await findPhone(db, account.id);
   if (!phone) throw new DomainError('not_found', 'Add a phone first.');
-  const code = normalizeCode(input);
   const now = ctx.clock.now();
+  const code = await normalizedCode(ctx, account.id, input, now);
   const live = await findLatestLiveSmsCode(db, account.id, 'verify_phone', now.toISOString());
   const guess = `${account.id}|verify_phone|${live?.id ?? 'none'}|${code}`;
   const reservation = await ctx.budget.reserve(
@@ -115,16 +117,16 @@ export async function verifyPhone(
     return;
   }
   // Counted, audited and locked like any wrong second factor: one budget per account.
-  if (!reservation.repeat) {
-    await recordSecondFactorFailure(
-      ctx,
-      { account, method: 'sms', purpose: 'factor_change', origin },
-      reservation.attemptId,
-      0,
-      now,
-    );
-  }
-  throw new DomainError('invalid_code', 'The code is not valid.');
+  const failures = reservation.repeat
+    ? undefined
+    : await recordSecondFactorFailure(
+        ctx,
+        { account, method: 'sms', purpose: 'factor_change', origin },
+        reservation.attemptId,
+        0,
+        now,
+      );
+  throw await refusedWithAttemptsLeft(ctx, account.id, invalidCode(), now, { failures });
 }
 
 export async function removePhone(

@@ -4,7 +4,13 @@
 // method's own checks live in factors/.
 
 import type { Account } from '../domain/account.ts';
-import { retryAfterSeconds, shouldLock } from '../domain/attempt-budget.ts';
+import {
+  attemptsRemaining,
+  challengeAttemptsRemaining,
+  retryAfterSeconds,
+  shouldLock,
+} from '../domain/attempt-budget.ts';
+import { normalizeCode } from '../domain/backup-codes.ts';
 import { DomainError } from '../domain/errors.ts';
 import { FAILURE_REPORT_INTERVAL_MS, FAILURES_PER_CHALLENGE, LOCK_DURATION_MS } from '../domain/policy.ts';
 import {
@@ -17,7 +23,11 @@ import {
 import { lockAccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit, auditEventSince } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
-import { returnChallengeAttempt, takeChallengeAttempt } from '../storage/sessions-repository.ts';
+import {
+  challengeFailedAttempts,
+  returnChallengeAttempt,
+  takeChallengeAttempt,
+} from '../storage/sessions-repository.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
 import { type FactorModule, notAvailable, type SecondFactorOutcome, type Verified } from './factors/factor.ts';
 import { FACTOR_MODULES, factorModule } from './factors/registry.ts';
@@ -88,12 +98,16 @@ export async function passSecondFactor<T>(
   // authorise this is refused whatever the code.
   await assertMethodAllowed(ctx.storage.db, account.id, method, attempt.purpose);
   const now = ctx.clock.now();
-  const factorAttempt = await factorModule(method).attempt(
-    ctx,
-    account,
-    { code: attempt.code, response: attempt.response, purpose: attempt.purpose },
-    now,
-  );
+  const db = ctx.storage.db;
+  const challengeId = attempt.challengeId;
+  const factorAttempt = await factorModule(method)
+    .attempt(ctx, account, { code: attempt.code, response: attempt.response, purpose: attempt.purpose }, now)
+    .catch(async (error: unknown) => {
+      // A code that is not even a code (wrong length) is refused before anything is counted.
+      if (!(error instanceof DomainError && error.code === 'invalid_code')) throw error;
+      const challengeFailures = challengeId ? await challengeFailedAttempts(db, challengeId) : undefined;
+      throw await refusedWithAttemptsLeft(ctx, account.id, error, now, { challengeFailures });
+    });
   // A repeat (double click, retry, race) counts once: the budget recognises it by a
   // keyed hash of the guess, so no code is stored in the clear.
   const fingerprint = ctx.keyring.fingerprint(
@@ -102,8 +116,6 @@ export async function passSecondFactor<T>(
   );
   const reservation = await ctx.budget.reserve(account.id, fingerprint, method, now);
   if (reservation.kind === 'locked') throw rateLimited(reservation.until, now);
-  const db = ctx.storage.db;
-  const challengeId = attempt.challengeId;
   const challengeAttempts = challengeId ? await takeChallengeAttempt(db, challengeId, FAILURES_PER_CHALLENGE) : 0;
   if (challengeAttempts === undefined) {
     if (!reservation.repeat) await ctx.budget.release(account.id, reservation.attemptId);
@@ -150,19 +162,50 @@ export async function passSecondFactor<T>(
       retryAfter: verified.retryAfterSeconds,
     });
   }
-  if (verified.repeat) {
-    // The right proof submitted twice (a double click): the second is no guess.
-    await releaseReservation();
+  if (verified.uncounted || reservation.repeat) {
+    // The right proof submitted twice (a double click), or a code for a reserved
+    // step: no guess. A repeat of a wrong guess was counted the first time.
+    if (verified.uncounted) await releaseReservation();
     await giveBackChallengeAttempt();
-  } else if (reservation.repeat) await giveBackChallengeAttempt();
-  else await recordSecondFactorFailure(ctx, attempt, reservation.attemptId, challengeAttempts, now);
-  throw verified.error;
+    throw await refusedWithAttemptsLeft(ctx, account.id, verified.error, now, {
+      challengeFailures: challengeId ? challengeAttempts - 1 : undefined,
+    });
+  }
+  const failures = await recordSecondFactorFailure(ctx, attempt, reservation.attemptId, challengeAttempts, now);
+  throw await refusedWithAttemptsLeft(ctx, account.id, verified.error, now, {
+    failures,
+    challengeFailures: challengeId ? challengeAttempts : undefined,
+  });
+}
+
+/**
+ * A refused code with what is left (contract v1.1): `attemptsRemaining`, the
+ * wrong codes the account's budget takes before the 24-hour lock, and on a
+ * login challenge `challengeAttemptsRemaining`. `failures` is the count the
+ * refusal itself reached; without it the budget is read, counting nothing.
+ */
+export async function refusedWithAttemptsLeft(
+  ctx: AppContext,
+  accountId: string,
+  error: DomainError,
+  now: Date,
+  counts: { failures?: number | undefined; challengeFailures?: number | undefined } = {},
+): Promise<DomainError> {
+  const failures = counts.failures ?? (await ctx.budget.failures(accountId, now));
+  return new DomainError(error.code, error.message, {
+    ...error.extras,
+    attemptsRemaining: attemptsRemaining(failures),
+    ...(counts.challengeFailures === undefined
+      ? {}
+      : { challengeAttemptsRemaining: challengeAttemptsRemaining(counts.challengeFailures) }),
+  });
 }
 
 /**
  * A wrong second factor: counted in the account's budget, audited, written to
  * login history, and — at the limits — the challenge dies with an email to the
- * owner and the account's second-factor step locks. Phone verification uses it too.
+ * owner and the account's second-factor step locks. Phone verification uses it
+ * too. Returns the failures in the budget's window.
  */
 export async function recordSecondFactorFailure(
   ctx: AppContext,
@@ -170,7 +213,7 @@ export async function recordSecondFactorFailure(
   attemptId: string,
   challengeAttempts: number,
   now: Date,
-): Promise<void> {
+): Promise<number> {
   const db = ctx.storage.db;
   const { account } = attempt;
   const failures = await ctx.budget.fail(account.id, attemptId, now);
@@ -225,6 +268,23 @@ export async function recordSecondFactorFailure(
       });
       await notifyEmail(trx, account.email, notices.secondFactorLocked(until), now);
     });
+  }
+  return failures;
+}
+
+/** A typed code in its canonical form, or the refusal (with attempts left) of one that is not a code at all. */
+export async function normalizedCode(
+  ctx: AppContext,
+  accountId: string,
+  input: string,
+  now: Date,
+  digits?: number,
+): Promise<string> {
+  try {
+    return normalizeCode(input, digits);
+  } catch (error) {
+    if (error instanceof DomainError) throw await refusedWithAttemptsLeft(ctx, accountId, error, now);
+    throw error;
   }
 }
 

@@ -4,6 +4,7 @@
 import { DomainError } from '../domain/errors.ts';
 import { compareLogins } from '../domain/login-comparison.ts';
 import { approvalsRequired } from '../domain/recovery-ticket.ts';
+import { describeBrowser } from '../infra/browser-words.ts';
 import { findAccountById } from '../storage/accounts-repository.ts';
 import { listLoginEvents } from '../storage/events-repository.ts';
 import { findTicketById, listDecisions, listEvidence } from '../storage/recovery-repository.ts';
@@ -51,10 +52,16 @@ export async function supportTicketView(ctx: AppContext, ticketId: string) {
       at: e.at,
       ip: e.ip ?? '',
       userAgent: e.user_agent ?? '',
+      browser: describeBrowser(e.user_agent),
       result: e.result,
       factor: e.factor,
     })),
-    claimant: { ip: claimant.ip ?? '', userAgent: claimant.userAgent ?? '', at: ticket.created_at },
+    claimant: {
+      ip: claimant.ip ?? '',
+      userAgent: claimant.userAgent ?? '',
+      browser: describeBrowser(claimant.userAgent),
+      at: ticket.created_at,
+    },
     comparison: compareLogins(
       claimant,
       history.map((e) => ({ ip: e.ip, userAgent: e.user_agent })),

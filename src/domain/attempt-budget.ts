@@ -2,7 +2,7 @@
 // NIST SP 800-63B-4 §3.2.2 caps consecutive failures at 100; we stay far below:
 // 5 wrong codes kill a challenge, 10 in 24 hours lock the second-factor step for
 // 24 hours and tell the owner.
-import { FAILURES_BEFORE_LOCK } from './policy.ts';
+import { FAILURES_BEFORE_LOCK, FAILURES_PER_CHALLENGE, WARN_ATTEMPTS_FROM_FAILURE } from './policy.ts';
 
 export type Reservation =
   | { readonly kind: 'reserved'; readonly attemptId: string; readonly repeat: boolean }
@@ -11,6 +11,21 @@ export type Reservation =
 /** After the failure that brings the window's count to the limit, the account locks. */
 export function shouldLock(failuresInWindow: number): boolean {
   return failuresInWindow >= FAILURES_BEFORE_LOCK;
+}
+
+/** What a refused code reports (contract v1.1): the wrong codes the account's budget takes before the lock. */
+export function attemptsRemaining(failuresInWindow: number): number {
+  return Math.max(0, FAILURES_BEFORE_LOCK - failuresInWindow);
+}
+
+/** Whether a refusal with `remaining` attempts left should warn about the coming lock (from the third failure). */
+export function attemptsWarningDue(remaining: number): boolean {
+  return FAILURES_BEFORE_LOCK - remaining >= WARN_ATTEMPTS_FROM_FAILURE;
+}
+
+/** The wrong codes one login challenge still takes before that sign-in is over. */
+export function challengeAttemptsRemaining(challengeFailures: number): number {
+  return Math.max(0, FAILURES_PER_CHALLENGE - challengeFailures);
 }
 
 export function retryAfterSeconds(until: Date, now: Date): number {

@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'invalid_code',
   'challenge_expired',
   'clock_out_of_sync',
+  'code_step_reserved',
   'rate_limited',
   'account_frozen',
   'two_factor_already_enabled',
@@ -41,6 +42,17 @@ export const ERROR_CODES = [
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Refusals of a typed code that leave the step open: the user may type another (or wait for `retryAt`). */
+export const CODE_REFUSALS = [
+  'invalid_code',
+  'clock_out_of_sync',
+  'code_step_reserved',
+] as const satisfies readonly ErrorCode[];
+
+export function isCodeRefusal(code: string): code is (typeof CODE_REFUSALS)[number] {
+  return (CODE_REFUSALS as readonly string[]).includes(code);
+}
 
 export class DomainError extends Error {
   constructor(

@@ -28,6 +28,8 @@ export const FAILURES_PER_CHALLENGE = 5;
 export const FAILURES_BEFORE_LOCK = 10;
 export const FAILURE_WINDOW_MS = 24 * HOUR_MS;
 export const LOCK_DURATION_MS = 24 * HOUR_MS;
+/** From this wrong code of the day on, a refusal warns how many tries are left before the lock (issue 14). */
+export const WARN_ATTEMPTS_FROM_FAILURE = 3;
 /** A right code submitted again within this long of its use is a repeat (a double submit), not a guess. */
 export const REPEAT_WINDOW_MS = 2 * MINUTE_MS;
 /** A wrong second factor is reported to the owner at most once in this long (slow guessing). */
@@ -43,3 +45,7 @@ export const AUTHENTICATOR_SETUP_TTL_MS = 15 * MINUTE_MS;
 /** A WebAuthn challenge (registration or assertion) is good for this long, once. */
 export const WEBAUTHN_CHALLENGE_TTL_MS = 5 * MINUTE_MS;
 export const MAX_SECURITY_KEYS_PER_ACCOUNT = 10;
+
+/** The account's own sign-in activity (GET /v1/me/activity): at most this many events, none older than this. */
+export const ACTIVITY_EVENTS_SHOWN = 50;
+export const ACTIVITY_WINDOW_MS = 90 * 24 * HOUR_MS;

@@ -51,6 +51,12 @@ export interface TotpState {
   readonly lastStep: number | null;
   /** The authenticator's remembered offset in steps (RFC 6238 §6 resynchronisation). */
   readonly driftSteps: number;
+  /**
+   * The step a clock diagnosis burnt (a code diagnosed as right in the future
+   * must never be accepted when that time comes). While it is the last step,
+   * a right code at or before it is reserved, not wrong.
+   */
+  readonly burntStep?: number | null;
 }
 
 export type TotpCheck =
@@ -58,6 +64,11 @@ export type TotpCheck =
   | { readonly kind: 'out_of_sync'; readonly step: number; readonly driftSeconds: number }
   /** The code of the last accepted step again: refused, but a repeat (a double submit), not a guess. */
   | { readonly kind: 'replay'; readonly step: number }
+  /**
+   * A right code for a step a clock diagnosis burnt (or an earlier one): refused
+   * until `retryAtMs`, when the step after the burnt one begins; not a guess.
+   */
+  | { readonly kind: 'reserved'; readonly step: number; readonly retryAtMs: number }
   | { readonly kind: 'invalid' };
 
 /**
@@ -74,6 +85,10 @@ export function checkTotp(secret: Uint8Array, code: string, nowMs: number, state
   const delta = match(centre, ACCEPT_WINDOW_STEPS);
   if (delta !== null) {
     const step = centre + delta;
+    const burnt = state.burntStep ?? null;
+    if (burnt !== null && burnt === state.lastStep && step <= burnt) {
+      return { kind: 'reserved', step, retryAtMs: (burnt + 1) * TOTP_PERIOD_SECONDS * 1000 };
+    }
     if (state.lastStep !== null && step === state.lastStep) return { kind: 'replay', step };
     if (state.lastStep !== null && step < state.lastStep) return { kind: 'invalid' };
     const offset = step - current;
@@ -86,6 +101,18 @@ export function checkTotp(secret: Uint8Array, code: string, nowMs: number, state
     return { kind: 'out_of_sync', step: current + far, driftSeconds: far * TOTP_PERIOD_SECONDS };
   }
   return { kind: 'invalid' };
+}
+
+/**
+ * Whether an accepted code's offset from the server's step is worth telling the
+ * owner about ("your phone's clock is N seconds off"). One step either way is
+ * what RFC 6238 §5.2 tolerates for typing and network delay, so it warns only
+ * when it is real: two steps or more, or one step again in the same direction
+ * as the offset remembered from the previous accepted code.
+ */
+export function clockDriftIsReal(offsetSteps: number, rememberedDriftSteps: number): boolean {
+  if (Math.abs(offsetSteps) >= 2) return true;
+  return offsetSteps !== 0 && Math.sign(offsetSteps) === Math.sign(rememberedDriftSteps);
 }
 
 export interface KeyUri {

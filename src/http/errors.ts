@@ -20,6 +20,7 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_code: 401,
   challenge_expired: 401,
   clock_out_of_sync: 401,
+  code_step_reserved: 401,
   forbidden: 403,
   csrf_failed: 403,
   two_factor_required: 403,

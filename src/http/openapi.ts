@@ -35,6 +35,7 @@ export const SECOND_FACTOR_PROBLEMS = [
   'invalid_request',
   'invalid_code',
   'clock_out_of_sync',
+  'code_step_reserved',
   'method_not_available',
   'method_not_allowed',
   'rate_limited',

@@ -10,7 +10,9 @@ import { errors } from 'oidc-provider';
 import type { AppContext } from '../app/context.ts';
 import { boundMethods, passSecondFactor } from '../app/second-factor-gate.ts';
 import { type Authenticated, authenticate } from '../app/sessions.ts';
-import { DomainError } from '../domain/errors.ts';
+import { attemptsWarningDue } from '../domain/attempt-budget.ts';
+import { DomainError, isCodeRefusal } from '../domain/errors.ts';
+import { LOCK_DURATION_MS } from '../domain/policy.ts';
 import { csrfTokenFor, origin } from '../http/auth.ts';
 import { bindPageFor, signInPageFor } from '../http/contract/web-return.ts';
 import { cookieNames } from '../http/cookie-names.ts';
@@ -32,6 +34,18 @@ const html = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>${html(title)} · Latchkey</title></head><body><main><h1>${html(title)}</h1>${body}</main></body></html>`;
+}
+
+/**
+ * A refused code as the step-up page says it: the problem's detail (for
+ * `code_step_reserved`, when codes work again) and, from the third failure of
+ * the day, the tries left before the lock (contract v1.1 `attemptsRemaining`).
+ */
+function refusalText(error: DomainError): string {
+  const left = error.extras.attemptsRemaining;
+  if (typeof left !== 'number' || !attemptsWarningDue(left)) return error.message;
+  const hours = LOCK_DURATION_MS / 3_600_000;
+  return `${error.message} ${left} ${left === 1 ? 'try' : 'tries'} left before two-factor sign-in locks for ${hours} hours: check your phone's clock, or use a backup code.`;
 }
 
 async function sessionOf(
@@ -214,11 +228,8 @@ export function interactionRoutes(ctx: AppContext, provider: () => Promise<Provi
             recordSessionSecondFactor(trx, auth.session.id, passed.method, ctx.clock.now().toISOString()),
         );
       } catch (error) {
-        if (
-          error instanceof DomainError &&
-          ['invalid_code', 'clock_out_of_sync', 'code_step_reserved'].includes(error.code)
-        ) {
-          return stepUpPage(reply, details.uid, auth, offered, error.message);
+        if (error instanceof DomainError && isCodeRefusal(error.code)) {
+          return stepUpPage(reply, details.uid, auth, offered, refusalText(error));
         }
         throw error;
       }

@@ -36,6 +36,15 @@ for _, state in ipairs(redis.call('HVALS', KEYS[2])) do if state == 'failed' the
 return failed
 `;
 
+// Failures in the window (ARGV[1]: its start), counting nothing and pruning nothing.
+const FAILURES = `
+local failed = 0
+for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf')) do
+  if redis.call('HGET', KEYS[2], member) == 'failed' then failed = failed + 1 end
+end
+return failed
+`;
+
 const RELEASE = `
 if redis.call('HGET', KEYS[2], ARGV[1]) == 'pending' then
   redis.call('HDEL', KEYS[2], ARGV[1])
@@ -91,6 +100,11 @@ export class RedisAttemptBudget implements AttemptBudgetStore {
 
   async fail(accountId: string, attemptId: string): Promise<number> {
     return Number(await this.redis.eval(FAIL, 3, ...this.#keys(accountId), attemptId));
+  }
+
+  async failures(accountId: string, now: Date): Promise<number> {
+    const [attempts, states] = this.#keys(accountId);
+    return Number(await this.redis.eval(FAILURES, 2, attempts, states, now.getTime() - FAILURE_WINDOW_MS));
   }
 
   async release(accountId: string, attemptId: string): Promise<void> {

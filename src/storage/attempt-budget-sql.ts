@@ -52,6 +52,10 @@ export class SqlAttemptBudget implements AttemptBudgetStore {
       .set({ outcome: 'failed' })
       .where('id', '=', attemptId)
       .execute();
+    return this.failures(accountId, now);
+  }
+
+  async failures(accountId: string, now: Date): Promise<number> {
     const { n } = await this.db
       .selectFrom('second_factor_attempts')
       .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -14,6 +14,8 @@ export interface AttemptBudgetStore {
   reserve(accountId: string, fingerprint: string, method: string, now: Date): Promise<Reservation>;
   /** The code was wrong: the reservation becomes a failure. Returns failures in the window. */
   fail(accountId: string, attemptId: string, now: Date): Promise<number>;
+  /** The failures in the window at `now`, counting nothing (what a refusal reports as attempts left). */
+  failures(accountId: string, now: Date): Promise<number>;
   /** The code was right: the reservation is dropped. */
   release(accountId: string, attemptId: string): Promise<void>;
   /**

@@ -1,5 +1,6 @@
 // Append-only records: the audit log, login history and the notification outbox.
 import { auditHash } from '../domain/audit-chain.ts';
+import type { LoginResult } from '../domain/sign-in-activity.ts';
 import { atomically, type Executor } from './executor.ts';
 import type { LoginEventsTable, OutboxTable } from './schema.ts';
 import { enqueueWebhookEvents } from './webhooks-repository.ts';
@@ -66,15 +67,11 @@ export async function recordLoginEvent(db: Executor, event: LoginEvent): Promise
   await db.insertInto('login_events').values(event).execute();
 }
 
-export async function listLoginEvents(db: Executor, accountId: string, limit: number) {
-  return db
-    .selectFrom('login_events')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .orderBy('at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
+/** The account's login history, newest first: at most `limit` events, none before `since` when given. */
+export async function listLoginEvents(db: Executor, accountId: string, limit: number, since?: string) {
+  let query = db.selectFrom('login_events').selectAll().where('account_id', '=', accountId);
+  if (since) query = query.where('at', '>=', since);
+  return query.orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
 
 export interface OutgoingMessage {
@@ -171,7 +168,7 @@ export async function passedPasswordFrom(
   accountId: string,
   ip: string,
   since: string,
-  results: readonly string[],
+  results: readonly LoginResult[],
 ): Promise<boolean> {
   const row = await db
     .selectFrom('login_events')

@@ -11,6 +11,8 @@ import { recoveryLockCauseMigration } from './migrations/008-recovery-lock-cause
 import { agentInvitationsMigration } from './migrations/009-agent-invitations.ts';
 import { auditChainMigration } from './migrations/010-audit-chain.ts';
 import { rateLimitsMigration } from './migrations/011-rate-limits.ts';
+import { knownBrowsersMigration } from './migrations/014-known-browsers.ts';
+import { totpBurntStepMigration } from './migrations/016-totp-burnt-step.ts';
 import { oidcClientAcrMigration } from './migrations/019-oidc-client-acr.ts';
 
 // Migrations live in code (not files read at run time) so one set serves both
@@ -30,6 +32,8 @@ function provider(dialect: Dialect): MigrationProvider {
         '009-agent-invitations': agentInvitationsMigration(),
         '010-audit-chain': auditChainMigration(dialect),
         '011-rate-limits': rateLimitsMigration(),
+        '014-known-browsers': knownBrowsersMigration(),
+        '016-totp-burnt-step': totpBurntStepMigration(),
         '019-oidc-client-acr': oidcClientAcrMigration(),
       };
     },

@@ -5,6 +5,7 @@ import type { AccountRole } from '../domain/account.ts';
 import type { EvidenceKind } from '../domain/evidence-types.ts';
 import type { Decision, TicketKind, TicketStatus } from '../domain/recovery-ticket.ts';
 import type { WebauthnChallengePurpose } from '../domain/second-factor.ts';
+import type { LoginResult } from '../domain/sign-in-activity.ts';
 import type { RecoveryLockCause, WithdrawalLockReason } from '../domain/withdrawal-lock.ts';
 
 export interface AccountsTable {
@@ -60,6 +61,8 @@ export interface TotpBindingsTable {
   retired_at: string | null;
   last_step: number | null;
   drift_steps: number;
+  /** The step a clock diagnosis burnt (migration 016); reserved while it is the last step. */
+  burnt_step: number | null;
 }
 
 export interface BackupCodeSetsTable {
@@ -100,11 +103,18 @@ export interface SecondFactorLocksTable {
 export interface LoginEventsTable {
   id: Generated<number>;
   account_id: string | null;
-  result: string;
+  result: LoginResult;
   factor: string | null;
   ip: string | null;
   user_agent: string | null;
   at: string;
+}
+
+/** The browsers an account has signed in from: the hash of each one's device cookie (new-browser alerts). */
+export interface KnownBrowsersTable {
+  account_id: string;
+  browser_hash: string;
+  first_seen_at: string;
 }
 
 export interface AuditLogTable {
@@ -319,6 +329,7 @@ export interface Database {
   second_factor_attempts: SecondFactorAttemptsTable;
   second_factor_locks: SecondFactorLocksTable;
   login_events: LoginEventsTable;
+  known_browsers: KnownBrowsersTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
   audit_chain_head: AuditChainHeadTable;

@@ -79,6 +79,12 @@ export async function takeChallengeAttempt(db: Executor, id: string, limit: numb
   return row?.failed_attempts;
 }
 
+/** The wrong codes a challenge has taken (for the attempts left a refusal reports). */
+export async function challengeFailedAttempts(db: Executor, id: string): Promise<number> {
+  const row = await db.selectFrom('login_challenges').select('failed_attempts').where('id', '=', id).executeTakeFirst();
+  return row?.failed_attempts ?? 0;
+}
+
 /** Gives an attempt back (the code was a repeat, or checking it failed for another reason). */
 export async function returnChallengeAttempt(db: Executor, id: string): Promise<void> {
   await db
@@ -108,4 +114,36 @@ export async function recordSessionSecondFactor(db: Executor, id: string, method
     .set({ second_factor_at: at, second_factor_method: method })
     .where('id', '=', id)
     .execute();
+}
+
+/** The account's sessions still usable at `now` (not revoked, not expired, used since `activeSince`), newest first. */
+export async function listLiveSessions(
+  db: Executor,
+  accountId: string,
+  now: string,
+  activeSince: string,
+): Promise<SessionRow[]> {
+  return db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .where((eb) => eb(eb.fn.coalesce('last_seen_at', 'created_at'), '>', activeSince))
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .execute();
+}
+
+/** Revokes one session of the account: false when the account has no such live session (someone else's included). */
+export async function revokeOwnSession(db: Executor, accountId: string, id: string, now: string): Promise<boolean> {
+  const result = await db
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .where('id', '=', id)
+    .where('account_id', '=', accountId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return changed(result) === 1;
 }

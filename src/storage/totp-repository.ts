@@ -53,7 +53,7 @@ export async function acceptTotpStep(db: Executor, id: string, step: number, dri
 export async function burnTotpStep(db: Executor, id: string, step: number): Promise<void> {
   await db
     .updateTable('totp_bindings')
-    .set({ last_step: step })
+    .set({ last_step: step, burnt_step: step })
     .where('id', '=', id)
     .where('status', '=', 'active')
     .where((eb) => eb.or([eb('last_step', 'is', null), eb('last_step', '<', step)]))

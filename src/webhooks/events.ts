@@ -20,6 +20,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'recovery_ticket.rejected',
   'recovery_ticket.overdue',
   'account.frozen',
+  'sessions.revoked',
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -85,6 +86,7 @@ const fromAudit: Readonly<Record<string, (details: Record<string, unknown>) => W
       data: { ticketId: text(d.ticketId), kind: text(d.kind) },
     },
   ],
+  sessions_revoked: (d) => [{ type: 'sessions.revoked', data: { scope: text(d.scope), count: count(d.count) } }],
   recovery_ticket_overdue: (d) => [
     { type: 'recovery_ticket.overdue', data: { ticketId: text(d.ticketId), reviewDueBy: text(d.reviewDueBy) } },
   ],

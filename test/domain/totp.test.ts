@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import { URI } from 'otpauth';
 import {
   checkTotp,
+  clockDriftIsReal,
   generateTotp,
   secretToBase32,
   type TotpAlgorithm,
@@ -151,11 +152,61 @@ describe('checkTotp', () => {
     assert.ok(withoutMemoryRefused > 0);
   });
 
+  test('a right code at or before a burnt step is reserved until the next step begins; after it, codes work', () => {
+    // A fast phone's code for step+6 was diagnosed and its step burnt; the clock is fixed.
+    const burnt: TotpState = { lastStep: step + 6, driftSteps: 0, burntStep: step + 6 };
+    const retryAtMs = (step + 7) * 30_000;
+    assert.deepEqual(checkTotp(secret, codeAt(0), now, burnt), { kind: 'reserved', step, retryAtMs });
+    assert.deepEqual(checkTotp(secret, codeAt(6), now + 6 * 30_000, burnt), {
+      kind: 'reserved',
+      step: step + 6,
+      retryAtMs,
+    });
+    // A wrong code is still wrong: only a right one is reserved.
+    const near = new Set(Array.from({ length: 61 }, (_, i) => codeAt(i - 30)));
+    const wrong = ['000000', '123456', '999999', '424242'].find((c) => !near.has(c)) ?? '';
+    assert.deepEqual(checkTotp(secret, wrong, now, burnt), { kind: 'invalid' });
+    const after = retryAtMs + 1000;
+    assert.deepEqual(checkTotp(secret, generateTotp({ secret }, after), after, burnt), {
+      kind: 'accepted',
+      step: step + 7,
+      driftSteps: 0,
+      driftSeconds: 0,
+    });
+  });
+
+  test('once a code after the burnt step was accepted, an older code is not reserved but refused as before', () => {
+    const accepted: TotpState = { lastStep: step + 1, driftSteps: 0, burntStep: step };
+    assert.deepEqual(checkTotp(secret, codeAt(0), now, accepted), { kind: 'invalid' });
+    assert.deepEqual(checkTotp(secret, codeAt(1), now, accepted), { kind: 'replay', step: step + 1 });
+  });
+
   test('remembered drift is capped, so the window cannot wander without bound', () => {
     const check = checkTotp(secret, codeAt(4), now, { lastStep: null, driftSteps: 3 });
     assert.equal(check.kind, 'accepted');
     if (check.kind === 'accepted') assert.equal(check.driftSteps, 3);
   });
+});
+
+describe('clockDriftIsReal: the "your clock is off" warning only for real drift', () => {
+  const table: Array<[offsetSteps: number, remembered: number, warn: boolean]> = [
+    [0, 0, false],
+    [0, 2, false],
+    [1, 0, false], // one step once: typing at the step's edge, or network delay
+    [-1, 0, false],
+    [1, 1, true], // one step again, the same way: the phone really is ahead
+    [-1, -1, true],
+    [-1, -3, true],
+    [1, -1, false], // one step each way: jitter, not drift
+    [2, 0, true], // two steps or more: real at once
+    [-2, 0, true],
+    [-3, 1, true],
+  ];
+  for (const [offset, remembered, warn] of table) {
+    test(`offset ${offset} after remembered ${remembered}: ${warn ? 'warn' : 'quiet'}`, () => {
+      assert.equal(clockDriftIsReal(offset, remembered), warn);
+    });
+  }
 });
 
 describe('totpKeyUri', () => {

@@ -182,6 +182,19 @@ for (const backend of [...DIALECTS.map(sqlBackend), redisBackend]) {
       assert.equal(failures, FAILURES_BEFORE_LOCK);
     });
 
+    test('failures() reports the window without counting: pending and released reservations are not failures', async () => {
+      const account = await newAccount();
+      assert.equal(await store.failures(account, T0), 0);
+      assert.equal(await failOnce(account, fp(1)), 1);
+      assert.equal(await failOnce(account, fp(2)), 2);
+      const pending = await store.reserve(account, fp('in flight'), 'totp', T0);
+      assert.equal(pending.kind, 'reserved');
+      assert.equal(await store.failures(account, later(1000)), 2);
+      if (pending.kind === 'reserved') await store.release(account, pending.attemptId);
+      assert.equal(await store.failures(account, later(1000)), 2, 'asking twice counts nothing');
+      assert.equal(await store.failures(account, later(FAILURE_WINDOW_MS + 1000)), 0, 'the window moves on');
+    });
+
     test('failures older than 24 hours fall out of the window', async () => {
       const account = await newAccount();
       for (let i = 0; i < FAILURES_BEFORE_LOCK; i += 1) await failOnce(account, fp(i));

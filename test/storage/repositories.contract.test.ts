@@ -81,6 +81,7 @@ async function newBinding(storage: Storage, accountId: string, status: 'pending'
     retired_at: null,
     last_step: null,
     drift_steps: 0,
+    burnt_step: null,
   });
   return bindingId;
 }

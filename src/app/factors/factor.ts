@@ -35,10 +35,11 @@ export interface PendingOutcome {
 export type Verified =
   | { ok: true; outcome: SecondFactorOutcome }
   /**
-   * `repeat`: the proof was right but is already spent, just now (a double
-   * submit, or the twin of a racing request): refused, and not counted as a guess.
+   * `uncounted`: refused, but not a guess — the proof was right and is already
+   * spent just now (a double submit, or the twin of a racing request), or it is
+   * right for a step a clock diagnosis reserved (`code_step_reserved`).
    */
-  | { ok: false; error: DomainError; repeat?: boolean }
+  | { ok: false; error: DomainError; uncounted?: boolean }
   | PendingOutcome;
 
 /** The conditional write that spends the factor, run inside the gate's transaction. */
@@ -90,5 +91,5 @@ export function failed(error: DomainError = invalidCode()): Spend {
 
 /** A right proof already spent just now: refused like a wrong one, but not counted. */
 export function alreadySpent(): Verified {
-  return { ok: false, error: invalidCode(), repeat: true };
+  return { ok: false, error: invalidCode(), uncounted: true };
 }

@@ -14,13 +14,33 @@ export const Problem = Type.Object(
     status: Type.Integer({ minimum: 400, maximum: 599 }),
     detail: Type.String(),
     code: ErrorCode,
+    attemptsRemaining: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description:
+          'On invalid_code (and the other refused codes): how many more wrong codes the account takes before its second-factor step locks for 24 hours.',
+      }),
+    ),
+    challengeAttemptsRemaining: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description: 'On a login challenge: how many more wrong codes this sign-in takes; at 0 it is over.',
+      }),
+    ),
+    retryAt: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description:
+          'code_step_reserved: when authenticator codes work again. On a throttled password step: when to try again.',
+      }),
+    ),
   },
   {
     $id: 'Problem',
     title: 'Problem',
     additionalProperties: true,
     description:
-      'RFC 9457 problem details. Some codes carry more fields: attemptsRemaining, retryAfter, lockedUntil, driftSeconds, challenge.',
+      'RFC 9457 problem details. Some codes carry more fields: attemptsRemaining, challengeAttemptsRemaining, retryAt, retryAfter, lockedUntil, driftSeconds, challenge.',
   },
 );
 

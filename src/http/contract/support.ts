@@ -2,6 +2,7 @@
 import { type Static, Type } from 'typebox';
 import { ALLOWED_TYPES } from '../../domain/evidence-types.ts';
 import { DECISIONS } from '../../domain/recovery-ticket.ts';
+import { LOGIN_RESULTS } from '../../domain/sign-in-activity.ts';
 import { Binary, closed, Id, MultilineText, Nullable, StringEnum, Time } from './common.ts';
 import { EvidenceKind, TicketKind, TicketStatus } from './recovery.ts';
 
@@ -41,11 +42,12 @@ export const SupportTicketView = closed({
       at: Time,
       ip: Type.String(),
       userAgent: Type.String(),
-      result: Type.String(),
+      browser: Type.String({ description: 'The user agent in words, e.g. "Chrome 120 on Windows 10".' }),
+      result: StringEnum(LOGIN_RESULTS),
       factor: Nullable(Type.String()),
     }),
   ),
-  claimant: closed({ ip: Type.String(), userAgent: Type.String(), at: Time }),
+  claimant: closed({ ip: Type.String(), userAgent: Type.String(), browser: Type.String(), at: Time }),
   comparison: closed({
     summary: Type.Array(Type.String()),
     sameIpRange: Type.Boolean(),

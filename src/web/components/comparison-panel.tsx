@@ -19,7 +19,11 @@ export function ComparisonPanel({ claimant, comparison }: Pick<SupportTicketView
           <dt>Claimant IP</dt>
           <dd className="mono">{claimant.ip}</dd>
           <dt>Claimant browser</dt>
-          <dd className="wrap">{claimant.userAgent}</dd>
+          <dd className="wrap">
+            {claimant.browser}
+            <br />
+            <small className="mono">{claimant.userAgent}</small>
+          </dd>
           <dt>Opened</dt>
           <dd>{formatDateTime(claimant.at)}</dd>
         </dl>

@@ -9,7 +9,7 @@ export function LoginHistoryTable({ history }: { history: SupportTicketView['log
         <p>No logins recorded.</p>
       ) : (
         <div className="table-scroll">
-          <table>
+          <table className="stack">
             <thead>
               <tr>
                 <th scope="col">When</th>
@@ -23,11 +23,15 @@ export function LoginHistoryTable({ history }: { history: SupportTicketView['log
               {history.map((h, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: rows have no id and never reorder
                 <tr key={i}>
-                  <td>{formatDateTime(h.at)}</td>
-                  <td className="mono">{h.ip}</td>
-                  <td className="wrap">{h.userAgent}</td>
-                  <td>{h.result.replace(/_/g, ' ')}</td>
-                  <td>{h.factor ? h.factor.replace(/_/g, ' ') : '—'}</td>
+                  <td data-label="When">{formatDateTime(h.at)}</td>
+                  <td data-label="IP" className="mono wrap">
+                    {h.ip}
+                  </td>
+                  <td data-label="Browser" className="wrap" title={h.userAgent}>
+                    {h.browser}
+                  </td>
+                  <td data-label="Result">{h.result.replace(/_/g, ' ')}</td>
+                  <td data-label="Factor">{h.factor ? h.factor.replace(/_/g, ' ') : '—'}</td>
                 </tr>
               ))}
             </tbody>

@@ -5,7 +5,7 @@ export function WithdrawalList({ withdrawals }: { withdrawals: Withdrawal[] }) {
   if (withdrawals.length === 0) return <p>No withdrawals yet.</p>;
   return (
     <div className="table-scroll">
-      <table>
+      <table className="stack">
         <caption className="visually-hidden">Recent withdrawals</caption>
         <thead>
           <tr>
@@ -19,11 +19,13 @@ export function WithdrawalList({ withdrawals }: { withdrawals: Withdrawal[] }) {
         <tbody>
           {withdrawals.map((w) => (
             <tr key={w.withdrawalId}>
-              <td>{formatDateTime(w.createdAt)}</td>
-              <td>{w.asset}</td>
-              <td>{String(w.amount)}</td>
-              <td className="mono wrap">{w.address}</td>
-              <td>{w.status}</td>
+              <td data-label="When">{formatDateTime(w.createdAt)}</td>
+              <td data-label="Asset">{w.asset}</td>
+              <td data-label="Amount">{String(w.amount)}</td>
+              <td data-label="Address" className="mono wrap">
+                {w.address}
+              </td>
+              <td data-label="Status">{w.status}</td>
             </tr>
           ))}
         </tbody>

@@ -56,6 +56,12 @@ const SERVER: Record<ErrorCode, Message> = {
       return "Your phone's clock seems to be off — set date and time to automatic, then try a new code.";
     return `That code was for a different time: ${clockDriftSentence(drift)}, then try a new code.`;
   },
+  code_step_reserved: (err) => {
+    const at = err.problem.retryAt;
+    return typeof at === 'string'
+      ? `That code's time was used up by the earlier code from the fast clock. Codes work again at ${formatDateTime(at)} — or use a backup code now.`
+      : "That code's time was used up by the earlier code from the fast clock. Wait for the next code, or use a backup code now.";
+  },
   rate_limited: (err) => `Too many attempts, so this step is locked for now. ${whenItEnds(err)}`,
   account_frozen:
     'Sign-in is paused while a full identity verification is in review. You will be told by email when it is decided.',

@@ -35,7 +35,7 @@ export function SupportQueuePage() {
         <p>No tickets are waiting. </p>
       ) : (
         <div className="table-scroll">
-          <table data-testid="support-queue">
+          <table className="stack" data-testid="support-queue">
             <caption className="visually-hidden">Tickets in review, oldest due first</caption>
             <thead>
               <tr>
@@ -50,12 +50,12 @@ export function SupportQueuePage() {
                 const overdue = isOverdue(t.reviewDueBy, now);
                 return (
                   <tr key={t.ticketId} className={overdue ? 'overdue' : undefined}>
-                    <td>
+                    <td data-label="Account" className="wrap">
                       <a href={`#/support/tickets/${encodeURIComponent(t.ticketId)}`}>{t.email}</a>
                     </td>
-                    <td>{TICKET_KIND_LABEL[t.kind]}</td>
-                    <td>{formatDateTime(t.submittedAt)}</td>
-                    <td>
+                    <td data-label="Kind">{TICKET_KIND_LABEL[t.kind]}</td>
+                    <td data-label="Submitted">{formatDateTime(t.submittedAt)}</td>
+                    <td data-label="Due by">
                       <time dateTime={t.reviewDueBy ?? undefined}>{formatDateTime(t.reviewDueBy)}</time>
                       {overdue ? <span className="badge badge-overdue">Overdue</span> : null}
                     </td>

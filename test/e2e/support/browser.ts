@@ -2,6 +2,7 @@
 // and phone sizes under test-artifacts/e2e/ (git-ignored).
 import { access, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { repoRoot } from './server.ts';
 
@@ -49,19 +50,38 @@ export async function freshArtifacts(journey: string): Promise<void> {
   await rm(join(artifactsDir, journey), { recursive: true, force: true });
 }
 
-/** Saves `<journey>/<nn>-<name>-desktop.png` and `-phone.png`. */
+/** Saves `<journey>/<nn>-<name>-desktop.png` and `-phone.png`; at both sizes
+ * axe-core must find no critical or serious violation (WCAG 2.x A/AA rules). */
 export async function snap(page: Page, journey: string, name: string): Promise<void> {
   const dir = join(artifactsDir, journey);
   await mkdir(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}-desktop.png`), fullPage: true });
+  const problems = await axeProblems(page, 'desktop');
   await page.setViewportSize(PHONE);
   await page.screenshot({ path: join(dir, `${name}-phone.png`), fullPage: true });
+  problems.push(...(await axeProblems(page, 'phone')));
   // Nothing may spill sideways at phone width.
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   await page.setViewportSize(DESKTOP);
-  const problems = await basicA11yProblems(page);
+  problems.push(...(await basicA11yProblems(page)));
   if (problems.length > 0) throw new Error(`${journey}/${name}: accessibility problems:\n${problems.join('\n')}`);
   if (overflow > 1) throw new Error(`${journey}/${name}: the page is ${overflow}px wider than a 375px phone screen`);
+}
+
+/** axe-core's critical and serious violations on the page as it is now, one line each. */
+async function axeProblems(page: Page, size: string): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  return violations
+    .filter((v) => v.impact === 'critical' || v.impact === 'serious')
+    .map(
+      (v) =>
+        `axe (${size}) ${v.impact} ${v.id}: ${v.help} — ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(', ')}`,
+    );
 }
 
 /** Fails on uncaught page errors, which would otherwise go unnoticed. */

@@ -1,7 +1,7 @@
 // Authenticator-app codes (RFC 6238) through the gate.
 import { normalizeCode } from '../../../domain/backup-codes.ts';
 import { DomainError } from '../../../domain/errors.ts';
-import { checkTotp, TOTP_DIGITS, totpStep } from '../../../domain/totp.ts';
+import { checkTotp, clockDriftIsReal, TOTP_DIGITS, TOTP_PERIOD_SECONDS, totpStep } from '../../../domain/totp.ts';
 import { acceptTotpStep, burnTotpStep, findActiveTotpBinding } from '../../../storage/totp-repository.ts';
 import { decryptTotpSecret } from '../../totp-secrets.ts';
 import { alreadySpent, type Factor, failed, notAvailable, type SecondFactorWarning } from '../factor.ts';
@@ -20,7 +20,22 @@ export const totpFactor: Factor = async (ctx, account, input, now) => {
       const check = checkTotp(decryptTotpSecret(ctx.keyring, binding), code, now.getTime(), {
         lastStep: binding.last_step,
         driftSteps: binding.drift_steps,
+        burntStep: binding.burnt_step,
       });
+      if (check.kind === 'reserved') {
+        // The right code, but for a step a clock diagnosis burnt (the fast-clock
+        // trap, issue 14): not a guess, and the answer says when codes work again.
+        const retryAt = new Date(check.retryAtMs).toISOString();
+        return async () => ({
+          ok: false,
+          uncounted: true,
+          error: new DomainError(
+            'code_step_reserved',
+            `This code's time was used up by the earlier code from the fast clock. Codes work again at ${retryAt}; a backup code works now.`,
+            { retryAt },
+          ),
+        });
+      }
       if (check.kind === 'out_of_sync') {
         const direction = check.driftSeconds > 0 ? 'ahead' : 'behind';
         const refusal = failed(
@@ -45,8 +60,13 @@ export const totpFactor: Factor = async (ctx, account, input, now) => {
         // The conditional write decides replays and races: only one request can record a step.
         // Lost to a racing request with the same code: a repeat, not a guess.
         if (!(await acceptTotpStep(trx, binding.id, check.step, check.driftSteps))) return alreadySpent();
-        const warnings: SecondFactorWarning[] =
-          check.driftSeconds !== 0 ? [{ code: 'clock_drift', driftSeconds: check.driftSeconds }] : [];
+        // One step off once is typing or network delay; warned only when the drift is real.
+        const warnings: SecondFactorWarning[] = clockDriftIsReal(
+          check.driftSeconds / TOTP_PERIOD_SECONDS,
+          binding.drift_steps,
+        )
+          ? [{ code: 'clock_drift', driftSeconds: check.driftSeconds }]
+          : [];
         return { ok: true, outcome: { method: 'totp', warnings } };
       };
     },

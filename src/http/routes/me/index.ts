@@ -6,6 +6,7 @@ import { requireSession } from '../../auth.ts';
 import { phoneRoutes } from './phone.ts';
 import { securityRoutes } from './security.ts';
 import { securityKeyRoutes } from './security-keys.ts';
+import { ownSessionRoutes } from './sessions.ts';
 import { twoFactorRoutes } from './two-factor.ts';
 
 export async function meRoutes(app: App, { ctx }: { ctx: AppContext }): Promise<void> {
@@ -14,4 +15,5 @@ export async function meRoutes(app: App, { ctx }: { ctx: AppContext }): Promise<
   twoFactorRoutes(app, ctx);
   securityKeyRoutes(app, ctx);
   phoneRoutes(app, ctx);
+  ownSessionRoutes(app, ctx);
 }

@@ -1,0 +1,180 @@
+// Issue 12 §4–5: the owner's sessions (list, sign out one, sign out everywhere
+// else), the sign-in activity, and the new-browser sign-in alert.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { challengeFor, codeFor, enrolledUser, PASSWORD, signUpAndLogin } from '../support/flows.ts';
+import { describeOnEachDatabase, type Harness } from '../support/harness.ts';
+
+const WINDOWS_CHROME =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
+const IPHONE_SAFARI =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1';
+
+/** A password-only sign-in from a browser with this user agent. */
+async function signInFrom(h: Harness, email: string, userAgent: string): Promise<string> {
+  const login = await h.call('POST', '/v1/sessions', {
+    body: { email, password: PASSWORD },
+    headers: { 'user-agent': userAgent },
+  });
+  assert.equal(login.body.status, 'authenticated', JSON.stringify(login.body));
+  return login.body.token;
+}
+
+describeOnEachDatabase('own sessions and sign-in activity', (h) => {
+  test('lists the current and the other session, with the browser in words', async () => {
+    const user = await signUpAndLogin(h);
+    const phone = await signInFrom(h, user.email, IPHONE_SAFARI);
+    const desk = await signInFrom(h, user.email, WINDOWS_CHROME);
+    const list = await h.call('GET', '/v1/me/sessions', { token: desk });
+    assert.equal(list.status, 200, JSON.stringify(list.body));
+    const sessions: Array<{ sessionId: string; current: boolean; browser: string; ip: string | null }> =
+      list.body.sessions;
+    assert.equal(sessions.length, 3);
+    assert.deepEqual(
+      sessions.filter((s) => s.current).map((s) => s.browser),
+      ['Chrome 120 on Windows 10'],
+    );
+    assert.ok(sessions.some((s) => !s.current && s.browser === 'Safari on iPhone (iOS 17)'));
+    const fromPhone = await h.call('GET', '/v1/me/sessions', { token: phone });
+    assert.deepEqual(
+      fromPhone.body.sessions.filter((s: { current: boolean }) => s.current).map((s: { browser: string }) => s.browser),
+      ['Safari on iPhone (iOS 17)'],
+    );
+    for (const s of sessions) assert.equal(typeof s.ip, 'string');
+  });
+
+  test('signing out another session kills its token; the current one keeps working', async () => {
+    const user = await signUpAndLogin(h);
+    const other = await signInFrom(h, user.email, IPHONE_SAFARI);
+    const list = await h.call('GET', '/v1/me/sessions', { token: user.token });
+    const otherId = list.body.sessions.find(
+      (s: { current: boolean }) => !s.current && list.body.sessions.length === 2,
+    )?.sessionId;
+    assert.ok(otherId, JSON.stringify(list.body));
+    const gone = await h.call('DELETE', `/v1/me/sessions/${otherId}`, { token: user.token });
+    assert.equal(gone.status, 204, JSON.stringify(gone.body));
+    assert.equal((await h.call('GET', '/v1/me/security', { token: other })).status, 401);
+    assert.equal((await h.call('GET', '/v1/me/security', { token: user.token })).status, 200);
+    const again = await h.call('DELETE', `/v1/me/sessions/${otherId}`, { token: user.token });
+    assert.equal(again.status, 404, 'a session already signed out is not found');
+    const after = await h.call('GET', '/v1/me/sessions', { token: user.token });
+    assert.equal(after.body.sessions.length, 1);
+    assert.equal(after.body.sessions[0].current, true);
+  });
+
+  test("someone else's session or an unknown id is 404 and changes nothing; a malformed id is 400", async () => {
+    const mine = await signUpAndLogin(h);
+    const theirs = await signUpAndLogin(h);
+    const theirId = (await h.call('GET', '/v1/me/sessions', { token: theirs.token })).body.sessions[0].sessionId;
+    const refused = await h.call('DELETE', `/v1/me/sessions/${theirId}`, { token: mine.token });
+    assert.equal(refused.status, 404, JSON.stringify(refused.body));
+    assert.equal(refused.body.code, 'not_found');
+    assert.equal((await h.call('GET', '/v1/me/security', { token: theirs.token })).status, 200);
+    const unknown = await h.call('DELETE', '/v1/me/sessions/no-such-session', { token: mine.token });
+    assert.equal(unknown.status, 404);
+    const malformed = await h.call('DELETE', `/v1/me/sessions/${encodeURIComponent('x y;')}`, { token: mine.token });
+    assert.equal(malformed.status, 400, JSON.stringify(malformed.body));
+    assert.equal(malformed.body.code, 'invalid_request');
+    const tooLong = await h.call('DELETE', `/v1/me/sessions/${'a'.repeat(65)}`, { token: mine.token });
+    assert.equal(tooLong.status, 400);
+  });
+
+  test('sign out everywhere else: every other session ends, audited and sent to webhooks', async () => {
+    const user = await signUpAndLogin(h);
+    const others = [await signInFrom(h, user.email, IPHONE_SAFARI), await signInFrom(h, user.email, WINDOWS_CHROME)];
+    const done = await h.call('POST', '/v1/me/sessions/revoke-others', { token: user.token, body: {} });
+    assert.equal(done.status, 200, JSON.stringify(done.body));
+    assert.deepEqual(done.body, { revoked: 2 });
+    for (const token of others) assert.equal((await h.call('GET', '/v1/me/security', { token })).status, 401);
+    assert.equal((await h.call('GET', '/v1/me/security', { token: user.token })).status, 200);
+    const none = await h.call('POST', '/v1/me/sessions/revoke-others', { token: user.token, body: {} });
+    assert.deepEqual(none.body, { revoked: 0 });
+    const audit = await h.ctx.storage.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('account_id', '=', user.accountId)
+      .where('event', '=', 'sessions_revoked')
+      .execute();
+    assert.deepEqual(
+      audit.map((a) => JSON.parse(a.details)),
+      [{ scope: 'others', count: 2 }],
+    );
+    const { webhookEventsFor } = await import('../../src/webhooks/events.ts');
+    assert.deepEqual(webhookEventsFor({ event: 'sessions_revoked', details: { scope: 'others', count: 2 } }), [
+      { type: 'sessions.revoked', data: { scope: 'others', count: 2 } },
+    ]);
+  });
+
+  test('signing out the current session by id is a logout', async () => {
+    const user = await signUpAndLogin(h);
+    const id = (await h.call('GET', '/v1/me/sessions', { token: user.token })).body.sessions[0].sessionId;
+    assert.equal((await h.call('DELETE', `/v1/me/sessions/${id}`, { token: user.token })).status, 204);
+    assert.equal((await h.call('GET', '/v1/me/sessions', { token: user.token })).status, 401);
+  });
+
+  test('activity lists a failed and a successful sign-in, newest first, with the factor and the browser', async () => {
+    const user = await enrolledUser(h);
+    const wrong = await h.call('POST', '/v1/sessions', {
+      body: { email: user.email, password: 'not the password at all' },
+      headers: { 'user-agent': IPHONE_SAFARI },
+    });
+    assert.equal(wrong.status, 401);
+    await h.clock.advance(1);
+    const challenge = await challengeFor(h, user.email);
+    await h.clock.advance(1);
+    const verified = await h.call('POST', '/v1/sessions/verify', {
+      body: { challenge, method: 'totp', code: codeFor(h, user.secret) },
+      headers: { 'user-agent': WINDOWS_CHROME },
+    });
+    assert.equal(verified.status, 200, JSON.stringify(verified.body));
+    const activity = await h.call('GET', '/v1/me/activity', { token: verified.body.token });
+    assert.equal(activity.status, 200, JSON.stringify(activity.body));
+    const events: Array<{ at: string; kind: string; result: string; factor: string; browser: string }> =
+      activity.body.events;
+    assert.deepEqual(
+      events.slice(0, 3).map((e) => [e.kind, e.result, e.factor]),
+      [
+        ['second_factor', 'success', 'totp'],
+        ['password', 'password_ok', 'password'],
+        ['password', 'invalid_credentials', 'password'],
+      ],
+    );
+    assert.equal(events[0]?.browser, 'Chrome 120 on Windows 10');
+    assert.equal(events[2]?.browser, 'Safari on iPhone (iOS 17)');
+    const times = events.map((e) => e.at);
+    assert.deepEqual([...times].sort().reverse(), times, 'newest first');
+  });
+
+  test('activity is bounded: only the last 90 days and at most 50 events', async () => {
+    const { ACTIVITY_EVENTS_SHOWN, ACTIVITY_WINDOW_MS } = await import('../../src/domain/policy.ts');
+    const user = await signUpAndLogin(h);
+    const now = h.clock.now().getTime();
+    const event = (at: number) => ({
+      account_id: user.accountId,
+      result: 'invalid_credentials' as const,
+      factor: 'password',
+      ip: '192.0.2.1',
+      user_agent: null,
+      at: new Date(at).toISOString(),
+    });
+    const old = event(now - ACTIVITY_WINDOW_MS - 60_000);
+    await h.ctx.storage.db.insertInto('login_events').values(old).execute();
+    const before = (await h.call('GET', '/v1/me/activity', { token: user.token })).body.events;
+    assert.ok(!before.some((e: { at: string }) => e.at === old.at), 'older than the window');
+    assert.equal(before.length, 1, 'the sign-up sign-in only');
+    // The password throttle stops real wrong passwords long before 50: write the history as it would be.
+    const many = Array.from({ length: ACTIVITY_EVENTS_SHOWN + 5 }, (_, i) => event(now - (i + 1) * 60_000));
+    await h.ctx.storage.db.insertInto('login_events').values(many).execute();
+    const after = (await h.call('GET', '/v1/me/activity', { token: user.token })).body.events;
+    assert.equal(after.length, ACTIVITY_EVENTS_SHOWN);
+    assert.equal(after[0].result, 'success', 'the newest first');
+  });
+
+  test("another account's sign-ins never show", async () => {
+    const a = await signUpAndLogin(h);
+    const b = await signUpAndLogin(h);
+    await h.call('POST', '/v1/sessions', { body: { email: b.email, password: 'wrong password here' } });
+    const events = (await h.call('GET', '/v1/me/activity', { token: a.token })).body.events;
+    assert.equal(events.length, 1);
+  });
+});
