@@ -25,6 +25,8 @@ declare module 'autocannon' {
     errors: number;
     timeouts: number;
     requests: { average: number; total: number };
+    /** Milliseconds, from autocannon's histogram of this run. */
+    latency: { p50: number; p99: number; max: number };
   }
   function autocannon(options: AutocannonOptions): Promise<AutocannonResult>;
   export default autocannon;

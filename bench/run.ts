@@ -1,358 +1,323 @@
-// `npm run bench` (issue 4, point 8). Starts a real Latchkey (test mode, fresh
-// SQLite in a temp folder) and a Fastify hello-world, drives both with
-// autocannon, and measures backup-code and TOTP logins per second as a ratio
-// to hello-world. Then, in process, attempts per second of the one-argon2id
-// backup-code design beside the classic try-every-code design. Prints a table
-// and writes docs/benchmarks.md. Every request of a login run is a valid login:
-// challenges and codes are prepared beforehand and handed out one per request.
-import { type ChildProcess, spawn } from 'node:child_process';
-import crypto from 'node:crypto';
+// `npm run bench [-- --peer better-auth] [--scale 1000000]` (issues 4 and 16).
+// Measures the second step of a login (POST /v1/sessions/verify, TOTP and
+// backup codes) on real Latchkey servers beside a Fastify hello-world, and
+// optionally beside better-auth's twoFactor login path, in interleaved rounds,
+// and reports every figure as a ratio to the hello-world of the same round:
+// - SQLite at 1 k seeded accounts, and (--scale N) at N accounts;
+// - PostgreSQL (+ Redis): one instance direct, and one against two instances
+//   behind a round-robin proxy (bench/proxy.ts) sharing the database and Redis;
+// - the bare argon2id ceiling of a backup-code login.
+// Writes docs/benchmarks.md and docs/benchmarks.svg (bench/report.ts).
+import '../src/threadpool.ts';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import autocannon, { type AutocannonResult } from 'autocannon';
-import SQLite from 'better-sqlite3';
-import { generateTotp, secretFromBase32 } from '../src/domain/totp.ts';
-import { argon2Hasher, PRODUCTION_ARGON2 } from '../src/infra/hashing.ts';
-import { cryptoTokens } from '../src/infra/tokens.ts';
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { loadConfig } from '../src/config.ts';
+import { threadPoolSize } from '../src/threadpool.ts';
+import { BetterAuthPeer, installPeer, peerVersion } from './better-auth.ts';
+import { bareArgon2, classicDesign, type Micro, oneHashDesign } from './hashing-designs.ts';
+import { LatchkeyDeployment, randomName } from './latchkey.ts';
+import { CONNECTIONS, helloRun, loginRun, type Measurement } from './load.ts';
+import { freePort, ROOT, startProcess, stop, waitFor } from './processes.ts';
+import {
+  type CaseResult,
+  type LoadSample,
+  markdown,
+  median,
+  type Ratio,
+  type RunReport,
+  svg,
+  toHello,
+} from './report.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const PASSWORD = 'bench password, long enough';
-const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 60); // each gives 8 backup-code logins
-const TOTP_ROUNDS = Number(process.env.BENCH_TOTP_ROUNDS ?? 8); // each: one TOTP login per account
-const CONNECTIONS = 10;
-const HELLO_SECONDS = 5;
-
-// ---------------------------------------------------------------- processes
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function startProcess(script: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  child.once('exit', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGTERM') process.stderr.write(`${script} exited: ${code ?? signal}\n`);
-  });
-  return child;
-}
-
-async function waitFor(url: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-// ------------------------------------------------------------------- client
-
-async function call(base: string, method: string, url: string, body?: unknown, token?: string) {
-  const response = await fetch(base + url, {
-    method,
-    headers: {
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '3' },
+    /** TOTP logins per case and round (and the accounts of the small deployments). */
+    logins: { type: 'string', default: '1000' },
+    'backup-logins': { type: 'string', default: '200' },
+    peer: { type: 'string' },
+    /** Accounts of the large SQLite deployment; 0: no scale case. */
+    scale: { type: 'string', default: '0' },
+    synchronous: { type: 'string', default: 'FULL' },
+    postgres: {
+      type: 'string',
+      default: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  // biome-ignore lint/suspicious/noExplicitAny: JSON answers of the API under test.
-  const json: any = text ? JSON.parse(text) : undefined;
-  return { status: response.status, body: json };
+    redis: { type: 'string', default: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379' },
+    'no-postgres': { type: 'boolean', default: false },
+    'hello-seconds': { type: 'string', default: '3' },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+
+const ROUNDS = Number(args.rounds);
+const LOGINS = Number(args.logins);
+const BACKUP_LOGINS = Number(args['backup-logins']);
+const SCALE = Number(args.scale);
+const HELLO_SECONDS = Number(args['hello-seconds']);
+const WARM_TOTP = Math.min(200, LOGINS);
+const WARM_BACKUP = Math.min(40, BACKUP_LOGINS);
+const POOL = threadPoolSize(os.availableParallelism());
+if (args.peer !== undefined && args.peer !== 'better-auth') throw new Error('--peer: only better-auth is known');
+
+/** What the Latchkey in this checkout does with LATCHKEY_SQLITE_SYNCHRONOUS (older ones have no such setting). */
+function latchkeySynchronous(wanted: string): string {
+  const config = loadConfig({ ...process.env, LATCHKEY_SQLITE_SYNCHRONOUS: wanted }) as { sqliteSynchronous?: string };
+  return config.sqliteSynchronous ?? 'NORMAL';
 }
 
-function expect(status: number, reply: { status: number; body: unknown }, what: string): void {
-  if (reply.status !== status) throw new Error(`${what}: ${reply.status} ${JSON.stringify(reply.body)}`);
+interface Case {
+  readonly id: string;
+  readonly label: string;
+  readonly unit: string;
+  run(warm: boolean): Promise<Measurement>;
 }
 
-/** Runs `tasks` with at most `limit` in flight (both cores busy while preparing). */
-async function pool<T>(limit: number, tasks: Array<() => Promise<T>>): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const index = next++;
-      results[index] = await (tasks[index] as () => Promise<T>)();
+async function available(url: string, kind: 'postgres' | 'redis'): Promise<boolean> {
+  try {
+    if (kind === 'postgres') {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.end();
+    } else {
+      const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      await redis.connect();
+      await redis.quit();
     }
-  };
-  await Promise.all(Array.from({ length: limit }, worker));
-  return results;
-}
-
-interface Account {
-  email: string;
-  secret: Buffer;
-  codes: string[];
-}
-
-class Latchkey {
-  /** Test clock minus wall clock, in ms. */
-  offsetMs = 0;
-  constructor(readonly base: string) {}
-
-  async syncClock(): Promise<void> {
-    const reply = await call(this.base, 'GET', '/v1/test/clock');
-    this.offsetMs = new Date(reply.body.now).getTime() - Date.now();
-  }
-
-  async advance(seconds: number): Promise<void> {
-    expect(200, await call(this.base, 'POST', '/v1/test/clock', { advanceSeconds: seconds }), 'advance clock');
-    await this.syncClock();
-  }
-
-  totp(secret: Buffer): string {
-    return generateTotp({ secret }, Date.now() + this.offsetMs);
-  }
-
-  async enroll(n: number): Promise<Account> {
-    const email = `bench-${n}-${crypto.randomBytes(4).toString('hex')}@example.com`;
-    expect(201, await call(this.base, 'POST', '/v1/accounts', { email, password: PASSWORD }), 'sign up');
-    const login = await call(this.base, 'POST', '/v1/sessions', { email, password: PASSWORD });
-    expect(200, login, 'log in');
-    const token = login.body.token as string;
-    const setup = await call(this.base, 'POST', '/v1/me/totp/setup', {}, token);
-    expect(200, setup, 'setup');
-    const secret = Buffer.from(secretFromBase32(setup.body.secret));
-    const confirm = await call(
-      this.base,
-      'POST',
-      '/v1/me/totp/confirm',
-      { setupId: setup.body.setupId, code: this.totp(secret) },
-      token,
-    );
-    expect(200, confirm, 'confirm');
-    return { email, secret, codes: confirm.body.backupCodes.codes };
-  }
-
-  async challenge(email: string): Promise<string> {
-    const login = await call(this.base, 'POST', '/v1/sessions', { email, password: PASSWORD });
-    expect(200, login, 'challenge');
-    if (login.body.status !== 'second_factor_required') throw new Error(`no challenge: ${JSON.stringify(login.body)}`);
-    return login.body.challenge;
+    return true;
+  } catch {
+    return false;
   }
 }
 
-// -------------------------------------------------------------- HTTP runs
-
-interface Run {
-  requests: number;
-  ok: number;
-  seconds: number;
+async function postgresSetting(url: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const { rows } = await client.query(`SHOW ${name}`);
+  const version = await client.query('SHOW server_version');
+  await client.end();
+  return `${name}=${rows[0]?.[name]} (PostgreSQL ${version.rows[0]?.server_version})`;
 }
 
-const perSecond = (run: Run) => run.ok / run.seconds;
-
-async function helloRun(url: string): Promise<Run> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: HELLO_SECONDS });
-  if (result.non2xx > 0 || result.errors > 0)
-    throw new Error(`hello: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  const seconds = (result.finish.getTime() - result.start.getTime()) / 1000;
-  return { requests: result.requests.total, ok: result.requests.total, seconds };
-}
-
-/** One valid login per prepared body: `amount` stops the run when they are used up. */
-async function loginRun(base: string, bodies: Array<() => object>): Promise<Run> {
-  let next = 0;
-  let ok = 0;
-  // Timed from the first request built to the last answer: autocannon's own
-  // start/finish round up to its 1-second ticker, which swamps short runs.
-  let first = 0;
-  let last = 0;
-  const result: AutocannonResult = await autocannon({
-    url: base,
-    connections: Math.min(CONNECTIONS, bodies.length),
-    amount: bodies.length,
-    timeout: 60,
-    requests: [
-      {
-        method: 'POST',
-        path: '/v1/sessions/verify',
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (request) => {
-          if (next === 0) first = performance.now();
-          const body = bodies[next++];
-          // Past the end (never expected): an empty body, which fails and shows as an error.
-          return { ...request, body: body ? JSON.stringify(body()) : '{}' };
-        },
-        onResponse: (status) => {
-          last = performance.now();
-          if (status === 200) ok++;
-        },
-      },
-    ],
-  });
-  const seconds = (last - first) / 1000;
-  if (result.errors > 0 || result.timeouts > 0) throw new Error(`${result.errors} errors, ${result.timeouts} timeouts`);
-  if (ok !== bodies.length) throw new Error(`only ${ok} of ${bodies.length} logins succeeded`);
-  return { requests: bodies.length, ok, seconds };
-}
-
-function sum(runs: Run[]): Run {
-  return runs.reduce((a, b) => ({
-    requests: a.requests + b.requests,
-    ok: a.ok + b.ok,
-    seconds: a.seconds + b.seconds,
-  }));
-}
-
-// ------------------------------------------------------- in-process hashing
-
-const { hashBackupCode, hashPassword, verifyPassword } = argon2Hasher(PRODUCTION_ARGON2);
-
-interface Micro {
-  design: string;
-  codes: number;
-  attempts: number;
-  seconds: number;
-  hashesPerAttempt: number;
-}
-
-/** ONE argon2id(code, set salt, pepper), then an indexed equality lookup (src/app/second-factor-gate.ts). */
-async function oneHashDesign(codes: number, attempts: number): Promise<Micro> {
-  const db = new SQLite(':memory:');
-  db.exec('CREATE TABLE backup_codes (id INTEGER PRIMARY KEY, set_id TEXT, code_hash TEXT, used_at TEXT)');
-  db.exec('CREATE INDEX backup_codes_lookup ON backup_codes (set_id, code_hash)');
-  const salt = cryptoTokens.newSalt();
-  const pepper = crypto.randomBytes(32);
-  const stored = Array.from({ length: codes }, (_, i) => String(100_000 + i));
-  const insert = db.prepare('INSERT INTO backup_codes (set_id, code_hash) VALUES (?, ?)');
-  for (const code of stored) insert.run('set-1', await hashBackupCode(code, salt, pepper));
-  const find = db.prepare('SELECT id FROM backup_codes WHERE set_id = ? AND code_hash = ? AND used_at IS NULL');
-  const started = process.hrtime.bigint();
-  for (let i = 0; i < attempts; i++) {
-    // A wrong code: the common case under attack, and the most expensive one for the classic design.
-    const hash = await hashBackupCode(String(900_000 + i), salt, pepper);
-    if (find.get('set-1', hash)) throw new Error('a wrong code matched');
-  }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  db.close();
-  return { design: 'one argon2id + indexed lookup', codes, attempts, seconds, hashesPerAttempt: 1 };
-}
-
-/** The classic design: each code stored as its own argon2id PHC string; an attempt verifies against each. */
-async function classicDesign(codes: number, attempts: number): Promise<Micro> {
-  const stored = await Promise.all(Array.from({ length: codes }, (_, i) => hashPassword(String(100_000 + i))));
-  const started = process.hrtime.bigint();
-  for (let i = 0; i < attempts; i++) {
-    const code = String(900_000 + i);
-    let matched = false;
-    for (const hash of stored) {
-      if (await verifyPassword(hash, code)) {
-        matched = true;
-        break;
-      }
-    }
-    if (matched) throw new Error('a wrong code matched');
-  }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { design: 'classic: argon2id verify per stored code', codes, attempts, seconds, hashesPerAttempt: codes };
-}
-
-// --------------------------------------------------------------------- main
-
-function machine() {
-  const cpus = os.cpus();
-  return {
-    nproc: os.availableParallelism(),
-    cpu: cpus[0]?.model.trim() ?? 'unknown',
-    node: process.version,
-    platform: `${os.type()} ${os.release()} ${os.arch()}`,
-    memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
-  };
-}
-
-const fmt = (n: number, digits = 1) =>
-  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const loadNow = (when: string): LoadSample => ({ when, load: os.loadavg() });
 
 async function main(): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-bench-'));
-  const [latchkeyPort, helloPort] = [await freePort(), await freePort()];
-  const server = startProcess('src/main.ts', {
-    LATCHKEY_TEST_MODE: '1',
-    LATCHKEY_SIGNUPS_PER_IP_PER_HOUR: '1000000',
-    LATCHKEY_DATA_DIR: dataDir,
-    PORT: String(latchkeyPort),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-  });
-  const hello = startProcess('bench/hello-server.ts', { PORT: String(helloPort) });
-  const base = `http://127.0.0.1:${latchkeyPort}`;
+  const synchronous = latchkeySynchronous(args.synchronous);
+  const cleanups: Array<() => Promise<void>> = [];
+  const children: ChildProcess[] = [];
+  const setup: string[] = [];
+  const notes: string[] = [];
+  const loads: LoadSample[] = [loadNow('start')];
+  const cases: Case[] = [];
   try {
-    await Promise.all([waitFor(`${base}/healthz`), waitFor(`http://127.0.0.1:${helloPort}/hello`)]);
-    const lk = new Latchkey(base);
-    await lk.syncClock();
+    // ------------------------------------------------------------ the yardsticks
+    const helloPort = await freePort();
+    children.push(startProcess('bench/hello-server.ts', { PORT: String(helloPort) }));
+    await waitFor(`http://127.0.0.1:${helloPort}/hello`);
+    cases.push({
+      id: 'hello',
+      label: 'Fastify hello-world (GET /hello)',
+      unit: 'req/s',
+      run: () => helloRun(`http://127.0.0.1:${helloPort}/hello`, HELLO_SECONDS),
+    });
+    cases.push({
+      id: 'argon2',
+      label: `bare argon2id, ${POOL} in flight (hashes/s)`,
+      unit: 'hashes/s',
+      run: async (warm) => {
+        const perSecond = await bareArgon2(POOL, warm ? 1 : HELLO_SECONDS);
+        return { requests: 0, perSecond, p50: Number.NaN, p99: Number.NaN };
+      },
+    });
+    const usable = Math.ceil((ROUNDS * BACKUP_LOGINS + WARM_BACKUP) / 8) + 2;
 
-    process.stderr.write(`enrolling ${ACCOUNTS} accounts …\n`);
-    const accounts = await pool(
-      4,
-      Array.from({ length: ACCOUNTS }, (_, n) => () => lk.enroll(n)),
+    // ------------------------------------------------------------ SQLite
+    const small = new LatchkeyDeployment({ accounts: LOGINS, usableBackupCodes: usable, instances: 1, synchronous });
+    cleanups.push(() => small.close());
+    process.stderr.write(`seeding ${LOGINS} accounts (SQLite) …\n`);
+    const smallSeed = await small.seed();
+    await small.start();
+    const smallSample = small.sample(LOGINS);
+    const sqliteBase = small.bases[0] as string;
+    cases.push(
+      totpCase(
+        'lk-sqlite-totp',
+        `Latchkey TOTP login, SQLite, ${thousands(LOGINS)} accounts`,
+        small,
+        sqliteBase,
+        smallSample,
+      ),
     );
-    // The confirmation spent each account's current TOTP step: move to a fresh one.
-    await lk.advance(30);
+    cases.push(backupCase('lk-sqlite-backup', 'Latchkey backup-code login, SQLite', small, sqliteBase));
+    setup.push(
+      `Seeding ${thousands(LOGINS)} accounts (\`latchkey seed --accounts ${LOGINS} --usable-backup-codes ${usable}\`) took ${smallSeed.toFixed(1)} s on SQLite.`,
+    );
 
-    process.stderr.write('hello-world …\n');
-    const helloResult = await helloRun(`http://127.0.0.1:${helloPort}/hello`);
-
-    process.stderr.write(`TOTP logins: ${TOTP_ROUNDS} rounds of ${ACCOUNTS} …\n`);
-    const totpRuns: Run[] = [];
-    for (let round = 0; round < TOTP_ROUNDS; round++) {
-      const challenges = await pool(
-        4,
-        accounts.map((a) => () => lk.challenge(a.email)),
+    let large: LatchkeyDeployment | undefined;
+    if (SCALE > 0) {
+      large = new LatchkeyDeployment({ accounts: SCALE, usableBackupCodes: 0, instances: 1, synchronous });
+      cleanups.push(() => (large as LatchkeyDeployment).close());
+      process.stderr.write(`seeding ${SCALE} accounts (SQLite) …\n`);
+      const seconds = await large.seed();
+      await large.start();
+      setup.push(
+        `Seeding ${thousands(SCALE)} accounts (\`latchkey seed --accounts ${SCALE}\`) took ${seconds.toFixed(0)} s (${(SCALE / seconds).toFixed(0)} accounts/s) on SQLite; the database file is ${(fs.statSync(path.join(large.dataDir, 'latchkey.sqlite')).size / 2 ** 30).toFixed(2)} GiB.`,
       );
-      // The code is computed when the request is built, on the server's (test) clock.
-      totpRuns.push(
-        await loginRun(
-          base,
-          accounts.map((a, i) => () => ({ challenge: challenges[i], method: 'totp', code: lk.totp(a.secret) })),
+      cases.push(
+        totpCase(
+          'lk-sqlite-totp-large',
+          `Latchkey TOTP login, SQLite, ${thousands(SCALE)} accounts`,
+          large,
+          large.bases[0] as string,
+          large.sample(LOGINS),
         ),
       );
-      await lk.advance(30); // one login per account per TOTP step (RFC 6238 §5.2)
     }
-    const totp = sum(totpRuns);
 
-    process.stderr.write(`backup-code logins: ${ACCOUNTS * 8} …\n`);
-    // Interleaved: code k of every account, then code k+1, so concurrent requests hit different accounts.
-    const pairs = Array.from({ length: 8 }, (_, k) =>
-      accounts.map((a) => ({ email: a.email, code: a.codes[k] as string })),
-    ).flat();
-    const backupChallenges = await pool(
-      4,
-      pairs.map((p) => () => lk.challenge(p.email)),
-    );
-    const backup = await loginRun(
-      base,
-      pairs.map((p, i) => () => ({ challenge: backupChallenges[i], method: 'backup_code', code: p.code })),
-    );
+    // ------------------------------------------------------------ better-auth
+    let peer: BetterAuthPeer | undefined;
+    if (args.peer === 'better-auth') {
+      await installPeer();
+      peer = new BetterAuthPeer();
+      cleanups.push(() => (peer as BetterAuthPeer).close());
+      await peer.start(synchronous);
+      // better-auth rewrites a user's whole backup-code list per use and answers 409 to a concurrent one,
+      // so consecutive (concurrent) logins go to different users: at least two per connection.
+      const users = Math.max(2 * CONNECTIONS, Math.ceil((ROUNDS * BACKUP_LOGINS + WARM_BACKUP) / 10) + 2);
+      process.stderr.write(`enrolling ${users} better-auth users …\n`);
+      await peer.enroll(users);
+      const ba = peer;
+      cases.push({
+        id: 'ba-totp',
+        label: 'better-auth TOTP login path, SQLite',
+        unit: 'req/s',
+        run: async (warm) =>
+          loginRun(
+            ba.origin,
+            '/api/auth/two-factor/verify-totp',
+            await ba.totpLogins(warm ? WARM_TOTP : LOGINS),
+            'better-auth TOTP',
+          ),
+      });
+      cases.push({
+        id: 'ba-backup',
+        label: 'better-auth backup-code login path, SQLite',
+        unit: 'req/s',
+        run: async (warm) =>
+          loginRun(
+            ba.origin,
+            '/api/auth/two-factor/verify-backup-code',
+            await ba.backupLogins(warm ? WARM_BACKUP : BACKUP_LOGINS),
+            'better-auth backup code',
+          ),
+      });
+      setup.push(
+        `better-auth ${peerVersion()} (twoFactor plugin; bench/peers/better-auth, its own package.json and lockfile, installed with \`npm ci --prefix bench/peers/better-auth\`), served by its Node handler on better-sqlite3 in WAL with \`synchronous=${synchronous}\`, ${users} users enrolled through its API (sign-up, /two-factor/enable, /two-factor/verify-totp). A measured request is /two-factor/verify-totp or /two-factor/verify-backup-code carrying the two-factor cookie of a fresh /sign-in/email (prepared before the run, not measured): it consumes the sign-in's verification row and issues a session. better-auth accepts a TOTP code again within its window (no replay protection) and keeps a user's backup codes as one encrypted list (no slow hash), rewritten on every use: a concurrent use of another code of the same user fails with 409, so the peer's logins rotate over the users; its password hash is swapped for SHA-256 in the peer, because only the unmeasured password step uses it.`,
+      );
+      setup.push(
+        "Rate limits set alike: better-auth's request rate limiter is off (`rateLimit.enabled: false`; its twoFactor rule allows 3 requests per 10 s), and Latchkey has no request rate limit on `/v1/sessions/verify`. Both keep their failure counters on (better-auth's account lockout after 10 failures, Latchkey's per-challenge attempts and daily attempt budget): every measured login succeeds, so neither is ever reached, but both are on the path.",
+      );
+    }
 
-    await stop(server);
-    await stop(hello);
+    // ------------------------------------------------------------ PostgreSQL
+    let shared: LatchkeyDeployment | undefined;
+    if (!args['no-postgres'] && (await available(args.postgres, 'postgres'))) {
+      const database = randomName('latchkey_bench');
+      const admin = new pg.Client({ connectionString: args.postgres });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${database}`);
+      await admin.end();
+      const url = new URL(args.postgres);
+      url.pathname = `/${database}`;
+      const withRedis = await available(args.redis, 'redis');
+      shared = new LatchkeyDeployment({
+        accounts: LOGINS,
+        usableBackupCodes: usable,
+        instances: 2,
+        synchronous,
+        databaseUrl: url.toString(),
+        ...(withRedis ? { redisUrl: args.redis } : {}),
+      });
+      const deployment = shared;
+      cleanups.push(async () => {
+        await deployment.close();
+        const dropper = new pg.Client({ connectionString: args.postgres });
+        await dropper.connect();
+        await dropper.query(`DROP DATABASE IF EXISTS ${database}`);
+        await dropper.end();
+      });
+      process.stderr.write(`seeding ${LOGINS} accounts (PostgreSQL) …\n`);
+      const seconds = await deployment.seed();
+      await deployment.start();
+      const [first, second] = deployment.bases as [string, string];
+      const proxies: string[] = [];
+      for (const upstreams of [[first], [first, second]]) {
+        const port = await freePort();
+        children.push(startProcess('bench/proxy.ts', { PORT: String(port), UPSTREAMS: upstreams.join(',') }));
+        proxies.push(`http://127.0.0.1:${port}`);
+      }
+      await Promise.all(proxies.map((p) => waitFor(`${p}/healthz`)));
+      const sample = deployment.sample(LOGINS);
+      cases.push(totpCase('lk-pg-totp', 'Latchkey TOTP login, PostgreSQL', deployment, first, sample));
+      cases.push(backupCase('lk-pg-backup', 'Latchkey backup-code login, PostgreSQL', deployment, first));
+      cases.push(
+        totpCase(
+          'lk-pg-proxy-1',
+          'Latchkey TOTP login, PostgreSQL, proxy → 1 instance',
+          deployment,
+          proxies[0] as string,
+          sample,
+        ),
+      );
+      cases.push(
+        totpCase(
+          'lk-pg-proxy-2',
+          'Latchkey TOTP login, PostgreSQL, proxy → 2 instances',
+          deployment,
+          proxies[1] as string,
+          sample,
+        ),
+      );
+      setup.push(
+        `PostgreSQL: a fresh database on ${url.host}, ${await postgresSetting(args.postgres, 'synchronous_commit')}, pool of 10 per instance; ${withRedis ? `Redis at ${new URL(args.redis).host} for the attempt budget and throttles` : 'no Redis reachable: budgets in the database'}. ${thousands(LOGINS)} accounts seeded in ${seconds.toFixed(1)} s. Two Latchkey instances share the database, Redis and the keyring; the proxy (bench/proxy.ts, node:http, keep-alive upstream) sends each request to the next instance. The one-instance figure the two-instance one is divided by goes through the same proxy to one instance.`,
+      );
+    } else {
+      notes.push('PostgreSQL was not reachable (or `--no-postgres`): no PostgreSQL figures in this run.');
+    }
+
+    // ------------------------------------------------------------ rounds
+    process.stderr.write('warming up …\n');
+    for (const c of cases) await c.run(true);
+    const results: CaseResult[] = cases.map((c) => ({ id: c.id, label: c.label, unit: c.unit, rounds: [] }));
+    for (let round = 0; round < ROUNDS; round += 1) {
+      loads.push(loadNow(`round ${round + 1}`));
+      const order = cases.map((_, i) => i);
+      if (round % 2 === 1) order.reverse();
+      for (const i of order) {
+        const c = cases[i] as Case;
+        process.stderr.write(`round ${round + 1}/${ROUNDS}: ${c.label} …\n`);
+        (results[i] as CaseResult).rounds.push(await c.run(false));
+      }
+    }
+    loads.push(loadNow('end'));
+
+    if (shared) {
+      // The guarantee behind the two-instance figure (raced in earnest in test/http/two-instances.test.ts).
+      await shared.advance(30);
+      const winners = await shared.raceOneCode(0, 12);
+      notes.push(
+        `Exactly once across two instances, checked in this run: one TOTP code sent on 12 challenges of one account, alternating between the instances at once, signed in **${winners}** time(s). The full race and budget tests are test/http/two-instances.test.ts.`,
+      );
+      if (winners !== 1) throw new Error(`a TOTP code raced across two instances signed in ${winners} times`);
+    }
+
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    for (const child of children.splice(0)) await stop(child);
 
     process.stderr.write('hashing designs in process …\n');
     const micro: Micro[] = [];
@@ -361,97 +326,145 @@ async function main(): Promise<void> {
       micro.push(await classicDesign(codes, codes === 8 ? 8 : 4));
     }
 
-    const m = machine();
-    const helloRps = perSecond(helloResult);
-    const rows = [
-      ['Fastify hello-world (GET /hello)', helloRps, helloResult.requests, 1],
-      ['TOTP login (POST /v1/sessions/verify)', perSecond(totp), totp.requests, perSecond(totp) / helloRps],
-      [
-        'backup-code login (POST /v1/sessions/verify)',
-        perSecond(backup),
-        backup.requests,
-        perSecond(backup) / helloRps,
+    const report: RunReport = {
+      date: new Date(),
+      command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+      rounds: ROUNDS,
+      cases: results,
+      helloId: 'hello',
+      ratios: ratios(results, synchronous),
+      latencyChecks: latencyChecks(results),
+      setup: [
+        `Load: autocannon ${CONNECTIONS} connections from the benchmark process, on the same cores as the servers. A login run sends exactly one request per prepared login and every answer must be 200, or the run fails. The hello-world runs ${HELLO_SECONDS} s per round. Before the rounds, every case runs once as a warm-up (${WARM_TOTP} TOTP, ${WARM_BACKUP} backup-code logins), not counted.`,
+        `Latchkey: \`node --import tsx src/main.ts\` per instance, \`LATCHKEY_TEST_MODE=1\` (for the test clock), \`LOG_LEVEL=warn\`, SQLite in WAL with \`synchronous=${synchronous}\`${synchronous === args.synchronous ? ` (\`LATCHKEY_SQLITE_SYNCHRONOUS=${synchronous}\`)` : ` (asked for ${args.synchronous}, but this Latchkey has no such setting: better-sqlite3's WAL default is in force, and the peer was given the same)`}, UV_THREADPOOL_SIZE ${POOL}.`,
+        `Accounts come from \`latchkey seed\` (src/cli/seed.ts): each has an active TOTP binding (secret encrypted with the keyring, as enrolment stores it) and a live set of eight backup codes; all share one password. TOTP secrets derive from a per-run key in the seed manifest; the backup codes of every k-th account (enough for the run) are derived the same way and hashed with the real argon2id, salt and pepper, the other accounts' eight code rows hold random values that match no known code. A TOTP run logs each of ${thousands(LOGINS)} accounts (spread over the whole range at scale) in once, then the test clock moves 30 s, since a step is accepted once per account.`,
+        `Only the second step is measured. Its login challenges are issued by the benchmark process through the app's own \`issueChallenge\` on the same database, as the password step does after the password checks (an argon2id per prepared login would dominate the run); the password step itself is not measured here.`,
+        ...setup,
       ],
-    ] as const;
-    const httpTable = [
-      '| run | requests/s | requests | ratio to hello-world |',
-      '|---|---:|---:|---:|',
-      ...rows.map(([name, rps, n, ratio]) => `| ${name} | ${fmt(rps)} | ${n} | ${ratio.toFixed(4)} |`),
-    ].join('\n');
-    const microTable = [
-      '| design | stored codes | argon2id per wrong attempt | attempts/s | ms per attempt |',
-      '|---|---:|---:|---:|---:|',
-      ...micro.map(
-        (r) =>
-          `| ${r.design} | ${r.codes} | ${r.hashesPerAttempt} | ${fmt(r.attempts / r.seconds, 2)} | ${fmt((r.seconds * 1000) / r.attempts)} |`,
-      ),
-    ].join('\n');
-    const machineTable = [
-      '| | |',
-      '|---|---|',
-      `| nproc | ${m.nproc} |`,
-      `| CPU | ${m.cpu} |`,
-      `| node | ${m.node} |`,
-      `| OS | ${m.platform} |`,
-      `| memory | ${m.memory} |`,
-    ].join('\n');
-
-    process.stdout.write(`\n${machineTable}\n\n${httpTable}\n\n${microTable}\n`);
-    const doc = `# Benchmarks
-
-Produced by \`npm run bench\` (bench/run.ts) on ${new Date().toISOString().slice(0, 10)}; rerun it to refresh this page.
-
-## Machine
-
-Figures depend on the machine and on whatever else it runs (this one may be
-shared): compare the ratios within one run rather than absolute numbers
-across runs.
-
-${machineTable}
-
-## Logins over HTTP
-
-A real Latchkey (\`node --import tsx src/main.ts\`, \`LATCHKEY_TEST_MODE=1\`, embedded SQLite in a
-temp folder, \`LOG_LEVEL=warn\`) and a Fastify hello-world (bench/hello-server.ts), each in its own
-process, driven by autocannon with ${CONNECTIONS} connections from the benchmark process. The hello-world
-run lasts ${HELLO_SECONDS} s; each login run sends exactly as many requests as it has prepared logins
-(autocannon \`amount\`), and every one of them must answer 200 or the benchmark fails.
-
-- **TOTP login**: ${ACCOUNTS} enrolled accounts, ${TOTP_ROUNDS} rounds; in each round every account
-  logs in once on a fresh password challenge, with the code for the current step computed when the
-  request is built; the test clock then moves 30 s, since a TOTP step is accepted once (RFC 6238 §5.2).
-  The figure is all logins over the summed run times.
-- **Backup-code login**: the same accounts each redeem their 8 codes (${ACCOUNTS * 8} logins), interleaved
-  across accounts. Each costs one argon2id (m=19 MiB, t=2, p=1) on the libuv thread pool, plus the
-  conditional update, the audit row and the "a backup code was used" email in one transaction.
-- Only the \`/v1/sessions/verify\` step is measured; the password step that makes each challenge
-  (one more argon2id) is prepared before the run.
-
-${httpTable}
-
-## Backup-code attempt cost, in process
-
-Real @node-rs/argon2 with the parameters of src/infra/hashing.ts, one attempt at a time, wrong codes
-(an attacker's guesses, and the classic design's worst case: it must try every stored code).
-
-- **One argon2id + indexed lookup** (ADR 0001): argon2id(code, per-set salt, secret = pepper), then
-  \`SELECT … WHERE set_id = ? AND code_hash = ? AND used_at IS NULL\` on an indexed SQLite table.
-- **Classic**: each code stored as its own salted argon2id PHC string; an attempt runs argon2id verify
-  against each stored code until one matches.
-
-${microTable}
-
-The one-hash design costs the same whatever the number of codes; the classic one grows linearly with it
-(8 codes: 8 slow hashes per wrong attempt; 16 codes: 16), which also makes every failed attempt an
-amplified load on the server.
-`;
-    fs.writeFileSync(path.join(ROOT, 'docs', 'benchmarks.md'), doc);
-    process.stdout.write('\nwrote docs/benchmarks.md\n');
+      notes,
+      loads,
+      micro,
+    };
+    const text = markdown(report);
+    process.stdout.write(`\n${text}\n`);
+    if (!args['no-write']) {
+      fs.writeFileSync(path.join(ROOT, 'docs', 'benchmarks.md'), text);
+      fs.writeFileSync(path.join(ROOT, 'docs', 'benchmarks.svg'), svg(report));
+      process.stdout.write('\nwrote docs/benchmarks.md and docs/benchmarks.svg\n');
+    }
   } finally {
-    await stop(server);
-    await stop(hello);
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    for (const child of children) await stop(child);
   }
+}
+
+const thousands = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000} M` : n >= 1000 ? `${n / 1000} k` : String(n));
+
+function totpCase(id: string, label: string, d: LatchkeyDeployment, base: string, sample: number[]): Case {
+  return {
+    id,
+    label,
+    unit: 'req/s',
+    run: async (warm) => {
+      const logins = await d.totpLogins(warm ? sample.slice(0, WARM_TOTP) : sample);
+      const measured = await loginRun(base, '/v1/sessions/verify', logins, label);
+      await d.advance(30);
+      return measured;
+    },
+  };
+}
+
+function backupCase(id: string, label: string, d: LatchkeyDeployment, base: string): Case {
+  return {
+    id,
+    label,
+    unit: 'req/s',
+    run: async (warm) =>
+      loginRun(base, '/v1/sessions/verify', await d.backupLogins(warm ? WARM_BACKUP : BACKUP_LOGINS), label),
+  };
+}
+
+function ratios(results: CaseResult[], synchronous: string): Ratio[] {
+  const byId = new Map(results.map((r) => [r.id, r]));
+  const per = (a: string, b: string, pick: (m: Measurement) => number = (m) => m.perSecond) => {
+    const x = byId.get(a);
+    const y = byId.get(b);
+    if (!x || !y) return undefined;
+    return x.rounds.map((m, i) => pick(m) / pick(y.rounds[i] as Measurement));
+  };
+  const out: Ratio[] = [];
+  const add = (
+    label: string,
+    values: number[] | undefined,
+    goal?: { text: string; ok: (v: number) => boolean },
+    format: Ratio['format'] = 'times',
+  ) => {
+    if (!values) return;
+    out.push({ label, perRound: values, format, ...(goal ? { goal: goal.text, met: goal.ok(median(values)) } : {}) });
+  };
+  const totpSqlite = byId.get('lk-sqlite-totp');
+  if (totpSqlite) {
+    const hello = byId.get('hello') as CaseResult;
+    add(
+      `Latchkey TOTP login (SQLite, synchronous=${synchronous}) / hello-world`,
+      toHello({ cases: [hello], helloId: 'hello' } as RunReport, totpSqlite),
+      { text: '≥ 0.10', ok: (v) => v >= 0.1 },
+      'fraction',
+    );
+  }
+  add('Latchkey TOTP login / better-auth TOTP login path (SQLite)', per('lk-sqlite-totp', 'ba-totp'), {
+    text: '≥ 10×',
+    ok: (v) => v >= 10,
+  });
+  add('Latchkey backup-code login / better-auth backup-code login path (SQLite)', per('lk-sqlite-backup', 'ba-backup'));
+  add(
+    'Latchkey backup-code login (SQLite) / bare argon2id',
+    per('lk-sqlite-backup', 'argon2'),
+    { text: '≥ 0.8', ok: (v) => v >= 0.8 },
+    'fraction',
+  );
+  add(
+    'Latchkey backup-code login (PostgreSQL) / bare argon2id',
+    per('lk-pg-backup', 'argon2'),
+    { text: '≥ 0.8', ok: (v) => v >= 0.8 },
+    'fraction',
+  );
+  add('Latchkey TOTP login, PostgreSQL / SQLite', per('lk-pg-totp', 'lk-sqlite-totp'), {
+    text: '≥ 0.8×',
+    ok: (v) => v >= 0.8,
+  });
+  add('Latchkey backup-code login, PostgreSQL / SQLite', per('lk-pg-backup', 'lk-sqlite-backup'));
+  add('two instances / one instance (PostgreSQL + Redis, both via the proxy)', per('lk-pg-proxy-2', 'lk-pg-proxy-1'), {
+    text: '≥ 1.6×',
+    ok: (v) => v >= 1.6,
+  });
+  add('one instance via the proxy / direct (PostgreSQL)', per('lk-pg-proxy-1', 'lk-pg-totp'));
+  add('TOTP login throughput, large / 1 k accounts (SQLite)', per('lk-sqlite-totp-large', 'lk-sqlite-totp'));
+  add(
+    'TOTP login p50 latency, large / 1 k accounts',
+    per('lk-sqlite-totp-large', 'lk-sqlite-totp', (m) => m.p50),
+    { text: '≤ 1.10×', ok: (v) => v <= 1.1 },
+  );
+  add(
+    'TOTP login p99 latency, large / 1 k accounts',
+    per('lk-sqlite-totp-large', 'lk-sqlite-totp', (m) => m.p99),
+    { text: '≤ 1.10×', ok: (v) => v <= 1.1 },
+  );
+  return out;
+}
+
+function latencyChecks(results: CaseResult[]): RunReport['latencyChecks'] {
+  const totp = results.find((r) => r.id === 'lk-sqlite-totp');
+  if (!totp) return [];
+  const p99 = median(totp.rounds.map((m) => m.p99));
+  return [
+    {
+      label: `Latchkey TOTP login p99, SQLite, ${CONNECTIONS} connections`,
+      value: `${p99.toFixed(1)} ms (per round: ${totp.rounds.map((m) => m.p99.toFixed(0)).join(' / ')})`,
+      goal: '≤ 20 ms',
+      met: p99 <= 20,
+    },
+  ];
 }
 
 main().catch((error: unknown) => {

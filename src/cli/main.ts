@@ -10,6 +10,7 @@ import { createLogger } from '../infra/logger.ts';
 import { addSupportAgent } from './agent-add.ts';
 import { clientCommands } from './clients.ts';
 import { rotateKeys } from './keys-rotate.ts';
+import { seedCommand } from './seed.ts';
 import { webhookCommands } from './webhooks.ts';
 
 async function withContext<T>(work: (ctx: AppContext) => Promise<T>): Promise<T> {
@@ -79,6 +80,7 @@ audit
 
 program.addCommand(webhookCommands(withContext));
 program.addCommand(clientCommands(withContext));
+program.addCommand(seedCommand(withContext));
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) process.exit(error.exitCode);

@@ -11,7 +11,9 @@ export type SecondFactorMethod = (typeof SECOND_FACTOR_METHODS)[number];
 /**
  * What a second factor is being asked for. `factor_change`: adding or removing a security key or phone;
  * `ticket_cancel`: cancelling the account's open recovery tickets on the second-factor step;
- * `backup_code_check`: the save-your-codes step has the owner type one new code back (checked, not spent).
+ * `backup_code_check`: the save-your-codes step has the owner type one new code back (checked, not spent);
+ * `reauthentication`: a signed-in session proves a second factor again because an app asked for a fresh or
+ * stronger one (OpenID `max_age`, `acr_values`); like a step-up, SMS may not serve it.
  */
 export const SECOND_FACTOR_PURPOSES = [
   'login',
@@ -20,6 +22,7 @@ export const SECOND_FACTOR_PURPOSES = [
   'factor_change',
   'ticket_cancel',
   'backup_code_check',
+  'reauthentication',
 ] as const;
 export type SecondFactorPurpose = (typeof SECOND_FACTOR_PURPOSES)[number];
 
@@ -78,7 +81,7 @@ export function methodAllowedFor(
 export function methodNotAllowed(method: SecondFactorMethod, purpose: SecondFactorPurpose): DomainError {
   return new DomainError(
     'method_not_allowed',
-    `The method ${method} cannot be used for ${purpose.replace('_', ' ')}.`,
+    `The method ${method} cannot be used for ${purpose.replaceAll('_', ' ')}.`,
     {
       method,
       purpose,

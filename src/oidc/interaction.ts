@@ -8,19 +8,28 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { AppContext } from '../app/context.ts';
-import { boundMethods, passSecondFactor } from '../app/second-factor-gate.ts';
+import { reauthenticate } from '../app/reauthenticate.ts';
+import { boundMethods, methodsFor } from '../app/second-factor-gate.ts';
 import { type Authenticated, authenticate } from '../app/sessions.ts';
 import { attemptsWarningDue } from '../domain/attempt-budget.ts';
 import { DomainError, isCodeRefusal } from '../domain/errors.ts';
 import { LOCK_DURATION_MS } from '../domain/policy.ts';
+import type { SecondFactorMethod } from '../domain/second-factor.ts';
 import { csrfTokenFor, origin } from '../http/auth.ts';
-import { bindPageFor, signInPageFor } from '../http/contract/web-return.ts';
+import { bindPageFor, reauthenticatePageFor, signInPageFor } from '../http/contract/web-return.ts';
 import { cookieNames } from '../http/cookie-names.ts';
-import { recordSessionSecondFactor } from '../storage/sessions-repository.ts';
 import { type Acr, acrFor, amrFor, askedAcr, methodsReaching, needsStepUp, satisfies } from './assurance.ts';
 import { OIDC_PAGE_CSP, OIDC_PREFIX } from './provider.ts';
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+/** The methods as the step-up page names them. */
+const METHOD_WORDS: Readonly<Record<SecondFactorMethod, string>> = {
+  totp: 'Authenticator app',
+  backup_code: 'Backup code',
+  webauthn: 'Security key',
+  sms: 'SMS code',
+};
 
 /** What each scope gives a third-party app, in the consent screen's words. */
 const SCOPE_WORDS: Readonly<Record<string, string>> = {
@@ -97,21 +106,36 @@ export function interactionRoutes(ctx: AppContext, provider: () => Promise<Provi
   const interactionPath = (uid: string) => `${OIDC_PREFIX}/interaction/${encodeURIComponent(uid)}`;
 
   async function stepUpMethods(auth: Authenticated, requirement: Requirement) {
-    const bound = await boundMethods(ctx.storage.db, auth.account.id);
-    const reaching = methodsReaching(requirement.wanted, bound);
+    const db = ctx.storage.db;
+    const bound = await boundMethods(db, auth.account.id);
+    const allowed = await methodsFor(db, auth.account.id, 'reauthentication');
+    const reaching = methodsReaching(requirement.wanted, allowed);
     // A level the account can't reach (e.g. phr without a security key) falls back to what it has.
     const wanted = reaching.length > 0 ? requirement.wanted : null;
-    return { bound, wanted, offered: (reaching.length > 0 ? reaching : bound).filter((m) => m !== 'webauthn') };
+    return { bound, wanted, offered: reaching.length > 0 ? reaching : allowed };
   }
 
   function stepUpPage(
     reply: FastifyReply,
     uid: string,
     auth: Authenticated & { token: string },
-    methods: string[],
+    methods: readonly SecondFactorMethod[],
     error?: string,
   ) {
-    const options = methods.map((m) => `<option value="${html(m)}">${html(m)}</option>`).join('');
+    // A security key needs the browser's WebAuthn API: Latchkey's web app asks for it and comes back here.
+    const withKey = methods.includes('webauthn')
+      ? `<p><a href="${html(reauthenticatePageFor(interactionPath(uid)))}">Use your security key</a></p>`
+      : '';
+    const typed = methods.filter((m) => m !== 'webauthn');
+    const options = typed.map((m) => `<option value="${html(m)}">${html(METHOD_WORDS[m])}</option>`).join('');
+    const form =
+      typed.length === 0
+        ? ''
+        : `<form method="post" action="${interactionPath(uid)}/step-up">
+<input type="hidden" name="csrf" value="${html(csrfTokenFor(ctx, auth.token))}">
+<label>Method <select name="method">${options}</select></label>
+<label>Code <input name="code" inputmode="numeric" autocomplete="one-time-code" required></label>
+<button type="submit">Continue</button></form>`;
     return reply
       .code(error ? 401 : 200)
       .type('text/html; charset=utf-8')
@@ -121,12 +145,7 @@ export function interactionRoutes(ctx: AppContext, provider: () => Promise<Provi
         page(
           'Confirm it is you',
           `${error ? `<p role="alert">${html(error)}</p>` : ''}
-<p>This app asks for a fresh second factor.</p>
-<form method="post" action="${interactionPath(uid)}/step-up">
-<input type="hidden" name="csrf" value="${html(csrfTokenFor(ctx, auth.token))}">
-<label>Method <select name="method">${options}</select></label>
-<label>Code <input name="code" inputmode="numeric" autocomplete="one-time-code" required></label>
-<button type="submit">Continue</button></form>`,
+<p>This app asks for a fresh second factor.</p>${withKey}${form}`,
         ),
       );
   }
@@ -215,17 +234,11 @@ export function interactionRoutes(ctx: AppContext, provider: () => Promise<Provi
       if (!offered.includes(method as never))
         throw new DomainError('method_not_available', 'Choose one of the offered methods.');
       try {
-        await passSecondFactor(
+        await reauthenticate(
           ctx,
-          {
-            account: auth.account,
-            method,
-            code: typeof body.code === 'string' ? body.code : undefined,
-            purpose: 'login',
-            origin: origin(request),
-          },
-          (trx, passed) =>
-            recordSessionSecondFactor(trx, auth.session.id, passed.method, ctx.clock.now().toISOString()),
+          { account: auth.account, sessionId: auth.session.id },
+          { method, code: typeof body.code === 'string' ? body.code : undefined },
+          origin(request),
         );
       } catch (error) {
         if (error instanceof DomainError && isCodeRefusal(error.code)) {

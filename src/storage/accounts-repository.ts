@@ -105,3 +105,23 @@ export async function keepLaterWithdrawalLock(
 export async function setRebindLockCause(db: Executor, id: string, cause: RecoveryLockCause): Promise<void> {
   await db.updateTable('accounts').set({ rebind_lock_reason: cause }).where('id', '=', id).execute();
 }
+
+/** Many accounts in one statement (`seed`): emails must be new, a taken one fails the batch. */
+export async function insertAccounts(db: Executor, accounts: readonly NewAccount[]): Promise<void> {
+  if (accounts.length === 0) return;
+  await db
+    .insertInto('accounts')
+    .values(
+      accounts.map((account) => ({
+        id: account.id,
+        email: account.email,
+        password_hash: account.passwordHash,
+        role: account.role,
+        created_at: account.createdAt.toISOString(),
+        withdrawal_locked_until: null,
+        withdrawal_lock_reason: null,
+        rebind_lock_reason: null,
+      })),
+    )
+    .execute();
+}

@@ -132,3 +132,13 @@ export async function listEncryptedReveals(db: Executor): Promise<Array<{ id: st
 export async function updateRevealCiphertext(db: Executor, id: string, ciphertext: string): Promise<void> {
   await db.updateTable('backup_code_sets').set({ reveal_codes_enc: ciphertext }).where('id', '=', id).execute();
 }
+
+/** Many sets and their codes, a statement per table (`seed`). */
+export async function insertBackupCodeSets(
+  db: Executor,
+  sets: readonly BackupCodeSetRow[],
+  codes: readonly BackupCodeRow[],
+): Promise<void> {
+  if (sets.length > 0) await db.insertInto('backup_code_sets').values(sets).execute();
+  if (codes.length > 0) await db.insertInto('backup_codes').values(codes).execute();
+}

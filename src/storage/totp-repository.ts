@@ -108,3 +108,8 @@ export async function listEncryptedTotpSecrets(
 export async function updateTotpSecret(db: Executor, id: string, secretEnc: string): Promise<void> {
   await db.updateTable('totp_bindings').set({ secret_enc: secretEnc }).where('id', '=', id).execute();
 }
+
+/** Many bindings in one statement (`seed`). */
+export async function insertTotpBindings(db: Executor, rows: readonly TotpBindingRow[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('totp_bindings').values(rows).execute();
+}

@@ -9,6 +9,7 @@ import { forgetChallenge } from './lib/recovery-store.ts';
 import { navigate, useHashPath } from './lib/router.ts';
 import { useSession } from './lib/session.ts';
 import { LoginPage } from './pages/login-page.tsx';
+import { ReauthenticatePage } from './pages/reauthenticate-page.tsx';
 import { RecoveryStartPage } from './pages/recovery-start-page.tsx';
 import { RecoveryTicketPage } from './pages/recovery-ticket-page.tsx';
 import { SecurityPage } from './pages/security-page.tsx';
@@ -89,6 +90,7 @@ function Route({ path, me, reload, notices, onSignedIn }: RouteProps) {
   if (!me) return <LoginPage onSignedIn={onSignedIn} />;
 
   if (path === '/withdrawals') return <WithdrawalsPage me={me} reload={reload} />;
+  if (path === '/reauthenticate') return <ReauthenticatePage me={me} />;
   if (path === '/support') return me.role === 'support' ? <SupportQueuePage /> : <Forbidden />;
   const ticket = /^\/support\/tickets\/([^/]+)$/.exec(path);
   if (ticket?.[1])

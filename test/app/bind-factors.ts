@@ -32,7 +32,7 @@ export async function lastSmsCode(h: Harness): Promise<string> {
 }
 
 /** Registers a software security key (after a TOTP step-up); the key signs assertions later. */
-export async function addSecurityKey(h: Harness, user: Enrolled, name = 'Key') {
+export async function addSecurityKey(h: Harness, user: Enrolled, name = 'Key', origin = ORIGIN) {
   const key = new WebAuthnEmulator(new AuthenticatorEmulator({ algorithmIdentifiers: ['ES256'] }));
   const options = await h.call('POST', '/v1/me/security-keys/options', {
     token: user.token,
@@ -42,7 +42,7 @@ export async function addSecurityKey(h: Harness, user: Enrolled, name = 'Key') {
   await h.clock.advance(30);
   const registered = await h.call('POST', '/v1/me/security-keys', {
     token: user.token,
-    body: { name, response: key.createJSON(ORIGIN, options.body) },
+    body: { name, response: key.createJSON(origin, options.body) },
   });
   assert.equal(registered.status, 201, JSON.stringify(registered.body));
   return { key, keyId: registered.body.id as string };

@@ -1,10 +1,12 @@
 // Issue 13, #2: a third-party client gets a consent screen (deny and
 // allow, remembered once given); an app that requires 2FA
 // (`default_acr_values` mfa) takes a user without 2FA through binding before
-// returning.
+// returning; a request for a phishing-resistant level sends the user to the
+// web app to prove the security key (the interaction page has no script).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { BIND_RETURN_PARAM } from '../../src/http/contract/web-return.ts';
+import { BIND_RETURN_PARAM, REAUTHENTICATE_RETURN_PARAM } from '../../src/http/contract/web-return.ts';
+import { addSecurityKey } from '../app/bind-factors.ts';
 import { DIALECTS } from '../support/databases.ts';
 import { codeFor, enrolledUser, signUpAndLogin } from '../support/flows.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
@@ -91,6 +93,38 @@ for (const dialect of DIALECTS) {
       const claims = tokens.claims();
       assert.equal(claims?.acr, 'urn:latchkey:acr:mfa');
       assert.deepEqual(claims?.amr, ['pwd', 'otp', 'mfa']);
+    });
+
+    test('acr phr: the step-up page sends the user to prove the security key, then the app gets acr phr', async () => {
+      const rp = await startRelyingParty(h);
+      const user = await enrolledUser(h);
+      const { key } = await addSecurityKey(h, user, 'YubiKey', ORIGIN);
+      const browser = new Browser(h);
+      const token = await signIn(h, user);
+      browser.setCookie('latchkey_session', token);
+
+      const asked = await rp.authorize(browser, { acr_values: 'urn:latchkey:acr:phr' });
+      assert.equal(asked.page.status, 200);
+      assert.match(asked.page.body, /Confirm it is you/);
+      assert.equal(asked.page.body.includes('<form'), false, 'only the key reaches phr: no code form');
+      const link = /<a href="([^"]+)">Use your security key<\/a>/.exec(asked.page.body)?.[1]?.replace(/&#38;/g, '&');
+      assert.ok(link, asked.page.body);
+      const page = new URL(link, ORIGIN);
+      assert.equal(page.hash, '#/reauthenticate');
+      const back = page.searchParams.get(REAUTHENTICATE_RETURN_PARAM) ?? '';
+      assert.match(back, /^\/oidc\/interaction\//);
+
+      // What the web page does: a step-up assertion through the API, then back to the interaction.
+      const options = await h.call('POST', '/v1/me/security-keys/assertion-options', { token, body: {} });
+      const proved = await h.call('POST', '/v1/sessions/current/second-factor', {
+        token,
+        body: { method: 'webauthn', response: key.getJSON(ORIGIN, options.body) },
+      });
+      assert.equal(proved.status, 200, JSON.stringify(proved.body));
+      const returned = await browser.navigate('GET', back);
+      const tokens = await rp.exchange(returned.location, asked);
+      assert.equal(tokens.claims()?.acr, 'urn:latchkey:acr:phr');
+      assert.deepEqual(tokens.claims()?.amr, ['pwd', 'hwk', 'mfa']);
     });
   });
 }

@@ -153,6 +153,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sessions/current/second-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Prove a second factor again in this session (an app asked for a fresh or stronger one) */
+        post: operations["reauthenticate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/security": {
         parameters: {
             query?: never;
@@ -766,6 +783,7 @@ export interface operations {
                                 factor_change: ("totp" | "backup_code" | "webauthn" | "sms")[];
                                 ticket_cancel: ("totp" | "backup_code" | "webauthn" | "sms")[];
                                 backup_code_check: ("totp" | "backup_code" | "webauthn" | "sms")[];
+                                reauthentication: ("totp" | "backup_code" | "webauthn" | "sms")[];
                             };
                         };
                     };
@@ -1742,6 +1760,153 @@ export interface operations {
             };
         };
     };
+    reauthenticate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    method: "totp" | "backup_code" | "webauthn" | "sms";
+                    /** @description Digits (6 for TOTP, backup and SMS codes); spaces and dashes are ignored. */
+                    code?: string;
+                    response?: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        method: "totp" | "backup_code" | "webauthn" | "sms";
+                        /** Format: date-time */
+                        provenAt: string;
+                        warnings: ({
+                            /** @enum {string} */
+                            code: "clock_drift";
+                            /** @description Signed: positive means the authenticator's clock is ahead. */
+                            driftSeconds: number;
+                        } | {
+                            /** @enum {string} */
+                            code: "backup_codes_low";
+                            remaining: number;
+                        } | {
+                            /** @enum {string} */
+                            code: "backup_codes_exhausted";
+                        })[];
+                        backupCodesRemaining?: number;
+                    };
+                };
+            };
+            /** @description Problem: invalid_request, method_not_available, malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "invalid_request" | "method_not_available" | "malformed_json";
+                    };
+                };
+            };
+            /** @description Problem: invalid_code, clock_out_of_sync, code_step_reserved, unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "invalid_code" | "clock_out_of_sync" | "code_step_reserved" | "unauthenticated";
+                    };
+                };
+            };
+            /** @description Problem: method_not_allowed, csrf_failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "method_not_allowed" | "csrf_failed";
+                    };
+                };
+            };
+            /** @description Problem: payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Problem: unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Problem: rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Problem: internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description Problem: service_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "service_unavailable";
+                    };
+                };
+            };
+        };
+    };
     getSecurityState: {
         parameters: {
             query?: never;
@@ -1832,6 +1997,7 @@ export interface operations {
                                     factor_change: ("totp" | "backup_code" | "webauthn" | "sms")[];
                                     ticket_cancel: ("totp" | "backup_code" | "webauthn" | "sms")[];
                                     backup_code_check: ("totp" | "backup_code" | "webauthn" | "sms")[];
+                                    reauthentication: ("totp" | "backup_code" | "webauthn" | "sms")[];
                                 };
                             };
                         };

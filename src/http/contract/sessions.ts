@@ -64,6 +64,16 @@ export const TicketsCancelled = closed({
   backupCodesRemaining: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 
+/** A signed-in session proves a second factor again (an app asked for a fresh or stronger one). */
+export const ReauthenticateBody = closed(StepUpFields);
+export const Reauthenticated = closed({
+  method: SecondFactorMethod,
+  provenAt: Time,
+  warnings: Type.Array(Warning),
+  backupCodesRemaining: Type.Optional(Type.Integer({ minimum: 0 })),
+});
+
+export type Reauthenticated = Static<typeof Reauthenticated>;
 export type OpenTickets = Static<typeof OpenTickets>;
 export type TicketsCancelled = Static<typeof TicketsCancelled>;
 export type LoginBody = Static<typeof LoginBody>;

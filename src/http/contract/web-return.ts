@@ -6,6 +6,8 @@
 export const SIGN_IN_RETURN_PARAM = 'returnTo';
 /** Bind a second factor first (the app asks for one), then continue at the interaction. */
 export const BIND_RETURN_PARAM = 'bindFor';
+/** Prove a second factor again in the web app (a security key needs the browser's WebAuthn API), then continue. */
+export const REAUTHENTICATE_RETURN_PARAM = 'reauthenticateFor';
 
 /** Only an interaction of Latchkey's own provider is a target (no open redirect). */
 export const INTERACTION_RETURN_PATTERN = /^\/oidc\/interaction\/[A-Za-z0-9_-]+$/;
@@ -14,3 +16,5 @@ export const signInPageFor = (interaction: string) =>
   `/login?${SIGN_IN_RETURN_PARAM}=${encodeURIComponent(interaction)}`;
 export const bindPageFor = (interaction: string) =>
   `/?${BIND_RETURN_PARAM}=${encodeURIComponent(interaction)}#/security`;
+export const reauthenticatePageFor = (interaction: string) =>
+  `/?${REAUTHENTICATE_RETURN_PARAM}=${encodeURIComponent(interaction)}#/reauthenticate`;

@@ -6,6 +6,7 @@ import type { AppContext } from '../../app/context.ts';
 import { finishLogin } from '../../app/finish-login.ts';
 import { openLoginChallenge } from '../../app/login-challenge.ts';
 import { sendSecondFactorSms } from '../../app/phone-numbers.ts';
+import { reauthenticate } from '../../app/reauthenticate.ts';
 import { securityKeyAssertionOptions } from '../../app/security-keys.ts';
 import { endSession } from '../../app/sessions.ts';
 import { startLogin } from '../../app/start-login.ts';
@@ -20,6 +21,8 @@ import {
   LoginBody,
   LoginResponse,
   OpenTickets,
+  ReauthenticateBody,
+  Reauthenticated,
   TicketsCancelled,
   VerifyBody,
   VerifyResponse,
@@ -171,6 +174,29 @@ export async function sessionRoutes(app: App, { ctx }: { ctx: AppContext }): Pro
         await endSession(ctx, authOf(request).session.id);
         clearSessionCookies(ctx, reply);
         return reply.code(204).send(null);
+      },
+    );
+    current.post(
+      '/current/second-factor',
+      {
+        schema: {
+          operationId: 'reauthenticate',
+          tags,
+          summary: 'Prove a second factor again in this session (an app asked for a fresh or stronger one)',
+          body: ReauthenticateBody,
+          response: { 200: Reauthenticated },
+        },
+        config: { problems: SECOND_FACTOR_PROBLEMS },
+      },
+      async (request) => {
+        const auth = authOf(request);
+        const done = await reauthenticate(
+          ctx,
+          { account: auth.account, sessionId: auth.session.id },
+          request.body,
+          origin(request),
+        );
+        return { method: done.method, provenAt: done.provenAt.toISOString(), ...factorNotes(done) };
       },
     );
   });

@@ -17,7 +17,13 @@ import type {
   TicketView,
 } from '../../http/contract/recovery.ts';
 import type { SecurityKeyCreated } from '../../http/contract/security-keys.ts';
-import type { LoginBody, LoginResponse, VerifyBody, VerifyResponse } from '../../http/contract/sessions.ts';
+import type {
+  LoginBody,
+  LoginResponse,
+  Reauthenticated,
+  VerifyBody,
+  VerifyResponse,
+} from '../../http/contract/sessions.ts';
 import type { PhoneAdded } from '../../http/contract/sms.ts';
 import type { Decision, DecisionResult, Queue, SupportTicketView } from '../../http/contract/support.ts';
 import type { BackupCodesIssued, ExportBody } from '../../http/contract/two-factor.ts';
@@ -72,6 +78,8 @@ export const loginKeyOptions = (challenge: string) =>
 export const sendLoginSms = (challenge: string) => post<unknown>('/v1/sessions/sms', { challenge });
 
 export const signOut = () => api<void>('/v1/sessions/current', { method: 'DELETE' });
+
+export const reauthenticate = (proof: Proof) => post<Reauthenticated>('/v1/sessions/current/second-factor', proof);
 
 // The signed-in account
 
