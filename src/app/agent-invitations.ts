@@ -12,6 +12,7 @@ import type { Executor } from '../storage/executor.ts';
 import { findLiveInvitation, replaceInvitation, useInvitation } from '../storage/invitations-repository.ts';
 import { revokeAccountSessions } from '../storage/sessions-repository.ts';
 import type { AppContext } from './context.ts';
+import { webOrigin } from './web-links.ts';
 
 export const INVITATION_TTL_MS = 72 * 60 * 60 * 1000;
 
@@ -34,8 +35,7 @@ export async function inviteAgent(ctx: AppContext, trx: Executor, accountId: str
     expires_at: expiresAt.toISOString(),
     used_at: null,
   });
-  const origin = ctx.config.publicOrigin ?? ctx.config.webauthnOrigins[0];
-  return { token, url: `${origin}/#/invitation/${token}`, expiresAt };
+  return { token, url: `${webOrigin(ctx.config)}/#/invitation/${token}`, expiresAt };
 }
 
 /** The invited agent sets their password; the link then works no more. */

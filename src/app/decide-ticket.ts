@@ -1,4 +1,6 @@
-// An agent approves or rejects a ticket in review, with a note. The decision,
+// An agent approves or rejects a ticket in review, with a note to the user
+// (emailed, shown on their ticket page, audited) and, if they like, an internal
+// note for the other agents (never shown or sent to the user). The decision,
 // its audit entry and the email to the user are one transaction; the ticket
 // row is held (guarded no-op UPDATE) first, so two agents deciding at once
 // are counted one after the other and a full verification's second approval
@@ -31,19 +33,21 @@ import type { AppContext } from './context.ts';
 import { FACTOR_MODULES } from './factors/registry.ts';
 import { notifyEmail, recoveryNotices } from './notifications.ts';
 import { ownerProvedControl } from './owner-proved-control.ts';
+import { issueRecoveryLink } from './recovery-links.ts';
 import { ticketFacts } from './ticket-facts.ts';
 
 export async function decideTicket(
   ctx: AppContext,
   agent: Account,
   ticketId: string,
-  input: { decision: Decision; note: string },
+  input: { decision: Decision; note: string; internalNote?: string | undefined },
 ): Promise<DecisionOutcome> {
   const db = ctx.storage.db;
   const now = ctx.clock.now();
   const at = now.toISOString();
   const note = input.note.trim();
-  if (note === '') throw new DomainError('invalid_request', 'Write a note that says why.');
+  if (note === '') throw new DomainError('invalid_request', 'Write a note to the user that says why.');
+  const internalNote = input.internalNote?.trim() || null;
   const outcome = await db.transaction().execute(async (trx) => {
     const ticket = await findTicketById(trx, ticketId);
     if (!ticket) throw new DomainError('not_found', 'No such recovery ticket.');
@@ -65,6 +69,7 @@ export async function decideTicket(
       agent_account_id: agent.id,
       decision: input.decision,
       note,
+      internal_note: internalNote,
       at,
     });
     await appendAudit(trx, {
@@ -76,16 +81,18 @@ export async function decideTicket(
         kind: ticket.kind,
         decision: input.decision,
         note,
+        internalNote,
         status: result.status,
         approvals: result.approvals,
       },
       at,
     });
+    const link = await issueRecoveryLink(ctx, trx, ticket.id, now);
     if (!result.final) {
       await notifyEmail(
         trx,
         account.email,
-        recoveryNotices.approvalRecorded(result.approvals, result.approvalsRequired),
+        recoveryNotices.approvalRecorded(result.approvals, result.approvalsRequired, link),
         now,
       );
       return result;
@@ -107,11 +114,11 @@ export async function decideTicket(
       await notifyEmail(
         trx,
         account.email,
-        recoveryNotices.ticketApproved(note, lockFor(recoveryLockCause(ticket.kind), ctx.config).hours),
+        recoveryNotices.ticketApproved(note, lockFor(recoveryLockCause(ticket.kind), ctx.config).hours, link),
         now,
       );
     } else {
-      await notifyEmail(trx, account.email, recoveryNotices.ticketRejected(note), now);
+      await notifyEmail(trx, account.email, recoveryNotices.ticketRejected(note, link), now);
     }
     return result;
   });

@@ -1,5 +1,7 @@
 // The words of every message Latchkey sends. No code, secret or token ever
-// goes into one (ASVS 5.0 16.2.5); each says what to do if it wasn't you
+// goes into one (ASVS 5.0 16.2.5), except the recovery ticket's one-time
+// "continue" link (recovery-links.ts), which is useless without the account's
+// password and works once; each says what to do if it wasn't you
 // (NIST SP 800-63B-4 §4.6: repudiation instructions). The numbers they state
 // (codes per set, failures, lock hours) are passed in by the caller, which has
 // them from the domain policy or the configuration: none is written here.
@@ -69,29 +71,33 @@ export const notices = {
 const kindName = (kind: string): string =>
   kind === 'full_verification' ? 'full identity verification' : 'lost-2FA recovery';
 
+/** The one-time link back to the ticket from any browser (recovery-links.ts). */
+const continueAt = (link: string): string =>
+  `Continue from any browser with this link (it works once and asks for your password): ${link}`;
+
 const CANCEL_IF_NOT_YOU =
   "Didn't open it? Sign in with your password and your authenticator, security key or a backup code: the second-factor step shows the ticket and cancels it.";
 
 export const recoveryNotices = {
-  ticketOpened: (kind: string, evidenceDueBy: Date): Notice => ({
+  ticketOpened: (kind: string, evidenceDueBy: Date, link: string): Notice => ({
     subject: 'A recovery ticket was opened for your account',
-    body: `A ${kindName(kind)} ticket was opened for your account after a correct password. Upload your evidence and submit it before ${evidenceDueBy.toISOString()}, or the ticket expires. ${CANCEL_IF_NOT_YOU} ${WASNT_YOU}`,
+    body: `A ${kindName(kind)} ticket was opened for your account after a correct password. Upload your evidence and submit it before ${evidenceDueBy.toISOString()}, or the ticket expires. ${continueAt(link)} ${CANCEL_IF_NOT_YOU} ${WASNT_YOU}`,
   }),
-  ticketSubmitted: (kind: string, reviewDueBy: Date): Notice => ({
+  ticketSubmitted: (kind: string, reviewDueBy: Date, link: string): Notice => ({
     subject: 'Your recovery ticket is in review',
-    body: `Your ${kindName(kind)} ticket was submitted and will be reviewed by ${reviewDueBy.toISOString()}.${kind === 'full_verification' ? ' Until the decision nobody can sign in to the account, you included: your assets stay safe, but you cannot use them either.' : ''} ${WASNT_YOU}`,
+    body: `Your ${kindName(kind)} ticket was submitted and will be reviewed by ${reviewDueBy.toISOString()}.${kind === 'full_verification' ? ' Until the decision nobody can sign in to the account, you included: your assets stay safe, but you cannot use them either.' : ''} To see its status: ${continueAt(link)} ${WASNT_YOU}`,
   }),
-  approvalRecorded: (approvals: number, required: number): Notice => ({
+  approvalRecorded: (approvals: number, required: number, link: string): Notice => ({
     subject: 'Your recovery ticket got an approval',
-    body: `A support agent approved your recovery ticket (${approvals} of ${required} approvals). A second agent now reviews it; you will hear from us again. ${WASNT_YOU}`,
+    body: `A support agent approved your recovery ticket (${approvals} of ${required} approvals). A second agent now reviews it; you will hear from us again. To see its status: ${continueAt(link)} ${WASNT_YOU}`,
   }),
-  ticketApproved: (note: string, lockHours: number): Notice => ({
+  ticketApproved: (note: string, lockHours: number, link: string): Notice => ({
     subject: 'Your recovery ticket was approved – 2FA was reset',
-    body: `Your recovery ticket was approved. Every second factor of your account was removed and every session signed out. Finish on the recovery ticket page, in the browser tab where you opened the ticket: bind your new authenticator there, which signs you in (a password-only sign-in cannot bind it). Withdrawals stay locked for ${lockHours} hours after that binding. Note from support: ${note} ${WASNT_YOU}`,
+    body: `Your recovery ticket was approved. Every second factor of your account was removed and every session signed out. To finish, bind your new authenticator app on the recovery ticket page, which signs you in. ${continueAt(link)} Signing in with your password alone cannot bind it, so that nobody else who knows your password can. Withdrawals stay locked for ${lockHours} hours after that binding. Note from support: ${note} ${WASNT_YOU}`,
   }),
-  ticketRejected: (note: string): Notice => ({
+  ticketRejected: (note: string, link: string): Notice => ({
     subject: 'Your recovery ticket was rejected',
-    body: `Your recovery ticket was rejected, and your account's factors are unchanged. Note from support: ${note} You can open a new ticket with better evidence. ${WASNT_YOU}`,
+    body: `Your recovery ticket was rejected, and your account's factors are unchanged. Note from support: ${note} You can open a new ticket with better evidence: ${continueAt(link)} ${WASNT_YOU}`,
   }),
   ticketsCancelled: (count: number, at: Date, why: 'second_factor' | 'superseded'): Notice => ({
     subject: count === 1 ? 'A recovery ticket was cancelled' : 'Recovery tickets were cancelled',

@@ -13,6 +13,7 @@ import { insertTicket, lastClosedFullVerificationAt } from '../storage/recovery-
 import type { AppContext, RequestOrigin } from './context.ts';
 import { openLoginChallenge } from './login-challenge.ts';
 import { notifyEmail, recoveryNotices } from './notifications.ts';
+import { issueRecoveryLink } from './recovery-links.ts';
 
 export interface OpenedTicket {
   readonly ticketId: string;
@@ -61,7 +62,8 @@ export async function openRecoveryTicket(
       details: { ticketId, kind: input.kind, ip: origin.ip },
       at,
     });
-    await notifyEmail(trx, account.email, recoveryNotices.ticketOpened(input.kind, due), now);
+    const link = await issueRecoveryLink(ctx, trx, ticketId, now);
+    await notifyEmail(trx, account.email, recoveryNotices.ticketOpened(input.kind, due, link), now);
   });
   return { ticketId, ticketToken, status: 'awaiting_evidence', evidenceDueBy: due };
 }

@@ -2,6 +2,7 @@
 // domain policy and the operator's lock hours, in one answer (the `policy`
 // block of GET /v1/me/security, and GET /v1/policy). Nothing here is secret.
 import type { Config } from '../config.ts';
+import type { EvidenceKind } from '../domain/evidence-types.ts';
 import {
   BACKUP_CODES_LOW_AT,
   BACKUP_CODES_PER_SET,
@@ -12,6 +13,15 @@ import {
   PASSWORD_MIN_LENGTH,
   REVEAL_WINDOW_MS,
 } from '../domain/policy.ts';
+import {
+  EVIDENCE_WINDOW_DAYS,
+  FULL_VERIFICATION_REVIEW_BUSINESS_DAYS,
+  LOST_TWO_FACTOR_REVIEW_HOURS,
+  RECOMMENDED_EVIDENCE,
+  REQUIRED_EVIDENCE,
+  TICKET_KINDS,
+  type TicketKind,
+} from '../domain/recovery-ticket.ts';
 import { SECOND_FACTOR_PURPOSES, type SecondFactorMethod, type SecondFactorPurpose } from '../domain/second-factor.ts';
 import { lockFor, WITHDRAWAL_LOCK_CAUSES, type WithdrawalLockCause } from '../domain/withdrawal-lock.ts';
 import { FACTOR_MODULES } from './factors/registry.ts';
@@ -41,6 +51,13 @@ export interface PublicPolicy {
      */
     readonly methodsFor: Readonly<Record<SecondFactorPurpose, SecondFactorMethod[]>>;
   };
+  /** Recovery tickets: the evidence deadline, the review times and the evidence each kind needs. */
+  readonly recovery: {
+    readonly evidenceWindowDays: number;
+    readonly lostTwoFactorReviewHours: number;
+    readonly fullVerificationReviewBusinessDays: number;
+    readonly evidence: Readonly<Record<TicketKind, { required: EvidenceKind[]; recommended: EvidenceKind[] }>>;
+  };
 }
 
 export function publicPolicy(config: Config): PublicPolicy {
@@ -64,6 +81,17 @@ export function publicPolicy(config: Config): PublicPolicy {
           FACTOR_MODULES.filter((module) => module.allowedFor.includes(purpose)).map((module) => module.method),
         ]),
       ) as Record<SecondFactorPurpose, SecondFactorMethod[]>,
+    },
+    recovery: {
+      evidenceWindowDays: EVIDENCE_WINDOW_DAYS,
+      lostTwoFactorReviewHours: LOST_TWO_FACTOR_REVIEW_HOURS,
+      fullVerificationReviewBusinessDays: FULL_VERIFICATION_REVIEW_BUSINESS_DAYS,
+      evidence: Object.fromEntries(
+        TICKET_KINDS.map((kind) => [
+          kind,
+          { required: [...REQUIRED_EVIDENCE[kind]], recommended: [...RECOMMENDED_EVIDENCE[kind]] },
+        ]),
+      ) as Record<TicketKind, { required: EvidenceKind[]; recommended: EvidenceKind[] }>,
     },
   };
 }

@@ -10,6 +10,7 @@ import { listEvidence, markSubmitted, type TicketRow } from '../storage/recovery
 import { revokeAccountSessions } from '../storage/sessions-repository.ts';
 import type { AppContext } from './context.ts';
 import { notifyEmail, recoveryNotices } from './notifications.ts';
+import { issueRecoveryLink } from './recovery-links.ts';
 import { ticketFacts } from './ticket-facts.ts';
 
 export async function submitTicket(
@@ -47,8 +48,10 @@ export async function submitTicket(
       },
       at,
     });
-    if (account)
-      await notifyEmail(trx, account.email, recoveryNotices.ticketSubmitted(ticket.kind, next.reviewDueBy), now);
+    if (account) {
+      const link = await issueRecoveryLink(ctx, trx, ticket.id, now);
+      await notifyEmail(trx, account.email, recoveryNotices.ticketSubmitted(ticket.kind, next.reviewDueBy, link), now);
+    }
     return { status: next.status, reviewDueBy: next.reviewDueBy };
   });
 }

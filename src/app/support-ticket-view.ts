@@ -1,6 +1,9 @@
-// What an agent sees of one ticket: its facts and approvals, the evidence
-// list, the account's recent successful logins, and the claimant's own
-// request beside them with a plain comparison.
+// What an agent sees of one ticket: its facts and approvals (with each
+// agent's note to the user and internal note), the evidence list, the
+// account's recent successful logins, the claimant's own request beside them
+// with a plain comparison, and the second factors the account has now (what
+// an approval would remove: the factor registry's list, so the console's
+// confirmation never goes stale).
 import { DomainError } from '../domain/errors.ts';
 import { compareLogins } from '../domain/login-comparison.ts';
 import { approvalsRequired } from '../domain/recovery-ticket.ts';
@@ -9,6 +12,7 @@ import { findAccountById } from '../storage/accounts-repository.ts';
 import { listLoginEvents } from '../storage/events-repository.ts';
 import { findTicketById, listDecisions, listEvidence } from '../storage/recovery-repository.ts';
 import type { AppContext } from './context.ts';
+import { FACTOR_MODULES } from './factors/registry.ts';
 import { ticketFacts } from './ticket-facts.ts';
 
 /** Recent enough to be useful, few enough to read. */
@@ -19,11 +23,12 @@ export async function supportTicketView(ctx: AppContext, ticketId: string) {
   const db = ctx.storage.db;
   const ticket = await findTicketById(db, ticketId);
   if (!ticket) throw new DomainError('not_found', 'No such recovery ticket.');
-  const [account, evidence, decisions, events] = await Promise.all([
+  const [account, evidence, decisions, events, bound] = await Promise.all([
     findAccountById(db, ticket.account_id),
     listEvidence(db, ticket.id),
     listDecisions(db, ticket.id),
     listLoginEvents(db, ticket.account_id, HISTORY_SCAN),
+    Promise.all(FACTOR_MODULES.map((factor) => factor.isBound(db, ticket.account_id))),
   ]);
   // Only logins before the ticket was opened tell who the owner is.
   const history = events.filter((e) => e.result === 'success' && e.at <= ticket.created_at).slice(0, HISTORY_SHOWN);
@@ -38,9 +43,16 @@ export async function supportTicketView(ctx: AppContext, ticketId: string) {
       reviewDueBy: ticket.review_due_by,
       decidedAt: ticket.decided_at,
       decisionNote: ticket.decision_note,
-      approvals: decisions.map((d) => ({ agentEmail: d.agent_email, decision: d.decision, note: d.note, at: d.at })),
+      approvals: decisions.map((d) => ({
+        agentEmail: d.agent_email,
+        decision: d.decision,
+        note: d.note,
+        internalNote: d.internal_note,
+        at: d.at,
+      })),
       approvalsRequired: approvalsRequired(ticketFacts(ticket).kind),
     },
+    factors: FACTOR_MODULES.filter((_, i) => bound[i]).map((factor) => factor.method),
     evidence: evidence.map((e) => ({
       evidenceId: e.id,
       kind: e.kind,

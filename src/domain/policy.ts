@@ -40,6 +40,13 @@ export const FAILURE_REPORT_INTERVAL_MS = 24 * HOUR_MS;
  */
 export const PENDING_RESERVATION_MS = 2 * MINUTE_MS;
 
+/**
+ * A "continue your recovery" link (in every ticket email) works once, while its
+ * ticket lives: until the evidence deadline, through the review, and this long
+ * after the decision (to bind the new authenticator, or read why it was refused).
+ */
+export const RECOVERY_LINK_AFTER_DECISION_MS = 14 * 24 * HOUR_MS;
+
 /** A pending authenticator binding (its QR code) is good for this long. */
 export const AUTHENTICATOR_SETUP_TTL_MS = 15 * MINUTE_MS;
 /** A WebAuthn challenge (registration or assertion) is good for this long, once. */

@@ -10,6 +10,8 @@
 import { retryAfterSeconds } from './attempt-budget.ts';
 import { addBusinessDays } from './business-days.ts';
 import { DomainError } from './errors.ts';
+import type { EvidenceKind } from './evidence-types.ts';
+import { RECOVERY_LINK_AFTER_DECISION_MS } from './policy.ts';
 
 export const TICKET_KINDS = ['lost_two_factor', 'full_verification'] as const;
 export type TicketKind = (typeof TICKET_KINDS)[number];
@@ -26,11 +28,25 @@ export const DECISIONS = ['approve', 'reject'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
 /** Evidence must be submitted within 14 days of opening, or the ticket expires. */
-const EVIDENCE_WINDOW_DAYS = 14;
+export const EVIDENCE_WINDOW_DAYS = 14;
 /** The guide's "wait 24-72 hours": a lost-2FA ticket is reviewed within 72 hours. */
-const LOST_TWO_FACTOR_REVIEW_HOURS = 72;
+export const LOST_TWO_FACTOR_REVIEW_HOURS = 72;
 /** The guide's emergency plan: "wait 5-15 business days". */
-const FULL_VERIFICATION_REVIEW_BUSINESS_DAYS = 15;
+export const FULL_VERIFICATION_REVIEW_BUSINESS_DAYS = 15;
+
+/**
+ * What a ticket must carry to be submitted, and what helps the agents decide
+ * (the guide's emergency plan: "ID card / KYC video / historical login
+ * evidence"). Submission checks the first; the UI's checklist shows both.
+ */
+export const REQUIRED_EVIDENCE: Readonly<Record<TicketKind, readonly EvidenceKind[]>> = {
+  lost_two_factor: ['id_document'],
+  full_verification: ['id_document'],
+};
+export const RECOMMENDED_EVIDENCE: Readonly<Record<TicketKind, readonly EvidenceKind[]>> = {
+  lost_two_factor: ['login_history'],
+  full_verification: ['selfie_video', 'login_history'],
+};
 /**
  * After a full verification of an account is rejected or cancelled, no new one
  * for that account for a week: its freeze can't be renewed at once as a weapon.
@@ -140,10 +156,30 @@ export function submit(
   holidays: readonly string[],
 ): { status: 'in_review'; submittedAt: Date; reviewDueBy: Date } {
   assertAwaitingEvidence(ticket, now);
-  if (!evidenceKinds.includes('id_document')) {
-    throw new DomainError('evidence_required', 'Upload an identity document (id_document) before submitting.');
+  const missing = REQUIRED_EVIDENCE[ticket.kind].filter((kind) => !evidenceKinds.includes(kind));
+  if (missing.length > 0) {
+    throw new DomainError(
+      'evidence_required',
+      `Upload the required evidence before submitting: ${missing.join(', ')}.`,
+    );
   }
   return { status: 'in_review', submittedAt: now, reviewDueBy: reviewDueBy(ticket.kind, now, holidays) };
+}
+
+/**
+ * Whether a "continue your recovery" link of the ticket may still be used
+ * (once): while the ticket awaits evidence within its window or is in review,
+ * and for RECOVERY_LINK_AFTER_DECISION_MS after an approval or a rejection.
+ * Never for an expired or cancelled ticket: the link dies with the ticket.
+ */
+export function continueLinkUsable(
+  ticket: Pick<TicketFacts, 'status' | 'evidenceDueBy'> & { readonly decidedAt: Date | null },
+  now: Date,
+): boolean {
+  if (ticket.status === 'approved' || ticket.status === 'rejected') {
+    return ticket.decidedAt !== null && now.getTime() < ticket.decidedAt.getTime() + RECOVERY_LINK_AFTER_DECISION_MS;
+  }
+  return isOpen(ticket, now);
 }
 
 /** awaiting_evidence → expired, once the evidence window has passed. */

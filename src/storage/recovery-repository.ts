@@ -1,5 +1,10 @@
 import { changed, type Executor } from './executor.ts';
-import type { RecoveryEvidenceTable, RecoveryTicketsTable, TicketDecisionsTable } from './schema.ts';
+import type {
+  RecoveryEvidenceTable,
+  RecoveryLinksTable,
+  RecoveryTicketsTable,
+  TicketDecisionsTable,
+} from './schema.ts';
 
 /** Frozen from the submission of a full verification until its decision. */
 export async function isAccountFrozen(db: Executor, accountId: string): Promise<boolean> {
@@ -251,4 +256,32 @@ export async function listEvidenceKeyVersions(db: Executor): Promise<Array<{ id:
 
 export async function updateEvidenceKeyVersion(db: Executor, id: string, keyVersion: string): Promise<void> {
   await db.updateTable('recovery_evidence').set({ key_version: keyVersion }).where('id', '=', id).execute();
+}
+
+// ── "Continue your recovery" links (issue 14, #1) ──────────────────────────
+
+export type RecoveryLinkRow = RecoveryLinksTable;
+
+export async function insertRecoveryLink(db: Executor, row: RecoveryLinkRow): Promise<void> {
+  await db.insertInto('recovery_links').values(row).execute();
+}
+
+export async function findRecoveryLink(db: Executor, tokenHash: string): Promise<RecoveryLinkRow | undefined> {
+  return db.selectFrom('recovery_links').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+/** Spends the link (guarded on its still being unused): false when another request used it first. */
+export async function useRecoveryLink(db: Executor, id: string, at: string): Promise<boolean> {
+  const result = await db
+    .updateTable('recovery_links')
+    .set({ used_at: at })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return changed(result) === 1;
+}
+
+/** A fresh ticket token: the one held so far (another tab, another browser) stops working. */
+export async function replaceTicketToken(db: Executor, ticketId: string, tokenHash: string): Promise<void> {
+  await db.updateTable('recovery_tickets').set({ token_hash: tokenHash }).where('id', '=', ticketId).execute();
 }

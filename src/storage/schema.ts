@@ -199,8 +199,19 @@ export interface TicketDecisionsTable {
   ticket_id: string;
   agent_account_id: string;
   decision: Decision;
+  /** The note to the user (emailed, shown on their ticket, audited). */
   note: string;
+  /** For the agents only. */
+  internal_note: string | null;
   at: string;
+}
+
+export interface RecoveryLinksTable {
+  id: string;
+  ticket_id: string;
+  token_hash: string;
+  created_at: string;
+  used_at: string | null;
 }
 
 export interface WebauthnCredentialsTable {
@@ -338,6 +349,7 @@ export interface Database {
   recovery_tickets: RecoveryTicketsTable;
   recovery_evidence: RecoveryEvidenceTable;
   ticket_decisions: TicketDecisionsTable;
+  recovery_links: RecoveryLinksTable;
   webauthn_credentials: WebauthnCredentialsTable;
   webauthn_challenges: WebauthnChallengesTable;
   phones: PhonesTable;

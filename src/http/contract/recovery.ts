@@ -21,6 +21,10 @@ export const EvidenceKind = StringEnum(EVIDENCE_KINDS);
 export const TicketParams = closed({ id: Id });
 
 export const OpenTicketBody = closed({ challenge: Token, kind: TicketKind });
+
+/** "Continue your recovery": the link's token (from the URL fragment) and a login challenge of the account. */
+export const ContinueRecoveryBody = closed({ token: Token, challenge: Token });
+export const ContinuedTicket = closed({ ticketId: Type.String(), ticketToken: Type.String(), status: TicketStatus });
 export const OpenedTicket = closed({
   ticketId: Type.String(),
   ticketToken: Type.String(),
@@ -64,6 +68,7 @@ export type TicketStatus = Static<typeof TicketStatus>;
 export type EvidenceKind = Static<typeof EvidenceKind>;
 export type OpenTicketBody = Static<typeof OpenTicketBody>;
 export type OpenedTicket = Static<typeof OpenedTicket>;
+export type ContinuedTicket = Static<typeof ContinuedTicket>;
 export type EvidenceCreated = Static<typeof EvidenceCreated>;
 export type Submitted = Static<typeof Submitted>;
 export type ClaimantEvidence = Static<typeof ClaimantEvidence>;

@@ -3,7 +3,7 @@ import { type Static, Type } from 'typebox';
 import { ALLOWED_TYPES } from '../../domain/evidence-types.ts';
 import { DECISIONS } from '../../domain/recovery-ticket.ts';
 import { LOGIN_RESULTS } from '../../domain/sign-in-activity.ts';
-import { Binary, closed, Id, MultilineText, Nullable, StringEnum, Time } from './common.ts';
+import { Binary, closed, Id, MultilineText, Nullable, SecondFactorMethod, StringEnum, Time } from './common.ts';
 import { EvidenceKind, TicketKind, TicketStatus } from './recovery.ts';
 
 export const QueueQuery = closed({ status: Type.Optional(TicketStatus) });
@@ -25,9 +25,21 @@ export const SupportTicketView = closed({
     ...TicketSummary,
     decidedAt: Nullable(Time),
     decisionNote: Nullable(Type.String()),
-    approvals: Type.Array(closed({ agentEmail: Type.String(), decision: Decision, note: Type.String(), at: Time })),
+    approvals: Type.Array(
+      closed({
+        agentEmail: Type.String(),
+        decision: Decision,
+        /** The note to the user: emailed, shown on their ticket page, audited. */
+        note: Type.String(),
+        /** For the agents only. */
+        internalNote: Nullable(Type.String()),
+        at: Time,
+      }),
+    ),
     approvalsRequired: Type.Integer(),
   }),
+  /** The second factors the account has now: an approval removes all of them (and signs out every session). */
+  factors: Type.Array(SecondFactorMethod),
   evidence: Type.Array(
     closed({
       evidenceId: Type.String(),
@@ -65,7 +77,13 @@ export const EvidenceFile = {
   ),
 };
 
-export const DecisionBody = closed({ decision: Decision, note: MultilineText({ minLength: 1, maxLength: 2000 }) });
+export const DecisionBody = closed({
+  decision: Decision,
+  /** The note to the user (emailed and shown on their ticket page; kept in the audit log). */
+  note: MultilineText({ minLength: 1, maxLength: 2000 }),
+  /** An internal note for the other agents: never shown or sent to the user. */
+  internalNote: Type.Optional(MultilineText({ minLength: 0, maxLength: 2000 })),
+});
 export const DecisionResult = closed({
   status: TicketStatus,
   approvals: Type.Integer(),

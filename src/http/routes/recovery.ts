@@ -8,6 +8,7 @@ import type { AppContext } from '../../app/context.ts';
 import { claimantTicketView } from '../../app/get-ticket.ts';
 import { openRecoveryTicket } from '../../app/open-recovery-ticket.ts';
 import { beginRecoveryBinding, confirmRecoveryBinding } from '../../app/recovery-binding.ts';
+import { continueRecovery } from '../../app/recovery-links.ts';
 import { submitTicket } from '../../app/submit-ticket.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { isPlainText } from '../../domain/text.ts';
@@ -16,6 +17,8 @@ import { origin, requireTicket, setSessionCookies, ticketOf } from '../auth.ts';
 import { EmptyBody, PendingBinding } from '../contract/common.ts';
 import {
   ConfirmRecoveryBindingBody,
+  ContinuedTicket,
+  ContinueRecoveryBody,
   EvidenceCreated,
   EvidenceUpload,
   OpenedTicket,
@@ -60,6 +63,23 @@ export async function recoveryRoutes(app: App, { ctx }: { ctx: AppContext }): Pr
       const opened = await openRecoveryTicket(ctx, request.body, origin(request));
       return reply.code(201).send({ ...opened, evidenceDueBy: opened.evidenceDueBy.toISOString() });
     },
+  );
+
+  app.post(
+    '/continue',
+    {
+      schema: {
+        operationId: 'continueRecovery',
+        tags,
+        summary: 'Continue a recovery from any browser: the one-time link from a ticket email, and the password',
+        description:
+          'token: from the link in a ticket email (`/recovery/continue#token=…`); challenge: from POST /v1/sessions for the same account (any challenge it answers with, recovery-only ones included). The link works once, while its ticket lives; the answer is a fresh ticket token, and the one held so far stops working.',
+        body: ContinueRecoveryBody,
+        response: { 200: ContinuedTicket },
+      },
+      config: { problems: ['challenge_expired', 'not_found'] },
+    },
+    async (request) => continueRecovery(ctx, request.body, origin(request)),
   );
 
   await app.register(async (ticket: App) => {
