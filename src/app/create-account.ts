@@ -1,5 +1,6 @@
-import { checkPasswordStrength, normalizeEmail } from '../domain/account-rules.ts';
+import { normalizeEmail } from '../domain/account-rules.ts';
 import { DomainError } from '../domain/errors.ts';
+import { checkPasswordStrength } from '../domain/password-rule.ts';
 import { insertAccount } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
@@ -9,7 +10,8 @@ export async function createAccount(
   input: { email: string; password: string; role?: 'user' | 'support' },
 ): Promise<{ accountId: string; email: string }> {
   const email = normalizeEmail(input.email);
-  checkPasswordStrength(input.password, email);
+  // A new account has no second factor yet: the password is its only one.
+  checkPasswordStrength(input.password, { email, hasSecondFactor: false });
   const passwordHash = await ctx.hasher.hashPassword(input.password);
   const createdAt = ctx.clock.now();
   const now = createdAt.toISOString();

@@ -84,3 +84,20 @@ export async function passwordStepFrom(h: Harness, email: string, password: stri
   });
   return { status: response.statusCode, body: response.json(), headers: response.headers, raw: response.rawPayload };
 }
+
+/** A TOTP code that is wrong now (never the right one by chance). */
+export function wrongCodeFor(h: Harness, secret: string): string {
+  return codeFor(h, secret) === '000000' ? '111111' : '000000';
+}
+
+/** The purposes of the account's counted second-factor failures, oldest first (the one attempt budget). */
+export async function failedSecondFactorPurposes(h: Harness, accountId: string): Promise<string[]> {
+  const rows = await h.ctx.storage.db
+    .selectFrom('audit_log')
+    .select('details')
+    .where('account_id', '=', accountId)
+    .where('event', '=', 'second_factor_failed')
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => JSON.parse(row.details).purpose);
+}

@@ -1,10 +1,9 @@
 import { startAuthentication } from '@simplewebauthn/browser';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { BACKUP_CODES_PER_SET } from '../../domain/policy.ts';
-import { ErrorAlert } from '../components/alerts.tsx';
+import { CodeRefusal, signInEnded } from '../components/code-refusal.tsx';
 import { codeInputProps, Field } from '../components/field.tsx';
 import { codeLabel, MethodPicker, signInOrder } from '../components/method-picker.tsx';
-import { ApiError } from '../lib/api.ts';
 import {
   loginKeyOptions,
   type SecondFactorMethod,
@@ -75,7 +74,13 @@ export function SecondFactorStep({
     const frame = requestAnimationFrame(() => codeRef.current?.focus());
     return () => cancelAnimationFrame(frame);
   }, []);
-  const expired = error instanceof ApiError && error.code === 'challenge_expired';
+  const ended = signInEnded(error);
+
+  function chooseMethod(m: SecondFactorMethod) {
+    setMethod(m);
+    setError(null);
+    setCode('');
+  }
 
   async function verify(body: VerifyBody) {
     await onSignedIn(noticesFrom(await verifyLogin(body), method));
@@ -112,22 +117,18 @@ export function SecondFactorStep({
         Signing in as <strong data-testid="signing-in-as">{email}</strong>. Your account is protected with two-factor
         authentication.
       </p>
-      <ErrorAlert error={error} />
-      {expired ? (
-        <button type="button" onClick={onRestart}>
-          Start again
-        </button>
-      ) : (
+      <CodeRefusal
+        error={error}
+        onRestart={onRestart}
+        onUseBackupCode={methods.includes('backup_code') ? () => chooseMethod('backup_code') : undefined}
+      />
+      {ended ? null : (
         <>
           <MethodPicker
             methods={methods}
             detail={backupCodesRemaining === undefined ? undefined : { backup_code: `${backupCodesRemaining} left` }}
             value={method}
-            onChange={(m) => {
-              setMethod(m);
-              setError(null);
-              setCode('');
-            }}
+            onChange={chooseMethod}
           />
           {method === 'webauthn' ? (
             <button type="button" disabled={busy} onClick={() => void signInWithKey()}>
