@@ -37,4 +37,6 @@ export interface AppContext {
 export interface RequestOrigin {
   readonly ip: string | null;
   readonly userAgent: string | null;
+  /** The browser's device cookie (sign-up and sign-in only): whether the account has seen this browser before. */
+  readonly browserToken?: string;
 }

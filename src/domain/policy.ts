@@ -77,3 +77,9 @@ export const MAX_SECURITY_KEYS_PER_ACCOUNT = 10;
 /** The account's own sign-in activity (GET /v1/me/activity): at most this many events, none older than this. */
 export const ACTIVITY_EVENTS_SHOWN = 50;
 export const ACTIVITY_WINDOW_MS = 90 * 24 * HOUR_MS;
+/**
+ * The device cookie that makes a browser known to an account (new-browser
+ * sign-in alerts) lives this long; 400 days is the most browsers keep a
+ * cookie (RFC 6265bis §5.5), and every sign-in sets it again.
+ */
+export const KNOWN_BROWSER_COOKIE_DAYS = 400;

@@ -27,9 +27,23 @@ export async function signUpAndLogin(
 ): Promise<{ email: string; token: string; accountId: string }> {
   const created = await h.call('POST', '/v1/accounts', { body: { email, password: PASSWORD } });
   assert.equal(created.status, 201, JSON.stringify(created.body));
-  const login = await h.call('POST', '/v1/sessions', { body: { email, password: PASSWORD } });
+  // Signed in from the browser that signed up (its device cookie): a known browser, no new-browser alert.
+  const login = await h.call('POST', '/v1/sessions', {
+    body: { email, password: PASSWORD },
+    headers: { cookie: deviceCookieOf(created) },
+  });
   assert.equal(login.body.status, 'authenticated');
   return { email, token: login.body.token, accountId: created.body.accountId };
+}
+
+/** The `latchkey_device=…` pair a reply set, to send back as a browser would (known-browser alerts). */
+export function deviceCookieOf(reply: Reply): string {
+  const set = reply.headers['set-cookie'];
+  const pair = (Array.isArray(set) ? set : [set])
+    .map((c) => String(c).split(';')[0] ?? '')
+    .find((c) => c.startsWith('latchkey_device='));
+  assert.ok(pair, `no device cookie in ${JSON.stringify(set)}`);
+  return pair;
 }
 
 export interface Enrolled {

@@ -5,6 +5,7 @@
 // Retry-After) is api.ts.
 import type { startAuthentication, startRegistration } from '@simplewebauthn/browser';
 import type { AccountCreated, CreateAccountBody } from '../../http/contract/accounts.ts';
+import type { ActivityList, SessionList, SessionsRevoked } from '../../http/contract/activity.ts';
 import type { PendingBinding, StepUpBody } from '../../http/contract/common.ts';
 import type { SecurityState } from '../../http/contract/me.ts';
 import type {
@@ -44,6 +45,8 @@ export type {
   VerifyResponse,
 };
 export type QueueItem = Queue['tickets'][number];
+export type MySession = SessionList['sessions'][number];
+export type ActivityEvent = ActivityList['events'][number];
 export type Withdrawal = WithdrawalList['withdrawals'][number];
 
 // WebAuthn options are the spec's JSON (the contract leaves them open), typed as the browser library reads them.
@@ -84,6 +87,15 @@ export const reauthenticate = (proof: Proof) => post<Reauthenticated>('/v1/sessi
 // The signed-in account
 
 export const getSecurity = () => api<SecurityState>('/v1/me/security');
+
+export const listMySessions = () => api<SessionList>('/v1/me/sessions');
+
+export const signOutMySession = (sessionId: string) =>
+  api<void>(`/v1/me/sessions/${id(sessionId)}`, { method: 'DELETE' });
+
+export const signOutMyOtherSessions = () => post<SessionsRevoked>('/v1/me/sessions/revoke-others');
+
+export const getMyActivity = () => api<ActivityList>('/v1/me/activity');
 
 export const startTotpSetup = () => post<PendingBinding>('/v1/me/totp/setup');
 

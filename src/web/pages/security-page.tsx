@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { BACKUP_CODES_PER_SET } from '../../domain/policy.ts';
+import { AccountActivity } from '../components/account-activity.tsx';
 import { ErrorAlert, Notice } from '../components/alerts.tsx';
 import { BindAuthenticator } from '../components/bind-authenticator.tsx';
 import { BindForAppNotice } from '../components/bind-for-app-notice.tsx';
@@ -180,6 +181,8 @@ export function SecurityPage({ me, reload, notices }: Props) {
       </section>
 
       <RecoveryPanel recovery={me.recovery} />
+
+      <AccountActivity />
 
       {tf.enabled ? (
         <section aria-labelledby="reset-heading" className="card danger-zone">
