@@ -98,7 +98,7 @@ const SERVER: Record<ErrorCode, Message> = {
   rate_limited: (err) => `Too many attempts, so this step is locked for now. ${whenItEnds(err)}`,
   account_frozen: (err) =>
     err.problem.reason === 'owner'
-      ? 'This account is frozen: it was frozen with “this wasn’t me”. Nobody can sign in or withdraw until support has checked who you are. To unfreeze it, open a recovery ticket.'
+      ? 'This account is frozen: it was frozen with “this wasn’t me”. Nobody can sign in or withdraw until support has checked who you are.'
       : 'Sign-in is paused while a full identity verification is in review. You will be told by email when it is decided.',
   two_factor_already_enabled: 'Two-factor authentication is already on for this account.',
   two_factor_required: 'Turn on two-factor authentication on the Account security page first.',
