@@ -8,6 +8,7 @@ import type { AccountCreated, CreateAccountBody } from '../../http/contract/acco
 import type { ActivityList, SessionList, SessionsRevoked } from '../../http/contract/activity.ts';
 import type { PendingBinding, StepUpBody } from '../../http/contract/common.ts';
 import type { SecurityState } from '../../http/contract/me.ts';
+import type { ResetLinkView } from '../../http/contract/passwords.ts';
 import type {
   EvidenceCreated,
   EvidenceKind,
@@ -37,6 +38,7 @@ export type {
   BackupCodesIssued,
   EvidenceKind,
   PendingBinding,
+  ResetLinkView,
   SecurityState,
   SupportTicketView,
   TicketKind,
@@ -127,6 +129,21 @@ export const addPhone = (phone: string, proof: Proof) => post<PhoneAdded>('/v1/m
 export const verifyPhone = (code: string) => post<void>('/v1/me/phone/verify', { code });
 
 export const removePhone = (proof: Proof) => api<void>('/v1/me/phone', { method: 'DELETE', body: proof });
+
+// The password: change it (signed in), or reset it from an emailed link
+
+export const changePassword = (currentPassword: string, newPassword: string, proof: Proof | null) =>
+  post<void>('/v1/me/password', { currentPassword, newPassword, ...proof });
+
+export const requestPasswordReset = (email: string) => post<unknown>('/v1/password-resets', { email });
+
+export const checkResetLink = (token: string) => post<ResetLinkView>('/v1/password-resets/check', { token });
+
+export const resetLinkKeyOptions = (token: string) =>
+  post<AssertionOptions>('/v1/password-resets/webauthn/options', { token });
+
+export const confirmPasswordReset = (token: string, newPassword: string, proof: Proof | null) =>
+  post<void>('/v1/password-resets/confirm', { token, newPassword, ...proof });
 
 // Withdrawals
 

@@ -50,6 +50,9 @@ export function LoginPage({ onSignedIn }: { onSignedIn: (notices: LoginNotice[])
         onSecondFactorLocked={(lock) => setLockedUntil(lock.lockedUntil)}
       />
       <p>
+        <a href="#/forgot-password">Forgot password?</a>
+      </p>
+      <p>
         New to Latchkey? <a href="#/signup">Create an account</a>
       </p>
     </Page>

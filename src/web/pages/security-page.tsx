@@ -4,6 +4,7 @@ import { AccountActivity } from '../components/account-activity.tsx';
 import { ErrorAlert, Notice } from '../components/alerts.tsx';
 import { BindAuthenticator } from '../components/bind-authenticator.tsx';
 import { BindForAppNotice } from '../components/bind-for-app-notice.tsx';
+import { ChangePasswordPanel } from '../components/change-password-panel.tsx';
 import { Page } from '../components/page.tsx';
 import { PhonePanel } from '../components/phone-panel.tsx';
 import { RecoveryPanel } from '../components/recovery-panel.tsx';
@@ -122,6 +123,7 @@ export function SecurityPage({ me, reload, notices }: Props) {
 
       <RecoveryPanel recovery={me.recovery} />
 
+      <ChangePasswordPanel me={me} onChanged={reload} />
       <AccountActivity />
 
       {tf.enabled ? (
