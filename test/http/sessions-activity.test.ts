@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  auditDetails,
   challengeFor,
   codeFor,
   deviceCookieOf,
@@ -28,17 +29,7 @@ async function signInFrom(h: Harness, email: string, userAgent: string): Promise
   return login.body.token;
 }
 
-/** The details of the account's `sessions_revoked` audit entries, oldest first. */
-async function revocationAudits(h: Harness, accountId: string): Promise<unknown[]> {
-  const rows = await h.ctx.storage.db
-    .selectFrom('audit_log')
-    .select('details')
-    .where('account_id', '=', accountId)
-    .where('event', '=', 'sessions_revoked')
-    .orderBy('id')
-    .execute();
-  return rows.map((row) => JSON.parse(row.details));
-}
+const revocationAudits = (h: Harness, accountId: string) => auditDetails(h, accountId, 'sessions_revoked');
 
 describeOnEachDatabase('own sessions and sign-in activity', (h) => {
   test('lists the current and the other session, with the browser in words', async () => {
