@@ -236,6 +236,9 @@ describeOnEachDatabase('new-browser sign-in alert', { frozenClock: true }, (h) =
     assert.match(body, /203\.0\.113\.9/);
     assert.match(body, /Monday, 30 November 2026 at 03:40 UTC/);
     assert.doesNotMatch(body, /Mozilla|T03:40/, 'words, not the raw user agent or an ISO time');
+    // The "this wasn't me" link of every security email (notifications.ts) freezes the account.
+    const token = /\/freeze#token=([A-Za-z0-9_-]+)/.exec(body)?.[1];
+    assert.ok(token, body);
     const cookie = fresh.cookies.find((c) => c.name === 'latchkey_device');
     assert.ok(cookie?.httpOnly, 'HttpOnly');
     assert.equal(cookie?.sameSite, 'Lax');
@@ -246,6 +249,12 @@ describeOnEachDatabase('new-browser sign-in alert', { frozenClock: true }, (h) =
     });
     assert.equal(again.body.status, 'authenticated');
     assert.equal((await alerts(h, user.email)).length, 1, 'a known browser, whatever its user agent says');
+    const frozen = await h.call('POST', '/v1/account-freezes', { body: { token } });
+    assert.equal(frozen.status, 200, JSON.stringify(frozen.body));
+    assert.deepEqual(frozen.body, { frozen: true });
+    assert.equal((await h.call('GET', '/v1/me/sessions', { token: again.body.token })).status, 401, 'signed out');
+    const refused = await h.call('POST', '/v1/sessions', { body: { email: user.email, password: PASSWORD } });
+    assert.equal(refused.status, 423);
   });
 
   test('the same user agent without the cookie is a new browser: a user agent is no identity', async () => {
