@@ -18,6 +18,7 @@ import { argon2Hasher, type Hasher, PRODUCTION_ARGON2 } from './infra/hashing.ts
 import { loadKeyring } from './infra/keyring.ts';
 import { smtpMailer } from './infra/mailer.ts';
 import { createPasswordThrottle } from './infra/password-throttle.ts';
+import { createResetThrottle } from './infra/reset-throttle.ts';
 import { createSignUpThrottle } from './infra/signup-throttle.ts';
 import { webhookSmsSender } from './infra/sms-webhook.ts';
 import { cryptoTokens } from './infra/tokens.ts';
@@ -66,6 +67,7 @@ export async function compose(config: Config, logger: Logger, options: Compositi
     budget,
     passwordThrottle: createPasswordThrottle({ redis, pgPool: storage.pgPool }, redisPrefix),
     signUpThrottle: createSignUpThrottle(config.signupsPerIpPerHour, { redis, pgPool: storage.pgPool }, redisPrefix),
+    resetThrottle: createResetThrottle({ redis, pgPool: storage.pgPool }, redisPrefix),
     ...(redis ? { probes: { redis: () => redis.ping() } } : {}),
     logger,
     hasher: options.hasher ?? argon2Hasher(PRODUCTION_ARGON2),

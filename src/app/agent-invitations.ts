@@ -3,8 +3,8 @@
 // prints a link; whoever holds it sets the agent's password here, then signs
 // in and binds their own 2FA like anyone (support-agent.ts refuses the queue
 // until they have). The operator never chooses or sees the password.
-import { checkPasswordStrength } from '../domain/account-rules.ts';
 import { DomainError } from '../domain/errors.ts';
+import { checkPasswordStrength } from '../domain/password-rule.ts';
 import { hashToken } from '../infra/tokens.ts';
 import { findAccountById, setPasswordHash } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
@@ -52,7 +52,8 @@ export async function acceptInvitation(
   const pending = await findLiveInvitation(db, hashToken(input.token), now);
   const account = pending && (await findAccountById(db, pending.account_id));
   if (!account) throw refused();
-  checkPasswordStrength(input.password, account.email);
+  // An agent binds 2FA only after this: the password is the only factor now.
+  checkPasswordStrength(input.password, { email: account.email, hasSecondFactor: false });
   const passwordHash = await ctx.hasher.hashPassword(input.password);
   await db.transaction().execute(async (trx) => {
     if ((await useInvitation(trx, hashToken(input.token), now)) !== account.id) throw refused();

@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import type { Hasher } from '../infra/hashing.ts';
 import type { Keyring } from '../infra/keyring.ts';
 import type { PasswordThrottle } from '../infra/password-throttle.ts';
+import type { ResetThrottle } from '../infra/reset-throttle.ts';
 import type { SignUpThrottle } from '../infra/signup-throttle.ts';
 import type { TokenSource } from '../infra/tokens.ts';
 import type { AttemptBudgetStore } from '../storage/attempt-budget.ts';
@@ -18,6 +19,8 @@ export interface AppContext {
   readonly budget: AttemptBudgetStore;
   readonly passwordThrottle: PasswordThrottle;
   readonly signUpThrottle: SignUpThrottle;
+  /** Forgotten-password requests, per address and per IP. */
+  readonly resetThrottle: ResetThrottle;
   readonly logger: Logger;
   /** argon2id for passwords and backup codes (cheap parameters in in-process tests). */
   readonly hasher: Hasher;
@@ -34,4 +37,6 @@ export interface AppContext {
 export interface RequestOrigin {
   readonly ip: string | null;
   readonly userAgent: string | null;
+  /** The browser's device cookie (sign-up and sign-in only): whether the account has seen this browser before. */
+  readonly browserToken?: string;
 }

@@ -1,15 +1,20 @@
-import { checkPasswordStrength, normalizeEmail } from '../domain/account-rules.ts';
+import { normalizeEmail } from '../domain/account-rules.ts';
 import { DomainError } from '../domain/errors.ts';
+import { checkPasswordStrength } from '../domain/password-rule.ts';
 import { insertAccount } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
+import { rememberCreatingBrowser } from './known-browsers.ts';
 
 export async function createAccount(
   ctx: AppContext,
   input: { email: string; password: string; role?: 'user' | 'support' },
+  /** Sign-up from a browser: that browser is the account's first known one (known-browsers.ts). */
+  origin?: RequestOrigin,
 ): Promise<{ accountId: string; email: string }> {
   const email = normalizeEmail(input.email);
-  checkPasswordStrength(input.password, email);
+  // A new account has no second factor yet: the password is its only one.
+  checkPasswordStrength(input.password, { email, hasSecondFactor: false });
   const passwordHash = await ctx.hasher.hashPassword(input.password);
   const createdAt = ctx.clock.now();
   const now = createdAt.toISOString();
@@ -22,9 +27,10 @@ export async function createAccount(
       role: input.role ?? 'user',
       createdAt,
     });
-    if (inserted)
-      await appendAudit(trx, { accountId, event: 'account_created', details: { role: input.role ?? 'user' }, at: now });
-    return inserted;
+    if (!inserted) return false;
+    await appendAudit(trx, { accountId, event: 'account_created', details: { role: input.role ?? 'user' }, at: now });
+    if (origin) await rememberCreatingBrowser(trx, accountId, origin, createdAt);
+    return true;
   });
   if (!created) throw new DomainError('email_taken', 'An account with this email already exists.');
   return { accountId, email };
@@ -46,5 +52,5 @@ export async function signUp(
       retryAfter: wait,
     });
   }
-  return createAccount(ctx, input);
+  return createAccount(ctx, input, origin);
 }

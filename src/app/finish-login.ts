@@ -3,6 +3,7 @@ import { DomainError } from '../domain/errors.ts';
 import { completeChallenge } from '../storage/sessions-repository.ts';
 import { assertNotFrozen } from './account-freeze.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
+import { noticeSignInBrowser } from './known-browsers.ts';
 import { openLoginChallenge } from './login-challenge.ts';
 import { recordLogin } from './login-history.ts';
 import { passSecondFactor, type SecondFactorOutcome } from './second-factor-gate.ts';
@@ -49,6 +50,7 @@ export async function finishLogin(
         user_agent: origin.userAgent,
         at: now.toISOString(),
       });
+      await noticeSignInBrowser(trx, account, origin, now);
       return issueSession(ctx, trx, account.id, origin, passed.method);
     },
   );

@@ -1,7 +1,8 @@
 // The words of every message Latchkey sends. No code, secret or token ever
-// goes into one (ASVS 5.0 16.2.5), except the recovery ticket's one-time
-// "continue" link (recovery-links.ts), which is useless without the account's
-// password and works once; each says what to do if it wasn't you
+// goes into one (ASVS 5.0 16.2.5), except two one-time links: the recovery
+// ticket's "continue" link (recovery-links.ts), useless without the account's
+// password, and the forgotten-password link, whose token proves the mailbox
+// (and still needs the second factor when 2FA is on); each says what to do if it wasn't you
 // (NIST SP 800-63B-4 §4.6: repudiation instructions). The numbers they state
 // (codes per set, failures, lock hours) are passed in by the caller, which has
 // them from the domain policy or the configuration: none is written here.
@@ -12,6 +13,24 @@ import type { Executor } from '../storage/executor.ts';
 
 const WASNT_YOU =
   "Wasn't you? Someone may know your password: change it now and contact support to freeze your account.";
+
+const EMAIL_TIME = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'UTC',
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** An absolute time as a person reads it, whatever their mail client: "Monday, 30 November 2026 at 03:13 UTC". */
+export function emailTime(at: Date): string {
+  return `${EMAIL_TIME.format(at)} UTC`;
+}
+
+const hours = (n: number): string => (n === 1 ? '1 hour' : `${n} hours`);
 
 export interface Notice {
   readonly subject: string;
@@ -60,9 +79,33 @@ export const notices = {
     subject: 'Sign-in to your account is locked',
     body: `Too many wrong two-factor codes were entered for your account. The second-factor step is locked until ${until.toISOString()}. Someone who knows your password may be trying to sign in. ${WASNT_YOU}`,
   }),
+  /** A successful sign-in from a browser the account has not seen before (known-browsers.ts). */
+  newBrowserSignIn: (origin: { ip: string | null; userAgent: string | null }, at: Date): Notice => ({
+    subject: 'New sign-in to your account',
+    body: `Your account was signed in to from a browser it had not been used with before: ${describeBrowser(origin.userAgent)}, from the address ${origin.ip ?? 'unknown'}, on ${emailTime(at)}. If this was you, there is nothing to do. You can see your recent sign-ins and sign out other browsers in Account security. ${WASNT_YOU}`,
+  }),
   twoFactorReset: (codesPerSet: number, lockedUntil: Date): Notice => ({
     subject: '2FA was reset – withdrawals locked',
     body: `Two-factor authentication was reset on your account: a new authenticator is bound and ${codesPerSet} new backup codes were issued; the old codes, security keys and phone no longer work. Withdrawals are locked until ${lockedUntil.toISOString()}. ${WASNT_YOU}`,
+  }),
+};
+
+// The account's own controls (issue 12): password change and forgotten password.
+const where = (origin: { ip: string | null }) => (origin.ip ? ` from the network address ${origin.ip}` : '');
+
+export const passwordNotices = {
+  passwordChanged: (at: Date, origin: { ip: string | null }, lock: { until: Date; hours: number }): Notice => ({
+    subject: 'Your password was changed',
+    body: `The password of your account was changed on ${emailTime(at)}${where(origin)}. Every other session was signed out. For your safety, withdrawals are locked for ${hours(lock.hours)}, until ${emailTime(lock.until)}. ${WASNT_YOU}`,
+  }),
+  /** The one message that carries a link with a token: the link IS the proof of the mailbox. */
+  passwordResetLink: (link: string, expiresAt: Date, ttlMinutes: number, origin: { ip: string | null }): Notice => ({
+    subject: 'Reset your password',
+    body: `Someone asked to reset the password of your account${where(origin)}. To choose a new password, open this link within ${ttlMinutes} minutes (it stops working on ${emailTime(expiresAt)}, after one use, or when a newer link is asked for):\n\n${link}\n\nIf your account has two-factor authentication, you will also need your authenticator app, a backup code or a security key: a password reset never skips it. If you asked for this, nothing else is needed. If you did not, you can ignore this email: your password stays as it is. ${WASNT_YOU}`,
+  }),
+  passwordReset: (at: Date, origin: { ip: string | null }, lock: { until: Date; hours: number }): Notice => ({
+    subject: 'Your password was reset',
+    body: `The password of your account was reset with a link from this mailbox on ${emailTime(at)}${where(origin)}. Every session was signed out. For your safety, withdrawals are locked for ${hours(lock.hours)}, until ${emailTime(lock.until)}. ${WASNT_YOU}`,
   }),
 };
 

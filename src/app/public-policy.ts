@@ -11,6 +11,7 @@ import {
   LOCK_DURATION_MS,
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
+  PASSWORD_MIN_LENGTH_WITH_SECOND_FACTOR,
   REVEAL_WINDOW_MS,
 } from '../domain/policy.ts';
 import {
@@ -38,7 +39,12 @@ export interface PublicPolicy {
     readonly lowAt: number;
     readonly revealWindowMinutes: number;
   };
-  readonly password: { readonly minLength: number; readonly maxLength: number };
+  /** `minLength` while the password is the only factor; `minLengthWithSecondFactor` once 2FA is on. */
+  readonly password: {
+    readonly minLength: number;
+    readonly minLengthWithSecondFactor: number;
+    readonly maxLength: number;
+  };
   readonly secondFactor: {
     /** Wrong codes that end one sign-in attempt. */
     readonly failuresPerChallenge: number;
@@ -70,7 +76,11 @@ export function publicPolicy(config: Config): PublicPolicy {
       lowAt: BACKUP_CODES_LOW_AT,
       revealWindowMinutes: REVEAL_WINDOW_MS / MINUTE_MS,
     },
-    password: { minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH },
+    password: {
+      minLength: PASSWORD_MIN_LENGTH,
+      minLengthWithSecondFactor: PASSWORD_MIN_LENGTH_WITH_SECOND_FACTOR,
+      maxLength: PASSWORD_MAX_LENGTH,
+    },
     secondFactor: {
       failuresPerChallenge: FAILURES_PER_CHALLENGE,
       failuresPerDay: FAILURES_BEFORE_LOCK,

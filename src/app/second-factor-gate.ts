@@ -181,7 +181,8 @@ export async function passSecondFactor<T>(
 /**
  * A refused code with what is left (contract v1.1): `attemptsRemaining`, the
  * wrong codes the account's budget takes before the 24-hour lock, and on a
- * login challenge `challengeAttemptsRemaining`. `failures` is the count the
+ * login challenge `challengeAttemptsRemaining`; at 0 attempts left, the lock's
+ * `lockedUntil`. `failures` is the count the
  * refusal itself reached; without it the budget is read, counting nothing.
  */
 export async function refusedWithAttemptsLeft(
@@ -192,9 +193,13 @@ export async function refusedWithAttemptsLeft(
   counts: { failures?: number | undefined; challengeFailures?: number | undefined } = {},
 ): Promise<DomainError> {
   const failures = counts.failures ?? (await ctx.budget.failures(accountId, now));
+  const left = attemptsRemaining(failures);
+  // The refusal that used the budget up says when the lock it started ends.
+  const lockedUntil = left === 0 ? await ctx.budget.lockedUntil(accountId, now) : null;
   return new DomainError(error.code, error.message, {
     ...error.extras,
-    attemptsRemaining: attemptsRemaining(failures),
+    attemptsRemaining: left,
+    ...(lockedUntil ? { lockedUntil: lockedUntil.toISOString() } : {}),
     ...(counts.challengeFailures === undefined
       ? {}
       : { challengeAttemptsRemaining: challengeAttemptsRemaining(counts.challengeFailures) }),

@@ -9,6 +9,7 @@ import { isAccountFrozen } from '../storage/recovery-repository.ts';
 import { accountFrozen } from './account-freeze.ts';
 import { checkPassword } from './check-password.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
+import { noticeSignInBrowser } from './known-browsers.ts';
 import { recordLogin } from './login-history.ts';
 import { methodsFor, type SecondFactorMethod } from './second-factor-gate.ts';
 import { issueChallenge, issueSession } from './sessions.ts';
@@ -104,6 +105,7 @@ export async function startLogin(
     if (methods.length === 0) {
       const session = await issueSession(ctx, trx, account.id, origin);
       await recordLogin(ctx, trx, { account_id: account.id, result: 'success', factor: 'password', ...event });
+      await noticeSignInBrowser(trx, account, origin, ctx.clock.now());
       return { status: 'authenticated', token: session.token, expiresAt: session.expiresAt };
     }
     const challenge = await issueChallenge(ctx, trx, account.id, origin);

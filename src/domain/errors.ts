@@ -7,6 +7,7 @@ export const ERROR_CODES = [
   'malformed_json',
   'email_taken',
   'weak_password',
+  'invalid_token',
   'invalid_credentials',
   'unauthenticated',
   'forbidden',

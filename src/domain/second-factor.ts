@@ -12,6 +12,8 @@ export type SecondFactorMethod = (typeof SECOND_FACTOR_METHODS)[number];
  * What a second factor is being asked for. `factor_change`: adding or removing a security key or phone;
  * `ticket_cancel`: cancelling the account's open recovery tickets on the second-factor step;
  * `backup_code_check`: the save-your-codes step has the owner type one new code back (checked, not spent);
+ * `password_change`: a signed-in password change; `password_reset`: setting a new password
+ * from a forgotten-password link (a reset never bypasses 2FA);
  * `reauthentication`: a signed-in session proves a second factor again because an app asked for a fresh or
  * stronger one (OpenID `max_age`, `acr_values`); like a step-up, SMS may not serve it.
  */
@@ -22,6 +24,8 @@ export const SECOND_FACTOR_PURPOSES = [
   'factor_change',
   'ticket_cancel',
   'backup_code_check',
+  'password_change',
+  'password_reset',
   'reauthentication',
 ] as const;
 export type SecondFactorPurpose = (typeof SECOND_FACTOR_PURPOSES)[number];

@@ -14,6 +14,7 @@ import { type Authenticated, authenticate } from '../app/sessions.ts';
 import { assertAgentReady } from '../app/support-agent.ts';
 import { authenticateTicket } from '../app/ticket-auth.ts';
 import { DomainError } from '../domain/errors.ts';
+import { KNOWN_BROWSER_COOKIE_DAYS } from '../domain/policy.ts';
 import type { App } from './app-type.ts';
 import { CSRF_HEADER, cookieNames } from './cookie-names.ts';
 import { type AuthKind, documentAuth } from './openapi.ts';
@@ -41,6 +42,30 @@ export function decorateAuth(app: App): void {
 export function origin(request: FastifyRequest): RequestOrigin {
   const agent = request.headers['user-agent'];
   return { ip: request.ip ?? null, userAgent: typeof agent === 'string' ? agent.slice(0, 512) : null };
+}
+
+/**
+ * The request's origin with the browser's device cookie: the one it sent, or
+ * a new random one, which is set now (the cookie is renewed on every use, so
+ * a browser in use stays known). HttpOnly and SameSite=Lax: nothing but this
+ * server reads it, and it names a browser, not a session.
+ */
+export function signInOrigin(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): RequestOrigin {
+  const name = cookieNames(ctx.config.publicOrigin).device;
+  const sent = request.cookies[name];
+  const browserToken = sent && /^[A-Za-z0-9_-]{20,200}$/.test(sent) ? sent : ctx.tokens.newToken();
+  reply.setCookie(name, browserToken, {
+    path: '/',
+    sameSite: 'lax',
+    secure: isSecure(ctx, request),
+    httpOnly: true,
+    maxAge: KNOWN_BROWSER_COOKIE_DAYS * 24 * 3600,
+  });
+  return { ...origin(request), browserToken };
+}
+
+function isSecure(ctx: AppContext, request: FastifyRequest): boolean {
+  return request.protocol === 'https' || (ctx.config.publicOrigin?.startsWith('https:') ?? false);
 }
 
 export function csrfTokenFor(ctx: AppContext, sessionToken: string): string {
@@ -118,8 +143,7 @@ export function setSessionCookies(
   token: string,
   expiresAt: Date,
 ): void {
-  const secure = request.protocol === 'https' || (ctx.config.publicOrigin?.startsWith('https:') ?? false);
-  const common = { path: '/', sameSite: 'strict' as const, secure, expires: expiresAt };
+  const common = { path: '/', sameSite: 'strict' as const, secure: isSecure(ctx, request), expires: expiresAt };
   const names = cookieNames(ctx.config.publicOrigin);
   reply.setCookie(names.session, token, { ...common, httpOnly: true });
   reply.setCookie(names.csrf, csrfTokenFor(ctx, token), { ...common, httpOnly: false });

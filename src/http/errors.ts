@@ -7,6 +7,7 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_request: 400,
   malformed_json: 400,
   weak_password: 400,
+  invalid_token: 400,
   method_not_available: 400,
   evidence_required: 400,
   invalid_state: 409,

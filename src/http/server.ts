@@ -23,6 +23,7 @@ import { accountRoutes } from './routes/accounts.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { meRoutes } from './routes/me/index.ts';
 import { operationRoutes } from './routes/operations.ts';
+import { passwordResetRoutes } from './routes/password-resets.ts';
 import { recoveryRoutes } from './routes/recovery.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { supportRoutes } from './routes/support.ts';
@@ -111,6 +112,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions): Prom
   await app.register(sessionRoutes, { prefix: '/v1/sessions', ctx });
   await app.register(meRoutes, { prefix: '/v1/me', ctx });
   await app.register(withdrawalRoutes, { prefix: '/v1/withdrawals', ctx });
+  await app.register(passwordResetRoutes, { prefix: '/v1/password-resets', ctx });
   await app.register(recoveryRoutes, { prefix: '/v1/recovery', ctx });
   await app.register(supportRoutes, { prefix: '/v1/support', ctx });
   await app.register(invitationRoutes, { prefix: '/v1/invitations', ctx });

@@ -330,6 +330,17 @@ export interface AgentInvitationsTable {
   used_at: string | null;
 }
 
+/** A forgotten-password link: `ended_at` once used or replaced by a newer request. */
+export interface PasswordResetsTable {
+  id: string;
+  account_id: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  ended_at: string | null;
+  ip: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sessions: SessionsTable;
@@ -356,6 +367,7 @@ export interface Database {
   sms_codes: SmsCodesTable;
   sms_send_gate: SmsSendGateTable;
   agent_invitations: AgentInvitationsTable;
+  password_resets: PasswordResetsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;

@@ -116,6 +116,18 @@ export async function recordSessionSecondFactor(db: Executor, id: string, method
     .execute();
 }
 
+/**
+ * Ends the account's unfinished sign-ins (challenges): they proved a password
+ * that has just been replaced, so they lead nowhere any more.
+ */
+export async function endAccountChallenges(db: Executor, accountId: string, now: string): Promise<void> {
+  await db
+    .updateTable('login_challenges')
+    .set({ completed_at: now })
+    .where('account_id', '=', accountId)
+    .where('completed_at', 'is', null)
+    .execute();
+}
 /** The account's sessions still usable at `now` (not revoked, not expired, used since `activeSince`), newest first. */
 export async function listLiveSessions(
   db: Executor,

@@ -11,7 +11,9 @@ import { forgetReturnPath, takeReturnPath } from './lib/return-to.ts';
 import { currentPath, navigate, useHashPath } from './lib/router.ts';
 import { useSession } from './lib/session.ts';
 import { ContinueRecoveryPage } from './pages/continue-recovery-page.tsx';
+import { ForgotPasswordPage } from './pages/forgot-password-page.tsx';
 import { LoginPage } from './pages/login-page.tsx';
+import { PasswordResetPage } from './pages/password-reset-page.tsx';
 import { ReauthenticatePage } from './pages/reauthenticate-page.tsx';
 import { RecoveryStartPage } from './pages/recovery-start-page.tsx';
 import { RecoveryTicketPage } from './pages/recovery-ticket-page.tsx';
@@ -21,7 +23,15 @@ import { SupportQueuePage } from './pages/support-queue-page.tsx';
 import { SupportTicketPage } from './pages/support-ticket-page.tsx';
 import { WithdrawalsPage } from './pages/withdrawals-page.tsx';
 
-const PUBLIC = new Set(['/login', '/signup', '/recovery', '/recovery/ticket', CONTINUE_PATH]);
+const PUBLIC = new Set([
+  '/login',
+  '/signup',
+  '/recovery',
+  '/recovery/ticket',
+  CONTINUE_PATH,
+  '/forgot-password',
+  '/password-reset',
+]);
 
 export function App() {
   const path = useHashPath();
@@ -92,6 +102,8 @@ interface RouteProps {
 function Route({ path, me, reload, notices, onSignedIn }: RouteProps) {
   if (path === '/signup') return <SignupPage onSignedIn={onSignedIn} />;
   if (path === '/recovery') return <RecoveryStartPage />;
+  if (path === '/forgot-password') return <ForgotPasswordPage />;
+  if (path === '/password-reset') return <PasswordResetPage />;
   if (path === '/recovery/ticket') return <RecoveryTicketPage onSignedIn={onSignedIn} />;
   if (path === CONTINUE_PATH) return <ContinueRecoveryPage />;
   if (!me) return <LoginPage onSignedIn={onSignedIn} />;

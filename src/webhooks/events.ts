@@ -20,6 +20,9 @@ export const WEBHOOK_EVENT_TYPES = [
   'recovery_ticket.rejected',
   'recovery_ticket.overdue',
   'account.frozen',
+  'password.changed',
+  'password.reset_requested',
+  'password.reset',
   'sessions.revoked',
 ] as const;
 
@@ -86,6 +89,9 @@ const fromAudit: Readonly<Record<string, (details: Record<string, unknown>) => W
       data: { ticketId: text(d.ticketId), kind: text(d.kind) },
     },
   ],
+  password_changed: () => [{ type: 'password.changed', data: {} }],
+  password_reset_requested: () => [{ type: 'password.reset_requested', data: {} }],
+  password_reset: () => [{ type: 'password.reset', data: {} }],
   sessions_revoked: (d) => [{ type: 'sessions.revoked', data: { scope: text(d.scope), count: count(d.count) } }],
   recovery_ticket_overdue: (d) => [
     { type: 'recovery_ticket.overdue', data: { ticketId: text(d.ticketId), reviewDueBy: text(d.reviewDueBy) } },

@@ -9,6 +9,7 @@ import {
   FAILURES_PER_CHALLENGE,
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
+  PASSWORD_MIN_LENGTH_WITH_SECOND_FACTOR,
 } from '../../src/domain/policy.ts';
 import { WITHDRAWAL_LOCK_CAUSES } from '../../src/domain/withdrawal-lock.ts';
 import { decide, outboxTo, submittedTicket, supportAgent } from '../recovery/helpers.ts';
@@ -25,7 +26,11 @@ describeOnEachDatabase('public policy', { env: { LATCHKEY_WITHDRAWAL_LOCK_HOURS:
     for (const cause of WITHDRAWAL_LOCK_CAUSES) assert.equal(me.body.policy.withdrawalLockHours[cause], LOCK_HOURS);
     assert.equal(me.body.policy.backupCodes.perSet, BACKUP_CODES_PER_SET);
     assert.equal(me.body.policy.backupCodes.lowAt, BACKUP_CODES_LOW_AT);
-    assert.deepEqual(me.body.policy.password, { minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH });
+    assert.deepEqual(me.body.policy.password, {
+      minLength: PASSWORD_MIN_LENGTH,
+      minLengthWithSecondFactor: PASSWORD_MIN_LENGTH_WITH_SECOND_FACTOR,
+      maxLength: PASSWORD_MAX_LENGTH,
+    });
     assert.equal(me.body.policy.secondFactor.failuresPerChallenge, FAILURES_PER_CHALLENGE);
     assert.equal(me.body.policy.secondFactor.failuresPerDay, FAILURES_BEFORE_LOCK);
   });

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { checkPasswordStrength, normalizeEmail } from '../../src/domain/account-rules.ts';
+import { normalizeEmail } from '../../src/domain/account-rules.ts';
 import { DomainError } from '../../src/domain/errors.ts';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../src/domain/policy.ts';
 
 const failsWith = (code: string) => (error: unknown) => error instanceof DomainError && error.code === code;
 
@@ -20,34 +19,5 @@ describe('normalizeEmail', () => {
   }
   test('longer than 254 characters is refused', () => {
     assert.throws(() => normalizeEmail(`${'a'.repeat(250)}@example.com`), failsWith('invalid_request'));
-  });
-});
-
-describe('checkPasswordStrength', () => {
-  const email = 'alice@example.com';
-  test(`${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`, () => {
-    assert.equal(PASSWORD_MIN_LENGTH, 10);
-    assert.equal(PASSWORD_MAX_LENGTH, 1024);
-    assert.throws(() => checkPasswordStrength('abcdefghi', email), failsWith('weak_password'));
-    checkPasswordStrength('abcdefghij', email);
-    checkPasswordStrength(`${'abc'.repeat(341)}a`, email); // 1024
-    assert.throws(() => checkPasswordStrength('abc'.repeat(342), email), failsWith('weak_password'));
-  });
-
-  test('no composition rules: all lower-case letters are fine', () => {
-    checkPasswordStrength('correcthorsebatterystaple', email);
-  });
-
-  test('length counts code points, not UTF-16 units', () => {
-    // 9 emoji are 18 UTF-16 units but only 9 characters.
-    assert.throws(() => checkPasswordStrength('🔑🔒🗝️🔑🔒🔑🔒🔑', email), failsWith('weak_password'));
-    checkPasswordStrength('🔑🔒🚪🔑🔒🚪🔑🔒🚪🔑', email);
-    checkPasswordStrength('пароль-секрет', email);
-  });
-
-  test('the email itself and near-constant strings are refused', () => {
-    assert.throws(() => checkPasswordStrength('Alice@Example.com', email), failsWith('weak_password'));
-    assert.throws(() => checkPasswordStrength('aaaaaaaaaaaaaaaa', email), failsWith('weak_password'));
-    assert.throws(() => checkPasswordStrength('abababababababab', email), failsWith('weak_password'));
   });
 });

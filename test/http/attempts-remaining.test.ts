@@ -5,7 +5,7 @@
 // right code signs in. On SQLite, PostgreSQL, and with the budget in Redis.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FAILURES_BEFORE_LOCK, FAILURES_PER_CHALLENGE } from '../../src/domain/policy.ts';
+import { FAILURES_BEFORE_LOCK, FAILURES_PER_CHALLENGE, LOCK_DURATION_MS } from '../../src/domain/policy.ts';
 import { challengeFor, codeFor, type Enrolled, enrolledUser, PASSWORD } from '../support/flows.ts';
 import { describeOnEachDatabase, type Harness, type Reply } from '../support/harness.ts';
 
@@ -83,6 +83,11 @@ function attemptsRemainingTests(h: Harness): void {
       const reply = await verify(h, second, wrong[i - 1] as string);
       refused(reply, 'invalid_code');
       assert.equal(reply.body.attemptsRemaining, FAILURES_BEFORE_LOCK - i);
+      // The refusal that locks says until when; the others carry no lock.
+      assert.equal(
+        reply.body.lockedUntil,
+        i === FAILURES_BEFORE_LOCK ? new Date(h.clock.now().getTime() + LOCK_DURATION_MS).toISOString() : undefined,
+      );
     }
     assert.equal(await countedFailures(h, user.accountId), FAILURES_BEFORE_LOCK);
     // At 0 the lock is on: the password step answers 429 with its end.

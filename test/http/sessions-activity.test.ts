@@ -2,7 +2,15 @@
 // else), the sign-in activity, and the new-browser sign-in alert.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { challengeFor, codeFor, enrolledUser, PASSWORD, signUpAndLogin } from '../support/flows.ts';
+import {
+  challengeFor,
+  codeFor,
+  deviceCookieOf,
+  enrolledUser,
+  PASSWORD,
+  signUpAndLogin,
+  uniqueEmail,
+} from '../support/flows.ts';
 import { describeOnEachDatabase, type Harness } from '../support/harness.ts';
 
 const WINDOWS_CHROME =
@@ -176,5 +184,115 @@ describeOnEachDatabase('own sessions and sign-in activity', (h) => {
     await h.call('POST', '/v1/sessions', { body: { email: b.email, password: 'wrong password here' } });
     const events = (await h.call('GET', '/v1/me/activity', { token: a.token })).body.events;
     assert.equal(events.length, 1);
+  });
+});
+
+const ALERT = 'New sign-in to your account';
+
+async function alerts(h: Harness, email: string): Promise<Array<{ subject: string; body: string }>> {
+  const outbox = await h.call('GET', '/v1/test/outbox');
+  return outbox.body.messages.filter((m: { to: string; subject: string }) => m.to === email && m.subject === ALERT);
+}
+
+describeOnEachDatabase('new-browser sign-in alert', { frozenClock: true }, (h) => {
+  test('the browser that signed up is known: its first sign-in raises no alarm', async () => {
+    const email = uniqueEmail();
+    const created = await h.call('POST', '/v1/accounts', {
+      body: { email, password: PASSWORD },
+      headers: { 'user-agent': WINDOWS_CHROME },
+    });
+    assert.equal(created.status, 201);
+    const cookie = deviceCookieOf(created);
+    const login = await h.call('POST', '/v1/sessions', {
+      body: { email, password: PASSWORD },
+      headers: { cookie, 'user-agent': WINDOWS_CHROME },
+    });
+    assert.equal(login.body.status, 'authenticated');
+    assert.equal(deviceCookieOf(login), cookie, 'the same cookie, renewed');
+    assert.deepEqual(await alerts(h, email), []);
+  });
+
+  test('a new browser gets the alert (time, browser and system in words, IP); the same browser again does not', async () => {
+    const user = await signUpAndLogin(h);
+    h.clock.set(new Date('2026-11-30T03:40:12Z'));
+    const fresh = await h.app.inject({
+      method: 'POST',
+      url: '/v1/sessions',
+      remoteAddress: '203.0.113.9',
+      headers: { 'user-agent': IPHONE_SAFARI },
+      payload: { email: user.email, password: PASSWORD },
+    });
+    assert.equal(fresh.json().status, 'authenticated');
+    const sent = await alerts(h, user.email);
+    assert.equal(sent.length, 1, JSON.stringify(sent));
+    const body = sent[0]?.body ?? '';
+    assert.match(body, /Safari on iPhone \(iOS 17\)/);
+    assert.match(body, /203\.0\.113\.9/);
+    assert.match(body, /Monday, 30 November 2026 at 03:40 UTC/);
+    assert.doesNotMatch(body, /Mozilla|T03:40/, 'words, not the raw user agent or an ISO time');
+    const cookie = fresh.cookies.find((c) => c.name === 'latchkey_device');
+    assert.ok(cookie?.httpOnly, 'HttpOnly');
+    assert.equal(cookie?.sameSite, 'Lax');
+    assert.ok((cookie?.maxAge ?? 0) > 300 * 24 * 3600, 'long-lived');
+    const again = await h.call('POST', '/v1/sessions', {
+      body: { email: user.email, password: PASSWORD },
+      headers: { cookie: `latchkey_device=${cookie?.value}`, 'user-agent': WINDOWS_CHROME },
+    });
+    assert.equal(again.body.status, 'authenticated');
+    assert.equal((await alerts(h, user.email)).length, 1, 'a known browser, whatever its user agent says');
+  });
+
+  test('the same user agent without the cookie is a new browser: a user agent is no identity', async () => {
+    const email = uniqueEmail();
+    const created = await h.call('POST', '/v1/accounts', {
+      body: { email, password: PASSWORD },
+      headers: { 'user-agent': WINDOWS_CHROME },
+    });
+    assert.equal(created.status, 201);
+    await h.call('POST', '/v1/sessions', {
+      body: { email, password: PASSWORD },
+      headers: { 'user-agent': WINDOWS_CHROME },
+    });
+    assert.equal((await alerts(h, email)).length, 1);
+  });
+
+  test('the second-factor step alerts once it succeeds, not at the password or on a wrong code', async () => {
+    const user = await enrolledUser(h);
+    const challenge = await challengeFor(h, user.email);
+    const wrong = await h.call('POST', '/v1/sessions/verify', {
+      body: { challenge, method: 'totp', code: codeFor(h, user.secret) === '000000' ? '111111' : '000000' },
+    });
+    assert.equal(wrong.status, 401);
+    assert.equal((await alerts(h, user.email)).length, 0);
+    const right = await h.call('POST', '/v1/sessions/verify', {
+      body: { challenge, method: 'totp', code: codeFor(h, user.secret) },
+    });
+    assert.equal(right.status, 200, JSON.stringify(right.body));
+    assert.equal((await alerts(h, user.email)).length, 1);
+    const known = deviceCookieOf(right);
+    await h.clock.advance(30);
+    const next = await h.call('POST', '/v1/sessions', {
+      body: { email: user.email, password: PASSWORD },
+      headers: { cookie: known },
+    });
+    const verified = await h.call('POST', '/v1/sessions/verify', {
+      body: { challenge: next.body.challenge, method: 'totp', code: codeFor(h, user.secret) },
+      headers: { cookie: known },
+    });
+    assert.equal(verified.status, 200, JSON.stringify(verified.body));
+    assert.equal((await alerts(h, user.email)).length, 1, 'known now');
+  });
+
+  test('a device cookie of one account is new to another', async () => {
+    const a = await h.call('POST', '/v1/accounts', { body: { email: uniqueEmail(), password: PASSWORD } });
+    const cookie = deviceCookieOf(a);
+    const other = await signUpAndLogin(h);
+    await h.call('POST', '/v1/sessions', { body: { email: other.email, password: PASSWORD }, headers: { cookie } });
+    assert.equal((await alerts(h, other.email)).length, 1);
+    const rows = await h.ctx.storage.db.selectFrom('known_browsers').selectAll().execute();
+    assert.ok(
+      rows.every((r) => !r.browser_hash.includes(cookie.split('=')[1] ?? '-')),
+      'only hashes are stored',
+    );
   });
 });

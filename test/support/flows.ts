@@ -27,9 +27,23 @@ export async function signUpAndLogin(
 ): Promise<{ email: string; token: string; accountId: string }> {
   const created = await h.call('POST', '/v1/accounts', { body: { email, password: PASSWORD } });
   assert.equal(created.status, 201, JSON.stringify(created.body));
-  const login = await h.call('POST', '/v1/sessions', { body: { email, password: PASSWORD } });
+  // Signed in from the browser that signed up (its device cookie): a known browser, no new-browser alert.
+  const login = await h.call('POST', '/v1/sessions', {
+    body: { email, password: PASSWORD },
+    headers: { cookie: deviceCookieOf(created) },
+  });
   assert.equal(login.body.status, 'authenticated');
   return { email, token: login.body.token, accountId: created.body.accountId };
+}
+
+/** The `latchkey_device=…` pair a reply set, to send back as a browser would (known-browser alerts). */
+export function deviceCookieOf(reply: Reply): string {
+  const set = reply.headers['set-cookie'];
+  const pair = (Array.isArray(set) ? set : [set])
+    .map((c) => String(c).split(';')[0] ?? '')
+    .find((c) => c.startsWith('latchkey_device='));
+  assert.ok(pair, `no device cookie in ${JSON.stringify(set)}`);
+  return pair;
 }
 
 export interface Enrolled {
@@ -83,4 +97,21 @@ export async function passwordStepFrom(h: Harness, email: string, password: stri
     payload: { email, password },
   });
   return { status: response.statusCode, body: response.json(), headers: response.headers, raw: response.rawPayload };
+}
+
+/** A TOTP code that is wrong now (never the right one by chance). */
+export function wrongCodeFor(h: Harness, secret: string): string {
+  return codeFor(h, secret) === '000000' ? '111111' : '000000';
+}
+
+/** The purposes of the account's counted second-factor failures, oldest first (the one attempt budget). */
+export async function failedSecondFactorPurposes(h: Harness, accountId: string): Promise<string[]> {
+  const rows = await h.ctx.storage.db
+    .selectFrom('audit_log')
+    .select('details')
+    .where('account_id', '=', accountId)
+    .where('event', '=', 'second_factor_failed')
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => JSON.parse(row.details).purpose);
 }

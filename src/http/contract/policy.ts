@@ -13,7 +13,7 @@ const Amount = Type.Number({ minimum: 0 });
 export const PolicyView = closed({
   withdrawalLockHours: closed(Object.fromEntries(WITHDRAWAL_LOCK_CAUSES.map((cause) => [cause, Amount]))),
   backupCodes: closed({ perSet: Count, lowAt: Count, revealWindowMinutes: Amount }),
-  password: closed({ minLength: Count, maxLength: Count }),
+  password: closed({ minLength: Count, minLengthWithSecondFactor: Count, maxLength: Count }),
   secondFactor: closed({
     failuresPerChallenge: Count,
     failuresPerDay: Count,

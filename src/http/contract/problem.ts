@@ -27,6 +27,13 @@ export const Problem = Type.Object(
         description: 'On a login challenge: how many more wrong codes this sign-in takes; at 0 it is over.',
       }),
     ),
+    lockedUntil: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description:
+          'When a lock ends: rate_limited, withdrawal_locked, and the refused code that used the attempt budget up (attemptsRemaining 0).',
+      }),
+    ),
     retryAt: Type.Optional(
       Type.String({
         format: 'date-time',

@@ -2,7 +2,7 @@
 import type { AppContext } from '../../app/context.ts';
 import { signUp } from '../../app/create-account.ts';
 import type { App } from '../app-type.ts';
-import { origin } from '../auth.ts';
+import { signInOrigin } from '../auth.ts';
 import { AccountCreated, CreateAccountBody } from '../contract/accounts.ts';
 
 export async function accountRoutes(app: App, { ctx }: { ctx: AppContext }): Promise<void> {
@@ -18,6 +18,6 @@ export async function accountRoutes(app: App, { ctx }: { ctx: AppContext }): Pro
       },
       config: { problems: ['email_taken', 'weak_password', 'rate_limited'] },
     },
-    async (request, reply) => reply.code(201).send(await signUp(ctx, request.body, origin(request))),
+    async (request, reply) => reply.code(201).send(await signUp(ctx, request.body, signInOrigin(ctx, request, reply))),
   );
 }

@@ -11,7 +11,7 @@ import { securityKeyAssertionOptions } from '../../app/security-keys.ts';
 import { endSession } from '../../app/sessions.ts';
 import { startLogin } from '../../app/start-login.ts';
 import type { App } from '../app-type.ts';
-import { authOf, clearSessionCookies, origin, requireSession, setSessionCookies } from '../auth.ts';
+import { authOf, clearSessionCookies, origin, requireSession, setSessionCookies, signInOrigin } from '../auth.ts';
 import { NoContent, Sent, type Warning } from '../contract/common.ts';
 import { WebauthnOptions } from '../contract/security-keys.ts';
 import {
@@ -53,7 +53,7 @@ export async function sessionRoutes(app: App, { ctx }: { ctx: AppContext }): Pro
       config: { problems: ['invalid_credentials', 'account_frozen', 'recovery_binding_required', 'rate_limited'] },
     },
     async (request, reply) => {
-      const started = await startLogin(ctx, request.body, origin(request));
+      const started = await startLogin(ctx, request.body, signInOrigin(ctx, request, reply));
       if (started.status === 'authenticated') {
         setSessionCookies(ctx, request, reply, started.token, started.expiresAt);
         return { status: started.status, token: started.token, expiresAt: started.expiresAt.toISOString() };
@@ -80,7 +80,7 @@ export async function sessionRoutes(app: App, { ctx }: { ctx: AppContext }): Pro
       config: { problems: [...SECOND_FACTOR_PROBLEMS, 'challenge_expired', 'account_frozen'] },
     },
     async (request, reply) => {
-      const done = await finishLogin(ctx, request.body, origin(request));
+      const done = await finishLogin(ctx, request.body, signInOrigin(ctx, request, reply));
       setSessionCookies(ctx, request, reply, done.token, done.expiresAt);
       return {
         status: 'authenticated' as const,

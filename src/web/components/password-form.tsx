@@ -9,10 +9,12 @@ import { Field } from './field.tsx';
 interface Props {
   onAuthenticated: () => void;
   onSecondFactor: (c: { challenge: string; methods: SecondFactorMethod[]; email: string }) => void;
+  /** The right password, but the second-factor step is locked: the answer's end of the lock. */
+  onSecondFactorLocked?: (lock: { lockedUntil: string; email: string }) => void;
 }
 
 /** The password step of the login. */
-export function PasswordForm({ onAuthenticated, onSecondFactor }: Props) {
+export function PasswordForm({ onAuthenticated, onSecondFactor, onSecondFactorLocked }: Props) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const { run, busy, error } = useAction();
@@ -30,6 +32,14 @@ export function PasswordForm({ onAuthenticated, onSecondFactor }: Props) {
         if (err instanceof ApiError && err.code === 'recovery_binding_required') {
           const challenge = err.problem.challenge;
           if (typeof challenge === 'string' && challenge) rememberChallenge(challenge, email);
+        }
+        // Locked second-factor step: the refusal carries a recovery-only challenge,
+        // so a ticket can still be opened (the lock page says why and until when).
+        const lock = lockedAnswer(err);
+        if (lock && onSecondFactorLocked) {
+          rememberChallenge(lock.challenge, email);
+          onSecondFactorLocked({ lockedUntil: lock.lockedUntil, email });
+          return;
         }
         throw err;
       }
@@ -66,6 +76,15 @@ export function PasswordForm({ onAuthenticated, onSecondFactor }: Props) {
       </button>
     </form>
   );
+}
+
+/** A 429 to the right password while the second-factor step is locked (it comes with a recovery-only challenge). */
+function lockedAnswer(err: unknown): { challenge: string; lockedUntil: string } | null {
+  if (!(err instanceof ApiError) || err.code !== 'rate_limited') return null;
+  const { challenge, challengePurpose, lockedUntil } = err.problem;
+  return typeof challenge === 'string' && challengePurpose === 'recovery' && typeof lockedUntil === 'string'
+    ? { challenge, lockedUntil }
+    : null;
 }
 
 /** The password was right, but an approved recovery is waiting for its new

@@ -5,8 +5,10 @@
 // Retry-After) is api.ts.
 import type { startAuthentication, startRegistration } from '@simplewebauthn/browser';
 import type { AccountCreated, CreateAccountBody } from '../../http/contract/accounts.ts';
+import type { ActivityList, SessionList, SessionsRevoked } from '../../http/contract/activity.ts';
 import type { PendingBinding, StepUpBody } from '../../http/contract/common.ts';
 import type { SecurityState } from '../../http/contract/me.ts';
+import type { ResetLinkView } from '../../http/contract/passwords.ts';
 import type { PolicyView } from '../../http/contract/policy.ts';
 import type {
   ContinuedTicket,
@@ -39,6 +41,7 @@ export type {
   EvidenceKind,
   PendingBinding,
   PolicyView,
+  ResetLinkView,
   SecurityState,
   SupportTicketView,
   TicketKind,
@@ -47,6 +50,8 @@ export type {
   VerifyResponse,
 };
 export type QueueItem = Queue['tickets'][number];
+export type MySession = SessionList['sessions'][number];
+export type ActivityEvent = ActivityList['events'][number];
 export type Withdrawal = WithdrawalList['withdrawals'][number];
 
 // WebAuthn options are the spec's JSON (the contract leaves them open), typed as the browser library reads them.
@@ -90,6 +95,15 @@ export const reauthenticate = (proof: Proof) => post<Reauthenticated>('/v1/sessi
 
 export const getSecurity = () => api<SecurityState>('/v1/me/security');
 
+export const listMySessions = () => api<SessionList>('/v1/me/sessions');
+
+export const signOutMySession = (sessionId: string) =>
+  api<void>(`/v1/me/sessions/${id(sessionId)}`, { method: 'DELETE' });
+
+export const signOutMyOtherSessions = () => post<SessionsRevoked>('/v1/me/sessions/revoke-others');
+
+export const getMyActivity = () => api<ActivityList>('/v1/me/activity');
+
 export const startTotpSetup = () => post<PendingBinding>('/v1/me/totp/setup');
 
 export const confirmTotp = (setupId: string, code: string) =>
@@ -120,6 +134,21 @@ export const addPhone = (phone: string, proof: Proof) => post<PhoneAdded>('/v1/m
 export const verifyPhone = (code: string) => post<void>('/v1/me/phone/verify', { code });
 
 export const removePhone = (proof: Proof) => api<void>('/v1/me/phone', { method: 'DELETE', body: proof });
+
+// The password: change it (signed in), or reset it from an emailed link
+
+export const changePassword = (currentPassword: string, newPassword: string, proof: Proof | null) =>
+  post<void>('/v1/me/password', { currentPassword, newPassword, ...proof });
+
+export const requestPasswordReset = (email: string) => post<unknown>('/v1/password-resets', { email });
+
+export const checkResetLink = (token: string) => post<ResetLinkView>('/v1/password-resets/check', { token });
+
+export const resetLinkKeyOptions = (token: string) =>
+  post<AssertionOptions>('/v1/password-resets/webauthn/options', { token });
+
+export const confirmPasswordReset = (token: string, newPassword: string, proof: Proof | null) =>
+  post<void>('/v1/password-resets/confirm', { token, newPassword, ...proof });
 
 // Withdrawals
 

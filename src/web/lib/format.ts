@@ -1,4 +1,5 @@
 // Human-readable times, durations and labels, in the user's locale.
+import type { LoginResult, SignInFactor } from '../../domain/sign-in-activity.ts';
 import type { WithdrawalLockReason } from '../../domain/withdrawal-lock.ts';
 import type { EvidenceKind, SecondFactorMethod, TicketKind, TicketStatus } from './client.ts';
 
@@ -99,3 +100,23 @@ export const LOCK_REASON: Record<WithdrawalLockReason, string> = {
 export function label<K extends string>(map: Record<K, string>, key: string): string {
   return Object.hasOwn(map, key) ? map[key as K] : key.replace(/_/g, ' ');
 }
+
+/** How a sign-in step ended, as the owner's activity list says it. */
+export const SIGN_IN_RESULT: Record<LoginResult, string> = {
+  success: 'Signed in',
+  password_ok: 'Right password; the second step was not finished',
+  invalid_credentials: 'Wrong password',
+  second_factor_failed: 'Wrong second factor',
+  second_factor_locked: 'Right password, refused: too many wrong codes',
+  recovery_binding_required: 'Right password, refused: recovery to finish',
+  account_frozen: 'Right password, refused: account frozen',
+};
+
+/** The factor a sign-in step used. */
+export const SIGN_IN_FACTOR: Record<SignInFactor, string> = {
+  password: 'password',
+  totp: 'authenticator app',
+  backup_code: 'backup code',
+  webauthn: 'security key',
+  sms: 'SMS code',
+};

@@ -1,5 +1,11 @@
 // Turns API problem codes into sentences a person can act on.
 import type { ErrorCode } from '../../domain/errors.ts';
+import {
+  FAILURE_WINDOW_MS,
+  FAILURES_BEFORE_LOCK,
+  FAILURES_PER_CHALLENGE,
+  LOCK_DURATION_MS,
+} from '../../domain/policy.ts';
 import { ApiError } from './api.ts';
 import { describeDuration, formatDateTime, LOCK_REASON, label } from './format.ts';
 
@@ -8,6 +14,19 @@ export function clockDriftSentence(driftSeconds: number): string {
   const direction = driftSeconds > 0 ? 'ahead' : 'behind';
   return `your phone's clock is ${describeDuration(driftSeconds)} ${direction} — set date and time to automatic`;
 }
+
+const LOCK_HOURS = LOCK_DURATION_MS / 3_600_000;
+
+/** From the third wrong code of the day (contract v1.1 `attemptsRemaining`): how close the lock is and what to do. */
+export function attemptsLeftSentence(left: number): string {
+  return `${left} ${left === 1 ? 'try' : 'tries'} left before two-factor sign-in locks for ${LOCK_HOURS} hours — check your phone's clock, or use a backup code.`;
+}
+
+/** The refusal that used a sign-in's wrong codes up (`challengeAttemptsRemaining` 0). */
+export const SIGN_IN_OVER = `This sign-in is over: after ${FAILURES_PER_CHALLENGE} wrong codes a sign-in ends, to stop guessing. Start again with your email and password.`;
+
+/** Why the second-factor step is locked (the lock page names its cause). */
+export const LOCK_CAUSE = `${FAILURES_BEFORE_LOCK} wrong codes were entered for this account within ${FAILURE_WINDOW_MS / 3_600_000} hours, so two-factor sign-in is locked for ${LOCK_HOURS} hours to stop anyone guessing. We have emailed you about it.`;
 
 function whenItEnds(err: ApiError): string {
   const lockedUntil = typeof err.problem.lockedUntil === 'string' ? Date.parse(err.problem.lockedUntil) : Number.NaN;
@@ -41,7 +60,11 @@ const SERVER: Record<ErrorCode, Message> = {
   http_method_not_allowed: 'Something went wrong on our side. Please reload the page.',
   uri_too_long: 'That link is not valid.',
   email_taken: 'An account with this email already exists. Sign in instead.',
-  weak_password: 'That password is too weak. Use a longer one that is not common — a few unrelated words work well.',
+  weak_password: detailOr(
+    'That password is too weak. Use a longer one that is not common — a few unrelated words work well.',
+  ),
+  invalid_token:
+    'This password reset link no longer works: it has expired, was already used, or a newer link was sent. Ask for a new link.',
   invalid_credentials: 'The email or password is not right.',
   unauthenticated: 'Please sign in.',
   forbidden: 'You do not have access to this page.',
@@ -58,9 +81,8 @@ const SERVER: Record<ErrorCode, Message> = {
   },
   code_step_reserved: (err) => {
     const at = err.problem.retryAt;
-    return typeof at === 'string'
-      ? `That code's time was used up by the earlier code from the fast clock. Codes work again at ${formatDateTime(at)} — or use a backup code now.`
-      : "That code's time was used up by the earlier code from the fast clock. Wait for the next code, or use a backup code now.";
+    const when = typeof at === 'string' ? `at ${formatDateTime(at)}` : 'with the next code';
+    return `That code is right, but its time was already used by the earlier code from your phone's fast clock, so it cannot be used. This did not count as a wrong code. Codes work again ${when} — or use a backup code now.`;
   },
   rate_limited: (err) => `Too many attempts, so this step is locked for now. ${whenItEnds(err)}`,
   account_frozen:

@@ -5,9 +5,14 @@ import type { SecondFactorPurpose } from '../../domain/second-factor.ts';
 import { type Proof, type SecondFactorMethod, type SecurityState, stepUpKeyOptions } from './client.ts';
 import { cleanCode } from './codes.ts';
 
-export async function stepUpProof(method: SecondFactorMethod, code: string): Promise<Proof> {
+/** `keyOptions`: where a security key's challenge comes from (the session's step-up, or a reset link). */
+export async function stepUpProof(
+  method: SecondFactorMethod,
+  code: string,
+  keyOptions: typeof stepUpKeyOptions = stepUpKeyOptions,
+): Promise<Proof> {
   if (method === 'webauthn') {
-    return { method, response: await startAuthentication({ optionsJSON: await stepUpKeyOptions() }) };
+    return { method, response: await startAuthentication({ optionsJSON: await keyOptions() }) };
   }
   return { method, code: cleanCode(code) };
 }

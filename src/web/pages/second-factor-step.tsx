@@ -1,10 +1,9 @@
 import { startAuthentication } from '@simplewebauthn/browser';
 import { type FormEvent, useRef, useState } from 'react';
 import { BACKUP_CODES_PER_SET } from '../../domain/policy.ts';
-import { ErrorAlert } from '../components/alerts.tsx';
+import { CodeRefusal, signInEnded } from '../components/code-refusal.tsx';
 import { codeInputProps, Field } from '../components/field.tsx';
 import { codeLabel, MethodPicker, preferredMethod } from '../components/method-picker.tsx';
-import { ApiError } from '../lib/api.ts';
 import {
   loginKeyOptions,
   type SecondFactorMethod,
@@ -59,7 +58,13 @@ export function SecondFactorStep({ challenge, methods, onSignedIn, onRestart }: 
   const [smsSent, setSmsSent] = useState(false);
   const { run, busy, error, setError } = useAction();
   const codeRef = useRef<HTMLInputElement>(null);
-  const expired = error instanceof ApiError && error.code === 'challenge_expired';
+  const ended = signInEnded(error);
+
+  function chooseMethod(m: SecondFactorMethod) {
+    setMethod(m);
+    setError(null);
+    setCode('');
+  }
 
   async function verify(body: VerifyBody) {
     await onSignedIn(noticesFrom(await verifyLogin(body), method));
@@ -93,22 +98,14 @@ export function SecondFactorStep({ challenge, methods, onSignedIn, onRestart }: 
   return (
     <>
       <p>Your account is protected with two-factor authentication.</p>
-      <ErrorAlert error={error} />
-      {expired ? (
-        <button type="button" onClick={onRestart}>
-          Start again
-        </button>
-      ) : (
+      <CodeRefusal
+        error={error}
+        onRestart={onRestart}
+        onUseBackupCode={methods.includes('backup_code') ? () => chooseMethod('backup_code') : undefined}
+      />
+      {ended ? null : (
         <>
-          <MethodPicker
-            methods={methods}
-            value={method}
-            onChange={(m) => {
-              setMethod(m);
-              setError(null);
-              setCode('');
-            }}
-          />
+          <MethodPicker methods={methods} value={method} onChange={chooseMethod} />
           {method === 'webauthn' ? (
             <button type="button" disabled={busy} onClick={() => void signInWithKey()}>
               Use security key

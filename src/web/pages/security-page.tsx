@@ -1,8 +1,10 @@
 import { useState } from 'react';
 import { BACKUP_CODES_PER_SET } from '../../domain/policy.ts';
+import { AccountActivity } from '../components/account-activity.tsx';
 import { ErrorAlert, Notice } from '../components/alerts.tsx';
 import { BindAuthenticator } from '../components/bind-authenticator.tsx';
 import { BindForAppNotice } from '../components/bind-for-app-notice.tsx';
+import { ChangePasswordPanel } from '../components/change-password-panel.tsx';
 import { Page } from '../components/page.tsx';
 import { PhonePanel } from '../components/phone-panel.tsx';
 import { RecoveryPanel } from '../components/recovery-panel.tsx';
@@ -120,6 +122,9 @@ export function SecurityPage({ me, reload, notices }: Props) {
       </section>
 
       <RecoveryPanel recovery={me.recovery} />
+
+      <ChangePasswordPanel me={me} onChanged={reload} />
+      <AccountActivity />
 
       {tf.enabled ? (
         <>

@@ -1,7 +1,8 @@
 import { type FormEvent, useState } from 'react';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../domain/policy.ts';
+import { PASSWORD_MIN_LENGTH } from '../../domain/policy.ts';
 import { ErrorAlert } from '../components/alerts.tsx';
 import { Field } from '../components/field.tsx';
+import { NewPasswordField } from '../components/new-password-field.tsx';
 import { Page } from '../components/page.tsx';
 import { createAccount, startLogin } from '../lib/client.ts';
 import type { LoginNotice } from '../lib/login-notice.ts';
@@ -36,17 +37,13 @@ export function SignupPage({ onSignedIn }: { onSignedIn: (notices: LoginNotice[]
           value={email}
           onChange={(e) => setEmail(e.target.value)}
         />
-        <Field
+        <NewPasswordField
           label="Password"
-          type="password"
-          name="password"
-          autoComplete="new-password"
-          required
-          minLength={PASSWORD_MIN_LENGTH}
-          maxLength={PASSWORD_MAX_LENGTH}
-          hint={`At least ${PASSWORD_MIN_LENGTH} characters; longer is better. A few unrelated words make a strong password.`}
           value={password}
-          onChange={(e) => setPassword(e.target.value)}
+          onChange={setPassword}
+          email={email}
+          hasSecondFactor={false}
+          minLength={PASSWORD_MIN_LENGTH}
         />
         <button type="submit" disabled={busy}>
           {busy ? 'Creating…' : 'Create account'}

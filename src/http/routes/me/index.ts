@@ -3,6 +3,7 @@
 import type { AppContext } from '../../../app/context.ts';
 import type { App } from '../../app-type.ts';
 import { requireSession } from '../../auth.ts';
+import { passwordRoutes } from './password.ts';
 import { phoneRoutes } from './phone.ts';
 import { securityRoutes } from './security.ts';
 import { securityKeyRoutes } from './security-keys.ts';
@@ -15,5 +16,6 @@ export async function meRoutes(app: App, { ctx }: { ctx: AppContext }): Promise<
   twoFactorRoutes(app, ctx);
   securityKeyRoutes(app, ctx);
   phoneRoutes(app, ctx);
+  passwordRoutes(app, ctx);
   ownSessionRoutes(app, ctx);
 }

@@ -1,0 +1,40 @@
+// New-browser sign-in alerts (issue 12). A browser is known to an account by
+// its device cookie (a random token, long-lived, HttpOnly; its SHA-256 is kept
+// per account), never by its user agent, which anyone can copy. The browser
+// that creates an account is known from the start, so the first sign-in after
+// sign-up raises no alarm. A successful sign-in from any other browser is
+// recorded and emailed to the owner, inside the login's transaction: one
+// insert on the table's primary key, and nothing else on the sign-in path.
+import type { Account } from '../domain/account.ts';
+import { hashToken } from '../infra/tokens.ts';
+import type { Executor } from '../storage/executor.ts';
+import { rememberBrowser } from '../storage/known-browsers-repository.ts';
+import type { RequestOrigin } from './context.ts';
+import { notices, notifyEmail } from './notifications.ts';
+
+/** The browser that created the account is its first known one. */
+export async function rememberCreatingBrowser(
+  db: Executor,
+  accountId: string,
+  origin: RequestOrigin,
+  now: Date,
+): Promise<void> {
+  if (origin.browserToken) await rememberBrowser(db, accountId, hashToken(origin.browserToken), now.toISOString());
+}
+
+/**
+ * A successful sign-in: remembers the browser and, when the account had not
+ * seen it before, emails the owner. A caller without a device cookie (no
+ * `browserToken`: the origin did not come through a sign-in route) changes nothing.
+ */
+export async function noticeSignInBrowser(
+  db: Executor,
+  account: Pick<Account, 'id' | 'email'>,
+  origin: RequestOrigin,
+  now: Date,
+): Promise<void> {
+  if (!origin.browserToken) return;
+  if (await rememberBrowser(db, account.id, hashToken(origin.browserToken), now.toISOString())) {
+    await notifyEmail(db, account.email, notices.newBrowserSignIn(origin, now), now);
+  }
+}

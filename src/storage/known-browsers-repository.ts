@@ -1,0 +1,22 @@
+// The browsers an account has signed in from (migration 014), by the hash of their device cookie.
+import type { Executor } from './executor.ts';
+
+/**
+ * Records the browser for the account; true when it was not known before.
+ * One statement on the primary key, so a sign-in pays one indexed write and
+ * two racing sign-ins from one new browser alert once.
+ */
+export async function rememberBrowser(
+  db: Executor,
+  accountId: string,
+  browserHash: string,
+  now: string,
+): Promise<boolean> {
+  const inserted = await db
+    .insertInto('known_browsers')
+    .values({ account_id: accountId, browser_hash: browserHash, first_seen_at: now })
+    .onConflict((c) => c.columns(['account_id', 'browser_hash']).doNothing())
+    .returning('account_id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
