@@ -50,6 +50,7 @@ export async function compose(config: Config, logger: Logger, options: Compositi
   const storage = await openStorage({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
+    sqliteSynchronous: config.sqliteSynchronous,
     ...(options.schema ? { schema: options.schema } : {}),
   });
   const redis = config.redisUrl

@@ -7,6 +7,14 @@ export interface Config {
   readonly host: string;
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
+  /**
+   * SQLite's `synchronous` (https://sqlite.org/pragma.html#pragma_synchronous).
+   * FULL (the default): a login's commit is on disk before its answer leaves,
+   * so a spent code never comes back after a power loss; group commit shares
+   * one fsync among concurrent logins (docs/adr/0006). NORMAL: a power loss
+   * may roll back the last commits (a process crash may not).
+   */
+  readonly sqliteSynchronous: SqliteSynchronous;
   readonly redisUrl: string | undefined;
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
@@ -46,6 +54,9 @@ export interface Config {
   /** Sign-ups allowed per client IP per hour (issue 11, #15). */
   readonly signupsPerIpPerHour: number;
 }
+
+export const SQLITE_SYNCHRONOUS = ['FULL', 'NORMAL', 'EXTRA'] as const;
+export type SqliteSynchronous = (typeof SQLITE_SYNCHRONOUS)[number];
 
 export class ConfigError extends Error {
   constructor(
@@ -91,6 +102,14 @@ function url(env: Env, name: string, protocols: readonly string[]): string | und
   return raw;
 }
 
+function sqliteSynchronous(env: Env): SqliteSynchronous {
+  const raw = (env.LATCHKEY_SQLITE_SYNCHRONOUS || 'FULL').toUpperCase();
+  if (!(SQLITE_SYNCHRONOUS as readonly string[]).includes(raw)) {
+    throw new ConfigError('LATCHKEY_SQLITE_SYNCHRONOUS', `one of ${SQLITE_SYNCHRONOUS.join(', ')}, got "${raw}"`);
+  }
+  return raw as SqliteSynchronous;
+}
+
 function holidays(env: Env): string[] {
   const raw = env.LATCHKEY_HOLIDAYS;
   if (raw === undefined || raw.trim() === '') return [];
@@ -130,6 +149,7 @@ export function loadConfig(env: Env = process.env): Config {
     host,
     dataDir: path.resolve(env.LATCHKEY_DATA_DIR || './data'),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    sqliteSynchronous: sqliteSynchronous(env),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
     mailFrom: env.LATCHKEY_MAIL_FROM || 'Latchkey <no-reply@latchkey.local>',

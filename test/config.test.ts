@@ -27,6 +27,7 @@ describe('loadConfig', () => {
     assert.equal(config.sessionTtlMinutes, 720);
     assert.equal(config.withdrawalLockHours, 24);
     assert.equal(config.logLevel, 'info');
+    assert.equal(config.sqliteSynchronous, 'FULL');
     assert.ok(Object.isFrozen(config));
   });
 
@@ -41,6 +42,7 @@ describe('loadConfig', () => {
       LATCHKEY_TEST_MODE: '1',
       LATCHKEY_ISSUER: 'Acme Bank',
       LATCHKEY_SESSION_TTL_MINUTES: '60',
+      LATCHKEY_SQLITE_SYNCHRONOUS: 'normal',
     });
     assert.equal(config.port, 8080);
     assert.equal(config.host, '0.0.0.0');
@@ -51,6 +53,7 @@ describe('loadConfig', () => {
     assert.equal(config.testMode, true);
     assert.equal(config.issuer, 'Acme Bank');
     assert.equal(config.sessionTtlMinutes, 60);
+    assert.equal(config.sqliteSynchronous, 'NORMAL');
   });
 
   const bad: Array<[string, string]> = [
@@ -73,6 +76,7 @@ describe('loadConfig', () => {
     ['LATCHKEY_HOLIDAYS', '2030-13-45'],
     ['LOG_LEVEL', 'loud'],
     ['LATCHKEY_SIGNUPS_PER_IP_PER_HOUR', '0'],
+    ['LATCHKEY_SQLITE_SYNCHRONOUS', 'OFF'],
   ];
   for (const [name, value] of bad) {
     test(`${name}=${JSON.stringify(value)} is refused with one line naming it`, () => {

@@ -4,6 +4,7 @@
 
 import type { Account } from '../domain/account.ts';
 import { DomainError } from '../domain/errors.ts';
+import { lockAccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import {
   deletePhone,
@@ -95,12 +96,12 @@ export async function verifyPhone(
   const code = await normalizedCode(ctx, account.id, input, now);
   const live = await findLatestLiveSmsCode(db, account.id, 'verify_phone', now.toISOString());
   const guess = `${account.id}|verify_phone|${live?.id ?? 'none'}|${code}`;
-  const reservation = await ctx.budget.reserve(
-    account.id,
-    ctx.keyring.fingerprint('second-factor-attempt', guess),
-    'sms',
-    now,
-  );
+  const fingerprint = ctx.keyring.fingerprint('second-factor-attempt', guess);
+  // Reserved and committed before the check, under the account's row lock like the gate's own (ADR 0003).
+  const reservation = await db.transaction().execute(async (trx) => {
+    await lockAccountRow(trx, account.id);
+    return ctx.budget.reserve(account.id, fingerprint, 'sms', now, trx);
+  });
   if (reservation.kind === 'locked') throw rateLimited(reservation.until, now);
   const verified = await db.transaction().execute(async (trx) => {
     if (!(await spendSmsCode(trx, account.id, 'verify_phone', smsCodeHash(ctx, account.id, code), now.toISOString()))) {
@@ -121,6 +122,7 @@ export async function verifyPhone(
     ? undefined
     : await recordSecondFactorFailure(
         ctx,
+        db,
         { account, method: 'sms', purpose: 'factor_change', origin },
         reservation.attemptId,
         0,

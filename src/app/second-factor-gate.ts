@@ -22,14 +22,10 @@ import {
 } from '../domain/second-factor.ts';
 import { lockAccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit, auditEventSince } from '../storage/events-repository.ts';
-import type { Executor } from '../storage/executor.ts';
-import {
-  challengeFailedAttempts,
-  returnChallengeAttempt,
-  takeChallengeAttempt,
-} from '../storage/sessions-repository.ts';
+import { atomically, type Executor } from '../storage/executor.ts';
+import { challengeFailedAttempts, takeChallengeAttempt } from '../storage/sessions-repository.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
-import { type FactorModule, notAvailable, type SecondFactorOutcome, type Verified } from './factors/factor.ts';
+import { type FactorModule, notAvailable, type SecondFactorOutcome } from './factors/factor.ts';
 import { FACTOR_MODULES, factorModule } from './factors/registry.ts';
 import { recordLogin } from './login-history.ts';
 import { notices, notifyEmail } from './notifications.ts';
@@ -86,6 +82,16 @@ export async function assertMethodAllowed(
  * Verifies one second factor and, only if it is right, runs `onSuccess` in the
  * same transaction as the write that spends it: if `onSuccess` fails, the
  * factor is not spent.
+ *
+ * One commit per attempt (docs/adr/0006): the slow check (argon2id, a
+ * signature) runs first, outside any transaction; then ONE transaction takes
+ * the account's row lock, reserves the attempt in the budget, takes one of the
+ * challenge's attempts, spends the factor and runs `onSuccess` — or, for a
+ * wrong code, records the failure with its counts, audit, emails and lock.
+ * What is neither (a repeat, a refusal before the check) rolls back and counts
+ * nothing. Concurrent attempts on one account take turns on its row, so the
+ * last to count sees all the others (ADR 0003). With the budget in Redis, the
+ * reservation is taken there before the check, across instances.
  */
 export async function passSecondFactor<T>(
   ctx: AppContext,
@@ -114,68 +120,82 @@ export async function passSecondFactor<T>(
     'second-factor-attempt',
     `${account.id}|${method}|${factorAttempt.guess}`,
   );
-  const reservation = await ctx.budget.reserve(account.id, fingerprint, method, now);
-  if (reservation.kind === 'locked') throw rateLimited(reservation.until, now);
-  const challengeAttempts = challengeId ? await takeChallengeAttempt(db, challengeId, FAILURES_PER_CHALLENGE) : 0;
-  if (challengeAttempts === undefined) {
-    if (!reservation.repeat) await ctx.budget.release(account.id, reservation.attemptId);
-    throw new DomainError('challenge_expired', 'The sign-in has expired. Start again with your email and password.');
-  }
+  const { budget } = ctx;
+  const ahead = budget.reservesAhead ? await budget.reserve(account.id, fingerprint, method, now) : undefined;
+  if (ahead?.kind === 'locked') throw rateLimited(ahead.until, now);
   // A repeat shares the original attempt's reservation (in Redis, its id): only
   // the original may drop it, or the original's failure would go uncounted.
-  const releaseReservation = async () => {
-    if (!reservation.repeat) await ctx.budget.release(account.id, reservation.attemptId);
+  const releaseAhead = async () => {
+    if (ahead && !ahead.repeat) await budget.release(account.id, ahead.attemptId);
   };
-  // Only a counted failure keeps the challenge attempt it took.
-  const giveBackChallengeAttempt = async () => {
-    if (challengeId) await returnChallengeAttempt(db, challengeId);
-  };
-
-  let verified: Verified;
-  let result: T | undefined;
+  let decided:
+    | { outcome: SecondFactorOutcome; result: T }
+    | { refused: DomainError; failures: number; challengeFailures: number | undefined };
   try {
     const spend = await factorAttempt.verify();
-    verified = await ctx.storage.db.transaction().execute(async (trx) => {
+    decided = await db.transaction().execute(async (trx) => {
       // The account's row first: every security write on an account takes its
       // locks in one order (account row, factor rows, audit chain), so a spend
       // racing a reset, a lock or a ticket change never deadlocks on PostgreSQL.
       await lockAccountRow(trx, account.id);
+      const reservation = ahead ?? (await budget.reserve(account.id, fingerprint, method, now, trx));
+      if (reservation.kind === 'locked') throw rateLimited(reservation.until, now);
+      const challengeAttempts = challengeId ? await takeChallengeAttempt(trx, challengeId, FAILURES_PER_CHALLENGE) : 0;
+      if (challengeAttempts === undefined) {
+        throw new DomainError(
+          'challenge_expired',
+          'The sign-in has expired. Start again with your email and password.',
+        );
+      }
       const check = await spend(trx);
-      if (check.ok === true) result = await onSuccess(trx, check.outcome);
-      return check;
+      if (check.ok === true) {
+        const result = await onSuccess(trx, check.outcome);
+        if (!ahead && !reservation.repeat) await budget.release(account.id, reservation.attemptId, trx);
+        return { outcome: check.outcome, result };
+      }
+      if (check.ok === 'pending') {
+        // Not yet answered out of band: neither spent nor a failure.
+        throw new DomainError('approval_pending', 'The approval has not arrived yet. Try again shortly.', {
+          retryAfter: check.retryAfterSeconds,
+        });
+      }
+      // The right proof submitted twice (a double click), a code for a reserved
+      // step, or a wrong guess counted the first time: no new guess. Rolled
+      // back, so it keeps neither a reservation nor the challenge attempt.
+      if (check.uncounted || reservation.repeat) {
+        throw new Uncounted(check.error, challengeId ? challengeAttempts - 1 : undefined);
+      }
+      const failures = await recordSecondFactorFailure(
+        ctx,
+        trx,
+        attempt,
+        reservation.attemptId,
+        challengeAttempts,
+        now,
+      );
+      return { refused: check.error, failures, challengeFailures: challengeId ? challengeAttempts : undefined };
     });
   } catch (error) {
-    await releaseReservation();
-    await giveBackChallengeAttempt();
-    throw error;
+    await releaseAhead();
+    if (!(error instanceof Uncounted)) throw error;
+    throw await refusedWithAttemptsLeft(ctx, account.id, error.refusal, now, {
+      challengeFailures: error.challengeFailures,
+    });
   }
+  // After the commit: what is left is read from the committed budget (the lock's end included).
+  if ('refused' in decided) throw await refusedWithAttemptsLeft(ctx, account.id, decided.refused, now, decided);
+  await releaseAhead();
+  return decided;
+}
 
-  if (verified.ok === true) {
-    await releaseReservation();
-    return { outcome: verified.outcome, result: result as T };
+/** Thrown inside the gate's transaction to roll back a refusal that counts nothing. */
+class Uncounted extends Error {
+  constructor(
+    readonly refusal: DomainError,
+    readonly challengeFailures: number | undefined,
+  ) {
+    super(refusal.message);
   }
-  if (verified.ok === 'pending') {
-    // Not yet answered out of band: neither spent nor a failure.
-    await releaseReservation();
-    await giveBackChallengeAttempt();
-    throw new DomainError('approval_pending', 'The approval has not arrived yet. Try again shortly.', {
-      retryAfter: verified.retryAfterSeconds,
-    });
-  }
-  if (verified.uncounted || reservation.repeat) {
-    // The right proof submitted twice (a double click), or a code for a reserved
-    // step: no guess. A repeat of a wrong guess was counted the first time.
-    if (verified.uncounted) await releaseReservation();
-    await giveBackChallengeAttempt();
-    throw await refusedWithAttemptsLeft(ctx, account.id, verified.error, now, {
-      challengeFailures: challengeId ? challengeAttempts - 1 : undefined,
-    });
-  }
-  const failures = await recordSecondFactorFailure(ctx, attempt, reservation.attemptId, challengeAttempts, now);
-  throw await refusedWithAttemptsLeft(ctx, account.id, verified.error, now, {
-    failures,
-    challengeFailures: challengeId ? challengeAttempts : undefined,
-  });
 }
 
 /**
@@ -209,23 +229,24 @@ export async function refusedWithAttemptsLeft(
 /**
  * A wrong second factor: counted in the account's budget, audited, written to
  * login history, and — at the limits — the challenge dies with an email to the
- * owner and the account's second-factor step locks. Phone verification uses it
- * too. Returns the failures in the budget's window.
+ * owner and the account's second-factor step locks. All in the caller's
+ * transaction when `db` is one. Phone verification uses it too. Returns the
+ * failures in the budget's window.
  */
 export async function recordSecondFactorFailure(
   ctx: AppContext,
+  db: Executor,
   attempt: Pick<SecondFactorAttempt, 'account' | 'method' | 'purpose' | 'origin'>,
   attemptId: string,
   challengeAttempts: number,
   now: Date,
 ): Promise<number> {
-  const db = ctx.storage.db;
   const { account } = attempt;
-  const failures = await ctx.budget.fail(account.id, attemptId, now);
   const at = now.toISOString();
-  await db.transaction().execute(async (trx) => {
-    // Held first: of concurrent failures, one at a time decides whether the day's report is due.
+  return atomically(db, async (trx) => {
+    // Held first: of concurrent failures, one at a time counts and decides whether the day's report is due.
     await lockAccountRow(trx, account.id);
+    const failures = await ctx.budget.fail(account.id, attemptId, now, trx);
     await appendAudit(trx, {
       accountId: account.id,
       event: 'second_factor_failed',
@@ -260,11 +281,9 @@ export async function recordSecondFactorFailure(
       await appendAudit(trx, { accountId: account.id, event: 'second_factor_failure_reported', details: {}, at });
       await notifyEmail(trx, account.email, notices.secondFactorFailed(attempt.origin, now), now);
     }
-  });
-  const until = new Date(now.getTime() + LOCK_DURATION_MS);
-  // The lock is a guarded write: of concurrent failures that reach the limit, one locks and emails.
-  if (shouldLock(failures) && (await ctx.budget.lock(account.id, until, now))) {
-    await db.transaction().execute(async (trx) => {
+    const until = new Date(now.getTime() + LOCK_DURATION_MS);
+    // The lock is a guarded write: of concurrent failures that reach the limit, one locks and emails.
+    if (shouldLock(failures) && (await ctx.budget.lock(account.id, until, now, trx))) {
       await appendAudit(trx, {
         accountId: account.id,
         event: 'second_factor_locked',
@@ -272,9 +291,9 @@ export async function recordSecondFactorFailure(
         at,
       });
       await notifyEmail(trx, account.email, notices.secondFactorLocked(until), now);
-    });
-  }
-  return failures;
+    }
+    return failures;
+  });
 }
 
 /** A typed code in its canonical form, or the refusal (with attempts left) of one that is not a code at all. */

@@ -80,7 +80,13 @@ export async function rotateKeys(config: Config, storage?: Storage): Promise<str
     fs.appendFileSync(keyFilePath(config.dataDir), `${newKeyEntry(next)}\n`, { mode: 0o600 });
     keyring = loadKeyring(config);
   }
-  const opened = storage ?? (await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const opened =
+    storage ??
+    (await openStorage({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      sqliteSynchronous: config.sqliteSynchronous,
+    }));
   try {
     const report: string[] = await opened.db.transaction().execute(async (trx) => {
       const lines: string[] = [];

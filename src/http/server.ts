@@ -1,9 +1,9 @@
 // Builds the Fastify app: plugins, schemas, error mapping and routes. The
 // composition root (main.ts) hands it a ready AppContext.
 import fs from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -58,7 +58,22 @@ const HELMET_OPTIONS = {
   },
   referrerPolicy: { policy: 'no-referrer' as const },
 };
-const securityHeaders = helmetHeaders(HELMET_OPTIONS);
+
+/**
+ * helmet's headers, computed once: they depend on nothing in the request, and
+ * building them per request (as @fastify/helmet does) cost every answer ~70 µs.
+ */
+const SECURITY_HEADERS: Readonly<Record<string, string>> = (() => {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: unknown) => {
+      headers[name.toLowerCase()] = String(value);
+    },
+    removeHeader: () => {},
+  };
+  helmetHeaders(HELMET_OPTIONS)({} as IncomingMessage, response as unknown as ServerResponse, () => {});
+  return Object.freeze(headers);
+})();
 
 /** The headers of a request arrive within this, whatever the request timeout. */
 const HEADERS_TIMEOUT_MS = 10_000;
@@ -85,7 +100,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions): Prom
     // Errors the router answers before any hook runs (bad percent-encoding, over-long
     // parameters): the same problem answers, with the headers helmet would have set.
     frameworkErrors: (error: FastifyError, request, reply) => {
-      securityHeaders(request.raw, reply.raw, () => {});
+      reply.headers(SECURITY_HEADERS);
       errorHandler(error, request, reply);
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -97,10 +112,11 @@ export async function buildServer(ctx: AppContext, options: ServerOptions): Prom
   const allowedMethods = methodsByPath(app);
 
   await app.register(cookie);
-  await app.register(helmet, HELMET_OPTIONS);
-  // API answers carry codes, secrets, tokens and evidence: no cache keeps any of them.
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(SECURITY_HEADERS);
+    // API answers carry codes, secrets, tokens and evidence: no cache keeps any of them.
     if (request.url.startsWith('/v1/')) reply.header('cache-control', 'no-store');
+    done();
   });
   await app.register(swagger, swaggerOptions);
   await app.register(swaggerUi, { routePrefix: '/docs' });

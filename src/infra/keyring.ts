@@ -14,6 +14,8 @@ type KeyList = ReadonlyArray<readonly [string, Buffer]>;
 export class Keyring {
   #keys: ReadonlyMap<string, Buffer> = new Map();
   #currentVersion = '';
+  /** Subkeys derived so far, by version and purpose: HKDF once per process, not per request. */
+  readonly #subkeys = new Map<string, Buffer>();
   readonly #reload: (() => KeyList) | undefined;
 
   /**
@@ -29,6 +31,7 @@ export class Keyring {
   #use(keys: KeyList): void {
     if (keys.length === 0) throw new Error('the keyring needs at least one key');
     this.#keys = new Map(keys);
+    this.#subkeys.clear();
     this.#currentVersion = keys[keys.length - 1]?.[0] ?? '';
   }
 
@@ -72,15 +75,23 @@ export class Keyring {
 
   /** A purpose-bound subkey (HKDF-SHA256), e.g. the backup-code pepper of a key version. */
   derive(version: string, purpose: string): Buffer {
-    return Buffer.from(
-      crypto.hkdfSync('sha256', this.#key(version), Buffer.alloc(0), `latchkey:${purpose}`, KEY_BYTES),
-    );
+    const memo = `${version}|${purpose}`;
+    let subkey = this.#subkeys.get(memo);
+    if (!subkey) {
+      subkey = Buffer.from(
+        crypto.hkdfSync('sha256', this.#key(version), Buffer.alloc(0), `latchkey:${purpose}`, KEY_BYTES),
+      );
+      this.#subkeys.set(memo, subkey);
+    }
+    // A copy: callers own what they get.
+    return Buffer.from(subkey);
   }
 
   /** Keyed fingerprint of short values (attempt dedupe) that must not be stored in the clear. */
   fingerprint(purpose: string, value: string): string {
+    const [first] = this.#keys.keys();
     return crypto
-      .createHmac('sha256', this.derive(this.versions[0] ?? this.currentVersion, purpose))
+      .createHmac('sha256', this.derive(first ?? this.currentVersion, purpose))
       .update(value)
       .digest('base64url');
   }

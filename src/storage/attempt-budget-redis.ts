@@ -62,6 +62,8 @@ return 1
 `;
 
 export class RedisAttemptBudget implements AttemptBudgetStore {
+  readonly reservesAhead = true;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'latchkey',

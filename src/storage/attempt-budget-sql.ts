@@ -5,15 +5,23 @@ import type { AttemptBudgetStore } from './attempt-budget.ts';
 import type { Executor } from './executor.ts';
 
 export class SqlAttemptBudget implements AttemptBudgetStore {
-  constructor(private readonly db: Executor) {}
+  readonly reservesAhead = false;
 
-  async reserve(accountId: string, fingerprint: string, method: string, now: Date): Promise<Reservation> {
-    const until = await this.lockedUntil(accountId, now);
+  constructor(private readonly pool: Executor) {}
+
+  async reserve(
+    accountId: string,
+    fingerprint: string,
+    method: string,
+    now: Date,
+    db: Executor = this.pool,
+  ): Promise<Reservation> {
+    const until = await this.lockedUntil(accountId, now, db);
     if (until) return { kind: 'locked', until };
     const windowStart = new Date(now.getTime() - FAILURE_WINDOW_MS).toISOString();
     const abandonedBefore = new Date(now.getTime() - PENDING_RESERVATION_MS).toISOString();
     // Out of the window, and reservations a crash left pending: neither holds a slot.
-    await this.db
+    await db
       .deleteFrom('second_factor_attempts')
       .where('account_id', '=', accountId)
       .where((eb) =>
@@ -24,7 +32,7 @@ export class SqlAttemptBudget implements AttemptBudgetStore {
       )
       .execute();
     const id = newId();
-    const inserted = await this.db
+    const inserted = await db
       .insertInto('second_factor_attempts')
       .values({ id, account_id: accountId, fingerprint, method, created_at: now.toISOString(), outcome: 'pending' })
       .onConflict((c) => c.columns(['account_id', 'fingerprint']).doNothing())
@@ -34,29 +42,25 @@ export class SqlAttemptBudget implements AttemptBudgetStore {
     }
     // Counted after our own insert committed: of any set of concurrent
     // reservations the last to count sees them all, so at most the limit pass.
-    const { n } = await this.db
+    const { n } = await db
       .selectFrom('second_factor_attempts')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('account_id', '=', accountId)
       .executeTakeFirstOrThrow();
     if (Number(n) > FAILURES_BEFORE_LOCK) {
-      await this.db.deleteFrom('second_factor_attempts').where('id', '=', id).execute();
+      await db.deleteFrom('second_factor_attempts').where('id', '=', id).execute();
       return { kind: 'locked', until: new Date(now.getTime() + 1000) };
     }
     return { kind: 'reserved', attemptId: id, repeat: false };
   }
 
-  async fail(accountId: string, attemptId: string, now: Date): Promise<number> {
-    await this.db
-      .updateTable('second_factor_attempts')
-      .set({ outcome: 'failed' })
-      .where('id', '=', attemptId)
-      .execute();
-    return this.failures(accountId, now);
+  async fail(accountId: string, attemptId: string, now: Date, db: Executor = this.pool): Promise<number> {
+    await db.updateTable('second_factor_attempts').set({ outcome: 'failed' }).where('id', '=', attemptId).execute();
+    return this.failures(accountId, now, db);
   }
 
-  async failures(accountId: string, now: Date): Promise<number> {
-    const { n } = await this.db
+  async failures(accountId: string, now: Date, db: Executor = this.pool): Promise<number> {
+    const { n } = await db
       .selectFrom('second_factor_attempts')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('account_id', '=', accountId)
@@ -66,16 +70,16 @@ export class SqlAttemptBudget implements AttemptBudgetStore {
     return Number(n);
   }
 
-  async release(_accountId: string, attemptId: string): Promise<void> {
-    await this.db
+  async release(_accountId: string, attemptId: string, db: Executor = this.pool): Promise<void> {
+    await db
       .deleteFrom('second_factor_attempts')
       .where('id', '=', attemptId)
       .where('outcome', '=', 'pending')
       .execute();
   }
 
-  async lock(accountId: string, until: Date, now: Date): Promise<boolean> {
-    const result = await this.db
+  async lock(accountId: string, until: Date, now: Date, db: Executor = this.pool): Promise<boolean> {
+    const result = await db
       .insertInto('second_factor_locks')
       .values({ account_id: accountId, locked_until: until.toISOString(), created_at: now.toISOString() })
       .onConflict((c) =>
@@ -88,8 +92,8 @@ export class SqlAttemptBudget implements AttemptBudgetStore {
     return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
   }
 
-  async lockedUntil(accountId: string, now: Date): Promise<Date | null> {
-    const row = await this.db
+  async lockedUntil(accountId: string, now: Date, db: Executor = this.pool): Promise<Date | null> {
+    const row = await db
       .selectFrom('second_factor_locks')
       .select('locked_until')
       .where('account_id', '=', accountId)
@@ -99,7 +103,7 @@ export class SqlAttemptBudget implements AttemptBudgetStore {
   }
 
   async clear(accountId: string): Promise<void> {
-    await this.db.deleteFrom('second_factor_attempts').where('account_id', '=', accountId).execute();
-    await this.db.deleteFrom('second_factor_locks').where('account_id', '=', accountId).execute();
+    await this.pool.deleteFrom('second_factor_attempts').where('account_id', '=', accountId).execute();
+    await this.pool.deleteFrom('second_factor_locks').where('account_id', '=', accountId).execute();
   }
 }

@@ -3,11 +3,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import type { SqliteSynchronous } from '../config.ts';
+import { CountingDialect } from './counting-dialect.ts';
 import type { Dialect } from './dialect.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { Database } from './schema.ts';
+import { GroupCommitSqliteDialect, type WriteCounters } from './sqlite-group-commit.ts';
 
 // int8 columns (steps, sizes, serial ids) fit in a double; read them as numbers.
 pg.types.setTypeParser(20, (value) => Number(value));
@@ -17,6 +20,8 @@ export interface Storage {
   readonly dialect: Dialect;
   /** PostgreSQL only: the pool itself, for the database-backed throttles. */
   readonly pgPool?: pg.Pool;
+  /** What reached the database since it was opened (tests count commits per login with it). */
+  readonly counters: Readonly<WriteCounters>;
   close(): Promise<void>;
 }
 
@@ -25,6 +30,8 @@ export interface StorageOptions {
   dataDir: string;
   /** PostgreSQL only: the schema to use (tests use a fresh one per run). */
   schema?: string;
+  /** SQLite only; FULL unless said otherwise (config.ts). */
+  sqliteSynchronous?: SqliteSynchronous | undefined;
 }
 
 export function sqliteFile(dataDir: string): string {
@@ -33,14 +40,15 @@ export function sqliteFile(dataDir: string): string {
 
 export async function openStorage(options: StorageOptions): Promise<Storage> {
   let storage: Storage;
+  const counters: WriteCounters = { units: 0, commits: 0 };
   if (options.databaseUrl) {
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: 10,
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    storage = { db, dialect: 'postgres', pgPool: pool, close: () => db.destroy() };
+    const db = new Kysely<Database>({ dialect: new CountingDialect(new PostgresDialect({ pool }), counters) });
+    storage = { db, dialect: 'postgres', pgPool: pool, counters, close: () => db.destroy() };
   } else {
     fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
     // Created owner-only before SQLite opens it; its -wal and -shm files take the same mode.
@@ -50,8 +58,10 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     file.pragma('journal_mode = WAL');
     file.pragma('busy_timeout = 5000');
     file.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
-    storage = { db, dialect: 'sqlite', close: () => db.destroy() };
+    // Set explicitly: better-sqlite3 is built with NORMAL as the WAL default.
+    file.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
+    const db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(file, counters) });
+    storage = { db, dialect: 'sqlite', counters, close: () => db.destroy() };
   }
   await migrateToLatest(storage.db, storage.dialect);
   return storage;

@@ -85,16 +85,6 @@ export async function challengeFailedAttempts(db: Executor, id: string): Promise
   return row?.failed_attempts ?? 0;
 }
 
-/** Gives an attempt back (the code was a repeat, or checking it failed for another reason). */
-export async function returnChallengeAttempt(db: Executor, id: string): Promise<void> {
-  await db
-    .updateTable('login_challenges')
-    .set((eb) => ({ failed_attempts: eb('failed_attempts', '-', 1) }))
-    .where('id', '=', id)
-    .where('failed_attempts', '>', 0)
-    .execute();
-}
-
 /** The conditional write that decides which of several racing requests finishes the login. */
 export async function completeChallenge(db: Executor, id: string, now: string): Promise<boolean> {
   const result = await db

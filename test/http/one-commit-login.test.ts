@@ -1,0 +1,59 @@
+// Issue 16 / ADR 0006: the second-factor step of a login is ONE commit — the
+// budget reservation, the challenge attempt, the spend, the session, the login
+// event (and a backup code's audit row and email) — and a wrong code writes
+// its counts in one commit too. Counted by the storage's own counters on both
+// databases (transactions, and writes outside one).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { challengeFor, codeFor, enrolledUser } from '../support/flows.ts';
+import { describeOnEachDatabase, type Harness } from '../support/harness.ts';
+
+async function commitsOf(h: Harness, request: () => Promise<{ status: number }>, status: number): Promise<number> {
+  const before = h.ctx.storage.counters.units;
+  const reply = await request();
+  assert.equal(reply.status, status, JSON.stringify(reply));
+  return h.ctx.storage.counters.units - before;
+}
+
+describeOnEachDatabase('one commit per login', (h) => {
+  test('a TOTP login, a backup-code login and a wrong code are one commit each', async () => {
+    const user = await enrolledUser(h);
+    await h.clock.advance(30); // the confirmation spent this step
+    const verify = (challenge: string, method: string, code: string) => () =>
+      h.call('POST', '/v1/sessions/verify', { body: { challenge, method, code } });
+
+    const totp = await challengeFor(h, user.email);
+    assert.equal(await commitsOf(h, verify(totp, 'totp', codeFor(h, user.secret)), 200), 1);
+
+    const backup = await challengeFor(h, user.email);
+    assert.equal(await commitsOf(h, verify(backup, 'backup_code', user.codes[0] as string), 200), 1);
+
+    const wrong = await challengeFor(h, user.email);
+    const wrongCode = ['000000', '000001'].find((c) => !user.codes.includes(c)) as string;
+    assert.equal(await commitsOf(h, verify(wrong, 'backup_code', wrongCode), 401), 1);
+    // A repeat of the same wrong code counts nothing and writes nothing.
+    assert.equal(await commitsOf(h, verify(wrong, 'backup_code', wrongCode), 401), 0);
+  });
+
+  test('concurrent logins share commits on SQLite and each is durable when answered', async () => {
+    const users = [];
+    for (let i = 0; i < 12; i += 1) users.push(await enrolledUser(h));
+    const challenges = await Promise.all(users.map((u) => challengeFor(h, u.email)));
+    const before = { ...h.ctx.storage.counters };
+    const replies = await Promise.all(
+      users.map((u, i) =>
+        h.call('POST', '/v1/sessions/verify', {
+          body: { challenge: challenges[i], method: 'totp', code: codeFor(h, u.secret) },
+        }),
+      ),
+    );
+    assert.deepEqual(
+      replies.map((r) => r.status),
+      users.map(() => 200),
+    );
+    assert.equal(h.ctx.storage.counters.units - before.units, users.length);
+    const commits = h.ctx.storage.counters.commits - before.commits;
+    if (h.dialect === 'sqlite') assert.ok(commits < users.length, `${commits} commits for ${users.length} logins`);
+    else assert.equal(commits, users.length);
+  });
+});
