@@ -29,7 +29,8 @@ export function PasswordForm({ onAuthenticated, onSecondFactor, onSecondFactorLo
       } catch (err) {
         // A claimant who lost the approved ticket's tab may open a new ticket with
         // the login challenge that comes with this refusal, when the server sends one.
-        if (err instanceof ApiError && err.code === 'recovery_binding_required') {
+        // Frozen by its owner: the challenge opens the recovery ticket that unfreezes it.
+        if (err instanceof ApiError && (err.code === 'recovery_binding_required' || err.code === 'account_frozen')) {
           const challenge = err.problem.challenge;
           if (typeof challenge === 'string' && challenge) rememberChallenge(challenge, email);
         }
@@ -53,6 +54,11 @@ export function PasswordForm({ onAuthenticated, onSecondFactor, onSecondFactorLo
       ) : (
         <ErrorAlert error={error} />
       )}
+      {error instanceof ApiError && error.code === 'account_frozen' && error.problem.reason === 'owner' ? (
+        <p data-testid="frozen-way-out">
+          <a href="#/recovery">Open a recovery ticket</a> to unfreeze your account: support checks who you are.
+        </p>
+      ) : null}
       <Field
         label="Email"
         type="email"

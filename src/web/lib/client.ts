@@ -4,6 +4,7 @@
 // names a `/v1/` path; the transport (cookies, CSRF header, problem bodies,
 // Retry-After) is api.ts.
 import type { startAuthentication, startRegistration } from '@simplewebauthn/browser';
+import type { Frozen } from '../../http/contract/account-freezes.ts';
 import type { AccountCreated, CreateAccountBody } from '../../http/contract/accounts.ts';
 import type { ActivityList, SessionList, SessionsRevoked } from '../../http/contract/activity.ts';
 import type { PendingBinding, StepUpBody } from '../../http/contract/common.ts';
@@ -149,6 +150,12 @@ export const resetLinkKeyOptions = (token: string) =>
 
 export const confirmPasswordReset = (token: string, newPassword: string, proof: Proof | null) =>
   post<void>('/v1/password-resets/confirm', { token, newPassword, ...proof });
+
+// "This wasn't me": the link of a security email, or the signed-in owner
+
+export const freezeWithLink = (token: string) => post<Frozen>('/v1/account-freezes', { token });
+
+export const freezeSignedIn = () => post<Frozen>('/v1/account-freezes', {});
 
 // Withdrawals
 

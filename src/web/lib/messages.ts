@@ -85,8 +85,10 @@ const SERVER: Record<ErrorCode, Message> = {
     return `That code is right, but its time was already used by the earlier code from your phone's fast clock, so it cannot be used. This did not count as a wrong code. Codes work again ${when} — or use a backup code now.`;
   },
   rate_limited: (err) => `Too many attempts, so this step is locked for now. ${whenItEnds(err)}`,
-  account_frozen:
-    'Sign-in is paused while a full identity verification is in review. You will be told by email when it is decided.',
+  account_frozen: (err) =>
+    err.problem.reason === 'owner'
+      ? 'This account is frozen: it was frozen with “this wasn’t me”. Nobody can sign in or withdraw until support has checked who you are. To unfreeze it, open a recovery ticket.'
+      : 'Sign-in is paused while a full identity verification is in review. You will be told by email when it is decided.',
   two_factor_already_enabled: 'Two-factor authentication is already on for this account.',
   two_factor_required: 'Turn on two-factor authentication on the Account security page first.',
   setup_expired: 'The setup expired. Start binding the authenticator again.',

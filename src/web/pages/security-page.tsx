@@ -5,6 +5,7 @@ import { ErrorAlert, Notice } from '../components/alerts.tsx';
 import { BindAuthenticator } from '../components/bind-authenticator.tsx';
 import { BindForAppNotice } from '../components/bind-for-app-notice.tsx';
 import { ChangePasswordPanel } from '../components/change-password-panel.tsx';
+import { FreezeAccountPanel } from '../components/freeze-account-panel.tsx';
 import { Page } from '../components/page.tsx';
 import { PhonePanel } from '../components/phone-panel.tsx';
 import { RecoveryPanel } from '../components/recovery-panel.tsx';
@@ -155,6 +156,8 @@ export function SecurityPage({ me, reload, notices }: Props) {
           />
         </section>
       ) : null}
+
+      <FreezeAccountPanel />
     </Page>
   );
 }
