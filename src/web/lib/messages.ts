@@ -77,7 +77,10 @@ const SERVER: Record<ErrorCode, Message> = {
     const drift = err.problem.driftSeconds;
     if (typeof drift !== 'number')
       return "Your phone's clock seems to be off — set date and time to automatic, then try a new code.";
-    return `That code was for a different time: ${clockDriftSentence(drift)}, then try a new code.`;
+    // A code from a fast clock burns its time: the fixed phone's codes work once that time has come.
+    const wait =
+      drift > 0 ? ` Once it is fixed, codes work again in ${describeDuration(drift)}; a backup code works now.` : '';
+    return `That code was for a different time: ${clockDriftSentence(drift)}, then try a new code.${wait}`;
   },
   code_step_reserved: (err) => {
     const at = err.problem.retryAt;
