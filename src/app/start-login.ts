@@ -6,6 +6,7 @@ import { retryAfterSeconds } from '../domain/attempt-budget.ts';
 import { DomainError } from '../domain/errors.ts';
 import { awaitsRecoveryBinding, recoveryBindingRequired } from '../domain/recovery-binding.ts';
 import { findAccountByEmail } from '../storage/accounts-repository.ts';
+import { countUnusedBackupCodes, findLiveBackupCodeSet } from '../storage/backup-codes-repository.ts';
 import { accountFreezeReason } from '../storage/freezes-repository.ts';
 import { checkPassword } from './check-password.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
@@ -16,7 +17,14 @@ import { issueChallenge, issueSession } from './sessions.ts';
 
 export type LoginStart =
   | { status: 'authenticated'; token: string; expiresAt: Date }
-  | { status: 'second_factor_required'; challenge: string; methods: SecondFactorMethod[]; expiresAt: Date };
+  | {
+      status: 'second_factor_required';
+      challenge: string;
+      methods: SecondFactorMethod[];
+      expiresAt: Date;
+      /** Unused backup codes, when backup codes are among the methods (the login step names the count). */
+      backupCodesRemaining?: number;
+    };
 
 export async function startLogin(
   ctx: AppContext,
@@ -112,6 +120,8 @@ export async function startLogin(
     );
   }
   const methods = await methodsFor(db, account.id, 'login');
+  const codes = methods.includes('backup_code') ? await findLiveBackupCodeSet(db, account.id) : undefined;
+  const backupCodesRemaining = codes ? await countUnusedBackupCodes(db, codes.id) : undefined;
   return db.transaction().execute(async (trx) => {
     if (methods.length === 0) {
       const session = await issueSession(ctx, trx, account.id, origin);
@@ -121,6 +131,12 @@ export async function startLogin(
     }
     const challenge = await issueChallenge(ctx, trx, account.id, origin);
     await recordLogin(ctx, trx, { account_id: account.id, result: 'password_ok', factor: 'password', ...event });
-    return { status: 'second_factor_required', challenge: challenge.token, methods, expiresAt: challenge.expiresAt };
+    return {
+      status: 'second_factor_required',
+      challenge: challenge.token,
+      methods,
+      expiresAt: challenge.expiresAt,
+      ...(backupCodesRemaining === undefined ? {} : { backupCodesRemaining }),
+    };
   });
 }

@@ -16,6 +16,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { newContext, snap, watchErrors } from './support/browser.ts';
 import { makePdf, makePng, recordWebm } from './support/fixtures.ts';
 import { journey, text } from './support/journey.ts';
+import { saveCodes } from './support/save-codes.ts';
 import {
   addAgent,
   advanceClock,
@@ -254,12 +255,11 @@ test('recovery ticket from open to approved in the support console', { timeout: 
       const codes = await user.getByTestId('backup-codes').locator('li').allTextContents();
       assert.equal(codes.length, 8);
       await snap(user, J, '11-recovery-save-codes');
-      await user.getByLabel('I have saved them somewhere safe').check();
-      await user.getByRole('button', { name: 'Continue' }).click();
+      await saveCodes(user);
       await user.getByRole('heading', { level: 1, name: 'Account security' }).waitFor();
       await user.getByText(/Your account is recovered/).waitFor();
-      assert.match(await text(user.getByTestId('two-factor-status')), /On/);
-      assert.match(await text(user.getByTestId('backup-codes-remaining')), /8 of 8 remaining/);
+      assert.match(await text(user.getByTestId('two-factor-status')), /2FA on/);
+      assert.match(await text(user.getByTestId('backup-codes-remaining')), /8 of 8 left/);
       const lock = user.getByTestId('withdrawal-lock');
       await lock.getByText('Withdrawals are locked').waitFor();
       assert.match(await text(lock), /because the account was recovered through support/);

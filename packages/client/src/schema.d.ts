@@ -1110,6 +1110,8 @@ export interface operations {
                         methods: ("totp" | "backup_code" | "webauthn" | "sms")[];
                         /** Format: date-time */
                         expiresAt: string;
+                        /** @description Unused backup codes, when `backup_code` is among the methods. */
+                        backupCodesRemaining?: number;
                     };
                 };
             };

@@ -63,6 +63,7 @@ export async function sessionRoutes(app: App, { ctx }: { ctx: AppContext }): Pro
         challenge: started.challenge,
         methods: started.methods,
         expiresAt: started.expiresAt.toISOString(),
+        ...(started.backupCodesRemaining === undefined ? {} : { backupCodesRemaining: started.backupCodesRemaining }),
       };
     },
   );

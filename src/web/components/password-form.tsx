@@ -8,7 +8,12 @@ import { Field } from './field.tsx';
 
 interface Props {
   onAuthenticated: () => void;
-  onSecondFactor: (c: { challenge: string; methods: SecondFactorMethod[]; email: string }) => void;
+  onSecondFactor: (c: {
+    challenge: string;
+    methods: SecondFactorMethod[];
+    email: string;
+    backupCodesRemaining: number | undefined;
+  }) => void;
   /** The right password, but the second-factor step is locked: the answer's end of the lock. */
   onSecondFactorLocked?: (lock: { lockedUntil: string; email: string }) => void;
 }
@@ -25,7 +30,13 @@ export function PasswordForm({ onAuthenticated, onSecondFactor, onSecondFactorLo
       try {
         const answer = await startLogin({ email, password });
         if (answer.status === 'authenticated') onAuthenticated();
-        else onSecondFactor({ challenge: answer.challenge, methods: answer.methods, email });
+        else
+          onSecondFactor({
+            challenge: answer.challenge,
+            methods: answer.methods,
+            email,
+            backupCodesRemaining: answer.backupCodesRemaining,
+          });
       } catch (err) {
         // A claimant who lost the approved ticket's tab may open a new ticket with
         // the login challenge that comes with this refusal, when the server sends one.

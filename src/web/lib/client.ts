@@ -112,6 +112,11 @@ export const confirmTotp = (setupId: string, code: string) =>
 
 export const exportBackupCodes = (body: ExportBody) => apiBlob('/v1/me/backup-codes/export', { method: 'POST', body });
 
+export const revealBackupCodesAgain = (revealToken: string) =>
+  post<BackupCodesIssued>('/v1/me/backup-codes/reveal', { revealToken });
+
+export const checkBackupCode = (code: string) => post<void>('/v1/me/backup-codes/check', { code });
+
 export const acknowledgeBackupCodes = (revealToken: string) =>
   post<void>('/v1/me/backup-codes/acknowledge', { revealToken });
 
