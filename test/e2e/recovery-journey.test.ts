@@ -208,7 +208,7 @@ test('recovery ticket from open to approved in the support console', { timeout: 
   );
 
   await step('signing in again asks for the new authenticator', async () => {
-    await user.getByRole('button', { name: 'Sign out' }).click();
+    await user.getByRole('button', { name: 'Sign out', exact: true }).click();
     await signInWithPassword(user, email, password);
   });
 
