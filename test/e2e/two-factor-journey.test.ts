@@ -186,9 +186,10 @@ test('two-factor journey in the browser', { timeout: 300_000 }, async (t) => {
       await text(page.locator('#reset-warning')),
       new RegExp(`Withdrawals are locked for ${LOCK_HOURS} hours`),
     );
-    await page.getByLabel('Your password').fill(password);
-    await page.getByLabel('6-digit code from your authenticator app').fill(await totpAt(secret, await tick(context)));
-    await page.getByRole('button', { name: 'Reset 2FA', exact: true }).click();
+    const reset = page.getByRole('region', { name: 'Reset two-factor authentication' });
+    await reset.getByLabel('Your password').fill(password);
+    await reset.getByLabel('6-digit code from your authenticator app').fill(await totpAt(secret, await tick(context)));
+    await reset.getByRole('button', { name: 'Reset 2FA', exact: true }).click();
     await page.getByRole('heading', { name: 'Bind your new authenticator' }).waitFor();
     const newSecret = (await text(page.getByTestId('setup-key'))).replace(/\s+/g, '');
     assert.notEqual(newSecret, secret, 'the reset issues a new secret');

@@ -1,6 +1,7 @@
 import type { SupportTicketView } from '../lib/client.ts';
 import { formatDateTime, isOverdue, TICKET_KIND_LABEL, TICKET_STATUS_LABEL } from '../lib/format.ts';
 import { useNow } from '../lib/use-now.ts';
+import { FrozenByOwnerBadge } from './frozen-badge.tsx';
 
 /** The ticket's facts and its approvals (a full verification needs two agents). */
 export function TicketSummary({ ticket }: { ticket: SupportTicketView['ticket'] }) {
@@ -22,6 +23,14 @@ export function TicketSummary({ ticket }: { ticket: SupportTicketView['ticket'] 
           {formatDateTime(ticket.reviewDueBy)}
           {overdue ? <span className="badge badge-overdue">Overdue</span> : null}
         </dd>
+        {ticket.frozenByOwnerAt ? (
+          <>
+            <dt>Account</dt>
+            <dd>
+              <FrozenByOwnerBadge at={ticket.frozenByOwnerAt} /> Approving this ticket ends the freeze.
+            </dd>
+          </>
+        ) : null}
         <dt>Approvals</dt>
         <dd data-testid="approvals">
           {approvals.length} of {ticket.approvalsRequired} needed

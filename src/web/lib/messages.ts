@@ -1,4 +1,5 @@
 // Turns API problem codes into sentences a person can act on.
+import { attemptsWarningDue } from '../../domain/attempt-budget.ts';
 import type { ErrorCode } from '../../domain/errors.ts';
 import {
   FAILURE_WINDOW_MS,
@@ -18,8 +19,15 @@ export function clockDriftSentence(driftSeconds: number): string {
 const LOCK_HOURS = LOCK_DURATION_MS / 3_600_000;
 
 /** From the third wrong code of the day (contract v1.1 `attemptsRemaining`): how close the lock is and what to do. */
-export function attemptsLeftSentence(left: number): string {
+function attemptsLeftSentence(left: number): string {
   return `${left} ${left === 1 ? 'try' : 'tries'} left before two-factor sign-in locks for ${LOCK_HOURS} hours — check your phone's clock, or use a backup code.`;
+}
+
+/** The tries-left warning a refused code calls for (from the third wrong code of the day), or null. */
+export function attemptsLeftWarning(err: unknown): string | null {
+  if (!(err instanceof ApiError)) return null;
+  const left = err.problem.attemptsRemaining;
+  return typeof left === 'number' && attemptsWarningDue(left) ? attemptsLeftSentence(left) : null;
 }
 
 /** The refusal that used a sign-in's wrong codes up (`challengeAttemptsRemaining` 0). */
@@ -90,7 +98,7 @@ const SERVER: Record<ErrorCode, Message> = {
   rate_limited: (err) => `Too many attempts, so this step is locked for now. ${whenItEnds(err)}`,
   account_frozen: (err) =>
     err.problem.reason === 'owner'
-      ? 'This account is frozen: it was frozen with “this wasn’t me”. Nobody can sign in or withdraw until support has checked who you are. To unfreeze it, open a recovery ticket.'
+      ? 'This account is frozen: it was frozen with “this wasn’t me”. Nobody can sign in or withdraw until support has checked who you are.'
       : 'Sign-in is paused while a full identity verification is in review. You will be told by email when it is decided.',
   two_factor_already_enabled: 'Two-factor authentication is already on for this account.',
   two_factor_required: 'Turn on two-factor authentication on the Account security page first.',
