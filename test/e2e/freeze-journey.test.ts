@@ -2,7 +2,8 @@
 // "this wasn't me" from the link of a security email, opened in a fresh
 // browser (the token in the fragment, wiped from the address; opening the page
 // freezes nothing, its one button does); the frozen sign-in that leads to a
-// recovery ticket; a broken link's clear page; and "Freeze my account" on the
+// recovery ticket, which support sees marked "Frozen by owner" and whose
+// approval unfreezes; a broken link's clear page; and "Freeze my account" on the
 // security page, which names what happens, signs the owner out and says what
 // comes next.
 import assert from 'node:assert/strict';
@@ -10,8 +11,18 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { accountWithAuthenticator } from './support/accounts.ts';
 import { newContext, snap, watchErrors } from './support/browser.ts';
+import { makePng } from './support/fixtures.ts';
 import { journey, text } from './support/journey.ts';
-import { advanceClock, apiCall, outbox, serverNow, type TestServer } from './support/server.ts';
+import {
+  addAgent,
+  advanceClock,
+  apiCall,
+  outbox,
+  serverNow,
+  type TestServer,
+  ticketCall,
+  uploadEvidence,
+} from './support/server.ts';
 import { journeySetup } from './support/setup.ts';
 import { signInWithPassword, submitPassword } from './support/sign-in.ts';
 import { totpAt } from './support/totp.ts';
@@ -110,6 +121,50 @@ test('"this wasn\'t me" from the email link: one button freezes, the sign-in the
     await page.getByRole('button', { name: 'Open recovery ticket' }).click();
     await page.getByRole('heading', { level: 1, name: 'Recovery ticket' }).waitFor();
     await snap(page, 'freeze-link', '05-ticket-opened');
+  });
+
+  await step('support sees "Frozen by owner" in the queue and on the ticket; approving it unfreezes', async () => {
+    const stored = await page.evaluate(() => sessionStorage.getItem('latchkey.recovery.ticket'));
+    const ticket = JSON.parse(stored ?? '{}') as { ticketId: string; ticketToken: string };
+    await uploadEvidence(server(), ticket.ticketId, ticket.ticketToken, 'id_document', {
+      name: 'passport.png',
+      type: 'image/png',
+      data: makePng(),
+    });
+    await ticketCall(server(), `/v1/recovery/tickets/${ticket.ticketId}/submit`, ticket.ticketToken);
+    const agentEmail = `agent.${Date.now()}@support.example.com`;
+    const agentPassword = 'agent password for the freeze 7';
+    await addAgent(server(), agentEmail, agentPassword);
+    const agent = await page.context().newPage();
+    await agent.goto('/#/login');
+    await submitPassword(agent, agentEmail, agentPassword);
+    await agent.getByRole('link', { name: 'Support console' }).click();
+    const row = agent.getByTestId('support-queue').getByRole('row').filter({ hasText: email });
+    await row.getByTestId('frozen-by-owner').waitFor();
+    assert.match(await text(row.getByTestId('frozen-by-owner')), /^Frozen by owner on /);
+    await snap(agent, 'freeze-link', '06-support-queue');
+    await row.getByRole('link', { name: email }).click();
+    await agent.getByText('Approving this ticket ends the freeze.').waitFor();
+    await snap(agent, 'freeze-link', '07-support-ticket');
+    const login = await apiCall<{ token: string }>(server(), '/v1/sessions', {
+      email: agentEmail,
+      password: agentPassword,
+    });
+    await apiCall(
+      server(),
+      `/v1/support/tickets/${ticket.ticketId}/decision`,
+      { decision: 'approve', note: 'The document matches the owner.' },
+      login.token,
+    );
+    // Unfrozen: the password step now asks for the new authenticator's binding instead.
+    const after = await fetch(`${server().baseUrl}/v1/sessions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    assert.equal(after.status, 403);
+    assert.equal(((await after.json()) as { code: string }).code, 'recovery_binding_required');
+    await agent.close();
   });
 
   assert.deepEqual(errors(), []);

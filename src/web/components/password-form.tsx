@@ -118,8 +118,9 @@ function RecoveryBindingAlert({ canReopen }: { canReopen: boolean }) {
       ) : (
         <>
           <p>
-            This is done from the recovery ticket page, in the browser tab where you opened the ticket. Signing in with
-            the password alone cannot finish it, so that nobody else who knows your password can.
+            This is done from the recovery ticket page: open it with the link in the approval email (it asks for your
+            password again). Signing in with the password alone cannot finish it, so that nobody else who knows your
+            password can.
           </p>
           {canReopen && loadChallenge() ? (
             <p>

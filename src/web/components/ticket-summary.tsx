@@ -43,7 +43,7 @@ export function TicketSummary({ ticket }: { ticket: SupportTicketView['ticket'] 
             <dt>Decided</dt>
             <dd>
               {formatDateTime(ticket.decidedAt)}
-              {ticket.decisionNote ? ` — ${ticket.decisionNote}` : ''}
+              {ticket.decisionNote ? ` — note to the user: “${ticket.decisionNote}”` : ''}
             </dd>
           </>
         ) : null}
@@ -53,9 +53,16 @@ export function TicketSummary({ ticket }: { ticket: SupportTicketView['ticket'] 
           <h3>Decisions so far</h3>
           <ul className="plain">
             {ticket.approvals.map((a) => (
-              <li key={`${a.agentEmail}-${a.at}`}>
+              <li key={`${a.agentEmail}-${a.at}`} data-testid="decision">
                 {formatDateTime(a.at)}: <strong>{a.agentEmail}</strong> — {a.decision}
-                {a.note ? `: “${a.note}”` : ''}
+                <br />
+                Note to the user: “{a.note}”
+                {a.internalNote ? (
+                  <>
+                    <br />
+                    <span data-testid="internal-note">Internal note: “{a.internalNote}”</span>
+                  </>
+                ) : null}
               </li>
             ))}
           </ul>

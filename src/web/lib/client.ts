@@ -10,7 +10,9 @@ import type { ActivityList, SessionList, SessionsRevoked } from '../../http/cont
 import type { PendingBinding, StepUpBody } from '../../http/contract/common.ts';
 import type { SecurityState } from '../../http/contract/me.ts';
 import type { ResetLinkView } from '../../http/contract/passwords.ts';
+import type { PolicyView } from '../../http/contract/policy.ts';
 import type {
+  ContinuedTicket,
   EvidenceCreated,
   EvidenceKind,
   OpenedTicket,
@@ -28,7 +30,7 @@ import type {
   VerifyResponse,
 } from '../../http/contract/sessions.ts';
 import type { PhoneAdded } from '../../http/contract/sms.ts';
-import type { Decision, DecisionResult, Queue, SupportTicketView } from '../../http/contract/support.ts';
+import type { DecisionBody, DecisionResult, Queue, SupportTicketView } from '../../http/contract/support.ts';
 import type { BackupCodesIssued, ExportBody } from '../../http/contract/two-factor.ts';
 import type { WithdrawalAccepted, WithdrawalBody, WithdrawalList } from '../../http/contract/withdrawals.ts';
 import { api, apiBlob, upload } from './api.ts';
@@ -39,6 +41,7 @@ export type {
   BackupCodesIssued,
   EvidenceKind,
   PendingBinding,
+  PolicyView,
   ResetLinkView,
   SecurityState,
   SupportTicketView,
@@ -71,6 +74,8 @@ const ticketPath = (ticketId: string) => `/v1/recovery/tickets/${id(ticketId)}`;
 const supportPath = (ticketId: string) => `/v1/support/tickets/${id(ticketId)}`;
 
 // Accounts and sessions
+
+export const getPolicy = () => api<PolicyView>('/v1/policy');
 
 export const createAccount = (body: CreateAccountBody) => post<AccountCreated>('/v1/accounts', body);
 
@@ -168,6 +173,10 @@ export const requestWithdrawal = (body: WithdrawalBody) => post<WithdrawalAccept
 export const openTicket = (challenge: string, kind: TicketKind) =>
   post<OpenedTicket>('/v1/recovery/tickets', { challenge, kind });
 
+/** A continue link's token and a login challenge of the account → a fresh ticket token. */
+export const continueRecovery = (token: string, challenge: string) =>
+  post<ContinuedTicket>('/v1/recovery/continue', { token, challenge });
+
 export const getTicket = ({ ticketId, ticketToken }: TicketAccess) =>
   api<TicketView>(ticketPath(ticketId), { ticketToken });
 
@@ -205,5 +214,6 @@ export const getSupportTicket = (ticketId: string) => api<SupportTicketView>(sup
 export const getEvidenceFile = (ticketId: string, evidenceId: string) =>
   apiBlob(`${supportPath(ticketId)}/evidence/${id(evidenceId)}`);
 
-export const decideTicket = (ticketId: string, decision: Decision, note: string) =>
-  post<DecisionResult>(`${supportPath(ticketId)}/decision`, { decision, note });
+/** `note` goes to the user (and the audit log); `internalNote` stays with the agents. */
+export const decideTicket = (ticketId: string, body: DecisionBody) =>
+  post<DecisionResult>(`${supportPath(ticketId)}/decision`, body);

@@ -125,7 +125,7 @@ const SERVER: Record<ErrorCode, Message> = {
   own_ticket: 'You cannot decide a recovery ticket for your own account.',
   already_decided: detailOr('This ticket was already decided.'),
   recovery_binding_required:
-    'Your account recovery was approved but is not finished: bind your new authenticator from the recovery ticket page, in the browser tab where you opened the ticket.',
+    'Your account recovery was approved but is not finished: bind your new authenticator from the recovery ticket page. Open it with the link in the approval email.',
   evidence_damaged: 'The stored file is missing or damaged. Ask the claimant to upload it again.',
 };
 
