@@ -96,7 +96,7 @@ test('security key and SMS: added on the security page, used to sign in', { time
   });
 
   await step('sign in with the security key', async () => {
-    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
     await signInWithPassword(page, email, password);
     assert.equal(await text(page.getByTestId('signing-in-as')), email, 'the step names the account');
     // A registered key is offered first and chosen already; backup codes last, with the count left.
@@ -134,7 +134,7 @@ test('security key and SMS: added on the security page, used to sign in', { time
   );
 
   await step('sign in with an SMS code, offered once no security key is bound', async () => {
-    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
     await signInWithPassword(page, email, password);
     await page.getByLabel('SMS code').check();
     await advanceClock(server(), 31); // the phone's own code went out less than 30 s ago

@@ -182,7 +182,7 @@ test('change password: the other sessions end, withdrawals lock, a refusal is ex
   await step('this browser stays signed in; the old password no longer works', async () => {
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Account security' }).waitFor();
-    await page.getByRole('button', { name: 'Sign out' }).first().click();
+    await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
     await page.goto('/#/login');
     await submitPassword(page, email, password);
     assert.match(await text(page.getByRole('alert')), /email or password is not right/);

@@ -32,7 +32,7 @@ async function tick(context: BrowserContext, seconds = 31): Promise<number> {
 }
 
 async function signOut(page: Page) {
-  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
 }
 
@@ -186,10 +186,12 @@ test('two-factor journey in the browser', { timeout: 300_000 }, async (t) => {
       await text(page.locator('#reset-warning')),
       new RegExp(`Withdrawals are locked for ${LOCK_HOURS} hours`),
     );
-    const reset = page.getByRole('region', { name: 'Reset two-factor authentication' });
-    await reset.getByLabel('Your password').fill(password);
-    await reset.getByLabel('6-digit code from your authenticator app').fill(await totpAt(secret, await tick(context)));
-    await reset.getByRole('button', { name: 'Reset 2FA', exact: true }).click();
+    const resetForm = page.getByRole('region', { name: 'Reset two-factor authentication' });
+    await resetForm.getByLabel('Your password').fill(password);
+    await resetForm
+      .getByLabel('6-digit code from your authenticator app')
+      .fill(await totpAt(secret, await tick(context)));
+    await page.getByRole('button', { name: 'Reset 2FA', exact: true }).click();
     await page.getByRole('heading', { name: 'Bind your new authenticator' }).waitFor();
     const newSecret = (await text(page.getByTestId('setup-key'))).replace(/\s+/g, '');
     assert.notEqual(newSecret, secret, 'the reset issues a new secret');
