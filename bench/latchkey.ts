@@ -34,6 +34,11 @@ export interface LatchkeyOptions {
   /** Accounts whose backup codes sign in (each gives 8 backup-code logins). */
   readonly usableBackupCodes: number;
   readonly instances: number;
+  /**
+   * SQLite only: a folder keeping a copy of the seeded database, reused by later runs with
+   * the same account count (a million accounts take many minutes to seed on a busy machine).
+   */
+  readonly template?: string;
   /** LATCHKEY_SQLITE_SYNCHRONOUS for the instances. */
   readonly synchronous: string;
   /** PostgreSQL (shared by the instances, with Redis); SQLite in a temp folder otherwise. */
@@ -41,7 +46,11 @@ export interface LatchkeyOptions {
   readonly redisUrl?: string;
 }
 
+/** The manifest file `seed --manifest` writes: the manifest, and what seeding took. */
+type Seeded = SeedManifest & { seconds: number; cpuSeconds: number };
+
 const ORIGIN = { ip: '127.0.0.1', userAgent: 'latchkey-bench' };
+export const SERVER = 'dist/server/main.js';
 
 export class LatchkeyDeployment {
   readonly bases: string[] = [];
@@ -88,10 +97,39 @@ export class LatchkeyDeployment {
     return dir;
   }
 
-  /** `npm run latchkey -- seed`, as an operator runs it. */
-  async seed(): Promise<number> {
+  /** `npm run latchkey -- seed`, as an operator runs it (or a copy of an earlier run's, see `template`). */
+  async seed(): Promise<{ seconds: number; cpuSeconds: number }> {
     const manifestFile = path.join(this.#dataDir(0), 'seed-manifest.json');
-    const started = performance.now();
+    const database = path.join(this.#dataDir(0), 'latchkey.sqlite');
+    const template = this.options.template;
+    const kept = template ? path.join(template, 'seed-manifest.json') : undefined;
+    let copied = false;
+    if (template && kept && fs.existsSync(kept)) {
+      const copy = JSON.parse(fs.readFileSync(kept, 'utf8')) as Seeded & { secretKeys: string };
+      if (copy.accounts === this.options.accounts) {
+        process.stderr.write(`copying the seeded database from ${template} …\n`);
+        fs.copyFileSync(path.join(template, 'latchkey.sqlite'), database, fs.constants.COPYFILE_FICLONE);
+        this.#env.LATCHKEY_SECRET_KEYS = copy.secretKeys;
+        fs.writeFileSync(manifestFile, JSON.stringify(copy));
+        copied = true;
+      }
+    }
+    if (!copied) await this.#runSeed(manifestFile);
+    const seeded = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Seeded;
+    this.#manifest = seeded;
+    this.#key = Buffer.from(this.manifest.key, 'base64url');
+    if (template && kept && !fs.existsSync(kept)) {
+      fs.mkdirSync(template, { recursive: true, mode: 0o700 });
+      fs.copyFileSync(database, path.join(template, 'latchkey.sqlite'), fs.constants.COPYFILE_FICLONE);
+      fs.writeFileSync(kept, JSON.stringify({ ...seeded, secretKeys: this.#env.LATCHKEY_SECRET_KEYS }), {
+        mode: 0o600,
+      });
+    }
+    this.#usableCodes();
+    return { seconds: seeded.seconds, cpuSeconds: seeded.cpuSeconds };
+  }
+
+  async #runSeed(manifestFile: string): Promise<void> {
     await runToEnd(
       process.execPath,
       [
@@ -108,8 +146,9 @@ export class LatchkeyDeployment {
       ],
       { ...this.#env, LATCHKEY_DATA_DIR: this.#dataDir(0) },
     );
-    this.#manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as SeedManifest;
-    this.#key = Buffer.from(this.manifest.key, 'base64url');
+  }
+
+  #usableCodes(): void {
     const usable: Array<{ index: number; codes: string[] }> = [];
     for (let index = 0; hasUsableBackupCodes(this.manifest, index); index += this.manifest.stride) {
       usable.push({ index, codes: seededBackupCodes(this.#key, index) });
@@ -118,14 +157,14 @@ export class LatchkeyDeployment {
     for (let k = 0; k < (usable[0]?.codes.length ?? 0); k += 1) {
       for (const { index, codes } of usable) this.#backupPairs.push({ index, code: codes[k] as string });
     }
-    return (performance.now() - started) / 1000;
   }
 
   async start(): Promise<void> {
     for (let instance = 0; instance < this.options.instances; instance += 1) {
       const port = await freePort();
       this.#children.push(
-        startProcess('src/main.ts', { ...this.#env, LATCHKEY_DATA_DIR: this.#dataDir(instance), PORT: String(port) }),
+        // What `npm start` runs: the compiled server (run.ts builds it first).
+        startProcess(SERVER, { ...this.#env, LATCHKEY_DATA_DIR: this.#dataDir(instance), PORT: String(port) }),
       );
       this.bases.push(`http://127.0.0.1:${port}`);
     }

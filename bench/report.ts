@@ -78,7 +78,7 @@ export function markdown(report: RunReport): string {
       c.unit === 'req/s'
         ? `${fmt(median(c.rounds.map((m) => m.p50)), 1)} | ${fmt(median(c.rounds.map((m) => m.p99)), 1)}`
         : '— | —';
-    return `| ${c.label} | ${fmt(median(c.rounds.map((m) => m.perSecond)))} ${c.unit === 'req/s' ? '' : c.unit} | ${c.rounds.map((m) => fmt(m.perSecond, 0)).join(' / ')} | **${ratioText(median(ratios))}** | ${ratios.map((r) => ratioText(r)).join(' / ')} | ${latency} |`;
+    return `| ${c.label} | ${fmt(median(c.rounds.map((m) => m.perSecond)))} | ${c.rounds.map((m) => fmt(m.perSecond, 0)).join(' / ')} | **${ratioText(median(ratios))}** | ${ratios.map((r) => ratioText(r)).join(' / ')} | ${latency} |`;
   });
   const ratioRows = report.ratios.map(
     (r) =>
@@ -100,7 +100,7 @@ divided by the Fastify hello-world measured in the same round, on the same machi
 
     ${report.command}
 
-${report.rounds} interleaved rounds: every case runs once per round, in reverse order every other round, so slow
+Rounds: ${report.rounds}, interleaved: every case runs once per round, in reverse order every other round, so slow
 spells of the shared machine hit all cases alike. Medians over the rounds, per-round figures beside them.
 
 ## Machine
@@ -121,7 +121,7 @@ ${report.setup.map((s) => `- ${s}`).join('\n')}
 
 ## Figures
 
-| case | median | per round | × hello-world (median) | × hello-world per round | p50 ms | p99 ms |
+| case | per second (median) | per round | × hello-world (median) | × hello-world per round | p50 ms | p99 ms |
 |---|---:|---|---:|---|---:|---:|
 ${caseRows.join('\n')}
 

@@ -20,9 +20,9 @@ import { loadConfig } from '../src/config.ts';
 import { threadPoolSize } from '../src/threadpool.ts';
 import { BetterAuthPeer, installPeer, peerVersion } from './better-auth.ts';
 import { bareArgon2, classicDesign, type Micro, oneHashDesign } from './hashing-designs.ts';
-import { LatchkeyDeployment, randomName } from './latchkey.ts';
+import { LatchkeyDeployment, randomName, SERVER } from './latchkey.ts';
 import { CONNECTIONS, helloRun, loginRun, type Measurement } from './load.ts';
-import { freePort, ROOT, startProcess, stop, waitFor } from './processes.ts';
+import { freePort, ROOT, runToEnd, startProcess, stop, waitFor } from './processes.ts';
 import {
   type CaseResult,
   type LoadSample,
@@ -65,10 +65,9 @@ const WARM_BACKUP = Math.min(40, BACKUP_LOGINS);
 const POOL = threadPoolSize(os.availableParallelism());
 if (args.peer !== undefined && args.peer !== 'better-auth') throw new Error('--peer: only better-auth is known');
 
-/** What the Latchkey in this checkout does with LATCHKEY_SQLITE_SYNCHRONOUS (older ones have no such setting). */
+/** LATCHKEY_SQLITE_SYNCHRONOUS as Latchkey reads it (checked, upper case); the peer gets the same. */
 function latchkeySynchronous(wanted: string): string {
-  const config = loadConfig({ ...process.env, LATCHKEY_SQLITE_SYNCHRONOUS: wanted }) as { sqliteSynchronous?: string };
-  return config.sqliteSynchronous ?? 'NORMAL';
+  return loadConfig({ ...process.env, LATCHKEY_SQLITE_SYNCHRONOUS: wanted }).sqliteSynchronous;
 }
 
 interface Case {
@@ -110,11 +109,21 @@ async function main(): Promise<void> {
   const synchronous = latchkeySynchronous(args.synchronous);
   const cleanups: Array<() => Promise<void>> = [];
   const children: ChildProcess[] = [];
+  const cleanUp = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+    for (const child of children.splice(0)) await stop(child);
+  };
+  // Interrupted (Ctrl-C, kill): stop the servers and drop the temp databases before leaving.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+  }
   const setup: string[] = [];
   const notes: string[] = [];
   const loads: LoadSample[] = [loadNow('start')];
   const cases: Case[] = [];
   try {
+    process.stderr.write('npm run build (the compiled server npm start runs) …\n');
+    await runToEnd('npm', ['run', '-s', 'build']);
     // ------------------------------------------------------------ the yardsticks
     const helloPort = await freePort();
     children.push(startProcess('bench/hello-server.ts', { PORT: String(helloPort) }));
@@ -155,18 +164,19 @@ async function main(): Promise<void> {
     );
     cases.push(backupCase('lk-sqlite-backup', 'Latchkey backup-code login, SQLite', small, sqliteBase));
     setup.push(
-      `Seeding ${thousands(LOGINS)} accounts (\`latchkey seed --accounts ${LOGINS} --usable-backup-codes ${usable}\`) took ${smallSeed.toFixed(1)} s on SQLite.`,
+      `Seeding ${thousands(LOGINS)} accounts (\`latchkey seed --accounts ${LOGINS} --usable-backup-codes ${usable}\`) took ${smallSeed.seconds.toFixed(1)} s (${smallSeed.cpuSeconds.toFixed(1)} s of CPU, mostly the argon2id of the usable codes) on SQLite.`,
     );
 
     let large: LatchkeyDeployment | undefined;
     if (SCALE > 0) {
-      large = new LatchkeyDeployment({ accounts: SCALE, usableBackupCodes: 0, instances: 1, synchronous });
+      const template = path.join(os.tmpdir(), `latchkey-bench-template-${SCALE}`);
+      large = new LatchkeyDeployment({ accounts: SCALE, usableBackupCodes: 0, instances: 1, synchronous, template });
       cleanups.push(() => (large as LatchkeyDeployment).close());
       process.stderr.write(`seeding ${SCALE} accounts (SQLite) …\n`);
-      const seconds = await large.seed();
+      const seeded = await large.seed();
       await large.start();
       setup.push(
-        `Seeding ${thousands(SCALE)} accounts (\`latchkey seed --accounts ${SCALE}\`) took ${seconds.toFixed(0)} s (${(SCALE / seconds).toFixed(0)} accounts/s) on SQLite; the database file is ${(fs.statSync(path.join(large.dataDir, 'latchkey.sqlite')).size / 2 ** 30).toFixed(2)} GiB.`,
+        `Seeding ${thousands(SCALE)} accounts (\`latchkey seed --accounts ${SCALE}\`; the bench keeps a copy in ${template} for later runs and copies it when present) took ${seeded.seconds.toFixed(0)} s of wall time, ${seeded.cpuSeconds.toFixed(0)} s of CPU (${(SCALE / seeded.seconds).toFixed(0)} accounts/s on this shared machine, ${(SCALE / seeded.cpuSeconds).toFixed(0)} per CPU-second) on SQLite; the database file is ${(fs.statSync(path.join(large.dataDir, 'latchkey.sqlite')).size / 2 ** 30).toFixed(2)} GiB.`,
       );
       cases.push(
         totpCase(
@@ -252,7 +262,7 @@ async function main(): Promise<void> {
         await dropper.end();
       });
       process.stderr.write(`seeding ${LOGINS} accounts (PostgreSQL) …\n`);
-      const seconds = await deployment.seed();
+      const seeded = await deployment.seed();
       await deployment.start();
       const [first, second] = deployment.bases as [string, string];
       const proxies: string[] = [];
@@ -284,7 +294,7 @@ async function main(): Promise<void> {
         ),
       );
       setup.push(
-        `PostgreSQL: a fresh database on ${url.host}, ${await postgresSetting(args.postgres, 'synchronous_commit')}, pool of 10 per instance; ${withRedis ? `Redis at ${new URL(args.redis).host} for the attempt budget and throttles` : 'no Redis reachable: budgets in the database'}. ${thousands(LOGINS)} accounts seeded in ${seconds.toFixed(1)} s. Two Latchkey instances share the database, Redis and the keyring; the proxy (bench/proxy.ts, node:http, keep-alive upstream) sends each request to the next instance. The one-instance figure the two-instance one is divided by goes through the same proxy to one instance.`,
+        `PostgreSQL: a fresh database on ${url.host}, ${await postgresSetting(args.postgres, 'synchronous_commit')}, pool of 10 per instance; ${withRedis ? `Redis at ${new URL(args.redis).host} for the attempt budget and throttles` : 'no Redis reachable: budgets in the database'}. ${thousands(LOGINS)} accounts seeded in ${seeded.seconds.toFixed(1)} s. Two Latchkey instances share the database, Redis and the keyring; the proxy (bench/proxy.ts, node:http, keep-alive upstream) sends each request to the next instance. The one-instance figure the two-instance one is divided by goes through the same proxy to one instance.`,
       );
     } else {
       notes.push('PostgreSQL was not reachable (or `--no-postgres`): no PostgreSQL figures in this run.');
@@ -316,8 +326,7 @@ async function main(): Promise<void> {
       if (winners !== 1) throw new Error(`a TOTP code raced across two instances signed in ${winners} times`);
     }
 
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-    for (const child of children.splice(0)) await stop(child);
+    await cleanUp();
 
     process.stderr.write('hashing designs in process …\n');
     const micro: Micro[] = [];
@@ -326,6 +335,7 @@ async function main(): Promise<void> {
       micro.push(await classicDesign(codes, codes === 8 ? 8 : 4));
     }
 
+    notes.push(...explanations(results));
     const report: RunReport = {
       date: new Date(),
       command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
@@ -336,7 +346,7 @@ async function main(): Promise<void> {
       latencyChecks: latencyChecks(results),
       setup: [
         `Load: autocannon ${CONNECTIONS} connections from the benchmark process, on the same cores as the servers. A login run sends exactly one request per prepared login and every answer must be 200, or the run fails. The hello-world runs ${HELLO_SECONDS} s per round. Before the rounds, every case runs once as a warm-up (${WARM_TOTP} TOTP, ${WARM_BACKUP} backup-code logins), not counted.`,
-        `Latchkey: \`node --import tsx src/main.ts\` per instance, \`LATCHKEY_TEST_MODE=1\` (for the test clock), \`LOG_LEVEL=warn\`, SQLite in WAL with \`synchronous=${synchronous}\`${synchronous === args.synchronous ? ` (\`LATCHKEY_SQLITE_SYNCHRONOUS=${synchronous}\`)` : ` (asked for ${args.synchronous}, but this Latchkey has no such setting: better-sqlite3's WAL default is in force, and the peer was given the same)`}, UV_THREADPOOL_SIZE ${POOL}.`,
+        `Latchkey: \`node ${SERVER}\` per instance (compiled by \`npm run build\`, as \`npm start\` runs it), \`LATCHKEY_TEST_MODE=1\` (for the test clock), \`LOG_LEVEL=warn\`, SQLite in WAL with \`synchronous=${synchronous}\` (\`LATCHKEY_SQLITE_SYNCHRONOUS=${synchronous}\`, with group commit: docs/adr/0006-one-commit-per-login.md), UV_THREADPOOL_SIZE ${POOL}.`,
         `Accounts come from \`latchkey seed\` (src/cli/seed.ts): each has an active TOTP binding (secret encrypted with the keyring, as enrolment stores it) and a live set of eight backup codes; all share one password. TOTP secrets derive from a per-run key in the seed manifest; the backup codes of every k-th account (enough for the run) are derived the same way and hashed with the real argon2id, salt and pepper, the other accounts' eight code rows hold random values that match no known code. A TOTP run logs each of ${thousands(LOGINS)} accounts (spread over the whole range at scale) in once, then the test clock moves 30 s, since a step is accepted once per account.`,
         `Only the second step is measured. Its login challenges are issued by the benchmark process through the app's own \`issueChallenge\` on the same database, as the password step does after the password checks (an argon2id per prepared login would dominate the run); the password step itself is not measured here.`,
         ...setup,
@@ -353,8 +363,7 @@ async function main(): Promise<void> {
       process.stdout.write('\nwrote docs/benchmarks.md and docs/benchmarks.svg\n');
     }
   } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-    for (const child of children) await stop(child);
+    await cleanUp();
   }
 }
 
@@ -439,7 +448,8 @@ function ratios(results: CaseResult[], synchronous: string): Ratio[] {
     ok: (v) => v >= 1.6,
   });
   add('one instance via the proxy / direct (PostgreSQL)', per('lk-pg-proxy-1', 'lk-pg-totp'));
-  add('TOTP login throughput, large / 1 k accounts (SQLite)', per('lk-sqlite-totp-large', 'lk-sqlite-totp'));
+  const scale = `${thousands(SCALE)} / ${thousands(LOGINS)} accounts`;
+  add(`TOTP login throughput, ${scale} (SQLite)`, per('lk-sqlite-totp-large', 'lk-sqlite-totp'));
   add(
     'TOTP login p50 latency, large / 1 k accounts',
     per('lk-sqlite-totp-large', 'lk-sqlite-totp', (m) => m.p50),
@@ -450,6 +460,28 @@ function ratios(results: CaseResult[], synchronous: string): Ratio[] {
     per('lk-sqlite-totp-large', 'lk-sqlite-totp', (m) => m.p99),
     { text: '≤ 1.10×', ok: (v) => v <= 1.1 },
   );
+  return out;
+}
+
+/** What a reader needs to read the figures right; each one only when the run shows its case. */
+function explanations(results: CaseResult[]): string[] {
+  const has = (id: string) => results.some((r) => r.id === id);
+  const out: string[] = [];
+  if (has('ba-totp')) {
+    out.push(
+      "The peer does less per login than Latchkey: better-auth's TOTP check has no replay protection (a code is accepted again within its window) and no daily attempt budget, and its backup codes are one encrypted list compared in the clear, with no slow hash (Latchkey spends one argon2id per backup-code attempt by design, ADR 0001). So the fair yardstick for Latchkey's backup-code login is the bare argon2id ceiling, not better-auth.",
+    );
+  }
+  if (has('lk-pg-proxy-2')) {
+    out.push(
+      `Two instances share ${os.availableParallelism()} cores here with PostgreSQL, Redis, the proxy and the load generator: a second instance adds no CPU, so the two/one ratio measures what sharing the database and Redis costs, not how far Latchkey scales out. A ratio near 1× means the guarantees held across instances at no loss; the ≥ 1.6× goal needs a machine where the second instance gets cores of its own.`,
+    );
+  }
+  if (has('lk-sqlite-totp-large')) {
+    out.push(
+      'At 50 connections the latency is mostly queueing (p50 ≈ connections ÷ throughput), so the latency ratios between the two account counts move with the throughput ratio; both runs log the same number of accounts in per round, spread over the whole seeded range.',
+    );
+  }
   return out;
 }
 

@@ -12,6 +12,7 @@ import type { Executor } from '../storage/executor.ts';
 import { findLiveInvitation, replaceInvitation, useInvitation } from '../storage/invitations-repository.ts';
 import { revokeAccountSessions } from '../storage/sessions-repository.ts';
 import type { AppContext } from './context.ts';
+import { newOneTimeLink } from './one-time-links.ts';
 import { webOrigin } from './web-links.ts';
 
 export const INVITATION_TTL_MS = 72 * 60 * 60 * 1000;
@@ -24,18 +25,9 @@ export interface Invitation {
 
 /** Issues the account's invitation (voiding earlier ones), inside the caller's transaction. */
 export async function inviteAgent(ctx: AppContext, trx: Executor, accountId: string): Promise<Invitation> {
-  const now = ctx.clock.now();
-  const token = ctx.tokens.newToken();
-  const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS);
-  await replaceInvitation(trx, {
-    id: ctx.tokens.newId(),
-    account_id: accountId,
-    token_hash: hashToken(token),
-    created_at: now.toISOString(),
-    expires_at: expiresAt.toISOString(),
-    used_at: null,
-  });
-  return { token, url: `${webOrigin(ctx.config)}/#/invitation/${token}`, expiresAt };
+  const link = newOneTimeLink(ctx, INVITATION_TTL_MS);
+  await replaceInvitation(trx, { ...link.row, account_id: accountId });
+  return { token: link.token, url: `${webOrigin(ctx.config)}/#/invitation/${link.token}`, expiresAt: link.expiresAt };
 }
 
 /** The invited agent sets their password; the link then works no more. */

@@ -4,11 +4,13 @@
 // which ends a full verification's freeze. The login challenge proves the
 // password; the second factor goes through the one gate, and the challenge
 // stays usable for signing in afterwards.
+import { accountFrozen } from '../domain/account-freeze.ts';
 import { DomainError } from '../domain/errors.ts';
 import { cancel, isOpen, type TicketKind, type TicketStatus } from '../domain/recovery-ticket.ts';
 import { lockAccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
+import { accountFreezeReason } from '../storage/freezes-repository.ts';
 import { listOpenTickets, markCancelled, type TicketRow } from '../storage/recovery-repository.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
 import { openLoginChallenge } from './login-challenge.ts';
@@ -81,7 +83,7 @@ export async function cancelOpenTickets(
     });
   }
   if (cancelled.length > 0) {
-    await notifyEmail(trx, account.email, recoveryNotices.ticketsCancelled(cancelled.length, now, why), now);
+    await notifyEmail(ctx, trx, account, recoveryNotices.ticketsCancelled(cancelled.length, now, why));
   }
   return cancelled;
 }
@@ -92,6 +94,9 @@ export async function cancelTicketsWithSecondFactor(
   origin: RequestOrigin,
 ): Promise<SecondFactorOutcome & { cancelled: string[] }> {
   const { challenge, account } = await openLoginChallenge(ctx, input.challenge);
+  // The owner's freeze says the factors may be in other hands: what they prove
+  // counts for nothing until support has reviewed a ticket (which this would cancel).
+  if ((await accountFreezeReason(ctx.storage.db, account.id)) === 'owner') throw accountFrozen('owner');
   // Nothing to cancel: refuse before a code is spent.
   if ((await openTickets(ctx.storage.db, account.id, ctx.clock.now())).length === 0) {
     throw new DomainError('invalid_state', 'This account has no open recovery ticket.');

@@ -94,7 +94,7 @@ export async function confirmAuthenticator(
         at,
       });
       const lock = await startWithdrawalLock(ctx, trx, account.id, lockCause);
-      await notifyEmail(trx, account.email, notices.twoFactorReset(BACKUP_CODES_PER_SET, lock.until), now);
+      await notifyEmail(ctx, trx, account, notices.twoFactorReset(BACKUP_CODES_PER_SET, lock.until));
     } else {
       await appendAudit(trx, {
         accountId: account.id,
@@ -102,7 +102,7 @@ export async function confirmAuthenticator(
         details: { setupId: pending.id, setId: issued.backupCodes.setId },
         at,
       });
-      await notifyEmail(trx, account.email, notices.authenticatorBound(now), now);
+      await notifyEmail(ctx, trx, account, notices.authenticatorBound(now));
     }
     return issued;
   });

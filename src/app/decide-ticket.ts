@@ -10,7 +10,8 @@
 // removeAll: factors/registry.ts), signs out every session and
 // marks the next binding as a recovery rebind of this ticket's kind, so
 // confirm-authenticator.ts starts the lock the policy sets for it. Rejection changes no factor. Both
-// end the review, which unfreezes a full verification (isAccountFrozen).
+// end the review, which unfreezes a full verification (isAccountFrozen);
+// approval also ends the owner's "this wasn't me" freeze (freeze-account.ts).
 
 import type { Account } from '../domain/account.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -20,6 +21,7 @@ import { lockFor, type RecoveryLockCause, recoveryLockCause } from '../domain/wi
 import { findAccountById, lockAccountRow, setRebindLockCause } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
+import { endFreeze } from '../storage/freezes-repository.ts';
 import {
   findTicketById,
   holdTicketIn,
@@ -90,10 +92,10 @@ export async function decideTicket(
     const link = await issueRecoveryLink(ctx, trx, ticket.id, now);
     if (!result.final) {
       await notifyEmail(
+        ctx,
         trx,
-        account.email,
+        account,
         recoveryNotices.approvalRecorded(result.approvals, result.approvalsRequired, link),
-        now,
       );
       return result;
     }
@@ -102,6 +104,17 @@ export async function decideTicket(
     }
     if (result.status === 'approved') {
       await clearFactors(trx, account.id, at, recoveryLockCause(ticket.kind));
+      // The owner's "this wasn't me" freeze ends here, and only here: support has checked who the claimant is.
+      const freeze = await endFreeze(trx, account.id, ticket.id, at);
+      if (freeze) {
+        await appendAudit(trx, {
+          accountId: account.id,
+          actorAccountId: agent.id,
+          event: 'account_unfrozen',
+          details: { freezeId: freeze.id, ticketId: ticket.id, frozenAt: freeze.frozen_at },
+          at,
+        });
+      }
       // One approved claimant: the account's other open tickets are closed.
       await cancelOpenTickets(ctx, trx, account, 'superseded', ticket.id);
       await appendAudit(trx, {
@@ -112,13 +125,13 @@ export async function decideTicket(
         at,
       });
       await notifyEmail(
+        ctx,
         trx,
-        account.email,
+        account,
         recoveryNotices.ticketApproved(note, lockFor(recoveryLockCause(ticket.kind), ctx.config).hours, link),
-        now,
       );
     } else {
-      await notifyEmail(trx, account.email, recoveryNotices.ticketRejected(note, link), now);
+      await notifyEmail(ctx, trx, account, recoveryNotices.ticketRejected(note, link));
     }
     return result;
   });

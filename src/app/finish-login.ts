@@ -50,7 +50,7 @@ export async function finishLogin(
         user_agent: origin.userAgent,
         at: now.toISOString(),
       });
-      await noticeSignInBrowser(trx, account, origin, now);
+      await noticeSignInBrowser(ctx, trx, account, origin);
       return issueSession(ctx, trx, account.id, origin, passed.method);
     },
   );

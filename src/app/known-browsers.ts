@@ -9,7 +9,7 @@ import type { Account } from '../domain/account.ts';
 import { hashToken } from '../infra/tokens.ts';
 import type { Executor } from '../storage/executor.ts';
 import { rememberBrowser } from '../storage/known-browsers-repository.ts';
-import type { RequestOrigin } from './context.ts';
+import type { AppContext, RequestOrigin } from './context.ts';
 import { notices, notifyEmail } from './notifications.ts';
 
 /** The browser that created the account is its first known one. */
@@ -28,13 +28,14 @@ export async function rememberCreatingBrowser(
  * `browserToken`: the origin did not come through a sign-in route) changes nothing.
  */
 export async function noticeSignInBrowser(
+  ctx: AppContext,
   db: Executor,
   account: Pick<Account, 'id' | 'email'>,
   origin: RequestOrigin,
-  now: Date,
 ): Promise<void> {
+  const now = ctx.clock.now();
   if (!origin.browserToken) return;
   if (await rememberBrowser(db, account.id, hashToken(origin.browserToken), now.toISOString())) {
-    await notifyEmail(db, account.email, notices.newBrowserSignIn(origin, now), now);
+    await notifyEmail(ctx, db, account, notices.newBrowserSignIn(origin, now));
   }
 }

@@ -63,7 +63,7 @@ export async function openRecoveryTicket(
       at,
     });
     const link = await issueRecoveryLink(ctx, trx, ticketId, now);
-    await notifyEmail(trx, account.email, recoveryNotices.ticketOpened(input.kind, due, link), now);
+    await notifyEmail(ctx, trx, account, recoveryNotices.ticketOpened(input.kind, due, link));
   });
   return { ticketId, ticketToken, status: 'awaiting_evidence', evidenceDueBy: due };
 }

@@ -110,7 +110,7 @@ export async function verifyPhone(
     await markPhoneVerified(trx, account.id, now.toISOString());
     await appendAudit(trx, { accountId: account.id, event: 'phone_verified', details: {}, at: now.toISOString() });
     const lockedUntil = await lockWithdrawalsForNewFactor(ctx, trx, account.id);
-    await notifyEmail(trx, account.email, notices.phoneAdded(phone.phone_masked, now, lockedUntil), now);
+    await notifyEmail(ctx, trx, account, notices.phoneAdded(phone.phone_masked, now, lockedUntil));
     return true;
   });
   if (verified) {
@@ -145,7 +145,7 @@ export async function removePhone(
     async (trx) => {
       await deletePhone(trx, account.id);
       await appendAudit(trx, { accountId: account.id, event: 'phone_removed', details: {}, at: now.toISOString() });
-      await notifyEmail(trx, account.email, notices.phoneRemoved(now), now);
+      await notifyEmail(ctx, trx, account, notices.phoneRemoved(now));
     },
   );
 }

@@ -14,7 +14,7 @@ import {
 } from '../storage/recovery-repository.ts';
 import type { AppContext } from './context.ts';
 import type { Job } from './jobs.ts';
-import { notifyEmail, recoveryNotices } from './notifications.ts';
+import { notifyEmail, notifyStaff, recoveryNotices } from './notifications.ts';
 import { ticketFacts } from './ticket-facts.ts';
 
 const BATCH = 100;
@@ -31,7 +31,7 @@ async function flagOverdueTickets(ctx: AppContext): Promise<number> {
       const agents = await listSupportAgentEmails(trx);
       const due = new Date(ticket.review_due_by ?? at);
       for (const email of agents)
-        await notifyEmail(trx, email, recoveryNotices.ticketOverdue(ticket.id, ticket.kind, due), now);
+        await notifyStaff(trx, email, recoveryNotices.ticketOverdue(ticket.id, ticket.kind, due), now);
       await appendAudit(trx, {
         accountId: ticket.account_id,
         actorAccountId: null,
@@ -68,7 +68,7 @@ async function expireLapsedTickets(ctx: AppContext): Promise<number> {
         details: { ticketId: ticket.id },
         at,
       });
-      if (account) await notifyEmail(trx, account.email, recoveryNotices.ticketExpired(), now);
+      if (account) await notifyEmail(ctx, trx, account, recoveryNotices.ticketExpired());
       expired += 1;
     });
   }

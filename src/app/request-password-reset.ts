@@ -72,6 +72,6 @@ export async function requestPasswordReset(
       PASSWORD_RESET_TTL_MS / 60_000,
       origin,
     );
-    await notifyEmail(trx, account.email, notice, now);
+    await notifyEmail(ctx, trx, account, notice);
   });
 }

@@ -267,19 +267,14 @@ export async function recordSecondFactorFailure(
     // known to someone else, so the owner hears of it now, not only at the lock
     // (ASVS 5.0 6.3.5; OWASP MFA cheat sheet, "Failed Login Attempts").
     if (challengeAttempts === FAILURES_PER_CHALLENGE) {
-      await notifyEmail(
-        trx,
-        account.email,
-        notices.secondFactorFailing(FAILURES_PER_CHALLENGE, attempt.origin, now),
-        now,
-      );
+      await notifyEmail(ctx, trx, account, notices.secondFactorFailing(FAILURES_PER_CHALLENGE, attempt.origin, now));
     }
     // Slow guessing (a few wrong codes a day, never reaching a limit) is reported
     // too: the first wrong code of a day is emailed, at most once a day.
     const since = new Date(now.getTime() - FAILURE_REPORT_INTERVAL_MS).toISOString();
     if (!(await auditEventSince(trx, account.id, 'second_factor_failure_reported', since))) {
       await appendAudit(trx, { accountId: account.id, event: 'second_factor_failure_reported', details: {}, at });
-      await notifyEmail(trx, account.email, notices.secondFactorFailed(attempt.origin, now), now);
+      await notifyEmail(ctx, trx, account, notices.secondFactorFailed(attempt.origin, now));
     }
     const until = new Date(now.getTime() + LOCK_DURATION_MS);
     // The lock is a guarded write: of concurrent failures that reach the limit, one locks and emails.
@@ -290,7 +285,7 @@ export async function recordSecondFactorFailure(
         details: { until: until.toISOString(), failures },
         at,
       });
-      await notifyEmail(trx, account.email, notices.secondFactorLocked(until), now);
+      await notifyEmail(ctx, trx, account, notices.secondFactorLocked(until));
     }
     return failures;
   });

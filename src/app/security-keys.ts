@@ -121,7 +121,7 @@ export async function registerSecurityKey(
       at,
     });
     const lockedUntil = await lockWithdrawalsForNewFactor(ctx, trx, account.id);
-    await notifyEmail(trx, account.email, notices.securityKeyAdded(input.name, now, lockedUntil), now);
+    await notifyEmail(ctx, trx, account, notices.securityKeyAdded(input.name, now, lockedUntil));
   });
   return { id, name: input.name, createdAt: at };
 }
@@ -145,7 +145,7 @@ export async function removeSecurityKey(
         details: { id },
         at: now.toISOString(),
       });
-      await notifyEmail(trx, account.email, notices.securityKeyRemoved(now), now);
+      await notifyEmail(ctx, trx, account, notices.securityKeyRemoved(now));
     },
   );
 }

@@ -79,7 +79,7 @@ export async function setNewPassword(ctx: AppContext, account: Account, change: 
       at,
     });
     const hours = lockFor(kind.cause, ctx.config).hours;
-    await notifyEmail(trx, account.email, kind.notice(now, origin, { until: lock.until, hours }), now);
+    await notifyEmail(ctx, trx, account, kind.notice(now, origin, { until: lock.until, hours }));
   };
 
   if (methods.length === 0 || method === undefined) {

@@ -1,12 +1,13 @@
 // The password step. Unknown emails and wrong passwords get the same answer
 // after the same work (ASVS 5.0 6.3.8: no enumeration by message or timing).
+import { accountFrozen } from '../domain/account-freeze.ts';
 import { normalizeEmail } from '../domain/account-rules.ts';
 import { retryAfterSeconds } from '../domain/attempt-budget.ts';
 import { DomainError } from '../domain/errors.ts';
 import { awaitsRecoveryBinding, recoveryBindingRequired } from '../domain/recovery-binding.ts';
 import { findAccountByEmail } from '../storage/accounts-repository.ts';
-import { isAccountFrozen } from '../storage/recovery-repository.ts';
-import { accountFrozen } from './account-freeze.ts';
+import { countUnusedBackupCodes, findLiveBackupCodeSet } from '../storage/backup-codes-repository.ts';
+import { accountFreezeReason } from '../storage/freezes-repository.ts';
 import { checkPassword } from './check-password.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
 import { noticeSignInBrowser } from './known-browsers.ts';
@@ -16,7 +17,14 @@ import { issueChallenge, issueSession } from './sessions.ts';
 
 export type LoginStart =
   | { status: 'authenticated'; token: string; expiresAt: Date }
-  | { status: 'second_factor_required'; challenge: string; methods: SecondFactorMethod[]; expiresAt: Date };
+  | {
+      status: 'second_factor_required';
+      challenge: string;
+      methods: SecondFactorMethod[];
+      expiresAt: Date;
+      /** Unused backup codes, when backup codes are among the methods (the login step names the count). */
+      backupCodesRemaining?: number;
+    };
 
 export async function startLogin(
   ctx: AppContext,
@@ -43,16 +51,27 @@ export async function startLogin(
     });
     throw new DomainError('invalid_credentials', 'The email or password is wrong.');
   }
-  // The guide's emergency path: while a full identity verification is under
-  // review nobody can sign in, the attacker included.
-  // The owner still gets a challenge, good only for seeing and cancelling the
-  // ticket with a second factor (or opening one): finishing a login with it is refused.
-  if (await isAccountFrozen(db, account.id)) {
+  // Frozen (the guide's emergency path, or the owner's "this wasn't me"):
+  // nobody can sign in, the attacker included. The owner still gets a
+  // challenge: during a full verification it is good for seeing and cancelling
+  // the ticket with a second factor (or opening one); after the owner's freeze
+  // it opens a recovery ticket only, the one way to unfreeze (nothing the
+  // account's factors prove counts until support has reviewed it).
+  // Finishing a login with either is refused.
+  const frozen = await accountFreezeReason(db, account.id);
+  if (frozen) {
+    const purpose = frozen === 'owner' ? 'recovery' : 'login';
     const challenge = await db.transaction().execute(async (trx) => {
       await recordLogin(ctx, trx, { account_id: account.id, result: 'account_frozen', factor: 'password', ...event });
-      return issueChallenge(ctx, trx, account.id, origin);
+      return issueChallenge(ctx, trx, account.id, origin, purpose);
     });
-    throw new DomainError('account_frozen', accountFrozen().message, { challenge: challenge.token });
+    const refusal = accountFrozen(frozen);
+    throw new DomainError('account_frozen', refusal.message, {
+      ...refusal.extras,
+      challenge: challenge.token,
+      challengeExpiresAt: challenge.expiresAt.toISOString(),
+      challengePurpose: purpose,
+    });
   }
   // An approved recovery cleared the factors: no password-only session until the
   // claimant binds the new authenticator through the ticket.
@@ -101,15 +120,23 @@ export async function startLogin(
     );
   }
   const methods = await methodsFor(db, account.id, 'login');
+  const codes = methods.includes('backup_code') ? await findLiveBackupCodeSet(db, account.id) : undefined;
+  const backupCodesRemaining = codes ? await countUnusedBackupCodes(db, codes.id) : undefined;
   return db.transaction().execute(async (trx) => {
     if (methods.length === 0) {
       const session = await issueSession(ctx, trx, account.id, origin);
       await recordLogin(ctx, trx, { account_id: account.id, result: 'success', factor: 'password', ...event });
-      await noticeSignInBrowser(trx, account, origin, ctx.clock.now());
+      await noticeSignInBrowser(ctx, trx, account, origin);
       return { status: 'authenticated', token: session.token, expiresAt: session.expiresAt };
     }
     const challenge = await issueChallenge(ctx, trx, account.id, origin);
     await recordLogin(ctx, trx, { account_id: account.id, result: 'password_ok', factor: 'password', ...event });
-    return { status: 'second_factor_required', challenge: challenge.token, methods, expiresAt: challenge.expiresAt };
+    return {
+      status: 'second_factor_required',
+      challenge: challenge.token,
+      methods,
+      expiresAt: challenge.expiresAt,
+      ...(backupCodesRemaining === undefined ? {} : { backupCodesRemaining }),
+    };
   });
 }

@@ -50,7 +50,7 @@ export async function submitTicket(
     });
     if (account) {
       const link = await issueRecoveryLink(ctx, trx, ticket.id, now);
-      await notifyEmail(trx, account.email, recoveryNotices.ticketSubmitted(ticket.kind, next.reviewDueBy, link), now);
+      await notifyEmail(ctx, trx, account, recoveryNotices.ticketSubmitted(ticket.kind, next.reviewDueBy, link));
     }
     return { status: next.status, reviewDueBy: next.reviewDueBy };
   });

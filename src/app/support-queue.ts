@@ -18,6 +18,7 @@ export async function supportQueue(ctx: AppContext, status: TicketStatus) {
       submittedAt: row.submitted_at,
       reviewDueBy: row.review_due_by,
       overdue: isOverdue(ticketFacts(row), now),
+      frozenByOwnerAt: row.frozen_by_owner_at,
     })),
   };
 }

@@ -1,8 +1,9 @@
 // What an agent sees of one ticket: its facts and approvals (with each
-// agent's note to the user and internal note), the evidence list, the
-// account's recent successful logins, the claimant's own request beside them
-// with a plain comparison, and the second factors the account has now (what
-// an approval would remove: the factor registry's list, so the console's
+// agent's note to the user and internal note), whether the owner froze the
+// account (approving ends that freeze), the evidence list, the account's
+// recent successful logins, the claimant's own request beside them with a
+// plain comparison, and the second factors the account has now (what an
+// approval would remove: the factor registry's list, so the console's
 // confirmation never goes stale).
 import { DomainError } from '../domain/errors.ts';
 import { compareLogins } from '../domain/login-comparison.ts';
@@ -10,6 +11,7 @@ import { approvalsRequired } from '../domain/recovery-ticket.ts';
 import { describeBrowser } from '../infra/browser-words.ts';
 import { findAccountById } from '../storage/accounts-repository.ts';
 import { listLoginEvents } from '../storage/events-repository.ts';
+import { findOpenFreeze } from '../storage/freezes-repository.ts';
 import { findTicketById, listDecisions, listEvidence } from '../storage/recovery-repository.ts';
 import type { AppContext } from './context.ts';
 import { FACTOR_MODULES } from './factors/registry.ts';
@@ -23,12 +25,13 @@ export async function supportTicketView(ctx: AppContext, ticketId: string) {
   const db = ctx.storage.db;
   const ticket = await findTicketById(db, ticketId);
   if (!ticket) throw new DomainError('not_found', 'No such recovery ticket.');
-  const [account, evidence, decisions, events, bound] = await Promise.all([
+  const [account, evidence, decisions, events, bound, freeze] = await Promise.all([
     findAccountById(db, ticket.account_id),
     listEvidence(db, ticket.id),
     listDecisions(db, ticket.id),
     listLoginEvents(db, ticket.account_id, HISTORY_SCAN),
     Promise.all(FACTOR_MODULES.map((factor) => factor.isBound(db, ticket.account_id))),
+    findOpenFreeze(db, ticket.account_id),
   ]);
   // Only logins before the ticket was opened tell who the owner is.
   const history = events.filter((e) => e.result === 'success' && e.at <= ticket.created_at).slice(0, HISTORY_SHOWN);
@@ -41,6 +44,7 @@ export async function supportTicketView(ctx: AppContext, ticketId: string) {
       email: account?.email ?? '',
       submittedAt: ticket.submitted_at,
       reviewDueBy: ticket.review_due_by,
+      frozenByOwnerAt: freeze?.frozen_at ?? null,
       decidedAt: ticket.decided_at,
       decisionNote: ticket.decision_note,
       approvals: decisions.map((d) => ({

@@ -83,3 +83,6 @@ export const ACTIVITY_WINDOW_MS = 90 * 24 * HOUR_MS;
  * cookie (RFC 6265bis §5.5), and every sign-in sets it again.
  */
 export const KNOWN_BROWSER_COOKIE_DAYS = 400;
+
+/** The "this wasn't me" link of a security email freezes the account once, within this long (issue 12). */
+export const FREEZE_LINK_TTL_MS = 7 * 24 * HOUR_MS;

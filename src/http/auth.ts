@@ -80,7 +80,8 @@ function credentials(request: FastifyRequest, scheme: 'Bearer' | 'Ticket'): stri
   return match && match[1]?.toLowerCase() === scheme.toLowerCase() ? match[2] : undefined;
 }
 
-async function sessionOf(ctx: AppContext, request: FastifyRequest): Promise<SessionAuth> {
+/** The caller's full session (bearer token, or cookie + CSRF header); refused when there is none. */
+export async function sessionOf(ctx: AppContext, request: FastifyRequest): Promise<SessionAuth> {
   const fromHeader = credentials(request, 'Bearer');
   const token = fromHeader ?? request.cookies[cookieNames(ctx.config.publicOrigin).session];
   if (!token) throw new DomainError('unauthenticated', 'Sign in first.');
@@ -105,6 +106,14 @@ export function requireSession(scope: App, ctx: AppContext): void {
   guard(scope, 'session', async (request) => {
     request.auth = await sessionOf(ctx, request);
   });
+}
+
+/**
+ * Routes of `scope` take a session when the caller has one, and work without
+ * one too (documented as optional): the handler asks sessionOf() itself.
+ */
+export function allowSession(scope: App): void {
+  documentAuth(scope, 'optional_session');
 }
 
 /** Every route of `scope` is for support agents: a session with the support role and, outside test mode, 2FA. */

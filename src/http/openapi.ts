@@ -10,7 +10,7 @@ import type { App } from './app-type.ts';
 import { CSRF_HEADER, SESSION_COOKIE } from './cookie-names.ts';
 import { statusOf } from './errors.ts';
 
-export type AuthKind = 'session' | 'agent' | 'ticket';
+export type AuthKind = 'session' | 'optional_session' | 'agent' | 'ticket';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -62,7 +62,8 @@ function securityOf(kind: AuthKind | undefined, method: string): Array<Record<st
   if (kind === 'ticket') return [{ ticket: [] }];
   if (kind === undefined) return [];
   const cookie: Record<string, string[]> = method === 'GET' ? { cookie: [] } : { cookie: [], csrf: [] };
-  return [{ bearer: [] }, cookie];
+  // `{}`: no credentials at all is one of the choices (OpenAPI 3.1 §4.8.30).
+  return kind === 'optional_session' ? [{}, { bearer: [] }, cookie] : [{ bearer: [] }, cookie];
 }
 
 interface RouteSchema {
@@ -81,7 +82,9 @@ function problemCodes(schema: RouteSchema, kind: AuthKind | undefined, method: s
     for (const code of ['malformed_json', 'payload_too_large', 'unsupported_media_type'] as const) codes.add(code);
   }
   if (kind) codes.add('unauthenticated');
-  if ((kind === 'session' || kind === 'agent') && method !== 'GET') codes.add('csrf_failed');
+  if ((kind === 'session' || kind === 'optional_session' || kind === 'agent') && method !== 'GET') {
+    codes.add('csrf_failed');
+  }
   if (kind === 'agent') codes.add('forbidden');
   if (kind === 'ticket') codes.add('not_found');
   // Any route may find the database or Redis down, or fail.

@@ -19,6 +19,7 @@ import { Problem } from './contract/problem.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { strictJsonBodies } from './json-body.ts';
 import { swaggerOptions } from './openapi.ts';
+import { accountFreezeRoutes } from './routes/account-freezes.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { meRoutes } from './routes/me/index.ts';
@@ -132,6 +133,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions): Prom
   await app.register(recoveryRoutes, { prefix: '/v1/recovery', ctx });
   await app.register(supportRoutes, { prefix: '/v1/support', ctx });
   await app.register(invitationRoutes, { prefix: '/v1/invitations', ctx });
+  await app.register(accountFreezeRoutes, { prefix: '/v1/account-freezes', ctx });
   await app.register(oidcPlugin, { ctx });
   if (ctx.config.testMode && ctx.clock instanceof TestClock) {
     await app.register(testModeRoutes, { prefix: '/v1/test', ctx, clock: ctx.clock, runJobs: options.runJobs });

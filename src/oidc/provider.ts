@@ -7,7 +7,7 @@ import Provider, { type Configuration, errors, interactionPolicy, type KoaContex
 import type { AppContext } from '../app/context.ts';
 import { withdrawalLockState } from '../domain/withdrawal-lock.ts';
 import { findAccountById } from '../storage/accounts-repository.ts';
-import { isAccountFrozen } from '../storage/recovery-repository.ts';
+import { isAccountFrozen } from '../storage/freezes-repository.ts';
 import { kyselyAdapter } from './adapter.ts';
 import { ACR_LADDER } from './assurance.ts';
 import { isFirstPartyClient } from './clients.ts';

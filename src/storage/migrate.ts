@@ -12,6 +12,7 @@ import { agentInvitationsMigration } from './migrations/009-agent-invitations.ts
 import { auditChainMigration } from './migrations/010-audit-chain.ts';
 import { rateLimitsMigration } from './migrations/011-rate-limits.ts';
 import { passwordResetsMigration } from './migrations/012-password-resets.ts';
+import { accountFreezesMigration } from './migrations/013-account-freezes.ts';
 import { knownBrowsersMigration } from './migrations/014-known-browsers.ts';
 import { recoveryLinksAndDecisionNotesMigration } from './migrations/015-recovery-links-and-decision-notes.ts';
 import { totpBurntStepMigration } from './migrations/016-totp-burnt-step.ts';
@@ -35,6 +36,7 @@ function provider(dialect: Dialect): MigrationProvider {
         '010-audit-chain': auditChainMigration(dialect),
         '011-rate-limits': rateLimitsMigration(),
         '012-password-resets': passwordResetsMigration(),
+        '013-account-freezes': accountFreezesMigration(),
         '014-known-browsers': knownBrowsersMigration(),
         '015-recovery-links-and-decision-notes': recoveryLinksAndDecisionNotesMigration(),
         '016-totp-burnt-step': totpBurntStepMigration(),

@@ -6,18 +6,6 @@ import type {
   TicketDecisionsTable,
 } from './schema.ts';
 
-/** Frozen from the submission of a full verification until its decision. */
-export async function isAccountFrozen(db: Executor, accountId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('recovery_tickets')
-    .select('id')
-    .where('account_id', '=', accountId)
-    .where('kind', '=', 'full_verification')
-    .where('status', '=', 'in_review')
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 /** The account's ticket that is still awaiting evidence or in review, if any. */
 export async function findOpenTicket(db: Executor, accountId: string) {
   return db
@@ -192,17 +180,23 @@ export async function listOverdueUnnotified(db: Executor, now: string, limit: nu
 
 /** The support queue: tickets in `status` with the account's email, due soonest first. */
 export async function listQueue(db: Executor, status: TicketRow['status'], limit: number) {
-  return db
-    .selectFrom('recovery_tickets as t')
-    .innerJoin('accounts as a', 'a.id', 't.account_id')
-    .selectAll('t')
-    .select('a.email')
-    .where('t.status', '=', status)
-    .orderBy('t.review_due_by')
-    .orderBy('t.evidence_due_by')
-    .orderBy('t.created_at')
-    .limit(limit)
-    .execute();
+  return (
+    db
+      .selectFrom('recovery_tickets as t')
+      .innerJoin('accounts as a', 'a.id', 't.account_id')
+      // The owner's "this wasn't me" freeze in force, if any (at most one per account).
+      .leftJoin('account_freezes as f', (join) =>
+        join.onRef('f.account_id', '=', 't.account_id').on('f.ended_at', 'is', null),
+      )
+      .selectAll('t')
+      .select(['a.email', 'f.frozen_at as frozen_by_owner_at'])
+      .where('t.status', '=', status)
+      .orderBy('t.review_due_by')
+      .orderBy('t.evidence_due_by')
+      .orderBy('t.created_at')
+      .limit(limit)
+      .execute()
+  );
 }
 
 export async function insertEvidence(db: Executor, row: EvidenceRow): Promise<void> {

@@ -80,6 +80,8 @@ export async function purgeExpiredRecords(db: Executor, cutoff: string): Promise
     loginChallenges: await count(db.deleteFrom('login_challenges').where('expires_at', '<=', cutoff)),
     webauthnChallenges: await count(db.deleteFrom('webauthn_challenges').where('expires_at', '<=', cutoff)),
     smsCodes: await count(db.deleteFrom('sms_codes').where('expires_at', '<=', cutoff)),
+    passwordResets: await count(db.deleteFrom('password_resets').where('expires_at', '<=', cutoff)),
     sentMessages: await count(db.deleteFrom('outbox').where('sent_at', '<=', cutoff)),
+    freezeLinks: await count(db.deleteFrom('freeze_links').where('expires_at', '<=', cutoff)),
   };
 }

@@ -341,6 +341,25 @@ export interface PasswordResetsTable {
   ip: string | null;
 }
 
+export interface FreezeLinksTable {
+  id: string;
+  account_id: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface AccountFreezesTable {
+  id: string;
+  account_id: string;
+  /** How the owner froze it: `email_link` or `security_page`. */
+  via: string;
+  frozen_at: string;
+  ended_at: string | null;
+  ended_by_ticket_id: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sessions: SessionsTable;
@@ -368,6 +387,8 @@ export interface Database {
   sms_send_gate: SmsSendGateTable;
   agent_invitations: AgentInvitationsTable;
   password_resets: PasswordResetsTable;
+  freeze_links: FreezeLinksTable;
+  account_freezes: AccountFreezesTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;

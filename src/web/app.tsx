@@ -4,10 +4,13 @@ import { Header } from './components/header.tsx';
 import { Page } from './components/page.tsx';
 import { signInReturn } from './lib/app-return.ts';
 import type { SecurityState } from './lib/client.ts';
+import { CONTINUE_PATH } from './lib/continue-link.ts';
 import type { LoginNotice } from './lib/login-notice.ts';
 import { forgetChallenge } from './lib/recovery-store.ts';
-import { navigate, useHashPath } from './lib/router.ts';
+import { forgetReturnPath, takeReturnPath } from './lib/return-to.ts';
+import { currentPath, navigate, useHashPath } from './lib/router.ts';
 import { useSession } from './lib/session.ts';
+import { ContinueRecoveryPage } from './pages/continue-recovery-page.tsx';
 import { ForgotPasswordPage } from './pages/forgot-password-page.tsx';
 import { LoginPage } from './pages/login-page.tsx';
 import { PasswordResetPage } from './pages/password-reset-page.tsx';
@@ -20,7 +23,15 @@ import { SupportQueuePage } from './pages/support-queue-page.tsx';
 import { SupportTicketPage } from './pages/support-ticket-page.tsx';
 import { WithdrawalsPage } from './pages/withdrawals-page.tsx';
 
-const PUBLIC = new Set(['/login', '/signup', '/recovery', '/recovery/ticket', '/forgot-password', '/password-reset']);
+const PUBLIC = new Set([
+  '/login',
+  '/signup',
+  '/recovery',
+  '/recovery/ticket',
+  CONTINUE_PATH,
+  '/forgot-password',
+  '/password-reset',
+]);
 
 export function App() {
   const path = useHashPath();
@@ -35,7 +46,9 @@ export function App() {
     const back = session.state === 'signed_in' ? signInReturn() : null;
     if (back) return window.location.assign(back);
     if (session.state === 'anonymous' && !PUBLIC.has(path)) navigate('/login');
-    if (session.state === 'signed_in' && (path === '/' || path === '/login' || path === '/signup'))
+    // Not when a navigation is under way (onSignedIn going back where a session ended).
+    const moving = currentPath() !== path;
+    if (session.state === 'signed_in' && !moving && (path === '/' || path === '/login' || path === '/signup'))
       navigate('/security');
   }, [session.state, path]);
 
@@ -44,7 +57,7 @@ export function App() {
       forgetChallenge(); // a finished login's challenge is dead anyway
       setNotices(fresh);
       await reload();
-      navigate('/security');
+      navigate(takeReturnPath() ?? '/security');
     },
     [reload],
   );
@@ -52,6 +65,7 @@ export function App() {
   const onSignOut = useCallback(async () => {
     setNotices([]);
     await signOut();
+    forgetReturnPath();
     navigate('/login');
   }, [signOut]);
 
@@ -91,6 +105,7 @@ function Route({ path, me, reload, notices, onSignedIn }: RouteProps) {
   if (path === '/forgot-password') return <ForgotPasswordPage />;
   if (path === '/password-reset') return <PasswordResetPage />;
   if (path === '/recovery/ticket') return <RecoveryTicketPage onSignedIn={onSignedIn} />;
+  if (path === CONTINUE_PATH) return <ContinueRecoveryPage />;
   if (!me) return <LoginPage onSignedIn={onSignedIn} />;
 
   if (path === '/withdrawals') return <WithdrawalsPage me={me} reload={reload} />;

@@ -20,6 +20,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'recovery_ticket.rejected',
   'recovery_ticket.overdue',
   'account.frozen',
+  'account.unfrozen',
   'password.changed',
   'password.reset_requested',
   'password.reset',
@@ -46,9 +47,10 @@ function count(value: unknown): number | null {
   return typeof value === 'number' ? value : null;
 }
 
+/** A full identity verification went into review: frozen until its decision. */
 const frozen = (d: Record<string, unknown>): WebhookEvent => ({
   type: 'account.frozen',
-  data: { ticketId: text(d.ticketId) },
+  data: { reason: 'identity_verification', via: null, ticketId: text(d.ticketId) },
 });
 
 const fromAudit: Readonly<Record<string, (details: Record<string, unknown>) => WebhookEvent[]>> = {
@@ -89,6 +91,11 @@ const fromAudit: Readonly<Record<string, (details: Record<string, unknown>) => W
       data: { ticketId: text(d.ticketId), kind: text(d.kind) },
     },
   ],
+  // The owner's "this wasn't me" freeze, and its end with an approved recovery ticket.
+  account_frozen_by_owner: (d) => [
+    { type: 'account.frozen', data: { reason: 'owner', via: text(d.via), ticketId: null } },
+  ],
+  account_unfrozen: (d) => [{ type: 'account.unfrozen', data: { reason: 'owner', ticketId: text(d.ticketId) } }],
   password_changed: () => [{ type: 'password.changed', data: {} }],
   password_reset_requested: () => [{ type: 'password.reset_requested', data: {} }],
   password_reset: () => [{ type: 'password.reset', data: {} }],

@@ -22,6 +22,7 @@ const FAST_BY_SECONDS = 180;
 interface Answer {
   code?: string;
   status?: string;
+  token?: string;
   attemptsRemaining?: number;
   challengeAttemptsRemaining?: number;
   retryAt?: string;
@@ -58,7 +59,10 @@ test('a fast phone clock: diagnosed, fixed, a short wait without penalty, then s
     const answer = await typeCode(await totpAt(secret, (await serverNow(server())) + FAST_BY_SECONDS));
     assert.equal(answer.code, 'clock_out_of_sync');
     assert.equal(answer.attemptsRemaining, FAILURES_BEFORE_LOCK - 1, 'the diagnosis counts, as ADR 0004 says');
-    assert.match(await text(page.getByRole('alert')), /your phone's clock is about 3 minutes ahead/);
+    assert.match(
+      await text(page.getByRole('alert')),
+      /your phone's clock is about 3 minutes ahead.*codes work again in about 3 minutes; a backup code works now/,
+    );
     await snap(page, J, '01-clock-ahead');
   });
 
@@ -97,6 +101,16 @@ test('a fast phone clock: diagnosed, fixed, a short wait without penalty, then s
     assert.equal(answer.status, 'authenticated', JSON.stringify(answer));
     await page.getByRole('heading', { level: 1, name: 'Account security' }).waitFor();
     await snap(page, J, '04-signed-in');
+    // The owner's activity: one refused code (the diagnosis), then the sign-in; the waits are not there.
+    const { events } = await apiCall<{ events: Array<{ result: string }> }>(
+      server(),
+      '/v1/me/activity',
+      undefined,
+      answer.token,
+    );
+    const results = events.map((e) => e.result);
+    assert.equal(results.filter((r) => r === 'second_factor_failed').length, 1, JSON.stringify(results));
+    assert.equal(results[0], 'success', JSON.stringify(results));
     // One wrong code after it: the budget still had all but the diagnosis left.
     const { challenge } = await apiCall<{ challenge: string }>(server(), '/v1/sessions', { email, password });
     const probe = await fetch(`${server().baseUrl}/v1/sessions/verify`, {

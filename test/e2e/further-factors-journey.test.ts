@@ -53,6 +53,7 @@ test('security key and SMS: added on the security page, used to sign in', { time
   });
 
   await step('adding a security key needs a second factor: a wrong code is refused, a fresh one works', async () => {
+    await page.getByRole('button', { name: 'Add security keys' }).click();
     await page.getByLabel('Name for the new key').fill('Desk YubiKey');
     await page.getByRole('button', { name: 'Add security key' }).click();
     const keys = page.getByRole('region', { name: 'Security keys' });
@@ -76,6 +77,7 @@ test('security key and SMS: added on the security page, used to sign in', { time
   });
 
   await step('add and confirm a phone for SMS codes, the change confirmed with the security key', async () => {
+    await page.getByRole('button', { name: 'Add sms codes' }).click();
     await page.getByLabel('Phone number').fill('+44 7700 900123');
     await page.getByRole('button', { name: 'Send a code to this phone' }).click();
     const sms = page.getByRole('region', { name: 'SMS codes' });
@@ -89,14 +91,21 @@ test('security key and SMS: added on the security page, used to sign in', { time
     await page.getByRole('button', { name: 'Confirm phone' }).click();
     await page.getByText(/Your phone is confirmed/).waitFor();
     assert.match(await text(page.getByTestId('sms-phone')), /confirmed/);
-    assert.match(await text(page.getByTestId('security-keys')), /last used/, 'the step-up used the key');
+    assert.match(await text(page.getByTestId('method-webauthn')), /1 key · last used/, 'the step-up used the key');
     await snap(page, J, '03-key-and-phone-added');
   });
 
   await step('sign in with the security key', async () => {
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
     await signInWithPassword(page, email, password);
-    await page.getByLabel('Security key').check();
+    assert.equal(await text(page.getByTestId('signing-in-as')), email, 'the step names the account');
+    // A registered key is offered first and chosen already; backup codes last, with the count left.
+    const choices = await page
+      .getByRole('radio')
+      .evaluateAll((radios) => radios.map((r) => (r as HTMLInputElement).labels?.[0]?.textContent ?? ''));
+    assert.equal(choices[0], 'Security key');
+    assert.match(choices.at(-1) ?? '', /^Use backup code \(8 left\)$/);
+    assert.equal(await page.getByLabel('Security key').isChecked(), true);
     // No downgrade: while a security key is bound, sign-in does not offer SMS.
     assert.equal(await page.getByLabel('SMS code').count(), 0);
     await snap(page, J, '04-security-key-choice');
@@ -107,6 +116,7 @@ test('security key and SMS: added on the security page, used to sign in', { time
   await step(
     'remove the security key, confirmed with the authenticator app (SMS never confirms a change)',
     async () => {
+      await page.getByRole('button', { name: 'Manage security keys' }).click();
       await page.getByRole('button', { name: 'Remove Desk YubiKey' }).click();
       const keys = page.getByRole('region', { name: 'Security keys' });
       await keys.getByText(/Remove the security key “Desk YubiKey”\? It will no longer sign you in/).waitFor();
@@ -124,7 +134,7 @@ test('security key and SMS: added on the security page, used to sign in', { time
   );
 
   await step('sign in with an SMS code, offered once no security key is bound', async () => {
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
     await signInWithPassword(page, email, password);
     await page.getByLabel('SMS code').check();
     await advanceClock(server(), 31); // the phone's own code went out less than 30 s ago
@@ -144,6 +154,7 @@ test('security key and SMS: added on the security page, used to sign in', { time
   });
 
   await step('remove the phone, confirmed with the authenticator app', async () => {
+    await page.getByRole('button', { name: 'Manage sms codes' }).click();
     await page.getByRole('button', { name: 'Remove phone', exact: true }).click();
     const sms = page.getByRole('region', { name: 'SMS codes' });
     await sms.getByText(/Remove this phone\? SMS codes will no longer work/).waitFor();

@@ -1,23 +1,37 @@
 // Issue 7, journey 2: a user who lost every factor opens a recovery ticket
-// from the login page, uploads evidence and submits it; an agent finds it in
-// the support console (overdue once the deadline passes), sees the evidence
-// inline and approves it; the password alone then no longer signs in: the
-// user binds the new authenticator from the ticket page (ticket token), saves
-// the new codes and lands signed in on the security page, withdrawals locked
-// for 24 hours (reason: recovery).
+// from the login page (after the triage of faster ways in, with the evidence
+// checklist), uploads evidence and submits it; an agent finds it in the
+// support console (overdue once the deadline passes), sees the evidence
+// inline and approves it after a confirmation naming what it removes; the
+// password alone then no longer signs in: the user opens the approval email's
+// continue link in a fresh browser, binds the new authenticator from the
+// ticket page, saves the new codes and lands signed in on the security page,
+// withdrawals locked for 24 hours (reason: recovery) (issue 14, #1 and #7).
+// Then a rejected ticket (notes to the user and internal), continued from the
+// email and followed by a new one; an agent whose session ended returns to
+// the ticket after signing in.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { newContext, snap, watchErrors } from './support/browser.ts';
 import { makePdf, makePng, recordWebm } from './support/fixtures.ts';
 import { journey, text } from './support/journey.ts';
-import { addAgent, advanceClock, apiCall, serverNow, ticketCall, uploadEvidence } from './support/server.ts';
+import { saveCodes } from './support/save-codes.ts';
+import {
+  addAgent,
+  advanceClock,
+  apiCall,
+  recoveryLink,
+  serverNow,
+  ticketCall,
+  uploadEvidence,
+} from './support/server.ts';
 import { journeySetup } from './support/setup.ts';
 import { signInWithPassword, submitPassword } from './support/sign-in.ts';
 import { totpAt } from './support/totp.ts';
 
 const J = 'recovery';
-const { server, browser } = journeySetup([J, 'full-verification']);
+const { server, browser } = journeySetup([J, 'full-verification', 'rejected-ticket']);
 
 async function contextAtServerTime(): Promise<BrowserContext> {
   const context = await newContext(browser(), server().baseUrl);
@@ -48,9 +62,9 @@ test('recovery ticket from open to approved in the support console', { timeout: 
   await userWithTwoFactor(email, password);
   await addAgent(server(), agentEmail, agentPassword);
 
-  const userContext = await contextAtServerTime();
-  const user = await userContext.newPage();
-  const userErrors = watchErrors(user);
+  let userContext = await contextAtServerTime();
+  let user = await userContext.newPage();
+  let userErrors = watchErrors(user);
   let agentContext: BrowserContext | null = null;
   let agent: Page | null = null;
   const step = journey(t, J, () => (agent ? [user, agent] : [user]), server().output);
@@ -60,11 +74,29 @@ test('recovery ticket from open to approved in the support console', { timeout: 
     await signInWithPassword(user, email, password);
     await user.getByRole('link', { name: 'Security verification unavailable?' }).click();
     await user.getByRole('heading', { level: 1, name: 'Recover your account' }).waitFor();
-    assert.equal(await user.getByLabel('I lost my authenticator and my backup codes').isChecked(), true);
+    // Triage first: each faster way in has its instant path.
+    await user.getByLabel('My authenticator app shows codes, but they are refused').check();
+    assert.match(await text(user.getByTestId('triage-answer')), /Set Automatically/);
+    assert.equal(await user.getByRole('button', { name: 'Open recovery ticket' }).count(), 0);
+    await snap(user, J, '01-recovery-triage-clock');
+    await user.getByLabel('I still have a backup code').check();
+    assert.match(await text(user.getByTestId('triage-answer')), /Use backup code/);
+    await user.getByLabel('None of these').check();
+    assert.equal(
+      await user.getByLabel('I lost my phone (or my authenticator app) and have no backup codes left').isChecked(),
+      true,
+    );
+    const checklist = user.getByTestId('evidence-checklist');
+    assert.match(await text(checklist.getByTestId('checklist-id_document')), /Identity document \(required/);
+    assert.match(await text(checklist), /14 days/);
+    assert.match(await text(checklist), /within 72 hours/);
+    assert.doesNotMatch(await text(user.locator('main')), /id_document|login_history|selfie_video/);
     await snap(user, J, '01-recovery-start');
     await user.getByRole('button', { name: 'Open recovery ticket' }).click();
     await user.getByRole('heading', { level: 1, name: 'Recovery ticket' }).waitFor();
     assert.equal(await text(user.getByTestId('ticket-status')), 'Awaiting evidence');
+    await user.getByTestId('evidence-due-by').waitFor();
+    assert.equal(await user.getByRole('button', { name: 'Submit for review' }).isDisabled(), true);
   });
 
   await step('upload evidence with progress, then submit: status and review deadline shown', async () => {
@@ -83,6 +115,7 @@ test('recovery ticket from open to approved in the support console', { timeout: 
     });
     await user.getByRole('button', { name: 'Upload' }).click();
     await user.getByTestId('uploaded-evidence').getByText('passport.png').waitFor();
+    await user.getByTestId('checklist-id_document').getByText('uploaded', { exact: false }).waitFor();
     const seen = await user.evaluate(() => (window as unknown as { progressSeen: number[] }).progressSeen);
     assert.ok(seen.length > 0, 'a progress bar was shown during the upload');
     await snap(user, J, '02-evidence-uploaded');
@@ -128,10 +161,23 @@ test('recovery ticket from open to approved in the support console', { timeout: 
     await snap(agent, J, '05-ticket-review');
   });
 
-  await step('the agent approves with a note', async () => {
+  await step('the agent approves with a note, after a confirmation naming what approval removes', async () => {
     if (!agent) throw new Error('no agent page');
-    await agent.getByLabel('Note (why)').fill('ID matches the account holder; login history consistent.');
-    await agent.getByRole('button', { name: 'Approve' }).click();
+    await agent
+      .getByLabel('Note to the user (kept in the audit log)')
+      .fill('ID matches the account holder; login history consistent.');
+    await agent.getByRole('button', { name: 'Approve…' }).click();
+    const confirm = agent.getByTestId('approve-confirm');
+    await confirm.waitFor();
+    assert.deepEqual(await confirm.getByTestId('approve-removes').locator('li').allTextContents(), [
+      'the authenticator app',
+      'the backup codes',
+      'every signed-in session of the account',
+    ]);
+    await snap(agent, J, '06-approve-confirm');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await agent.getByRole('button', { name: 'Approve…' }).click();
+    await agent.getByTestId('approve-confirm').getByRole('button', { name: 'Approve and remove them' }).click();
     await agent.getByText(/Recorded\. The ticket is now: Approved/).waitFor();
     await agent.getByTestId('support-ticket-status').getByText('Approved').waitFor();
     await snap(agent, J, '06-approved');
@@ -154,13 +200,14 @@ test('recovery ticket from open to approved in the support console', { timeout: 
     const refused = stranger.getByTestId('recovery-binding-required');
     await refused.waitFor();
     assert.match(await text(refused), /recovery was approved, but it is not finished/);
-    assert.match(await text(refused), /in the browser tab where you opened the ticket/);
+    assert.match(await text(refused), /open it with the link in the approval email/);
     assert.equal(await refused.getByRole('link', { name: 'Go to your recovery ticket' }).count(), 0);
     assert.equal(await stranger.getByRole('heading', { level: 1, name: 'Account security' }).count(), 0);
     await snap(stranger, J, '08-password-only-refused-elsewhere');
     // The refusal carries a login challenge: a claimant without the tab can open a new ticket.
     await refused.getByRole('link', { name: 'Open a new recovery ticket' }).click();
     await stranger.getByRole('heading', { level: 1, name: 'Recover your account' }).waitFor();
+    await stranger.getByLabel('None of these').check();
     await stranger.getByText(email).waitFor();
     await stranger.getByRole('button', { name: 'Open recovery ticket' }).waitFor();
     await strangerContext.close();
@@ -173,6 +220,22 @@ test('recovery ticket from open to approved in the support console', { timeout: 
     await snap(user, J, '09-password-only-refused-here');
     await here.getByRole('link', { name: 'Go to your recovery ticket' }).click();
     await user.getByRole('heading', { level: 1, name: 'Recovery ticket' }).waitFor();
+  });
+
+  await step('the approval email links to the ticket: a fresh browser continues there with the password', async () => {
+    await userContext.close();
+    userContext = await contextAtServerTime();
+    user = await userContext.newPage();
+    userErrors = watchErrors(user);
+    await user.goto(await recoveryLink(server(), email, /was approved/));
+    await user.getByRole('heading', { level: 1, name: 'Continue your recovery' }).waitFor();
+    assert.equal(new URL(user.url()).hash, '#/recovery/continue', 'the token left the address bar');
+    await user.getByLabel('Email').fill(email);
+    await user.getByLabel('Password', { exact: true }).fill(password);
+    await snap(user, J, '09b-continue-from-email');
+    await user.getByRole('button', { name: 'Open my recovery ticket' }).click();
+    await user.getByRole('heading', { level: 1, name: 'Recovery ticket' }).waitFor();
+    await user.getByTestId('ticket-status').getByText('Approved').waitFor();
   });
 
   await step(
@@ -192,12 +255,11 @@ test('recovery ticket from open to approved in the support console', { timeout: 
       const codes = await user.getByTestId('backup-codes').locator('li').allTextContents();
       assert.equal(codes.length, 8);
       await snap(user, J, '11-recovery-save-codes');
-      await user.getByLabel('I have saved them somewhere safe').check();
-      await user.getByRole('button', { name: 'Continue' }).click();
+      await saveCodes(user);
       await user.getByRole('heading', { level: 1, name: 'Account security' }).waitFor();
       await user.getByText(/Your account is recovered/).waitFor();
-      assert.match(await text(user.getByTestId('two-factor-status')), /On/);
-      assert.match(await text(user.getByTestId('backup-codes-remaining')), /8 of 8 remaining/);
+      assert.match(await text(user.getByTestId('two-factor-status')), /2FA on/);
+      assert.match(await text(user.getByTestId('backup-codes-remaining')), /8 of 8 left/);
       const lock = user.getByTestId('withdrawal-lock');
       await lock.getByText('Withdrawals are locked').waitFor();
       assert.match(await text(lock), /because the account was recovered through support/);
@@ -208,7 +270,7 @@ test('recovery ticket from open to approved in the support console', { timeout: 
   );
 
   await step('signing in again asks for the new authenticator', async () => {
-    await user.getByRole('button', { name: 'Sign out' }).click();
+    await user.getByRole('button', { name: 'Sign out', exact: true }).click();
     await signInWithPassword(user, email, password);
   });
 
@@ -287,21 +349,27 @@ test('a full verification freezes sign-in and needs two different agents', { tim
     await agentSignIn(page, agents[0]?.email ?? '', agents[0]?.password ?? '');
     await page.getByTestId('support-queue').getByRole('link', { name: email }).click();
     await page.getByRole('heading', { level: 1, name: 'Recovery ticket review' }).waitFor();
-    await page.getByRole('link', { name: /Open login history/ }).waitFor();
+    // The login-history PDF shows inline (the browser's PDF viewer), with a download beside it.
+    await page.getByTestId('evidence-pdf').waitFor();
+    await page.getByRole('link', { name: 'Download login history (PDF)' }).waitFor();
     // The selfie video plays inline: its metadata loads from the fetched blob.
     await page.waitForFunction(() => {
       const v = document.querySelector<HTMLVideoElement>('[data-testid="evidence-item"] video');
       return v !== null && v.readyState >= 1 && v.videoWidth === 160;
     });
-    await page.getByLabel('Note (why)').fill('ID document matches; selfie pending second look.');
-    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.getByLabel('Note to the user (kept in the audit log)').fill('ID document matches.');
+    await page.getByLabel('Internal note (optional)').fill('Selfie pending second look.');
+    await page.getByRole('button', { name: 'Approve…' }).click();
+    assert.match(await text(page.getByTestId('approve-confirm')), /first of two approvals: nothing changes yet/);
+    await page.getByRole('button', { name: 'Approve (1st of 2)' }).click();
     await page.getByText(/Recorded\. The ticket is now: In review/).waitFor();
     await page
       .getByTestId('approvals')
       .getByText(/1 of 2 needed — a second agent must approve too/)
       .waitFor();
     await page.getByTestId('awaiting-second-agent').waitFor();
-    assert.equal(await page.getByRole('button', { name: 'Approve' }).count(), 0, 'no second vote from the same agent');
+    assert.equal(await page.getByRole('button', { name: 'Approve…' }).count(), 0, 'no second vote from the same agent');
+    assert.match(await text(page.getByTestId('internal-note')), /Selfie pending second look/);
     await snap(page, 'full-verification', '02-first-approval');
   });
 
@@ -314,11 +382,107 @@ test('a full verification freezes sign-in and needs two different agents', { tim
     await page.getByTestId('support-queue').getByRole('link', { name: email }).click();
     await page.getByRole('heading', { level: 1, name: 'Recovery ticket review' }).waitFor();
     assert.match(await text(page.getByTestId('approvals')), /1 of 2 needed/);
-    await page.getByLabel('Note (why)').fill('Agree: the claimant is the holder.');
-    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.getByLabel('Note to the user (kept in the audit log)').fill('Agree: the claimant is the holder.');
+    await page.getByRole('button', { name: 'Approve…' }).click();
+    await page.getByRole('button', { name: 'Approve and remove them' }).click();
     await page.getByTestId('support-ticket-status').getByText('Approved').waitFor();
     assert.match(await text(page.getByTestId('approvals')), /2 of 2 needed/);
     await snap(page, 'full-verification', '03-second-approval');
+  });
+
+  for (const c of contexts) await c.close();
+});
+
+test('a rejected ticket, continued from its email, is followed by a new one', { timeout: 300_000 }, async (t) => {
+  const stamp = Date.now();
+  const email = `ada.${stamp}@example.com`;
+  const password = 'my phone fell in the sea 3';
+  const agentEmail = `reviewer.${stamp}@support.example.com`;
+  const agentPassword = 'reviewer password for tickets 4';
+  await userWithTwoFactor(email, password);
+  await addAgent(server(), agentEmail, agentPassword);
+
+  // The claimant's side up to the review through the API (the UI for it is covered above).
+  const { challenge } = await apiCall<{ challenge: string }>(server(), '/v1/sessions', { email, password });
+  const ticket = await apiCall<{ ticketId: string; ticketToken: string }>(server(), '/v1/recovery/tickets', {
+    challenge,
+    kind: 'lost_two_factor',
+  });
+  await uploadEvidence(server(), ticket.ticketId, ticket.ticketToken, 'id_document', {
+    name: 'blurry.png',
+    type: 'image/png',
+    data: makePng(),
+  });
+  await ticketCall(server(), `/v1/recovery/tickets/${ticket.ticketId}/submit`, ticket.ticketToken);
+
+  const contexts: BrowserContext[] = [];
+  const pages: Page[] = [];
+  const step = journey(t, 'rejected-ticket', () => pages, server().output);
+  const fresh = async () => {
+    const context = await contextAtServerTime();
+    contexts.push(context);
+    const page = await context.newPage();
+    pages.push(page);
+    return { context, page };
+  };
+
+  await step('an agent whose session ended returns to the ticket after signing in again', async () => {
+    const { context, page } = await fresh();
+    await agentSignIn(page, agentEmail, agentPassword);
+    await page.getByTestId('support-queue').getByRole('link', { name: email }).click();
+    await page.getByRole('heading', { level: 1, name: 'Recovery ticket review' }).waitFor();
+    const ticketUrl = page.url();
+    // The session ends (expired, or signed out elsewhere): the next load sends the agent to sign in…
+    await context.clearCookies();
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    await submitPassword(page, agentEmail, agentPassword);
+    // …and back to the same ticket, not to the security page.
+    await page.getByRole('heading', { level: 1, name: 'Recovery ticket review' }).waitFor();
+    assert.equal(page.url(), ticketUrl);
+  });
+
+  await step('the agent rejects with a note to the user and an internal note', async () => {
+    const page = pages[0] as Page;
+    await page
+      .getByLabel('Note to the user (kept in the audit log)')
+      .fill('The photo is too blurry: upload a sharp one.');
+    await page.getByLabel('Internal note (optional)').fill('Face does not obviously match the 2023 KYC photo.');
+    await snap(page, 'rejected-ticket', '01-reject-with-notes');
+    await page.getByRole('button', { name: 'Reject' }).click();
+    await page.getByTestId('support-ticket-status').getByText('Rejected').waitFor();
+    assert.match(await text(page.getByTestId('internal-note')), /does not obviously match/);
+    await snap(page, 'rejected-ticket', '02-rejected');
+  });
+
+  await step('the rejection email brings the user back in a fresh browser: the reason and a new ticket', async () => {
+    const { page } = await fresh();
+    await page.goto(await recoveryLink(server(), email, /rejected/));
+    await page.getByRole('heading', { level: 1, name: 'Continue your recovery' }).waitFor();
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Open my recovery ticket' }).click();
+    await page.getByTestId('ticket-status').getByText('Rejected').waitFor();
+    assert.match(await text(page.locator('main')), /The photo is too blurry: upload a sharp one\./);
+    assert.doesNotMatch(await text(page.locator('main')), /KYC photo/, 'the internal note stays with the agents');
+    await snap(page, 'rejected-ticket', '03-user-sees-rejection');
+    await page.getByTestId('new-ticket').getByRole('button', { name: 'Open a new recovery ticket' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Recover your account' }).waitFor();
+    await page.getByLabel('None of these').check();
+    await page.getByRole('button', { name: 'Open recovery ticket' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Recovery ticket' }).waitFor();
+    assert.equal(await text(page.getByTestId('ticket-status')), 'Awaiting evidence');
+    await snap(page, 'rejected-ticket', '04-new-ticket');
+  });
+
+  await step('the used link works no more', async () => {
+    const { page } = await fresh();
+    await page.goto(await recoveryLink(server(), email, /rejected/));
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Open my recovery ticket' }).click();
+    await page.getByTestId('continue-link-refused').waitFor();
+    await snap(page, 'rejected-ticket', '05-link-used');
   });
 
   for (const c of contexts) await c.close();

@@ -10,7 +10,8 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 import type { BrowserContext, Page } from 'playwright-core';
 import { artifactsDir, newContext, snap, watchErrors } from './support/browser.ts';
-import { digitsOnly, journey, text } from './support/journey.ts';
+import { journey, text } from './support/journey.ts';
+import { shownCodes } from './support/save-codes.ts';
 import { advanceClock, serverNow } from './support/server.ts';
 import { journeySetup } from './support/setup.ts';
 import { signInWithPassword } from './support/sign-in.ts';
@@ -31,7 +32,7 @@ async function tick(context: BrowserContext, seconds = 31): Promise<number> {
 }
 
 async function signOut(page: Page) {
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
 }
 
@@ -55,12 +56,12 @@ test('two-factor journey in the browser', { timeout: 300_000 }, async (t) => {
     await page.getByLabel('Password', { exact: true }).fill(password);
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('heading', { level: 1, name: 'Account security' }).waitFor();
-    assert.match(await text(page.getByTestId('two-factor-status')), /Off/);
+    assert.match(await text(page.getByTestId('two-factor-status')), /2FA off/);
     await snap(page, J, '01-signed-up');
   });
 
   await step('bind the authenticator with a code computed from the setup key on the page', async () => {
-    await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+    await page.getByRole('button', { name: 'Add authenticator app' }).click();
     await page.getByRole('heading', { name: 'Set up your authenticator app' }).waitFor();
     secret = (await text(page.getByTestId('setup-key'))).replace(/\s+/g, '');
     assert.match(secret, /^[A-Z2-7]{32,}=*$/, 'a base32 setup key of at least 160 bits');
@@ -79,57 +80,66 @@ test('two-factor journey in the browser', { timeout: 300_000 }, async (t) => {
     await page.getByRole('heading', { name: 'Save your backup codes' }).waitFor();
   });
 
-  await step('save-codes step: 8 codes, PDF and encrypted ZIP downloads, checkbox gates Continue', async () => {
-    codes = (await page.getByTestId('backup-codes').locator('li').allTextContents()).map(digitsOnly);
-    assert.equal(codes.length, 8);
-    for (const c of codes) assert.match(c, /^\d{6}$/);
-    const cont = page.getByRole('button', { name: 'Continue' });
-    assert.equal(await cont.isDisabled(), true, 'Continue is disabled until the checkbox is ticked');
+  await step(
+    'save-codes step: 8 codes, PDF and encrypted ZIP tick themselves, a code typed back gates Continue',
+    async () => {
+      codes = await shownCodes(page);
+      assert.equal(codes.length, 8);
+      for (const c of codes) assert.match(c, /^\d{6}$/);
+      const cont = page.getByRole('button', { name: 'Continue' });
+      assert.equal(await cont.isDisabled(), true, 'Continue is disabled until a way is done and a code typed back');
 
-    const dir = join(artifactsDir, J, 'downloads');
-    await rm(dir, { recursive: true, force: true });
-    await mkdir(dir, { recursive: true });
+      const dir = join(artifactsDir, J, 'downloads');
+      await rm(dir, { recursive: true, force: true });
+      await mkdir(dir, { recursive: true });
 
-    const [pdf] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Download printable PDF' }).click(),
-    ]);
-    assert.equal(pdf.suggestedFilename(), 'latchkey-backup-codes.pdf');
-    const pdfPath = join(dir, 'latchkey-backup-codes.pdf');
-    await pdf.saveAs(pdfPath);
-    assert.equal((await readFile(pdfPath)).subarray(0, 5).toString('latin1'), '%PDF-');
+      const [pdf] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Download printable PDF' }).click(),
+      ]);
+      assert.equal(pdf.suggestedFilename(), 'latchkey-backup-codes.pdf');
+      const pdfPath = join(dir, 'latchkey-backup-codes.pdf');
+      await pdf.saveAs(pdfPath);
+      assert.equal((await readFile(pdfPath)).subarray(0, 5).toString('latin1'), '%PDF-');
+      await page.getByTestId('way-done').first().waitFor();
 
-    const zipButton = page.getByRole('button', { name: 'Download encrypted ZIP' });
-    const zipPassword = 'tangerine otter 1997';
-    await page.getByLabel('Password for the ZIP file').fill('too short');
-    assert.equal(await zipButton.isDisabled(), true, 'a ZIP password under 12 characters is refused');
-    await page.getByLabel('Password for the ZIP file').fill(zipPassword);
-    const [zip] = await Promise.all([page.waitForEvent('download'), zipButton.click()]);
-    assert.equal(zip.suggestedFilename(), 'latchkey-backup-codes.zip');
-    const zipPath = join(dir, 'latchkey-backup-codes.zip');
-    await zip.saveAs(zipPath);
+      const zipButton = page.getByRole('button', { name: 'Download encrypted ZIP' });
+      const zipPassword = 'tangerine otter 1997';
+      const zipField = page.getByLabel('Password for the ZIP file');
+      // Labelled as the ZIP's own password, beside its button.
+      assert.match(await text(page.locator('.zip')), /not your account password/);
+      await zipField.fill('too short');
+      assert.equal(await zipButton.isDisabled(), true, 'a ZIP password under 12 characters is refused');
+      await zipField.fill(zipPassword);
+      const [zip] = await Promise.all([page.waitForEvent('download'), zipButton.click()]);
+      assert.equal(zip.suggestedFilename(), 'latchkey-backup-codes.zip');
+      const zipPath = join(dir, 'latchkey-backup-codes.zip');
+      await zip.saveAs(zipPath);
+      await page.getByTestId('way-done').nth(1).waitFor();
 
-    await assert.rejects(
-      execFileAsync('7z', ['t', '-pwrong-password-123', zipPath]),
-      'the ZIP does not open with a wrong password',
-    );
-    const out = join(dir, 'unzipped');
-    await execFileAsync('7z', ['x', `-p${zipPassword}`, `-o${out}`, '-y', zipPath]);
-    const { stdout: listing } = await execFileAsync('7z', ['l', '-slt', `-p${zipPassword}`, zipPath]);
-    assert.match(listing, /Method = AES-256/, 'entries are AES-256 encrypted');
-    let unzippedText = '';
-    for (const f of await readdir(out)) unzippedText += (await readFile(join(out, f))).toString('utf8');
-    for (const c of codes) assert.ok(unzippedText.replace(/[\s-]/g, '').includes(c), `code ${c} is in the ZIP`);
+      await assert.rejects(
+        execFileAsync('7z', ['t', '-pwrong-password-123', zipPath]),
+        'the ZIP does not open with a wrong password',
+      );
+      const out = join(dir, 'unzipped');
+      await execFileAsync('7z', ['x', `-p${zipPassword}`, `-o${out}`, '-y', zipPath]);
+      const { stdout: listing } = await execFileAsync('7z', ['l', '-slt', `-p${zipPassword}`, zipPath]);
+      assert.match(listing, /Method = AES-256/, 'entries are AES-256 encrypted');
+      let unzippedText = '';
+      for (const f of await readdir(out)) unzippedText += (await readFile(join(out, f))).toString('utf8');
+      for (const c of codes) assert.ok(unzippedText.replace(/[\s-]/g, '').includes(c), `code ${c} is in the ZIP`);
 
-    await snap(page, J, '03-save-codes');
-    await page.getByLabel('I have saved them somewhere safe').check();
-    assert.equal(await cont.isEnabled(), true);
-    await cont.click();
-    await page.getByText('Two-factor authentication is on.').waitFor();
-    assert.match(await text(page.getByTestId('two-factor-status')), /On/);
-    assert.match(await text(page.getByTestId('backup-codes-remaining')), /8 of 8 remaining/);
-    await snap(page, J, '04-two-factor-on');
-  });
+      await snap(page, J, '03-save-codes');
+      assert.equal(await cont.isDisabled(), true, 'still disabled: no code typed back yet');
+      await page.getByLabel('Type one of the codes from your copy').fill(codes[2] as string);
+      assert.equal(await cont.isEnabled(), true);
+      await cont.click();
+      await page.getByText('Two-factor authentication is on.').waitFor();
+      assert.match(await text(page.getByTestId('two-factor-status')), /2FA on/);
+      assert.match(await text(page.getByTestId('backup-codes-remaining')), /8 of 8 left/);
+      await snap(page, J, '04-two-factor-on');
+    },
+  );
 
   await step('sign out, then sign in with the keyboard only and a backup code: warning shown', async () => {
     await signOut(page);
@@ -148,12 +158,9 @@ test('two-factor journey in the browser', { timeout: 300_000 }, async (t) => {
     await page.getByText(/You signed in with a backup code/).waitFor();
     await page.getByText(/You have 7 backup codes left\. To get a fresh set of 8 at any time, reset 2FA/).waitFor();
     await page.getByRole('button', { name: 'Go to Reset 2FA' }).click();
-    assert.equal(
-      await page.evaluate(() => document.activeElement?.id),
-      'reset-password',
-      'the shortcut lands in the reset form',
-    );
-    assert.match(await text(page.getByTestId('backup-codes-remaining')), /7 of 8 remaining/);
+    // The shortcut opens the reset form and lands in it.
+    await page.waitForFunction(() => document.activeElement?.id === 'reset-password');
+    assert.match(await text(page.getByTestId('backup-codes-remaining')), /7 of 8 left/);
     await snap(page, J, '06-backup-code-warning');
   });
 
@@ -176,14 +183,20 @@ test('two-factor journey in the browser', { timeout: 300_000 }, async (t) => {
   });
 
   await step('reset 2FA: password + code → new binding → new codes → lock countdown', async () => {
+    // Reset sits behind its danger button; the form opens with its warning.
+    assert.equal(await page.locator('#reset-warning').count(), 0);
+    await page.getByRole('button', { name: 'Reset 2FA…' }).click();
     // The warning names the operator's lock length, not a literal.
     assert.match(
       await text(page.locator('#reset-warning')),
       new RegExp(`Withdrawals are locked for ${LOCK_HOURS} hours`),
     );
-    await page.getByLabel('Your password').fill(password);
-    await page.getByLabel('6-digit code from your authenticator app').fill(await totpAt(secret, await tick(context)));
-    await page.getByRole('button', { name: 'Reset 2FA' }).click();
+    const resetForm = page.getByRole('region', { name: 'Reset two-factor authentication' });
+    await resetForm.getByLabel('Your password').fill(password);
+    await resetForm
+      .getByLabel('6-digit code from your authenticator app')
+      .fill(await totpAt(secret, await tick(context)));
+    await page.getByRole('button', { name: 'Reset 2FA', exact: true }).click();
     await page.getByRole('heading', { name: 'Bind your new authenticator' }).waitFor();
     const newSecret = (await text(page.getByTestId('setup-key'))).replace(/\s+/g, '');
     assert.notEqual(newSecret, secret, 'the reset issues a new secret');
@@ -192,19 +205,23 @@ test('two-factor journey in the browser', { timeout: 300_000 }, async (t) => {
     await page.getByLabel('Enter the 6-digit code the app shows').fill(await totpAt(secret, await tick(context)));
     await page.getByRole('button', { name: 'Confirm and turn on 2FA' }).click();
     await page.getByRole('heading', { name: 'Save your backup codes' }).waitFor();
-    const fresh = (await page.getByTestId('backup-codes').locator('li').allTextContents()).map(digitsOnly);
+    const fresh = await shownCodes(page);
     assert.equal(fresh.length, 8);
     assert.notDeepEqual(fresh, codes, 'a new set of codes');
     codes = fresh;
-    // Keyboard only: Tab to the checkbox, Space ticks it, Tab reaches Continue (enabled now), Enter.
-    for (let i = 0; i < 12; i++) {
-      await page.keyboard.press('Tab');
-      if (await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type === 'checkbox')) break;
-    }
+    // Keyboard only: Tab to "I wrote them down", Space; Tab to the code field, type one back, Enter.
+    const tabTo = async (found: () => boolean) => {
+      for (let i = 0; i < 20; i++) {
+        await page.keyboard.press('Tab');
+        if (await page.evaluate(found)) return;
+      }
+      throw new Error('not reached with Tab');
+    };
+    await tabTo(() => document.activeElement?.textContent === 'I wrote them down');
     await page.keyboard.press('Space');
-    assert.equal(await page.getByLabel('I have saved them somewhere safe').isChecked(), true);
-    await page.keyboard.press('Tab');
-    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Continue');
+    await page.getByTestId('way-done').waitFor();
+    await tabTo(() => (document.activeElement as HTMLInputElement | null)?.name === 'check-code');
+    await page.keyboard.type(codes[0] as string);
     await page.keyboard.press('Enter');
     await page.getByText(/Your new authenticator is bound/).waitFor();
 
@@ -219,19 +236,19 @@ test('two-factor journey in the browser', { timeout: 300_000 }, async (t) => {
     await snap(page, J, '09-lock-countdown');
   });
 
-  await step('a withdrawal during the lock is refused', async () => {
+  await step('during the lock the withdrawal form is replaced by the lock card', async () => {
     await page.getByRole('link', { name: 'Withdrawals' }).click();
     await page.getByRole('heading', { level: 1, name: 'Withdrawals' }).waitFor();
-    await page.getByTestId('withdrawal-lock').getByTestId('countdown').waitFor();
-    await page.getByLabel('Asset').selectOption('BTC');
-    await page.getByLabel('Amount').fill('0.25');
-    await page.getByLabel('Destination address').fill('bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq');
-    await page.getByLabel('6-digit code from your authenticator app').fill(await totpAt(secret, await tick(context)));
-    await page.getByRole('button', { name: 'Withdraw' }).click();
-    const alert = page.getByRole('alert');
-    await alert.waitFor();
-    assert.match(await text(alert), /Withdrawals are locked until/);
-    await snap(page, J, '10-withdrawal-refused');
+    const card = page.getByRole('region', { name: 'New withdrawal' });
+    await card.getByTestId('withdrawal-lock').getByTestId('countdown').waitFor();
+    assert.match(await text(card), /The withdrawal form comes back when the lock ends/);
+    assert.equal(
+      await page.getByRole('button', { name: 'Withdraw' }).count(),
+      0,
+      'nothing to fill in that would be refused',
+    );
+    assert.equal(await page.getByLabel('Amount').count(), 0);
+    await snap(page, J, '10-withdrawal-locked');
   });
 
   await step('no uncaught errors in the page', async () => {

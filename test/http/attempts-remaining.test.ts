@@ -144,6 +144,10 @@ function attemptsRemainingTests(h: Harness): void {
     assert.equal(login.body.status, 'authenticated');
     assert.deepEqual(login.body.warnings, [], 'the clock is right now: no drift warning');
     assert.equal(await countedFailures(h, user.accountId), 1, 'only the diagnosis counted');
+    const activity = await h.call('GET', '/v1/me/activity', { token: login.body.token });
+    const results = activity.body.events.map((e: { result: string }) => e.result);
+    assert.deepEqual(results.slice(0, 2), ['success', 'second_factor_failed'], JSON.stringify(results));
+    assert.equal(results.filter((r: string) => r === 'second_factor_failed').length, 1);
   });
 
   test('a backup code works while the step is reserved', async () => {

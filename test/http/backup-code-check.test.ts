@@ -109,6 +109,19 @@ describeOnEachDatabase('checking a backup code without spending it', (h) => {
     assert.equal((await check(h, user.token, confirm.body.backupCodes.codes[0])).status, 204);
   });
 
+  test('the password step names the backup codes left, so the login step can say it', async () => {
+    const user = await enrolledUser(h);
+    const first = await h.call('POST', '/v1/sessions', { body: { email: user.email, password: PASSWORD } });
+    assert.equal(first.body.status, 'second_factor_required');
+    assert.equal(first.body.backupCodesRemaining, 8);
+    const used = await h.call('POST', '/v1/sessions/verify', {
+      body: { challenge: first.body.challenge, method: 'backup_code', code: user.codes[0] },
+    });
+    assert.equal(used.status, 200, JSON.stringify(used.body));
+    const second = await h.call('POST', '/v1/sessions', { body: { email: user.email, password: PASSWORD } });
+    assert.equal(second.body.backupCodesRemaining, 7);
+  });
+
   test('without a session → 401 unauthenticated', async () => {
     const reply = await h.call('POST', '/v1/me/backup-codes/check', { body: { code: '123456' } });
     assert.equal(reply.status, 401);

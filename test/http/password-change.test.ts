@@ -88,6 +88,9 @@ describeOnEachDatabase('password change', { env: { LATCHKEY_WITHDRAWAL_LOCK_HOUR
     assert.equal(JSON.parse(changed[0]?.details ?? '{}').method, 'totp');
     const locks = audit.filter((e) => e.event === 'withdrawal_lock_started').map((e) => JSON.parse(e.details).cause);
     assert.deepEqual(locks, ['password_changed']);
+    // The password and a second factor prove control: the limits strangers ran up start again.
+    const proofs = audit.filter((e) => e.event === 'attempt_limits_reset').map((e) => JSON.parse(e.details).proof);
+    assert.deepEqual(proofs, ['password_changed']);
     const hooks = await h.ctx.storage.db
       .selectFrom('webhook_events')
       .select('type')

@@ -12,7 +12,7 @@ import {
   PASSWORD_RESET_TTL_MS,
 } from '../../src/domain/policy.ts';
 import { listAudit } from '../../src/storage/events-repository.ts';
-import { outboxTo } from '../recovery/helpers.ts';
+import { outboxTo, submittedTicket } from '../recovery/helpers.ts';
 import {
   codeFor,
   enrolledUser,
@@ -216,6 +216,22 @@ function resetSuite(h: Harness): void {
     const me = await h.call('GET', '/v1/me/security', { token: verified.body.token });
     assert.equal(me.body.withdrawalLock.reason, 'password_reset');
     assert.equal(JSON.parse((await auditOf(h, user.accountId, 'password_reset'))[0]?.details ?? '{}').method, 'totp');
+    // The mailbox and the second factor prove control: the limits strangers ran up start again.
+    const proofs = (await auditOf(h, user.accountId, 'attempt_limits_reset')).map((e) => JSON.parse(e.details).proof);
+    assert.deepEqual(proofs, ['password_reset']);
+  });
+
+  test('a frozen account (full verification in review): its link answers 423 account_frozen', async () => {
+    const user = await enrolledUser(h);
+    await forgot(h, user.email);
+    const token = await linkToken(h, user.email);
+    await submittedTicket(h, user.email, 'full_verification');
+    const check = await h.call('POST', '/v1/password-resets/check', { body: { token } });
+    assert.equal(check.status, 423, JSON.stringify(check.body));
+    assert.equal(check.body.code, 'account_frozen');
+    const done = await confirm(h, { token, newPassword: NEW_PASSWORD, method: 'totp', code: codeFor(h, user.secret) });
+    assert.equal(done.status, 423, JSON.stringify(done.body));
+    assert.equal(done.body.code, 'account_frozen');
   });
 
   test('two confirms with one link at once: exactly one 204, the other 400 invalid_token', async () => {

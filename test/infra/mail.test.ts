@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { deliverOutbox } from '../../src/app/deliver-outbox.ts';
-import { notifyEmail } from '../../src/app/notifications.ts';
+import { notifyStaff } from '../../src/app/notifications.ts';
 import { smtpMailer } from '../../src/infra/mailer.ts';
 import { describeOnEachDatabase } from '../support/harness.ts';
 
@@ -74,7 +74,7 @@ describeOnEachDatabase('outbox delivery over SMTP', { only: ['sqlite'] }, (h) =>
   after(async () => sink.close());
 
   async function enqueue(to: string, subject: string): Promise<void> {
-    await notifyEmail(h.ctx.storage.db, to, { subject, body: `Hello ${to}, ${subject}.` }, h.clock.now());
+    await notifyStaff(h.ctx.storage.db, to, { subject, body: `Hello ${to}, ${subject}.` }, h.clock.now());
   }
 
   const row = (subject: string) =>

@@ -139,10 +139,11 @@ describeOnEachDatabase(
       );
     });
 
-    test('expired sessions, challenges, WebAuthn challenges, SMS codes and sent messages are purged', async () => {
+    test('expired sessions, challenges, WebAuthn challenges, SMS codes, reset links and sent messages are purged', async () => {
       const db = h.ctx.storage.db;
       const user = await signUpAndLogin(h, uniqueEmail());
       await h.call('POST', '/v1/sessions', { body: { email: user.email, password: 'wrong password here' } });
+      assert.equal((await h.call('POST', '/v1/password-resets', { body: { email: user.email } })).status, 202);
       const at = h.clock.now().toISOString();
       await db
         .insertInto('webauthn_challenges')
@@ -166,15 +167,20 @@ describeOnEachDatabase(
           await db.selectFrom('webauthn_challenges').select('id').where('account_id', '=', user.accountId).execute()
         ).length,
         sent: (await db.selectFrom('outbox').select('id').where('id', '=', message.id).execute()).length,
+        resets: (await db.selectFrom('password_resets').select('id').where('account_id', '=', user.accountId).execute())
+          .length,
       });
       const before = await counts();
-      assert.ok(before.sessions >= 1 && before.webauthn === 1 && before.sent === 1, JSON.stringify(before));
+      assert.ok(
+        before.sessions >= 1 && before.webauthn === 1 && before.sent === 1 && before.resets === 1,
+        JSON.stringify(before),
+      );
 
       // Still kept a day before the grace period is over (sessions live 12 hours here).
       await advance(h, (EXPIRED_RECORDS_KEPT_DAYS - 1) * DAY);
       assert.deepEqual(await counts(), before);
       await advance(h, 2 * DAY);
-      assert.deepEqual(await counts(), { sessions: 0, webauthn: 0, sent: 0 });
+      assert.deepEqual(await counts(), { sessions: 0, webauthn: 0, sent: 0, resets: 0 });
       const challenges = await db
         .selectFrom('login_challenges')
         .select('id')

@@ -24,6 +24,9 @@ export const LoginResponse = Type.Union([
     challenge: Type.String(),
     methods: Type.Array(SecondFactorMethod, { description: 'Only the methods the account has bound.' }),
     expiresAt: Time,
+    backupCodesRemaining: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'Unused backup codes, when `backup_code` is among the methods.' }),
+    ),
   }),
 ]);
 

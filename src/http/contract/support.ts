@@ -14,6 +14,13 @@ const TicketSummary = {
   email: Type.String(),
   submittedAt: Nullable(Time),
   reviewDueBy: Nullable(Time),
+  frozenByOwnerAt: Nullable(
+    Type.String({
+      format: 'date-time',
+      description:
+        'When the owner froze the account ("this wasn\'t me"), while that freeze is in force; approving a ticket ends it.',
+    }),
+  ),
 };
 export const QueueItem = closed({ ...TicketSummary, overdue: Type.Boolean() });
 export const Queue = closed({ tickets: Type.Array(QueueItem) });

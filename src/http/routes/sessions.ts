@@ -63,6 +63,7 @@ export async function sessionRoutes(app: App, { ctx }: { ctx: AppContext }): Pro
         challenge: started.challenge,
         methods: started.methods,
         expiresAt: started.expiresAt.toISOString(),
+        ...(started.backupCodesRemaining === undefined ? {} : { backupCodesRemaining: started.backupCodesRemaining }),
       };
     },
   );
@@ -153,7 +154,7 @@ export async function sessionRoutes(app: App, { ctx }: { ctx: AppContext }): Pro
         body: CancelTicketsBody,
         response: { 200: TicketsCancelled },
       },
-      config: { problems: [...SECOND_FACTOR_PROBLEMS, 'challenge_expired', 'invalid_state'] },
+      config: { problems: [...SECOND_FACTOR_PROBLEMS, 'challenge_expired', 'invalid_state', 'account_frozen'] },
     },
     async (request) => {
       const done = await cancelTicketsWithSecondFactor(ctx, request.body, origin(request));

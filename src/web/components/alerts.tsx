@@ -1,12 +1,23 @@
 import type { ReactNode } from 'react';
-import { errorMessage } from '../lib/messages.ts';
+import { attemptsLeftWarning, errorMessage } from '../lib/messages.ts';
 
-/** An error the user must see: announced at once (role=alert). */
+/** An error the user must see: announced at once (role=alert). A refused code
+ * (a step-up anywhere) also says how close the day's lock is, when it is near. */
 export function ErrorAlert({ error }: { error: unknown }) {
   if (error === null || error === undefined) return null;
+  const warning = attemptsLeftWarning(error);
   return (
     <div className="alert alert-error" role="alert">
-      {errorMessage(error)}
+      {warning ? (
+        <>
+          <p>{errorMessage(error)}</p>
+          <p data-testid="attempts-left">
+            <strong>{warning}</strong>
+          </p>
+        </>
+      ) : (
+        errorMessage(error)
+      )}
     </div>
   );
 }

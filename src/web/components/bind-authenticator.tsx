@@ -4,6 +4,7 @@ import { cleanCode } from '../lib/codes.ts';
 import { formatDateTime } from '../lib/format.ts';
 import { useAction } from '../lib/use-action.ts';
 import { useFocusOnMount } from '../lib/use-focus-on-mount.ts';
+import { usePhoneFirst } from '../lib/use-media.ts';
 import { ErrorAlert } from './alerts.tsx';
 import { CopyButton } from './copy-button.tsx';
 import { codeInputProps, Field } from './field.tsx';
@@ -45,6 +46,7 @@ export function BindAuthenticator({ setup, kind, onConfirmed, onCancel, confirmC
   const [code, setCode] = useState('');
   const { run, busy, error } = useAction();
   const heading = useFocusOnMount<HTMLHeadingElement>();
+  const phoneFirst = usePhoneFirst();
 
   async function confirm(e: FormEvent) {
     e.preventDefault();
@@ -52,27 +54,51 @@ export function BindAuthenticator({ setup, kind, onConfirmed, onCancel, confirmC
     if (!ok) setCode('');
   }
 
+  // On the phone that runs the authenticator a QR code can't be scanned: the app link comes first there.
+  const ways = {
+    app: (
+      <>
+        <p>On this phone, let your authenticator app (Google Authenticator or similar) add the account:</p>
+        <a className="button-link" href={setup.otpauthUri} data-testid="otpauth-link">
+          Open in authenticator app
+        </a>
+      </>
+    ),
+    key: (
+      <>
+        <p>
+          {phoneFirst ? 'If no app opens, copy' : 'Or type'} this <strong>setup key</strong> into the app.{' '}
+          <strong>Back it up</strong> — write it on paper and keep it apart from your phone: with it you can restore the
+          authenticator on a new phone.
+        </p>
+        <p className="setup-key">
+          <span className="visually-hidden">Setup key: </span>
+          <code data-testid="setup-key">{groupKey(setup.secret)}</code>{' '}
+          <CopyButton text={setup.secret} label="Copy setup key" />
+        </p>
+      </>
+    ),
+    qr: (
+      <>
+        <p>
+          {phoneFirst
+            ? 'Setting up the authenticator on another device? Scan this QR code with it.'
+            : 'Open your authenticator app (Google Authenticator or similar) and scan this QR code.'}
+        </p>
+        <QrImage svg={setup.qrSvg} alt="QR code to scan with your authenticator app" />
+      </>
+    ),
+  };
+
   return (
     <section aria-labelledby="bind-heading" className="card">
       <h2 id="bind-heading" ref={heading} tabIndex={-1}>
         {HEADING[kind]}
       </h2>
       <ol className="steps">
-        <li>
-          <p>Open your authenticator app (Google Authenticator or similar) and scan this QR code.</p>
-          <QrImage svg={setup.qrSvg} alt="QR code to scan with your authenticator app" />
-        </li>
-        <li>
-          <p>
-            Or type this <strong>setup key</strong> into the app. <strong>Back it up</strong> — write it on paper and
-            keep it apart from your phone: with it you can restore the authenticator on a new phone.
-          </p>
-          <p className="setup-key">
-            <span className="visually-hidden">Setup key: </span>
-            <code data-testid="setup-key">{groupKey(setup.secret)}</code>{' '}
-            <CopyButton text={setup.secret} label="Copy setup key" />
-          </p>
-        </li>
+        {(phoneFirst ? (['app', 'key', 'qr'] as const) : (['qr', 'key'] as const)).map((way) => (
+          <li key={way}>{ways[way]}</li>
+        ))}
         <li>
           <form onSubmit={confirm}>
             <ErrorAlert error={error} />

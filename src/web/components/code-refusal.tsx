@@ -1,8 +1,7 @@
 import { useState } from 'react';
-import { attemptsWarningDue } from '../../domain/attempt-budget.ts';
 import { ApiError } from '../lib/api.ts';
 import { formatDateTime } from '../lib/format.ts';
-import { attemptsLeftSentence, errorMessage, SIGN_IN_OVER } from '../lib/messages.ts';
+import { attemptsLeftWarning, errorMessage, SIGN_IN_OVER } from '../lib/messages.ts';
 import { Notice } from './alerts.tsx';
 import { Countdown } from './countdown.tsx';
 import { SecondFactorLock } from './second-factor-lock.tsx';
@@ -57,7 +56,7 @@ export function CodeRefusal({ error, onRestart, onUseBackupCode }: Props) {
     return <ReservedStep key={error.receivedAt} retryAt={error.problem.retryAt} onUseBackupCode={onUseBackupCode} />;
   }
   const problem = error instanceof ApiError ? error.problem : {};
-  const left = count(problem.attemptsRemaining);
+  const warning = attemptsLeftWarning(error);
   const over = count(problem.challengeAttemptsRemaining) === 0;
   return (
     <div className="alert alert-error" role="alert">
@@ -67,9 +66,9 @@ export function CodeRefusal({ error, onRestart, onUseBackupCode }: Props) {
           : errorMessage(error)}
       </p>
       {over ? <p data-testid="sign-in-over">{SIGN_IN_OVER}</p> : null}
-      {left !== undefined && attemptsWarningDue(left) ? (
+      {warning ? (
         <p data-testid="attempts-left">
-          <strong>{attemptsLeftSentence(left)}</strong>
+          <strong>{warning}</strong>
         </p>
       ) : null}
       {over || (error instanceof ApiError && error.code === 'challenge_expired') ? (

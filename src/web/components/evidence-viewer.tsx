@@ -5,7 +5,13 @@ import { ErrorAlert } from './alerts.tsx';
 
 type Evidence = SupportTicketView['evidence'][number];
 
-/** Fetches one file with the session cookie and shows it inline. */
+/**
+ * Fetches one file with the session cookie and shows it inline: images and
+ * videos as such, a PDF in the browser's own viewer (an <object> on a blob:
+ * URL typed application/pdf, from the bytes the server sniffed; the page's
+ * CSP allows blob: objects and nothing else, and the file itself is served
+ * with `sandbox` so it never runs as a page of ours).
+ */
 function EvidenceItem({ ticketId, item }: { ticketId: string; item: Evidence }) {
   const [url, setUrl] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -47,6 +53,21 @@ function EvidenceItem({ ticketId, item }: { ticketId: string; item: Evidence }) 
       ) : item.mimeType.startsWith('video/') ? (
         // biome-ignore lint/a11y/useMediaCaption: claimant-recorded evidence has no captions
         <video src={url} controls preload="metadata" aria-label={`${title} uploaded by the claimant`} />
+      ) : item.mimeType === 'application/pdf' ? (
+        <>
+          <object
+            data={url}
+            type="application/pdf"
+            className="evidence-pdf"
+            aria-label={`${title} uploaded by the claimant (PDF)`}
+            data-testid="evidence-pdf"
+          >
+            <p>This browser cannot show PDFs inline: download it below.</p>
+          </object>
+          <a href={url} download={`evidence-${item.evidenceId}.${ext}`}>
+            Download {title.toLowerCase()} (PDF)
+          </a>
+        </>
       ) : (
         <a href={url} download={`evidence-${item.evidenceId}.${ext}`} target="_blank" rel="noopener">
           Open {title.toLowerCase()} ({item.mimeType})

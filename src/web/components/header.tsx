@@ -1,4 +1,5 @@
 import type { SecurityState } from '../lib/client.ts';
+import { mayLeave } from '../lib/leave-guard.ts';
 
 interface Props {
   me: SecurityState | null;
@@ -9,7 +10,13 @@ interface Props {
 function NavLink({ href, path, children }: { href: string; path: string; children: string }) {
   const current = path === href || (href !== '/' && path.startsWith(`${href}/`));
   return (
-    <a href={`#${href}`} aria-current={current ? 'page' : undefined}>
+    <a
+      href={`#${href}`}
+      aria-current={current ? 'page' : undefined}
+      onClick={(e) => {
+        if (!mayLeave()) e.preventDefault();
+      }}
+    >
       {children}
     </a>
   );
@@ -43,7 +50,7 @@ export function Header({ me, path, onSignOut }: Props) {
               Support console
             </NavLink>
           ) : null}
-          <button type="button" className="link-button" onClick={onSignOut}>
+          <button type="button" className="link-button" onClick={() => mayLeave() && onSignOut()}>
             Sign out
           </button>
         </nav>

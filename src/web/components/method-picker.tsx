@@ -13,12 +13,14 @@ interface Props {
   value: SecondFactorMethod;
   onChange: (m: SecondFactorMethod) => void;
   legend?: string;
+  /** A few words after a method's name (the backup codes left). */
+  detail?: Partial<Record<SecondFactorMethod, string>>;
 }
 
-/** A radio group: arrow keys move between the choices, as native radios do. */
-export function MethodPicker({ methods, value, onChange, legend = 'How do you want to verify?' }: Props) {
+/** A radio group (in the order given): arrow keys move between the choices, as native radios do. */
+export function MethodPicker({ methods, value, onChange, legend = 'How do you want to verify?', detail }: Props) {
   const name = useId();
-  const shown = SECOND_FACTOR_METHODS.filter((m) => methods.includes(m));
+  const shown = methods;
   if (shown.length < 2) return null;
   return (
     <fieldset className="choices">
@@ -27,10 +29,21 @@ export function MethodPicker({ methods, value, onChange, legend = 'How do you wa
         <label key={m} className="choice">
           <input type="radio" name={name} value={m} checked={value === m} onChange={() => onChange(m)} />
           {METHOD_LABEL[m]}
+          {detail?.[m] ? ` (${detail[m]})` : ''}
         </label>
       ))}
     </fieldset>
   );
+}
+
+/**
+ * The sign-in offer: a security key first (phishing-resistant, one touch), then the
+ * authenticator app and SMS, backup codes last (each one used is gone).
+ */
+const SIGN_IN_RANK: Record<SecondFactorMethod, number> = { webauthn: 0, totp: 1, sms: 2, backup_code: 3 };
+
+export function signInOrder(methods: readonly SecondFactorMethod[]): SecondFactorMethod[] {
+  return [...methods].sort((a, b) => SIGN_IN_RANK[a] - SIGN_IN_RANK[b]);
 }
 
 export function preferredMethod(methods: SecondFactorMethod[]): SecondFactorMethod {

@@ -8,7 +8,12 @@ import { Field } from './field.tsx';
 
 interface Props {
   onAuthenticated: () => void;
-  onSecondFactor: (c: { challenge: string; methods: SecondFactorMethod[]; email: string }) => void;
+  onSecondFactor: (c: {
+    challenge: string;
+    methods: SecondFactorMethod[];
+    email: string;
+    backupCodesRemaining: number | undefined;
+  }) => void;
   /** The right password, but the second-factor step is locked: the answer's end of the lock. */
   onSecondFactorLocked?: (lock: { lockedUntil: string; email: string }) => void;
 }
@@ -25,11 +30,18 @@ export function PasswordForm({ onAuthenticated, onSecondFactor, onSecondFactorLo
       try {
         const answer = await startLogin({ email, password });
         if (answer.status === 'authenticated') onAuthenticated();
-        else onSecondFactor({ challenge: answer.challenge, methods: answer.methods, email });
+        else
+          onSecondFactor({
+            challenge: answer.challenge,
+            methods: answer.methods,
+            email,
+            backupCodesRemaining: answer.backupCodesRemaining,
+          });
       } catch (err) {
         // A claimant who lost the approved ticket's tab may open a new ticket with
         // the login challenge that comes with this refusal, when the server sends one.
-        if (err instanceof ApiError && err.code === 'recovery_binding_required') {
+        // Frozen by its owner: the challenge opens the recovery ticket that unfreezes it.
+        if (err instanceof ApiError && (err.code === 'recovery_binding_required' || err.code === 'account_frozen')) {
           const challenge = err.problem.challenge;
           if (typeof challenge === 'string' && challenge) rememberChallenge(challenge, email);
         }
@@ -53,6 +65,11 @@ export function PasswordForm({ onAuthenticated, onSecondFactor, onSecondFactorLo
       ) : (
         <ErrorAlert error={error} />
       )}
+      {error instanceof ApiError && error.code === 'account_frozen' && error.problem.reason === 'owner' ? (
+        <p data-testid="frozen-way-out">
+          <a href="#/recovery">Open a recovery ticket</a> to unfreeze your account: support checks who you are.
+        </p>
+      ) : null}
       <Field
         label="Email"
         type="email"
@@ -101,8 +118,9 @@ function RecoveryBindingAlert({ canReopen }: { canReopen: boolean }) {
       ) : (
         <>
           <p>
-            This is done from the recovery ticket page, in the browser tab where you opened the ticket. Signing in with
-            the password alone cannot finish it, so that nobody else who knows your password can.
+            This is done from the recovery ticket page: open it with the link in the approval email (it asks for your
+            password again). Signing in with the password alone cannot finish it, so that nobody else who knows your
+            password can.
           </p>
           {canReopen && loadChallenge() ? (
             <p>

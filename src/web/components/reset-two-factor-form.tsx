@@ -11,10 +11,11 @@ interface Props {
   /** How long withdrawals stay locked after a reset (the server's policy). */
   lockHours: number;
   onSetup: (setup: PendingBinding) => void;
+  onCancel: () => void;
 }
 
 /** Reset 2FA while a factor still works: password + a factor → a new binding. */
-export function ResetTwoFactorForm({ methods, lockHours, onSetup }: Props) {
+export function ResetTwoFactorForm({ methods, lockHours, onSetup, onCancel }: Props) {
   const [password, setPassword] = useState('');
   const [method, setMethod] = useState<SecondFactorMethod>(methods[0] ?? 'totp');
   const [code, setCode] = useState('');
@@ -28,7 +29,7 @@ export function ResetTwoFactorForm({ methods, lockHours, onSetup }: Props) {
 
   return (
     <form onSubmit={submit} aria-describedby="reset-warning">
-      <p id="reset-warning">
+      <p id="reset-warning" className="alert alert-warn">
         Resetting replaces your authenticator and all your backup codes with new ones, and{' '}
         <strong>removes your security keys and your phone for SMS codes</strong>: add them again afterwards.{' '}
         <strong>Withdrawals are locked for {lockHours === 1 ? '1 hour' : `${lockHours} hours`}</strong> after you
@@ -53,9 +54,14 @@ export function ResetTwoFactorForm({ methods, lockHours, onSetup }: Props) {
         onCode={setCode}
         idPrefix="reset"
       />
-      <button type="submit" disabled={busy}>
-        {busy ? 'Checking…' : 'Reset 2FA'}
-      </button>
+      <div className="actions">
+        <button type="submit" className="danger" disabled={busy}>
+          {busy ? 'Checking…' : 'Reset 2FA'}
+        </button>
+        <button type="button" className="secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
     </form>
   );
 }

@@ -1,6 +1,7 @@
 import type { SupportTicketView } from '../lib/client.ts';
 import { formatDateTime, isOverdue, TICKET_KIND_LABEL, TICKET_STATUS_LABEL } from '../lib/format.ts';
 import { useNow } from '../lib/use-now.ts';
+import { FrozenByOwnerBadge } from './frozen-badge.tsx';
 
 /** The ticket's facts and its approvals (a full verification needs two agents). */
 export function TicketSummary({ ticket }: { ticket: SupportTicketView['ticket'] }) {
@@ -22,6 +23,14 @@ export function TicketSummary({ ticket }: { ticket: SupportTicketView['ticket'] 
           {formatDateTime(ticket.reviewDueBy)}
           {overdue ? <span className="badge badge-overdue">Overdue</span> : null}
         </dd>
+        {ticket.frozenByOwnerAt ? (
+          <>
+            <dt>Account</dt>
+            <dd>
+              <FrozenByOwnerBadge at={ticket.frozenByOwnerAt} /> Approving this ticket ends the freeze.
+            </dd>
+          </>
+        ) : null}
         <dt>Approvals</dt>
         <dd data-testid="approvals">
           {approvals.length} of {ticket.approvalsRequired} needed
@@ -34,7 +43,7 @@ export function TicketSummary({ ticket }: { ticket: SupportTicketView['ticket'] 
             <dt>Decided</dt>
             <dd>
               {formatDateTime(ticket.decidedAt)}
-              {ticket.decisionNote ? ` — ${ticket.decisionNote}` : ''}
+              {ticket.decisionNote ? ` — note to the user: “${ticket.decisionNote}”` : ''}
             </dd>
           </>
         ) : null}
@@ -44,9 +53,16 @@ export function TicketSummary({ ticket }: { ticket: SupportTicketView['ticket'] 
           <h3>Decisions so far</h3>
           <ul className="plain">
             {ticket.approvals.map((a) => (
-              <li key={`${a.agentEmail}-${a.at}`}>
+              <li key={`${a.agentEmail}-${a.at}`} data-testid="decision">
                 {formatDateTime(a.at)}: <strong>{a.agentEmail}</strong> — {a.decision}
-                {a.note ? `: “${a.note}”` : ''}
+                <br />
+                Note to the user: “{a.note}”
+                {a.internalNote ? (
+                  <>
+                    <br />
+                    <span data-testid="internal-note">Internal note: “{a.internalNote}”</span>
+                  </>
+                ) : null}
               </li>
             ))}
           </ul>

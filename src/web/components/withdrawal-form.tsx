@@ -10,12 +10,11 @@ const ASSETS = ['BTC', 'ETH', 'USDT', 'USDC', 'SOL'];
 
 interface Props {
   methods: SecondFactorMethod[];
-  locked: boolean;
   onDone: () => void;
 }
 
 /** Asset, amount, address and a second factor (always required). */
-export function WithdrawalForm({ methods, locked, onDone }: Props) {
+export function WithdrawalForm({ methods, onDone }: Props) {
   const [asset, setAsset] = useState(ASSETS[0] as string);
   const [amount, setAmount] = useState('');
   const [address, setAddress] = useState('');
@@ -40,7 +39,6 @@ export function WithdrawalForm({ methods, locked, onDone }: Props) {
 
   return (
     <form onSubmit={submit}>
-      {locked ? <p className="hint">While the lock lasts, withdrawals will be refused.</p> : null}
       <ErrorAlert error={error} />
       {accepted ? <Notice tone="ok">Withdrawal accepted (reference {accepted}).</Notice> : null}
       <div className="field">

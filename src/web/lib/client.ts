@@ -4,12 +4,15 @@
 // names a `/v1/` path; the transport (cookies, CSRF header, problem bodies,
 // Retry-After) is api.ts.
 import type { startAuthentication, startRegistration } from '@simplewebauthn/browser';
+import type { Frozen } from '../../http/contract/account-freezes.ts';
 import type { AccountCreated, CreateAccountBody } from '../../http/contract/accounts.ts';
 import type { ActivityList, SessionList, SessionsRevoked } from '../../http/contract/activity.ts';
 import type { PendingBinding, StepUpBody } from '../../http/contract/common.ts';
 import type { SecurityState } from '../../http/contract/me.ts';
 import type { ResetLinkView } from '../../http/contract/passwords.ts';
+import type { PolicyView } from '../../http/contract/policy.ts';
 import type {
+  ContinuedTicket,
   EvidenceCreated,
   EvidenceKind,
   OpenedTicket,
@@ -27,7 +30,7 @@ import type {
   VerifyResponse,
 } from '../../http/contract/sessions.ts';
 import type { PhoneAdded } from '../../http/contract/sms.ts';
-import type { Decision, DecisionResult, Queue, SupportTicketView } from '../../http/contract/support.ts';
+import type { DecisionBody, DecisionResult, Queue, SupportTicketView } from '../../http/contract/support.ts';
 import type { BackupCodesIssued, ExportBody } from '../../http/contract/two-factor.ts';
 import type { WithdrawalAccepted, WithdrawalBody, WithdrawalList } from '../../http/contract/withdrawals.ts';
 import { api, apiBlob, upload } from './api.ts';
@@ -38,6 +41,7 @@ export type {
   BackupCodesIssued,
   EvidenceKind,
   PendingBinding,
+  PolicyView,
   ResetLinkView,
   SecurityState,
   SupportTicketView,
@@ -70,6 +74,8 @@ const ticketPath = (ticketId: string) => `/v1/recovery/tickets/${id(ticketId)}`;
 const supportPath = (ticketId: string) => `/v1/support/tickets/${id(ticketId)}`;
 
 // Accounts and sessions
+
+export const getPolicy = () => api<PolicyView>('/v1/policy');
 
 export const createAccount = (body: CreateAccountBody) => post<AccountCreated>('/v1/accounts', body);
 
@@ -105,6 +111,11 @@ export const confirmTotp = (setupId: string, code: string) =>
   post<BackupCodesIssued>('/v1/me/totp/confirm', { setupId, code });
 
 export const exportBackupCodes = (body: ExportBody) => apiBlob('/v1/me/backup-codes/export', { method: 'POST', body });
+
+export const revealBackupCodesAgain = (revealToken: string) =>
+  post<BackupCodesIssued>('/v1/me/backup-codes/reveal', { revealToken });
+
+export const checkBackupCode = (code: string) => post<void>('/v1/me/backup-codes/check', { code });
 
 export const acknowledgeBackupCodes = (revealToken: string) =>
   post<void>('/v1/me/backup-codes/acknowledge', { revealToken });
@@ -145,6 +156,12 @@ export const resetLinkKeyOptions = (token: string) =>
 export const confirmPasswordReset = (token: string, newPassword: string, proof: Proof | null) =>
   post<void>('/v1/password-resets/confirm', { token, newPassword, ...proof });
 
+// "This wasn't me": the link of a security email, or the signed-in owner
+
+export const freezeWithLink = (token: string) => post<Frozen>('/v1/account-freezes', { token });
+
+export const freezeSignedIn = () => post<Frozen>('/v1/account-freezes', {});
+
 // Withdrawals
 
 export const listWithdrawals = () => api<WithdrawalList>('/v1/withdrawals');
@@ -155,6 +172,10 @@ export const requestWithdrawal = (body: WithdrawalBody) => post<WithdrawalAccept
 
 export const openTicket = (challenge: string, kind: TicketKind) =>
   post<OpenedTicket>('/v1/recovery/tickets', { challenge, kind });
+
+/** A continue link's token and a login challenge of the account → a fresh ticket token. */
+export const continueRecovery = (token: string, challenge: string) =>
+  post<ContinuedTicket>('/v1/recovery/continue', { token, challenge });
 
 export const getTicket = ({ ticketId, ticketToken }: TicketAccess) =>
   api<TicketView>(ticketPath(ticketId), { ticketToken });
@@ -193,5 +214,6 @@ export const getSupportTicket = (ticketId: string) => api<SupportTicketView>(sup
 export const getEvidenceFile = (ticketId: string, evidenceId: string) =>
   apiBlob(`${supportPath(ticketId)}/evidence/${id(evidenceId)}`);
 
-export const decideTicket = (ticketId: string, decision: Decision, note: string) =>
-  post<DecisionResult>(`${supportPath(ticketId)}/decision`, { decision, note });
+/** `note` goes to the user (and the audit log); `internalNote` stays with the agents. */
+export const decideTicket = (ticketId: string, body: DecisionBody) =>
+  post<DecisionResult>(`${supportPath(ticketId)}/decision`, body);

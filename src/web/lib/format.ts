@@ -1,7 +1,7 @@
 // Human-readable times, durations and labels, in the user's locale.
 import type { LoginResult, SignInFactor } from '../../domain/sign-in-activity.ts';
 import type { WithdrawalLockReason } from '../../domain/withdrawal-lock.ts';
-import type { EvidenceKind, TicketKind, TicketStatus } from './client.ts';
+import type { EvidenceKind, SecondFactorMethod, TicketKind, TicketStatus } from './client.ts';
 
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
@@ -70,6 +70,21 @@ export const EVIDENCE_KIND_LABEL: Record<EvidenceKind, string> = {
   id_document: 'Identity document',
   selfie_video: 'Selfie video',
   login_history: 'Login history',
+};
+
+/** What each kind of evidence is, in words (the accepted file types: ALLOWED_TYPES in the domain). */
+export const EVIDENCE_KIND_HINT: Record<EvidenceKind, string> = {
+  id_document: 'a photo or scan of your passport, ID card or driving licence',
+  selfie_video: 'a short video of your face, holding the same document',
+  login_history: 'something that shows where you usually sign in from, such as past sign-in emails',
+};
+
+/** The second factors, as an approval's confirmation names what it removes. */
+export const FACTOR_LABEL: Record<SecondFactorMethod, string> = {
+  totp: 'the authenticator app',
+  backup_code: 'the backup codes',
+  webauthn: 'every security key',
+  sms: 'the phone for SMS codes',
 };
 
 /** Why withdrawals are locked, for "Withdrawals are locked because …". */

@@ -1,4 +1,5 @@
 // Turns API problem codes into sentences a person can act on.
+import { attemptsWarningDue } from '../../domain/attempt-budget.ts';
 import type { ErrorCode } from '../../domain/errors.ts';
 import {
   FAILURE_WINDOW_MS,
@@ -18,8 +19,15 @@ export function clockDriftSentence(driftSeconds: number): string {
 const LOCK_HOURS = LOCK_DURATION_MS / 3_600_000;
 
 /** From the third wrong code of the day (contract v1.1 `attemptsRemaining`): how close the lock is and what to do. */
-export function attemptsLeftSentence(left: number): string {
+function attemptsLeftSentence(left: number): string {
   return `${left} ${left === 1 ? 'try' : 'tries'} left before two-factor sign-in locks for ${LOCK_HOURS} hours — check your phone's clock, or use a backup code.`;
+}
+
+/** The tries-left warning a refused code calls for (from the third wrong code of the day), or null. */
+export function attemptsLeftWarning(err: unknown): string | null {
+  if (!(err instanceof ApiError)) return null;
+  const left = err.problem.attemptsRemaining;
+  return typeof left === 'number' && attemptsWarningDue(left) ? attemptsLeftSentence(left) : null;
 }
 
 /** The refusal that used a sign-in's wrong codes up (`challengeAttemptsRemaining` 0). */
@@ -77,7 +85,10 @@ const SERVER: Record<ErrorCode, Message> = {
     const drift = err.problem.driftSeconds;
     if (typeof drift !== 'number')
       return "Your phone's clock seems to be off — set date and time to automatic, then try a new code.";
-    return `That code was for a different time: ${clockDriftSentence(drift)}, then try a new code.`;
+    // A code from a fast clock burns its time: the fixed phone's codes work once that time has come.
+    const wait =
+      drift > 0 ? ` Once it is fixed, codes work again in ${describeDuration(drift)}; a backup code works now.` : '';
+    return `That code was for a different time: ${clockDriftSentence(drift)}, then try a new code.${wait}`;
   },
   code_step_reserved: (err) => {
     const at = err.problem.retryAt;
@@ -85,8 +96,10 @@ const SERVER: Record<ErrorCode, Message> = {
     return `That code is right, but its time was already used by the earlier code from your phone's fast clock, so it cannot be used. This did not count as a wrong code. Codes work again ${when} — or use a backup code now.`;
   },
   rate_limited: (err) => `Too many attempts, so this step is locked for now. ${whenItEnds(err)}`,
-  account_frozen:
-    'Sign-in is paused while a full identity verification is in review. You will be told by email when it is decided.',
+  account_frozen: (err) =>
+    err.problem.reason === 'owner'
+      ? 'This account is frozen: it was frozen with “this wasn’t me”. Nobody can sign in or withdraw until support has checked who you are.'
+      : 'Sign-in is paused while a full identity verification is in review. You will be told by email when it is decided.',
   two_factor_already_enabled: 'Two-factor authentication is already on for this account.',
   two_factor_required: 'Turn on two-factor authentication on the Account security page first.',
   setup_expired: 'The setup expired. Start binding the authenticator again.',
@@ -112,7 +125,7 @@ const SERVER: Record<ErrorCode, Message> = {
   own_ticket: 'You cannot decide a recovery ticket for your own account.',
   already_decided: detailOr('This ticket was already decided.'),
   recovery_binding_required:
-    'Your account recovery was approved but is not finished: bind your new authenticator from the recovery ticket page, in the browser tab where you opened the ticket.',
+    'Your account recovery was approved but is not finished: bind your new authenticator from the recovery ticket page. Open it with the link in the approval email.',
   evidence_damaged: 'The stored file is missing or damaged. Ask the claimant to upload it again.',
 };
 

@@ -1,9 +1,12 @@
 // What the recovery flow must remember across page loads in this tab only:
-// the login challenge from the password step, and the ticket's own token.
-// sessionStorage dies with the tab; the session bearer token is never kept.
+// the login challenge from the password step, the ticket's own token, and the
+// token of a "continue your recovery" link until it is used. sessionStorage
+// dies with the tab (the emails' continue links lead back from any browser);
+// the session bearer token is never kept.
 
 const CHALLENGE = 'latchkey.recovery.challenge';
 const TICKET = 'latchkey.recovery.ticket';
+const CONTINUE = 'latchkey.recovery.continue';
 
 interface StoredTicket {
   ticketId: string;
@@ -38,4 +41,17 @@ export function loadTicket(): StoredTicket | null {
   } catch {
     return null;
   }
+}
+
+/** The token from a continue link's fragment, kept until it is exchanged (it works once anyway). */
+export function rememberContinueToken(token: string): void {
+  sessionStorage.setItem(CONTINUE, token);
+}
+
+export function loadContinueToken(): string | null {
+  return sessionStorage.getItem(CONTINUE);
+}
+
+export function forgetContinueToken(): void {
+  sessionStorage.removeItem(CONTINUE);
 }

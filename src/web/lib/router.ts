@@ -2,7 +2,8 @@
 // needed, and every path reloads to the same index.html.
 import { useEffect, useState } from 'react';
 
-function currentPath(): string {
+/** The path in the address bar now (a navigation's hashchange event comes a moment later). */
+export function currentPath(): string {
   const raw = window.location.hash.replace(/^#/, '');
   return raw.startsWith('/') ? raw : '/';
 }

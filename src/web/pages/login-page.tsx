@@ -11,6 +11,7 @@ interface Challenge {
   challenge: string;
   methods: SecondFactorMethod[];
   email: string;
+  backupCodesRemaining: number | undefined;
 }
 
 /** Email and password first, then the second factor when the account has one. */
@@ -32,6 +33,8 @@ export function LoginPage({ onSignedIn }: { onSignedIn: (notices: LoginNotice[])
         <SecondFactorStep
           challenge={challenge.challenge}
           methods={challenge.methods}
+          email={challenge.email}
+          backupCodesRemaining={challenge.backupCodesRemaining}
           onSignedIn={onSignedIn}
           onRestart={() => setChallenge(null)}
         />

@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { PASSWORD_MIN_LENGTH, PASSWORD_MIN_LENGTH_WITH_SECOND_FACTOR } from '../../domain/policy.ts';
 import { ErrorAlert, Notice } from '../components/alerts.tsx';
+import { Field } from '../components/field.tsx';
 import { preferredMethod } from '../components/method-picker.tsx';
 import { NewPasswordField } from '../components/new-password-field.tsx';
 import { Page } from '../components/page.tsx';
@@ -129,13 +130,13 @@ function ResetForm({ token, link, onDone, onLinkGone }: FormProps) {
   return (
     <Page title="Choose a new password">
       <p>
-        For <strong>{link.email}</strong>. This link works until {formatDateTime(link.expiresAt)}. Setting a new
-        password signs out every session of your account and locks withdrawals for a while.
+        This link works until {formatDateTime(link.expiresAt)}. Setting a new password signs out every session of your
+        account and locks withdrawals for a while.
       </p>
       <form onSubmit={submit}>
         <ErrorAlert error={error} />
-        {/* For password managers: which account the new password belongs to. */}
-        <input type="email" name="username" autoComplete="username" value={link.email} readOnly hidden />
+        {/* Which account the new password is for (password managers read it too). */}
+        <Field label="Account" type="email" name="username" autoComplete="username" value={link.email} readOnly />
         <NewPasswordField
           id="reset-new-password"
           label="New password"

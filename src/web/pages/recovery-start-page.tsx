@@ -1,29 +1,37 @@
 import { type FormEvent, useState } from 'react';
 import { ErrorAlert } from '../components/alerts.tsx';
+import { EvidenceChecklist } from '../components/evidence-checklist.tsx';
 import { Page } from '../components/page.tsx';
-import { openTicket, type TicketKind } from '../lib/client.ts';
+import { RecoveryTriage, type TriageAnswer } from '../components/recovery-triage.tsx';
+import { openTicket, type PolicyView, type TicketKind } from '../lib/client.ts';
 import { loadChallenge, loadTicket, rememberTicket } from '../lib/recovery-store.ts';
 import { navigate } from '../lib/router.ts';
 import { useAction } from '../lib/use-action.ts';
+import { usePolicy } from '../lib/use-policy.ts';
 
-const KINDS: { kind: TicketKind; title: string; detail: string }[] = [
-  {
-    kind: 'lost_two_factor',
-    title: 'I lost my authenticator and my backup codes',
-    detail: 'Upload an identity document. Support reviews it within 72 hours.',
-  },
-  {
-    kind: 'full_verification',
-    title: 'Full identity verification',
-    detail:
-      'For when nothing else works: an identity document, a selfie video and your login history. Review takes up to 15 business days, and sign-in to the account is paused until it is decided.',
-  },
-];
+/** The ticket kinds, named after what happened (the review times from the server's policy). */
+function kinds(policy: PolicyView | null): { kind: TicketKind; title: string; detail: string }[] {
+  const r = policy?.recovery;
+  return [
+    {
+      kind: 'lost_two_factor',
+      title: 'I lost my phone (or my authenticator app) and have no backup codes left',
+      detail: `Upload an identity document. Support reviews it${r ? ` within ${r.lostTwoFactorReviewHours} hours` : ''}; you can still sign in meanwhile if you find a code.`,
+    },
+    {
+      kind: 'full_verification',
+      title: 'I lost everything, or someone else may have my phone or codes',
+      detail: `Nothing works any more (no codes, no authenticator, no SMS), or you fear someone else has them. Sign-in to the account is paused for everyone until support decides${r ? `, within ${r.fullVerificationReviewBusinessDays} business days` : ''}: your assets stay safe. Support verifies your identity fully.`,
+    },
+  ];
+}
 
-/** "Security verification unavailable?": open a recovery ticket. */
+/** "Security verification unavailable?": first the faster ways in, then a recovery ticket. */
 export function RecoveryStartPage() {
   const stored = loadTicket();
   const challenge = loadChallenge();
+  const policy = usePolicy();
+  const [triage, setTriage] = useState<TriageAnswer | null>(null);
   const [kind, setKind] = useState<TicketKind>('lost_two_factor');
   const { run, busy, error } = useAction();
 
@@ -49,20 +57,22 @@ export function RecoveryStartPage() {
           You already opened a ticket in this browser: <a href="#/recovery/ticket">see its status</a>.
         </p>
       ) : null}
-      {!challenge ? (
-        <p>
-          First <a href="#/login">sign in with your email and password</a>; at the security verification step choose
-          “Security verification unavailable?”.
+      <RecoveryTriage value={triage} onChange={setTriage} />
+      {triage !== 'none' ? null : !challenge ? (
+        <p className="card">
+          To open a recovery ticket, first <a href="#/login">sign in with your email and password</a>; at the security
+          verification step choose “Security verification unavailable?”.
         </p>
       ) : (
-        <form onSubmit={submit}>
+        <form onSubmit={submit} className="card">
+          <h2>Open a recovery ticket</h2>
           <p>
             Account: <strong>{challenge.email}</strong>
           </p>
           <ErrorAlert error={error} />
           <fieldset className="choices">
             <legend>What happened?</legend>
-            {KINDS.map((k) => (
+            {kinds(policy).map((k) => (
               <div key={k.kind} className="choice-block">
                 <input
                   type="radio"
@@ -80,6 +90,7 @@ export function RecoveryStartPage() {
               </div>
             ))}
           </fieldset>
+          {policy ? <EvidenceChecklist kind={kind} policy={policy} /> : null}
           <button type="submit" disabled={busy}>
             {busy ? 'Opening…' : 'Open recovery ticket'}
           </button>

@@ -1,9 +1,9 @@
 import { startAuthentication } from '@simplewebauthn/browser';
-import { type FormEvent, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { BACKUP_CODES_PER_SET } from '../../domain/policy.ts';
 import { CodeRefusal, signInEnded } from '../components/code-refusal.tsx';
 import { codeInputProps, Field } from '../components/field.tsx';
-import { codeLabel, MethodPicker, preferredMethod } from '../components/method-picker.tsx';
+import { codeLabel, MethodPicker, signInOrder } from '../components/method-picker.tsx';
 import {
   loginKeyOptions,
   type SecondFactorMethod,
@@ -20,6 +20,9 @@ import { useAction } from '../lib/use-action.ts';
 interface Props {
   challenge: string;
   methods: SecondFactorMethod[];
+  /** The account signing in, named on the step. */
+  email: string;
+  backupCodesRemaining: number | undefined;
   onSignedIn: (notices: LoginNotice[]) => Promise<void>;
   onRestart: () => void;
 }
@@ -52,12 +55,25 @@ function noticesFrom(answer: VerifyResponse, method: SecondFactorMethod): LoginN
   return notices;
 }
 
-export function SecondFactorStep({ challenge, methods, onSignedIn, onRestart }: Props) {
-  const [method, setMethod] = useState<SecondFactorMethod>(() => preferredMethod(methods));
+export function SecondFactorStep({
+  challenge,
+  methods: bound,
+  email,
+  backupCodesRemaining,
+  onSignedIn,
+  onRestart,
+}: Props) {
+  const methods = signInOrder(bound);
+  const [method, setMethod] = useState<SecondFactorMethod>(() => methods[0] ?? 'totp');
   const [code, setCode] = useState('');
   const [smsSent, setSmsSent] = useState(false);
   const { run, busy, error, setError } = useAction();
   const codeRef = useRef<HTMLInputElement>(null);
+  // Straight into the code field (after the screen's heading took focus).
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => codeRef.current?.focus());
+    return () => cancelAnimationFrame(frame);
+  }, []);
   const ended = signInEnded(error);
 
   function chooseMethod(m: SecondFactorMethod) {
@@ -97,7 +113,10 @@ export function SecondFactorStep({ challenge, methods, onSignedIn, onRestart }: 
 
   return (
     <>
-      <p>Your account is protected with two-factor authentication.</p>
+      <p>
+        Signing in as <strong data-testid="signing-in-as">{email}</strong>. Your account is protected with two-factor
+        authentication.
+      </p>
       <CodeRefusal
         error={error}
         onRestart={onRestart}
@@ -105,7 +124,12 @@ export function SecondFactorStep({ challenge, methods, onSignedIn, onRestart }: 
       />
       {ended ? null : (
         <>
-          <MethodPicker methods={methods} value={method} onChange={chooseMethod} />
+          <MethodPicker
+            methods={methods}
+            detail={backupCodesRemaining === undefined ? undefined : { backup_code: `${backupCodesRemaining} left` }}
+            value={method}
+            onChange={chooseMethod}
+          />
           {method === 'webauthn' ? (
             <button type="button" disabled={busy} onClick={() => void signInWithKey()}>
               Use security key

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ErrorAlert } from '../components/alerts.tsx';
+import { FrozenByOwnerBadge } from '../components/frozen-badge.tsx';
 import { Page } from '../components/page.tsx';
 import { listTicketsInReview, type QueueItem } from '../lib/client.ts';
 import { formatDateTime, isOverdue, TICKET_KIND_LABEL } from '../lib/format.ts';
@@ -52,6 +53,7 @@ export function SupportQueuePage() {
                   <tr key={t.ticketId} className={overdue ? 'overdue' : undefined}>
                     <td data-label="Account" className="wrap">
                       <a href={`#/support/tickets/${encodeURIComponent(t.ticketId)}`}>{t.email}</a>
+                      <FrozenByOwnerBadge at={t.frozenByOwnerAt} />
                     </td>
                     <td data-label="Kind">{TICKET_KIND_LABEL[t.kind]}</td>
                     <td data-label="Submitted">{formatDateTime(t.submittedAt)}</td>

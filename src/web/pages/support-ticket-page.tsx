@@ -43,6 +43,12 @@ export function SupportTicketPage({ ticketId, agentEmail }: { ticketId: string; 
           ) : (
             <DecisionForm
               ticketId={ticketId}
+              email={view.ticket.email}
+              factors={view.factors}
+              approvalIsFinal={
+                view.ticket.approvals.filter((a) => a.decision === 'approve').length + 1 >=
+                view.ticket.approvalsRequired
+              }
               onDecided={(status) => {
                 setDecided(status);
                 void load();

@@ -19,30 +19,35 @@ export function WithdrawalsPage({ me, reload }: { me: SecurityState; reload: () 
   }, [loadList]);
 
   const methods = availableMethods(me, 'withdrawal');
+  const lock = me.withdrawalLock;
 
   return (
     <Page title="Withdrawals">
-      <section aria-labelledby="wl-heading" className="card">
-        <h2 id="wl-heading">Status</h2>
-        <WithdrawalLockPanel lock={me.withdrawalLock} onEnded={() => void reload()} />
-      </section>
-      <section aria-labelledby="wf-heading" className="card">
-        <h2 id="wf-heading">New withdrawal</h2>
-        {me.twoFactor.enabled ? (
-          <WithdrawalForm
-            methods={methods}
-            locked={me.withdrawalLock.locked}
-            onDone={() => {
-              void loadList();
-              void reload();
-            }}
-          />
-        ) : (
-          <p>
-            Withdrawals need two-factor authentication. <a href="#/security">Turn it on first</a>.
-          </p>
-        )}
-      </section>
+      {lock.locked ? (
+        // While locked, the lock card takes the form's place: nothing to fill in that would be refused.
+        <section aria-labelledby="wl-heading" className="card">
+          <h2 id="wl-heading">New withdrawal</h2>
+          <WithdrawalLockPanel lock={lock} onEnded={() => void reload()} />
+          <p className="hint">The withdrawal form comes back when the lock ends.</p>
+        </section>
+      ) : (
+        <section aria-labelledby="wf-heading" className="card">
+          <h2 id="wf-heading">New withdrawal</h2>
+          {me.twoFactor.enabled ? (
+            <WithdrawalForm
+              methods={methods}
+              onDone={() => {
+                void loadList();
+                void reload();
+              }}
+            />
+          ) : (
+            <p>
+              Withdrawals need two-factor authentication. <a href="#/security">Turn it on first</a>.
+            </p>
+          )}
+        </section>
+      )}
       <section aria-labelledby="wh-heading" className="card">
         <h2 id="wh-heading">Recent withdrawals</h2>
         <ErrorAlert error={listError} />

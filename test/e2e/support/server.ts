@@ -202,3 +202,12 @@ export async function latestSmsCode(server: TestServer): Promise<string> {
   if (!code) throw new Error(`no SMS code in the outbox: ${JSON.stringify(sms.at(-1))}`);
   return code;
 }
+
+/** The path and fragment of the "continue your recovery" link in the newest email to `to` whose subject matches. */
+export async function recoveryLink(server: TestServer, to: string, subject: RegExp): Promise<string> {
+  const mail = (await outbox(server)).filter((m) => m.to === to && subject.test(m.subject)).at(-1);
+  const link = /https?:\/\/\S+\/recovery\/continue#token=[A-Za-z0-9_-]+/.exec(mail?.body ?? '')?.[0];
+  if (!link) throw new Error(`no continue link in the email "${subject}" to ${to}: ${JSON.stringify(mail)}`);
+  const url = new URL(link);
+  return `${url.pathname}${url.hash}`;
+}

@@ -47,10 +47,10 @@ export const backupCodeFactor: Factor = async (ctx, account, input, now) => {
           at: now.toISOString(),
         });
         await notifyEmail(
+          ctx,
           trx,
-          account.email,
+          account,
           notices.backupCodeUsed(remaining, backupCodesLow(remaining) ? BACKUP_CODES_PER_SET : null, now),
-          now,
         );
         return {
           ok: true,

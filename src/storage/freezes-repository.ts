@@ -1,0 +1,91 @@
+// Account freezes (issue 12): the owner's "this wasn't me" links and freezes,
+// and the one question every entry asks, whether the account is frozen and why.
+import type { FreezeReason, FreezeVia } from '../domain/account-freeze.ts';
+import { changed, type Executor } from './executor.ts';
+import type { AccountFreezesTable, FreezeLinksTable } from './schema.ts';
+
+export type FreezeLinkRow = FreezeLinksTable;
+export type FreezeRow = AccountFreezesTable;
+
+/**
+ * Why the account is frozen, or null: the owner froze it (until a recovery
+ * ticket is approved), or a full identity verification is in review (until
+ * its decision). The owner's freeze is named first: it outlasts the other.
+ */
+export async function accountFreezeReason(db: Executor, accountId: string): Promise<FreezeReason | null> {
+  if (await findOpenFreeze(db, accountId)) return 'owner';
+  const review = await db
+    .selectFrom('recovery_tickets')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('kind', '=', 'full_verification')
+    .where('status', '=', 'in_review')
+    .executeTakeFirst();
+  return review ? 'identity_verification' : null;
+}
+
+export async function isAccountFrozen(db: Executor, accountId: string): Promise<boolean> {
+  return (await accountFreezeReason(db, accountId)) !== null;
+}
+
+export async function insertFreezeLink(db: Executor, row: FreezeLinkRow): Promise<void> {
+  await db.insertInto('freeze_links').values(row).execute();
+}
+
+export async function findFreezeLink(db: Executor, tokenHash: string): Promise<FreezeLinkRow | undefined> {
+  return db.selectFrom('freeze_links').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+/** Spends a link: a guarded write, so of concurrent uses one wins (false for the others). */
+export async function spendFreezeLink(db: Executor, id: string, now: string): Promise<boolean> {
+  const result = await db
+    .updateTable('freeze_links')
+    .set({ used_at: now })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return changed(result) === 1;
+}
+
+/** The owner's freeze in force, if any. */
+export async function findOpenFreeze(db: Executor, accountId: string): Promise<FreezeRow | undefined> {
+  return db
+    .selectFrom('account_freezes')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('ended_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export async function insertFreeze(
+  db: Executor,
+  row: { id: string; accountId: string; via: FreezeVia; at: string },
+): Promise<void> {
+  await db
+    .insertInto('account_freezes')
+    .values({
+      id: row.id,
+      account_id: row.accountId,
+      via: row.via,
+      frozen_at: row.at,
+      ended_at: null,
+      ended_by_ticket_id: null,
+    })
+    .execute();
+}
+
+/** Ends the owner's freeze in force (guarded): the freeze's row, or undefined when there was none. */
+export async function endFreeze(
+  db: Executor,
+  accountId: string,
+  ticketId: string,
+  at: string,
+): Promise<FreezeRow | undefined> {
+  return db
+    .updateTable('account_freezes')
+    .set({ ended_at: at, ended_by_ticket_id: ticketId })
+    .where('account_id', '=', accountId)
+    .where('ended_at', 'is', null)
+    .returning(['id', 'account_id', 'via', 'frozen_at', 'ended_at', 'ended_by_ticket_id'])
+    .executeTakeFirst();
+}
