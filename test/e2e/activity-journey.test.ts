@@ -75,7 +75,9 @@ test('recent sign-ins and active sessions; signing another session out', { timeo
       (m) => m.to === email && m.subject === 'New sign-in to your account',
     );
     assert.ok(
-      alerts.some((m) => /Headless Chrome \d+ on Linux/.test(m.body) && / UTC/.test(m.body)),
+      alerts.some(
+        (m) => /Headless Chrome \d+ on Linux/.test(m.body) && / UTC/.test(m.body) && /\/freeze#token=/.test(m.body),
+      ),
       JSON.stringify(alerts),
     );
   });

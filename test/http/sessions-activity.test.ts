@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  auditDetails,
   challengeFor,
   codeFor,
   deviceCookieOf,
@@ -27,6 +28,8 @@ async function signInFrom(h: Harness, email: string, userAgent: string): Promise
   assert.equal(login.body.status, 'authenticated', JSON.stringify(login.body));
   return login.body.token;
 }
+
+const revocationAudits = (h: Harness, accountId: string) => auditDetails(h, accountId, 'sessions_revoked');
 
 describeOnEachDatabase('own sessions and sign-in activity', (h) => {
   test('lists the current and the other session, with the browser in words', async () => {
@@ -97,20 +100,23 @@ describeOnEachDatabase('own sessions and sign-in activity', (h) => {
     assert.equal((await h.call('GET', '/v1/me/security', { token: user.token })).status, 200);
     const none = await h.call('POST', '/v1/me/sessions/revoke-others', { token: user.token, body: {} });
     assert.deepEqual(none.body, { revoked: 0 });
-    const audit = await h.ctx.storage.db
-      .selectFrom('audit_log')
-      .select('details')
-      .where('account_id', '=', user.accountId)
-      .where('event', '=', 'sessions_revoked')
-      .execute();
-    assert.deepEqual(
-      audit.map((a) => JSON.parse(a.details)),
-      [{ scope: 'others', count: 2 }],
-    );
+    assert.deepEqual(await revocationAudits(h, user.accountId), [{ scope: 'others', count: 2 }]);
     const { webhookEventsFor } = await import('../../src/webhooks/events.ts');
     assert.deepEqual(webhookEventsFor({ event: 'sessions_revoked', details: { scope: 'others', count: 2 } }), [
       { type: 'sessions.revoked', data: { scope: 'others', count: 2 } },
     ]);
+  });
+
+  test('two racing sign-outs of one session: one 204, one 404, one audit entry', async () => {
+    const user = await signUpAndLogin(h);
+    await signInFrom(h, user.email, IPHONE_SAFARI);
+    const list = await h.call('GET', '/v1/me/sessions', { token: user.token });
+    const otherId = list.body.sessions.find((s: { current: boolean }) => !s.current).sessionId;
+    const answers = await Promise.all(
+      [1, 2].map(() => h.call('DELETE', `/v1/me/sessions/${otherId}`, { token: user.token })),
+    );
+    assert.deepEqual(answers.map((a) => a.status).sort(), [204, 404]);
+    assert.equal((await revocationAudits(h, user.accountId)).length, 1);
   });
 
   test('signing out the current session by id is a logout', async () => {
@@ -230,6 +236,9 @@ describeOnEachDatabase('new-browser sign-in alert', { frozenClock: true }, (h) =
     assert.match(body, /203\.0\.113\.9/);
     assert.match(body, /Monday, 30 November 2026 at 03:40 UTC/);
     assert.doesNotMatch(body, /Mozilla|T03:40/, 'words, not the raw user agent or an ISO time');
+    // The "this wasn't me" link of every security email (notifications.ts) freezes the account.
+    const token = /\/freeze#token=([A-Za-z0-9_-]+)/.exec(body)?.[1];
+    assert.ok(token, body);
     const cookie = fresh.cookies.find((c) => c.name === 'latchkey_device');
     assert.ok(cookie?.httpOnly, 'HttpOnly');
     assert.equal(cookie?.sameSite, 'Lax');
@@ -240,6 +249,12 @@ describeOnEachDatabase('new-browser sign-in alert', { frozenClock: true }, (h) =
     });
     assert.equal(again.body.status, 'authenticated');
     assert.equal((await alerts(h, user.email)).length, 1, 'a known browser, whatever its user agent says');
+    const frozen = await h.call('POST', '/v1/account-freezes', { body: { token } });
+    assert.equal(frozen.status, 200, JSON.stringify(frozen.body));
+    assert.deepEqual(frozen.body, { frozen: true });
+    assert.equal((await h.call('GET', '/v1/me/sessions', { token: again.body.token })).status, 401, 'signed out');
+    const refused = await h.call('POST', '/v1/sessions', { body: { email: user.email, password: PASSWORD } });
+    assert.equal(refused.status, 423);
   });
 
   test('the same user agent without the cookie is a new browser: a user agent is no identity', async () => {
@@ -281,6 +296,21 @@ describeOnEachDatabase('new-browser sign-in alert', { frozenClock: true }, (h) =
     });
     assert.equal(verified.status, 200, JSON.stringify(verified.body));
     assert.equal((await alerts(h, user.email)).length, 1, 'known now');
+  });
+
+  test('racing sign-ins from one new browser alert once', async () => {
+    const user = await signUpAndLogin(h);
+    const cookie = 'latchkey_device=raceraceraceraceraceracerace';
+    const logins = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        h.call('POST', '/v1/sessions', { body: { email: user.email, password: PASSWORD }, headers: { cookie } }),
+      ),
+    );
+    assert.deepEqual(
+      logins.map((l) => l.body.status),
+      ['authenticated', 'authenticated', 'authenticated', 'authenticated'],
+    );
+    assert.equal((await alerts(h, user.email)).length, 1);
   });
 
   test('a device cookie of one account is new to another', async () => {

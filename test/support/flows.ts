@@ -104,14 +104,19 @@ export function wrongCodeFor(h: Harness, secret: string): string {
   return codeFor(h, secret) === '000000' ? '111111' : '000000';
 }
 
-/** The purposes of the account's counted second-factor failures, oldest first (the one attempt budget). */
-export async function failedSecondFactorPurposes(h: Harness, accountId: string): Promise<string[]> {
+/** The details of the account's audit entries of one `event`, oldest first. */
+export async function auditDetails(h: Harness, accountId: string, event: string): Promise<Record<string, unknown>[]> {
   const rows = await h.ctx.storage.db
     .selectFrom('audit_log')
     .select('details')
     .where('account_id', '=', accountId)
-    .where('event', '=', 'second_factor_failed')
+    .where('event', '=', event)
     .orderBy('id')
     .execute();
-  return rows.map((row) => JSON.parse(row.details).purpose);
+  return rows.map((row) => JSON.parse(row.details));
+}
+
+/** The purposes of the account's counted second-factor failures, oldest first (the one attempt budget). */
+export async function failedSecondFactorPurposes(h: Harness, accountId: string): Promise<string[]> {
+  return (await auditDetails(h, accountId, 'second_factor_failed')).map((details) => String(details.purpose));
 }
