@@ -45,28 +45,28 @@ export interface Notice {
 export const notices = {
   phoneAdded: (masked: string, at: Date, withdrawalsLockedUntil: Date): Notice => ({
     subject: 'A phone was added for SMS codes',
-    body: `The phone ${masked} was verified for SMS codes on your account at ${at.toISOString()}. Withdrawals are locked until ${withdrawalsLockedUntil.toISOString()}.`,
+    body: `The phone ${masked} was verified for SMS codes on your account at ${emailTime(at)}. Withdrawals are locked until ${emailTime(withdrawalsLockedUntil)}.`,
   }),
   phoneRemoved: (at: Date): Notice => ({
     subject: 'The phone for SMS codes was removed',
-    body: `The phone for SMS codes was removed from your account at ${at.toISOString()}.`,
+    body: `The phone for SMS codes was removed from your account at ${emailTime(at)}.`,
   }),
   securityKeyAdded: (name: string, at: Date, withdrawalsLockedUntil: Date): Notice => ({
     subject: 'A security key was added to your account',
-    body: `The security key "${name}" was added to your account at ${at.toISOString()}. Withdrawals are locked until ${withdrawalsLockedUntil.toISOString()}.`,
+    body: `The security key "${name}" was added to your account at ${emailTime(at)}. Withdrawals are locked until ${emailTime(withdrawalsLockedUntil)}.`,
   }),
   securityKeyRemoved: (at: Date): Notice => ({
     subject: 'A security key was removed from your account',
-    body: `A security key was removed from your account at ${at.toISOString()}.`,
+    body: `A security key was removed from your account at ${emailTime(at)}.`,
   }),
   authenticatorBound: (at: Date): Notice => ({
     subject: 'An authenticator app was bound to your account',
-    body: `Two-factor authentication was turned on for your account at ${at.toISOString()}.`,
+    body: `Two-factor authentication was turned on for your account at ${emailTime(at)}.`,
   }),
   /** `newSet`: how many codes a reset issues, when the remaining ones are running low (else null). */
   backupCodeUsed: (remaining: number, newSet: number | null, at: Date): Notice => ({
     subject: 'A backup code was used',
-    body: `A backup code was used to sign in to your account at ${at.toISOString()}. ${remaining} backup code${remaining === 1 ? '' : 's'} remain${remaining === 1 ? 's' : ''}.${newSet !== null ? ` Reset 2FA in Account Security to get ${newSet} new codes.` : ''}`,
+    body: `A backup code was used to sign in to your account at ${emailTime(at)}. ${remaining} backup code${remaining === 1 ? '' : 's'} remain${remaining === 1 ? 's' : ''}.${newSet !== null ? ` Reset 2FA in Account Security to get ${newSet} new codes.` : ''}`,
   }),
   secondFactorFailing: (
     failures: number,
@@ -74,15 +74,15 @@ export const notices = {
     at: Date,
   ): Notice => ({
     subject: 'Your password was used with wrong two-factor codes',
-    body: `At ${at.toISOString()} someone signed in with your password and then entered ${failures} wrong two-factor codes (from ${origin.ip ?? 'an unknown address'}, ${describeBrowser(origin.userAgent)}). If this was not you, your password is known to someone else: change it now.`,
+    body: `At ${emailTime(at)} someone signed in with your password and then entered ${failures} wrong two-factor codes (from ${origin.ip ?? 'an unknown address'}, ${describeBrowser(origin.userAgent)}). If this was not you, your password is known to someone else: change it now.`,
   }),
   secondFactorFailed: (origin: { ip: string | null; userAgent: string | null }, at: Date): Notice => ({
     subject: 'A wrong two-factor code was entered for your account',
-    body: `At ${at.toISOString()} a wrong two-factor code was entered for your account (from ${origin.ip ?? 'an unknown address'}, ${describeBrowser(origin.userAgent)}). We tell you about the first wrong code of a day only.`,
+    body: `At ${emailTime(at)} a wrong two-factor code was entered for your account (from ${origin.ip ?? 'an unknown address'}, ${describeBrowser(origin.userAgent)}). We tell you about the first wrong code of a day only.`,
   }),
   secondFactorLocked: (until: Date): Notice => ({
     subject: 'Sign-in to your account is locked',
-    body: `Too many wrong two-factor codes were entered for your account. The second-factor step is locked until ${until.toISOString()}. Someone who knows your password may be trying to sign in.`,
+    body: `Too many wrong two-factor codes were entered for your account. The second-factor step is locked until ${emailTime(until)}. Someone who knows your password may be trying to sign in.`,
   }),
   accountFrozen: (at: Date): Notice => ({
     subject: 'Your account is frozen',
@@ -95,7 +95,7 @@ export const notices = {
   }),
   twoFactorReset: (codesPerSet: number, lockedUntil: Date): Notice => ({
     subject: '2FA was reset – withdrawals locked',
-    body: `Two-factor authentication was reset on your account: a new authenticator is bound and ${codesPerSet} new backup codes were issued; the old codes, security keys and phone no longer work. Withdrawals are locked until ${lockedUntil.toISOString()}.`,
+    body: `Two-factor authentication was reset on your account: a new authenticator is bound and ${codesPerSet} new backup codes were issued; the old codes, security keys and phone no longer work. Withdrawals are locked until ${emailTime(lockedUntil)}.`,
   }),
 };
 
@@ -133,11 +133,11 @@ const CANCEL_IF_NOT_YOU =
 export const recoveryNotices = {
   ticketOpened: (kind: string, evidenceDueBy: Date, link: string): Notice => ({
     subject: 'A recovery ticket was opened for your account',
-    body: `A ${kindName(kind)} ticket was opened for your account after a correct password. Upload your evidence and submit it before ${evidenceDueBy.toISOString()}, or the ticket expires. ${continueAt(link)} ${CANCEL_IF_NOT_YOU}`,
+    body: `A ${kindName(kind)} ticket was opened for your account after a correct password. Upload your evidence and submit it before ${emailTime(evidenceDueBy)}, or the ticket expires. ${continueAt(link)} ${CANCEL_IF_NOT_YOU}`,
   }),
   ticketSubmitted: (kind: string, reviewDueBy: Date, link: string): Notice => ({
     subject: 'Your recovery ticket is in review',
-    body: `Your ${kindName(kind)} ticket was submitted and will be reviewed by ${reviewDueBy.toISOString()}.${kind === 'full_verification' ? ' Until the decision nobody can sign in to the account, you included: your assets stay safe, but you cannot use them either.' : ''} To see its status: ${continueAt(link)}`,
+    body: `Your ${kindName(kind)} ticket was submitted and will be reviewed by ${emailTime(reviewDueBy)}.${kind === 'full_verification' ? ' Until the decision nobody can sign in to the account, you included: your assets stay safe, but you cannot use them either.' : ''} To see its status: ${continueAt(link)}`,
   }),
   approvalRecorded: (approvals: number, required: number, link: string): Notice => ({
     subject: 'Your recovery ticket got an approval',
@@ -153,7 +153,7 @@ export const recoveryNotices = {
   }),
   ticketsCancelled: (count: number, at: Date, why: 'second_factor' | 'superseded'): Notice => ({
     subject: count === 1 ? 'A recovery ticket was cancelled' : 'Recovery tickets were cancelled',
-    body: `${count} open recovery ticket${count === 1 ? ' was' : 's were'} cancelled at ${at.toISOString()}${why === 'second_factor' ? " by someone who passed your account's second factor" : ': another recovery ticket of your account was approved'}. A freeze they held has ended.`,
+    body: `${count} open recovery ticket${count === 1 ? ' was' : 's were'} cancelled at ${emailTime(at)}${why === 'second_factor' ? " by someone who passed your account's second factor" : ': another recovery ticket of your account was approved'}. A freeze they held has ended.`,
   }),
   ticketExpired: (): Notice => ({
     subject: 'Your recovery ticket expired',
@@ -161,7 +161,7 @@ export const recoveryNotices = {
   }),
   ticketOverdue: (ticketId: string, kind: string, reviewDueBy: Date): Notice => ({
     subject: 'A recovery ticket is overdue for review',
-    body: `The ${kindName(kind)} ticket ${ticketId} was due for review by ${reviewDueBy.toISOString()} and is still undecided. Please review it in the support console.`,
+    body: `The ${kindName(kind)} ticket ${ticketId} was due for review by ${emailTime(reviewDueBy)} and is still undecided. Please review it in the support console.`,
   }),
 };
 

@@ -3,6 +3,7 @@
 // and withdrawals with a second factor on every request.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import { emailTime } from '../../src/app/notifications.ts';
 import { challengeFor, codeFor, type Enrolled, enrolledUser, PASSWORD, signUpAndLogin } from '../support/flows.ts';
 import { describeOnEachDatabase, type Harness } from '../support/harness.ts';
 
@@ -138,7 +139,10 @@ describeOnEachDatabase('2FA reset and the withdrawal lock', (h) => {
     );
     assert.equal(resetMail.length, 1);
     assert.match(resetMail[0].subject, /withdrawals locked/i);
-    assert.ok(resetMail[0].body.includes(`Withdrawals are locked until ${lock.until}`), resetMail[0].body);
+    assert.ok(
+      resetMail[0].body.includes(`Withdrawals are locked until ${emailTime(new Date(lock.until))}`),
+      resetMail[0].body,
+    );
     assert.match(resetMail[0].body, /Wasn't you\?/);
     for (const code of [...fresh.codes, ...user.codes]) assert.ok(!resetMail[0].body.includes(code));
 

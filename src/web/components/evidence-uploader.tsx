@@ -14,16 +14,13 @@ export interface Uploaded {
 
 interface Props {
   ticket: TicketAccess;
-  ticketKind: TicketKind;
+  /** The kinds this ticket takes, required ones first (the server's policy). */
+  kinds: EvidenceKind[];
   onUploaded: (e: Uploaded) => void;
 }
 
 /** One file at a time, with a progress bar (XMLHttpRequest upload events). */
-export function EvidenceUploader({ ticket, ticketKind, onUploaded }: Props) {
-  const kinds: EvidenceKind[] =
-    ticketKind === 'full_verification'
-      ? ['id_document', 'selfie_video', 'login_history']
-      : ['id_document', 'login_history'];
+export function EvidenceUploader({ ticket, kinds, onUploaded }: Props) {
   const [kind, setKind] = useState<EvidenceKind>(kinds[0] as EvidenceKind);
   const [file, setFile] = useState<File | null>(null);
   const [progress, setProgress] = useState<number | null>(null);

@@ -79,7 +79,13 @@ export function RecoveryTicketPage({ onSignedIn }: Props) {
               dueBy={ticket.evidenceDueBy}
             />
           ) : null}
-          <EvidenceUploader ticket={access} ticketKind={ticket.kind} onUploaded={() => void load()} />
+          {policy ? (
+            <EvidenceUploader
+              ticket={access}
+              kinds={[...evidenceFor(policy, ticket.kind).required, ...evidenceFor(policy, ticket.kind).recommended]}
+              onUploaded={() => void load()}
+            />
+          ) : null}
           {ticket.evidence.length > 0 ? (
             <section aria-labelledby="uploaded-heading" className="card">
               <h2 id="uploaded-heading">Uploaded</h2>
