@@ -6,6 +6,7 @@
 // every session is ended and withdrawals lock (cause `password_reset`).
 import type { Account } from '../domain/account.ts';
 import { DomainError } from '../domain/errors.ts';
+import { awaitsRecoveryBinding, recoveryBindingRequired } from '../domain/recovery-binding.ts';
 import { hashToken } from '../infra/tokens.ts';
 import { findAccountById } from '../storage/accounts-repository.ts';
 import { findLivePasswordReset, usePasswordReset } from '../storage/password-resets-repository.ts';
@@ -22,13 +23,25 @@ export function invalidResetLink(): DomainError {
   );
 }
 
-/** The account a live link belongs to (not frozen), or 400 `invalid_token`. */
+/**
+ * An approved recovery cleared the factors and waits for the claimant to bind
+ * a new authenticator through the ticket: a reset now would ask no second
+ * factor, and its password opens the approval email's continue link, so the
+ * mailbox alone could take the binding (and the account). Refused until the
+ * recovery is finished (403 `recovery_binding_required`).
+ */
+function assertNoRecoveryBinding(account: Account): void {
+  if (awaitsRecoveryBinding(account.pendingRecoveryLock)) throw recoveryBindingRequired();
+}
+
+/** The account a live link belongs to (not frozen, no approved recovery pending), or 400 `invalid_token`. */
 async function accountOfLink(ctx: AppContext, token: string): Promise<{ account: Account; expiresAt: string }> {
   const db = ctx.storage.db;
   const live = await findLivePasswordReset(db, hashToken(token), ctx.clock.now().toISOString());
   const account = live && (await findAccountById(db, live.account_id));
   if (!live || !account) throw invalidResetLink();
   await assertNotFrozen(db, account.id);
+  assertNoRecoveryBinding(account);
   return { account, expiresAt: live.expires_at };
 }
 
@@ -75,6 +88,9 @@ export async function confirmPasswordReset(
     // expired link spends nothing, the second factor neither.
     claim: async (trx, at) => {
       if ((await usePasswordReset(trx, tokenHash, at)) !== account.id) throw invalidResetLink();
+      // Read again under the account's row: an approval may have landed since.
+      const current = await findAccountById(trx, account.id);
+      if (current) assertNoRecoveryBinding(current);
     },
   });
 }

@@ -5039,6 +5039,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Problem: recovery_binding_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "recovery_binding_required";
+                    };
+                };
+            };
             /** @description Problem: payload_too_large */
             413: {
                 headers: {
@@ -5138,6 +5150,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
                         code?: "invalid_token" | "method_not_available" | "invalid_request" | "malformed_json";
+                    };
+                };
+            };
+            /** @description Problem: recovery_binding_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "recovery_binding_required";
                     };
                 };
             };
@@ -5257,7 +5281,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: method_not_allowed */
+            /** @description Problem: method_not_allowed, recovery_binding_required */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5265,7 +5289,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {unknown} */
-                        code?: "method_not_allowed";
+                        code?: "method_not_allowed" | "recovery_binding_required";
                     };
                 };
             };

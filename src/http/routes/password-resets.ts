@@ -49,7 +49,7 @@ export async function passwordResetRoutes(app: App, { ctx }: { ctx: AppContext }
         body: ResetTokenBody,
         response: { 200: ResetLinkView },
       },
-      config: { problems: ['invalid_token', 'account_frozen'] },
+      config: { problems: ['invalid_token', 'account_frozen', 'recovery_binding_required'] },
     },
     async (request) => inspectResetLink(ctx, request.body.token),
   );
@@ -64,7 +64,7 @@ export async function passwordResetRoutes(app: App, { ctx }: { ctx: AppContext }
         body: ResetTokenBody,
         response: { 200: WebauthnOptions },
       },
-      config: { problems: ['invalid_token', 'account_frozen', 'method_not_available'] },
+      config: { problems: ['invalid_token', 'account_frozen', 'recovery_binding_required', 'method_not_available'] },
     },
     async (request) => resetLinkKeyOptions(ctx, request.body.token),
   );
@@ -81,7 +81,14 @@ export async function passwordResetRoutes(app: App, { ctx }: { ctx: AppContext }
         response: { 204: NoContent },
       },
       config: {
-        problems: [...SECOND_FACTOR_PROBLEMS, 'invalid_token', 'weak_password', 'account_frozen', 'challenge_expired'],
+        problems: [
+          ...SECOND_FACTOR_PROBLEMS,
+          'invalid_token',
+          'weak_password',
+          'account_frozen',
+          'recovery_binding_required',
+          'challenge_expired',
+        ],
       },
     },
     async (request, reply) => {
