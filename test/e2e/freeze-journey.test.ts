@@ -117,8 +117,9 @@ test('"this wasn\'t me" from the email link: one button freezes, the sign-in the
     await snap(page, 'freeze-link', '04-sign-in-frozen');
     await page.getByRole('link', { name: 'Open a recovery ticket' }).click();
     await page.getByRole('heading', { level: 1, name: 'Recover your account' }).waitFor();
-    // The faster ways in (a backup code, a key) would not help a frozen account: none of these.
-    await page.getByLabel('None of these').check();
+    // No "faster way in" (a backup code, a key) helps a frozen account: the page goes straight to the ticket.
+    assert.match(await text(page.getByTestId('frozen-recovery')), /Your account is frozen/);
+    assert.equal(await page.getByLabel('None of these').count(), 0);
     assert.match(await text(page.locator('main')), new RegExp(`Account: ${email.replace(/\./g, '\\.')}`));
     await page.getByRole('button', { name: 'Open recovery ticket' }).click();
     await page.getByRole('heading', { level: 1, name: 'Recovery ticket' }).waitFor();

@@ -90,6 +90,11 @@ test('wrong codes warn before the lock; the lock names its cause and end and a t
     assert.match(await text(page.getByTestId('sign-in-over')), /This sign-in is over/);
     assert.match(await text(attemptsLeft), new RegExp(`^${FAILURES_BEFORE_LOCK - FAILURES_PER_CHALLENGE} tries left`));
     assert.equal(await page.getByLabel(CODE_FIELD).count(), 0, 'no code field for a sign-in that is over');
+    assert.equal(
+      await page.getByRole('link', { name: /Security verification unavailable\?/ }).count(),
+      0,
+      'no recovery link on a dead challenge: recovery starts from a new sign-in',
+    );
     await snap(page, J, '03-sign-in-over');
   });
 

@@ -1,6 +1,6 @@
 import { type FormEvent, useRef, useState } from 'react';
 import { ALLOWED_TYPES } from '../../domain/evidence-types.ts';
-import { type EvidenceKind, type TicketAccess, type TicketKind, uploadEvidence } from '../lib/client.ts';
+import { type EvidenceKind, type TicketAccess, uploadEvidence } from '../lib/client.ts';
 import { EVIDENCE_KIND_LABEL, formatBytes } from '../lib/format.ts';
 import { useAction } from '../lib/use-action.ts';
 import { ErrorAlert } from './alerts.tsx';

@@ -43,7 +43,8 @@ export function PasswordForm({ onAuthenticated, onSecondFactor, onSecondFactorLo
         // Frozen by its owner: the challenge opens the recovery ticket that unfreezes it.
         if (err instanceof ApiError && (err.code === 'recovery_binding_required' || err.code === 'account_frozen')) {
           const challenge = err.problem.challenge;
-          if (typeof challenge === 'string' && challenge) rememberChallenge(challenge, email);
+          const frozen = err.code === 'account_frozen' && err.problem.reason === 'owner';
+          if (typeof challenge === 'string' && challenge) rememberChallenge(challenge, email, frozen);
         }
         // Locked second-factor step: the refusal carries a recovery-only challenge,
         // so a ticket can still be opened (the lock page says why and until when).

@@ -13,14 +13,21 @@ interface StoredTicket {
   ticketToken: string;
 }
 
-export function rememberChallenge(challenge: string, email: string): void {
-  sessionStorage.setItem(CHALLENGE, JSON.stringify({ challenge, email }));
+interface StoredChallenge {
+  challenge: string;
+  email: string;
+  /** The owner froze the account ("this wasn't me"): only a recovery ticket unfreezes it. */
+  frozenByOwner?: boolean;
 }
 
-export function loadChallenge(): { challenge: string; email: string } | null {
+export function rememberChallenge(challenge: string, email: string, frozenByOwner = false): void {
+  sessionStorage.setItem(CHALLENGE, JSON.stringify({ challenge, email, frozenByOwner }));
+}
+
+export function loadChallenge(): StoredChallenge | null {
   try {
     const raw = sessionStorage.getItem(CHALLENGE);
-    return raw ? (JSON.parse(raw) as { challenge: string; email: string }) : null;
+    return raw ? (JSON.parse(raw) as StoredChallenge) : null;
   } catch {
     return null;
   }

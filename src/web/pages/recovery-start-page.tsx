@@ -31,7 +31,9 @@ export function RecoveryStartPage() {
   const stored = loadTicket();
   const challenge = loadChallenge();
   const policy = usePolicy();
-  const [triage, setTriage] = useState<TriageAnswer | null>(null);
+  // A frozen account gets in no faster way (its factors count for nothing until support decides).
+  const frozen = challenge?.frozenByOwner === true;
+  const [triage, setTriage] = useState<TriageAnswer | null>(frozen ? 'none' : null);
   const [kind, setKind] = useState<TicketKind>('lost_two_factor');
   const { run, busy, error } = useAction();
 
@@ -57,7 +59,14 @@ export function RecoveryStartPage() {
           You already opened a ticket in this browser: <a href="#/recovery/ticket">see its status</a>.
         </p>
       ) : null}
-      <RecoveryTriage value={triage} onChange={setTriage} />
+      {frozen ? (
+        <p data-testid="frozen-recovery">
+          Your account is frozen. A recovery ticket is the way to unfreeze it: once support approves it, you bind a new
+          authenticator and can sign in again.
+        </p>
+      ) : (
+        <RecoveryTriage value={triage} onChange={setTriage} />
+      )}
       {triage !== 'none' ? null : !challenge ? (
         <p className="card">
           To open a recovery ticket, first <a href="#/login">sign in with your email and password</a>; at the security

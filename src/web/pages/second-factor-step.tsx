@@ -162,9 +162,12 @@ export function SecondFactorStep({
           )}
         </>
       )}
-      <p className="aside">
-        <a href="#/recovery">Security verification unavailable?</a>
-      </p>
+      {/* The recovery page needs this sign-in's challenge: once it has ended, recovery starts from a new sign-in. */}
+      {ended ? null : (
+        <p className="aside">
+          <a href="#/recovery">Security verification unavailable?</a>
+        </p>
+      )}
     </>
   );
 }
