@@ -14,7 +14,7 @@ import { journey, text } from './support/journey.ts';
 import { shownCodes } from './support/save-codes.ts';
 import { advanceClock, serverNow } from './support/server.ts';
 import { journeySetup } from './support/setup.ts';
-import { signInWithPassword } from './support/sign-in.ts';
+import { signInWithPassword, signUp } from './support/sign-in.ts';
 import { totpAt } from './support/totp.ts';
 
 const execFileAsync = promisify(execFile);
@@ -50,12 +50,7 @@ test('two-factor journey in the browser', { timeout: 300_000 }, async (t) => {
   let codes: string[] = [];
 
   await step('sign up', async () => {
-    await page.goto('/#/signup');
-    await page.getByRole('heading', { level: 1, name: 'Create your account' }).waitFor();
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password', { exact: true }).fill(password);
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Account security' }).waitFor();
+    await signUp(page, email, password);
     assert.match(await text(page.getByTestId('two-factor-status')), /2FA off/);
     await snap(page, J, '01-signed-up');
   });

@@ -45,6 +45,22 @@ export async function newContext(browser: Browser, baseURL: string): Promise<Bro
   return context;
 }
 
+/** A phone held in the hand: 390×844, touch, a mobile viewport (where the authenticator app runs too). */
+export async function newPhoneContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    baseURL,
+    viewport: { width: 390, height: 844 },
+    hasTouch: true,
+    isMobile: true,
+    deviceScaleFactor: 2,
+    acceptDownloads: true,
+    locale: 'en-GB',
+    timezoneId: 'UTC',
+  });
+  context.setDefaultTimeout(15_000);
+  return context;
+}
+
 /** Empties the journey's artifact folder, so old failures do not linger. */
 export async function freshArtifacts(journey: string): Promise<void> {
   await rm(join(artifactsDir, journey), { recursive: true, force: true });
@@ -66,6 +82,17 @@ export async function snap(page: Page, journey: string, name: string): Promise<v
   problems.push(...(await basicA11yProblems(page)));
   if (problems.length > 0) throw new Error(`${journey}/${name}: accessibility problems:\n${problems.join('\n')}`);
   if (overflow > 1) throw new Error(`${journey}/${name}: the page is ${overflow}px wider than a 375px phone screen`);
+}
+
+/** For a phone context: `<name>-touch.png` at the phone's own size, with the checks of snap(). */
+export async function snapTouch(page: Page, journey: string, name: string): Promise<void> {
+  const dir = join(artifactsDir, journey);
+  await mkdir(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}-touch.png`), fullPage: true });
+  const problems = [...(await axeProblems(page, 'touch')), ...(await basicA11yProblems(page))];
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (problems.length > 0) throw new Error(`${journey}/${name}: accessibility problems:\n${problems.join('\n')}`);
+  if (overflow > 1) throw new Error(`${journey}/${name}: the page is ${overflow}px wider than the phone's screen`);
 }
 
 /** axe-core's critical and serious violations on the page as it is now, one line each. */
