@@ -170,7 +170,7 @@ amplified load on the server.
 
 const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** Horizontal bars, one per case: the median ratio to the hello-world, on a log axis from 0.001 to 1. */
+/** Horizontal bars, one per case: the median ratio to the hello-world, on a log axis from 0.0001 to 1. */
 export function svg(report: RunReport): string {
   const rows = report.cases.map((c) => ({ label: c.label, value: median(toHello(report, c)) }));
   const labelWidth = 430;
@@ -179,10 +179,10 @@ export function svg(report: RunReport): string {
   const top = 40;
   const height = top + rows.length * rowHeight + 40;
   const width = labelWidth + plotWidth + 90;
-  const minLog = -3;
+  const minLog = -4;
   const x = (value: number) =>
     labelWidth + ((Math.log10(Math.max(value, 10 ** minLog)) - minLog) / -minLog) * plotWidth;
-  const ticks = [0.001, 0.01, 0.1, 1]
+  const ticks = [0.0001, 0.001, 0.01, 0.1, 1]
     .map(
       (t) =>
         `<line x1="${x(t)}" y1="${top - 6}" x2="${x(t)}" y2="${top + rows.length * rowHeight}" stroke="#ccc"/>` +
