@@ -3,7 +3,6 @@
 import { type ChainBreak, ChainChecker, type ChainHead } from '../domain/audit-chain.ts';
 import {
   appendAudit,
-  enqueueMessage,
   findAuditBySeq,
   listAuditPage,
   readAuditChainHead,
@@ -13,6 +12,7 @@ import type { Executor } from '../storage/executor.ts';
 import { listSupportAgentEmails } from '../storage/recovery-repository.ts';
 import type { AppContext } from './context.ts';
 import type { Job } from './jobs.ts';
+import { queueEmail } from './outbox-email.ts';
 
 const PAGE = 1000;
 /** How many of the newest rows the periodic check walks. */
@@ -62,12 +62,11 @@ export async function checkAuditTail(ctx: AppContext): Promise<ChainBreak | unde
     if (head.alerted === broken.message) return;
     const at = ctx.clock.now().toISOString();
     for (const email of await listSupportAgentEmails(trx)) {
-      await enqueueMessage(trx, {
-        channel: 'email',
-        recipient: email,
+      await queueEmail(ctx, trx, {
+        to: email,
         subject: `${ctx.config.issuer}: the audit log was tampered with`,
         body: `The periodic check of the audit chain found: ${broken.message}.\n\nRun \`npm run latchkey -- audit verify\` on the server, compare the chain head with the last one anchored elsewhere, and investigate who had write access to the database.`,
-        createdAt: at,
+        at: new Date(at),
       });
     }
     await appendAudit(trx, {

@@ -6,6 +6,7 @@ import type { SmsSender } from '../infra/sms-webhook.ts';
 import { listUnsentMessages, markMessageFailed, markMessageSent } from '../storage/events-repository.ts';
 import type { OutboxTable } from '../storage/schema.ts';
 import type { AppContext } from './context.ts';
+import { readEmailBody } from './outbox-email.ts';
 import { readOutboxRecipient, readOutboxSms } from './sms-codes.ts';
 
 type Message = Awaited<ReturnType<typeof listUnsentMessages>>[number];
@@ -30,7 +31,9 @@ async function deliverChannel(
 }
 
 export function deliverOutbox(ctx: AppContext, mailer: Mailer): Promise<number> {
-  return deliverChannel(ctx, 'email', (m) => mailer.send({ to: m.recipient, subject: m.subject, text: m.body }));
+  return deliverChannel(ctx, 'email', (m) =>
+    mailer.send({ to: m.recipient, subject: m.subject, text: readEmailBody(ctx, m) }),
+  );
 }
 
 export function deliverSmsOutbox(ctx: AppContext, sender: SmsSender): Promise<number> {

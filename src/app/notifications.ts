@@ -12,11 +12,11 @@
 
 import { FREEZE_LINK_TTL_MS } from '../domain/policy.ts';
 import { describeBrowser } from '../infra/browser-words.ts';
-import { enqueueMessage } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import { accountFreezeReason, insertFreezeLink } from '../storage/freezes-repository.ts';
 import type { AppContext } from './context.ts';
 import { newOneTimeLink } from './one-time-links.ts';
+import { queueEmail } from './outbox-email.ts';
 import { webOrigin } from './web-links.ts';
 
 const EMAIL_TIME = new Intl.DateTimeFormat('en-GB', {
@@ -177,13 +177,11 @@ export interface Recipient {
  * already, with the way out of the freeze).
  */
 export async function notifyEmail(ctx: AppContext, db: Executor, account: Recipient, notice: Notice): Promise<void> {
-  const now = ctx.clock.now();
-  await enqueueMessage(db, {
-    channel: 'email',
-    recipient: account.email,
+  await queueEmail(ctx, db, {
+    to: account.email,
     subject: notice.subject,
     body: `${notice.body}\n\n${await wasntYou(ctx, db, account.id)}`,
-    createdAt: now.toISOString(),
+    at: ctx.clock.now(),
   });
 }
 
@@ -198,12 +196,6 @@ async function wasntYou(ctx: AppContext, db: Executor, accountId: string): Promi
 }
 
 /** Mail to support agents about their work (no account of theirs is concerned: no freeze link). */
-export async function notifyStaff(db: Executor, to: string, notice: Notice, now: Date): Promise<void> {
-  await enqueueMessage(db, {
-    channel: 'email',
-    recipient: to,
-    subject: notice.subject,
-    body: notice.body,
-    createdAt: now.toISOString(),
-  });
+export async function notifyStaff(ctx: AppContext, db: Executor, to: string, notice: Notice): Promise<void> {
+  await queueEmail(ctx, db, { to, subject: notice.subject, body: notice.body, at: ctx.clock.now() });
 }

@@ -31,7 +31,7 @@ async function flagOverdueTickets(ctx: AppContext): Promise<number> {
       const agents = await listSupportAgentEmails(trx);
       const due = new Date(ticket.review_due_by ?? at);
       for (const email of agents)
-        await notifyStaff(trx, email, recoveryNotices.ticketOverdue(ticket.id, ticket.kind, due), now);
+        await notifyStaff(ctx, trx, email, recoveryNotices.ticketOverdue(ticket.id, ticket.kind, due));
       await appendAudit(trx, {
         accountId: ticket.account_id,
         actorAccountId: null,

@@ -1,13 +1,17 @@
 // "Forgot password?" (issue 12): POST /v1/password-resets answers 202 whether
 // or not the address has an account, after the same work (the throttle, the
-// lookup, a fresh token and its hash, one transaction with an audit entry),
-// so neither the answer nor its timing tells which addresses exist. A known
+// lookup, a fresh token and its hash, one transaction with an audit entry)
+// and no sooner than PASSWORD_RESET_ANSWER_FLOOR_MS (an account's link and
+// email cost a few milliseconds more), so neither the answer nor its timing
+// tells which addresses exist. A known
 // account gets an email with a single-use link: the token is random (256
 // bits), stored only as its SHA-256 hash, good for 30 minutes, and ended by
 // use or by any newer request. Throttled per address (known or not) and per IP.
+
+import { setTimeout as sleep } from 'node:timers/promises';
 import { normalizeEmail } from '../domain/account-rules.ts';
 import { DomainError } from '../domain/errors.ts';
-import { PASSWORD_RESET_TTL_MS } from '../domain/policy.ts';
+import { PASSWORD_RESET_ANSWER_FLOOR_MS, PASSWORD_RESET_TTL_MS } from '../domain/policy.ts';
 import { hashToken } from '../infra/tokens.ts';
 import { findAccountByEmail, lockAccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
@@ -26,6 +30,14 @@ export async function requestPasswordReset(
   input: { email: string },
   origin: RequestOrigin,
 ): Promise<void> {
+  // Wall time, not ctx.clock: what an observer measures.
+  const arrived = performance.now();
+  await recordResetRequest(ctx, input, origin);
+  const wait = PASSWORD_RESET_ANSWER_FLOOR_MS - (performance.now() - arrived);
+  if (wait > 0) await sleep(wait);
+}
+
+async function recordResetRequest(ctx: AppContext, input: { email: string }, origin: RequestOrigin): Promise<void> {
   const address = normalizeEmail(input.email);
   const wait = await ctx.resetThrottle.take(ctx.keyring.fingerprint('password-reset', address), origin.ip);
   if (wait > 0) {

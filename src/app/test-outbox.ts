@@ -1,7 +1,8 @@
 // GET /v1/test/outbox (test mode only): every message the server queued, SMS
-// bodies decrypted, so tests can read the codes that were sent.
+// and email bodies decrypted, so tests can read the codes that were sent.
 import { listAllMessages } from '../storage/events-repository.ts';
 import type { AppContext } from './context.ts';
+import { readEmailBody } from './outbox-email.ts';
 import { readOutboxRecipient, readOutboxSms } from './sms-codes.ts';
 
 export async function testOutbox(ctx: AppContext) {
@@ -10,7 +11,7 @@ export async function testOutbox(ctx: AppContext) {
     channel: m.channel,
     to: readOutboxRecipient(ctx, m),
     subject: m.subject,
-    body: readOutboxSms(ctx, m),
+    body: m.channel === 'email' ? readEmailBody(ctx, m) : readOutboxSms(ctx, m),
     sentAt: m.sent_at ?? m.created_at,
   }));
 }

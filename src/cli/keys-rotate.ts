@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import { type EncryptedColumn, encryptedColumn } from '../app/encrypted-columns.ts';
 import { FACTOR_MODULES } from '../app/factors/registry.ts';
+import { outboxEmailColumn } from '../app/outbox-email.ts';
 import type { Config } from '../config.ts';
 import { reencryptEvidence, removeEvidenceVersion } from '../infra/evidence-files.ts';
 import { type Keyring, keyFilePath, loadKeyring, newKeyEntry } from '../infra/keyring.ts';
@@ -28,6 +29,7 @@ import { webhookSecretAad } from '../webhooks/endpoints.ts';
 /** Every encrypted column: each factor declares its own (factors/registry.ts), then the others. */
 export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   ...FACTOR_MODULES.flatMap((factor) => factor.encryptedColumns),
+  outboxEmailColumn,
   encryptedColumn({
     table: 'webhook_endpoints',
     column: 'secret_enc',

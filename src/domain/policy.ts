@@ -40,6 +40,13 @@ export const PASSWORD_RESET_TTL_MS = 30 * MINUTE_MS;
 /** Forgotten-password requests: per address (known or not) and per client IP, each per hour. */
 export const PASSWORD_RESET_REQUESTS_PER_ADDRESS_PER_HOUR = 5;
 export const PASSWORD_RESET_REQUESTS_PER_IP_PER_HOUR = 30;
+/**
+ * A forgotten-password request is answered no sooner than this after it
+ * arrived (wall time), known address or not: an account's extra writes (the
+ * link, the email, its freeze link) took a few milliseconds more, enough to
+ * tell which addresses exist (ASVS 5.0 6.3.8).
+ */
+export const PASSWORD_RESET_ANSWER_FLOOR_MS = 100;
 
 /** The half-signed-in state between the password and the second factor. */
 export const LOGIN_CHALLENGE_TTL_MS = 5 * MINUTE_MS;

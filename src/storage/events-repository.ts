@@ -79,36 +79,39 @@ export interface OutgoingMessage {
   /** The address, or how to seal it once the row's id is known (the ciphertext is bound to its row). */
   recipient: string | ((messageId: number) => string);
   subject: string;
-  body: string;
+  /** The text, or how to seal it once the row's id is known. */
+  body: string | ((messageId: number) => string);
   createdAt: string;
 }
 
 /** Written in the same transaction as the change it announces (transactional outbox). */
 export async function enqueueMessage(db: Executor, message: OutgoingMessage): Promise<void> {
-  const { recipient } = message;
-  const insert = (trx: Executor, value: string) =>
+  const { recipient, body } = message;
+  const insert = (trx: Executor, values: { recipient: string; body: string }) =>
     trx
       .insertInto('outbox')
       .values({
         channel: message.channel,
-        recipient: value,
+        ...values,
         subject: message.subject,
-        body: message.body,
         created_at: message.createdAt,
         attempts: 0,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-  if (typeof recipient === 'string') {
-    await insert(db, recipient);
+  if (typeof recipient === 'string' && typeof body === 'string') {
+    await insert(db, { recipient, body });
     return;
   }
-  // Insert, then seal under the new id; both in one transaction, so no row is ever seen without its recipient.
+  // Insert, then seal under the new id; both in one transaction, so no row is ever seen half-written.
   const sealed = async (trx: Executor) => {
-    const { id } = await insert(trx, '');
+    const { id } = await insert(trx, { recipient: '', body: '' });
     await trx
       .updateTable('outbox')
-      .set({ recipient: recipient(id) })
+      .set({
+        recipient: typeof recipient === 'string' ? recipient : recipient(id),
+        body: typeof body === 'string' ? body : body(id),
+      })
       .where('id', '=', id)
       .execute();
   };
@@ -147,6 +150,11 @@ export async function markMessageFailed(db: Executor, id: number, error: string)
 
 export async function listAllMessages(db: Executor) {
   return db.selectFrom('outbox').selectAll().orderBy('id').execute();
+}
+
+/** Queued email bodies (they carry one-time links: freeze, password reset, recovery continue) are encrypted. */
+export async function listEmailBodies(db: Executor): Promise<Array<{ id: number; body: string }>> {
+  return db.selectFrom('outbox').select(['id', 'body']).where('channel', '=', 'email').execute();
 }
 
 /** Queued SMS bodies (they carry codes) and recipients (phone numbers) are encrypted: key rotation re-encrypts them. */

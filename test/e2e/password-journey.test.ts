@@ -148,6 +148,7 @@ test('change password: the other sessions end, withdrawals lock, a refusal is ex
   });
 
   await step('a keyboard row is refused as it is typed, and by the server, with the reason', async () => {
+    await panel.getByRole('button', { name: 'Change password…' }).click();
     await panel.getByLabel('Current password').fill(password);
     await panel.getByLabel('New password').fill('qwertyuiop1');
     await panel
@@ -155,7 +156,7 @@ test('change password: the other sessions end, withdrawals lock, a refusal is ex
       .getByText(/^Not accepted\./)
       .waitFor();
     await panel.getByLabel(CODE_FIELD).fill(await freshCode(server(), secret));
-    await panel.getByRole('button', { name: 'Change password' }).click();
+    await panel.getByRole('button', { name: 'Change password', exact: true }).click();
     assert.match(await text(panel.getByRole('alert')), /commonly used password|row of keys/);
     await snap(page, 'change-password', '01-refusal-explained');
   });
@@ -167,7 +168,7 @@ test('change password: the other sessions end, withdrawals lock, a refusal is ex
       .getByText(/^Strength: /)
       .waitFor();
     await panel.getByLabel(CODE_FIELD).fill(await freshCode(server(), secret));
-    await panel.getByRole('button', { name: 'Change password' }).click();
+    await panel.getByRole('button', { name: 'Change password', exact: true }).click();
     await panel
       .getByText(/^Your password was changed\. Every other session was signed out, and withdrawals are locked until/)
       .waitFor();

@@ -74,7 +74,7 @@ describeOnEachDatabase('outbox delivery over SMTP', { only: ['sqlite'] }, (h) =>
   after(async () => sink.close());
 
   async function enqueue(to: string, subject: string): Promise<void> {
-    await notifyStaff(h.ctx.storage.db, to, { subject, body: `Hello ${to}, ${subject}.` }, h.clock.now());
+    await notifyStaff(h.ctx, h.ctx.storage.db, to, { subject, body: `Hello ${to}, ${subject}.` });
   }
 
   const row = (subject: string) =>
@@ -96,6 +96,7 @@ describeOnEachDatabase('outbox delivery over SMTP', { only: ['sqlite'] }, (h) =>
       assert.equal(sink.received[0]?.from, 'no-reply@latchkey.test');
       assert.match(sink.received[0]?.text ?? '', /Hello alice@example\.com, First notice\./);
       const sent = await row('First notice');
+      assert.equal(sent.body.includes('Hello'), false, 'the body waits encrypted in the outbox');
       assert.ok(sent.sent_at);
       assert.equal(sent.attempts, 0);
       // Nothing is sent twice.

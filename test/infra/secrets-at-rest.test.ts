@@ -20,7 +20,7 @@ import { describeOnEachDatabase, type Harness } from '../support/harness.ts';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** Every form in which the user's secrets could sit in a dump. */
-function needles(user: Enrolled): Array<[string, Buffer]> {
+function needles(user: Enrolled & { linkTokens?: string[] }): Array<[string, Buffer]> {
   const raw = base32Decode(user.secret);
   const list: Array<[string, Buffer]> = [
     ['base32 secret', Buffer.from(user.secret)],
@@ -32,17 +32,22 @@ function needles(user: Enrolled): Array<[string, Buffer]> {
     ['password', Buffer.from(PASSWORD)],
   ];
   for (const code of user.codes) list.push([`backup code ${code}`, Buffer.from(code)]);
+  for (const token of user.linkTokens ?? []) list.push([`one-time link token ${token}`, Buffer.from(token)]);
   return list;
 }
 
-function assertAbsent(haystack: Buffer, user: Enrolled, where: string): void {
+function assertAbsent(haystack: Buffer, user: Enrolled & { linkTokens?: string[] }, where: string): void {
   for (const [name, needle] of needles(user)) {
     assert.equal(haystack.indexOf(needle), -1, `${where} contains the ${name}`);
   }
 }
 
-/** Binds, logs in with TOTP and with a backup code: every kind of secret has been written. */
-async function exercise(h: Harness): Promise<Enrolled> {
+/**
+ * Binds, logs in with TOTP and with a backup code, asks for a password reset:
+ * every kind of secret has been written, one-time links (freeze, reset) in the
+ * queued emails included.
+ */
+async function exercise(h: Harness): Promise<Enrolled & { linkTokens: string[] }> {
   const user = await enrolledUser(h);
   const totp = await h.call('POST', '/v1/sessions/verify', {
     body: { challenge: await challengeFor(h, user.email), method: 'totp', code: codeFor(h, user.secret) },
@@ -52,7 +57,17 @@ async function exercise(h: Harness): Promise<Enrolled> {
     body: { challenge: await challengeFor(h, user.email), method: 'backup_code', code: user.codes[0] },
   });
   assert.equal(backup.status, 200, JSON.stringify(backup.body));
-  return user;
+  const reset = await h.call('POST', '/v1/password-resets', { body: { email: user.email } });
+  assert.equal(reset.status, 202, JSON.stringify(reset.body));
+  const outbox = await h.call('GET', '/v1/test/outbox');
+  const bodies = outbox.body.messages
+    .filter((m: { to: string }) => m.to === user.email)
+    .map((m: { body: string }) => m.body)
+    .join('\n');
+  const linkTokens = [...bodies.matchAll(/#token=([A-Za-z0-9_-]{20,})/g)].map((match) => match[1] as string);
+  assert.ok(linkTokens.length >= 2, 'the emails carry freeze and reset links');
+  assert.match(bodies, /password-reset#token=/);
+  return { ...user, linkTokens };
 }
 
 describeOnEachDatabase('secrets at rest', { only: ['sqlite'] }, (h) => {

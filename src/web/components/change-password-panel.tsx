@@ -25,6 +25,8 @@ export function ChangePasswordPanel({ me, onChanged }: Props) {
   const [method, setMethod] = useState<SecondFactorMethod>(() => preferredMethod(methods));
   const [code, setCode] = useState('');
   const [done, setDone] = useState<string | null>(null);
+  // Closed until asked for: the security page is not a wall of open forms (issue 14 #5).
+  const [open, setOpen] = useState(false);
   const { run, busy, error } = useAction();
   const lockHours = me.policy.withdrawalLockHours.password_changed ?? 0;
   const minLength = twoFactor ? me.policy.password.minLengthWithSecondFactor : me.policy.password.minLength;
@@ -38,6 +40,7 @@ export function ChangePasswordPanel({ me, onChanged }: Props) {
       const lock = fresh?.withdrawalLock;
       setCurrent('');
       setNext('');
+      setOpen(false);
       setDone(
         `Your password was changed. Every other session was signed out${
           lock?.locked ? `, and withdrawals are locked until ${formatDateTime(lock.until)}` : ''
@@ -50,46 +53,63 @@ export function ChangePasswordPanel({ me, onChanged }: Props) {
   return (
     <section aria-labelledby="password-heading" className="card">
       <h2 id="password-heading">Change password</h2>
-      <form onSubmit={submit} aria-describedby="password-warning">
-        <p id="password-warning">
-          Changing your password signs out every other session, and{' '}
-          <strong>withdrawals are locked for {hours(lockHours)}</strong> afterwards, in case it was not you.
-        </p>
-        {done ? <Notice tone="ok">{done}</Notice> : null}
-        <ErrorAlert error={error} />
-        <Field
-          id="current-password"
-          label="Current password"
-          type="password"
-          name="current-password"
-          autoComplete="current-password"
-          required
-          value={current}
-          onChange={(e) => setCurrent(e.target.value)}
-        />
-        <NewPasswordField
-          id="new-password"
-          label="New password"
-          value={next}
-          onChange={setNext}
-          email={me.email}
-          hasSecondFactor={twoFactor}
-          minLength={minLength}
-        />
-        {twoFactor ? (
-          <StepUpFields
-            methods={methods}
-            method={method}
-            onMethod={setMethod}
-            code={code}
-            onCode={setCode}
-            idPrefix="password"
-          />
-        ) : null}
-        <button type="submit" disabled={busy}>
-          {busy ? 'Changing…' : 'Change password'}
+      <p id="password-warning">
+        Changing your password signs out every other session, and{' '}
+        <strong>withdrawals are locked for {hours(lockHours)}</strong> afterwards, in case it was not you.
+      </p>
+      {done ? <Notice tone="ok">{done}</Notice> : null}
+      {open ? null : (
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => {
+            setDone(null);
+            setOpen(true);
+          }}
+        >
+          Change password…
         </button>
-      </form>
+      )}
+      {open ? (
+        <form onSubmit={submit} aria-describedby="password-warning">
+          <ErrorAlert error={error} />
+          <Field
+            id="current-password"
+            label="Current password"
+            type="password"
+            name="current-password"
+            autoComplete="current-password"
+            required
+            value={current}
+            onChange={(e) => setCurrent(e.target.value)}
+          />
+          <NewPasswordField
+            id="new-password"
+            label="New password"
+            value={next}
+            onChange={setNext}
+            email={me.email}
+            hasSecondFactor={twoFactor}
+            minLength={minLength}
+          />
+          {twoFactor ? (
+            <StepUpFields
+              methods={methods}
+              method={method}
+              onMethod={setMethod}
+              code={code}
+              onCode={setCode}
+              idPrefix="password"
+            />
+          ) : null}
+          <button type="submit" disabled={busy}>
+            {busy ? 'Changing…' : 'Change password'}
+          </button>{' '}
+          <button type="button" className="secondary" onClick={() => setOpen(false)}>
+            Cancel
+          </button>
+        </form>
+      ) : null}
     </section>
   );
 }
