@@ -22,11 +22,18 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const built = await compose(config, logger);
-  const tick = () => built.runJobs();
+  // Job runs go one after another; shutdown waits for the one under way, so
+  // storage is never closed under a running job.
+  let lastRun: Promise<void> = Promise.resolve();
+  const tick = () => {
+    const run = lastRun.then(() => built.runJobs());
+    lastRun = run.catch((error: unknown) => logger.error({ error: (error as Error).message }, 'job run failed'));
+    return run;
+  };
   let ready = false;
   const app = await buildServer(built.ctx, { runJobs: tick, webRoot: path.resolve('dist/web'), isReady: () => ready });
   const address = await app.listen({ port: config.port, host: config.host });
-  const timer = setInterval(() => void tick(), JOB_INTERVAL_MS);
+  const timer = setInterval(() => void tick().catch(() => undefined), JOB_INTERVAL_MS);
   ready = true;
   process.stdout.write(`Latchkey listening on ${address}${config.testMode ? ' (test mode)' : ''}\n`);
 
@@ -37,6 +44,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     clearInterval(timer);
     await app.close();
+    await lastRun;
     await built.close();
     process.exit(0);
   };
