@@ -8,18 +8,19 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 import * as oidc from 'openid-client';
 import type { Page } from 'playwright-core';
-import { newContext, watchErrors } from './support/browser.ts';
-import { journey } from './support/journey.ts';
+import { newContext, snap, watchErrors } from './support/browser.ts';
+import { journey, text } from './support/journey.ts';
+import { saveCodes } from './support/save-codes.ts';
 import { advanceClock, apiCall, repoRoot, serverNow } from './support/server.ts';
 import { journeySetup } from './support/setup.ts';
-import { signInWithPassword } from './support/sign-in.ts';
+import { signInWithPassword, submitPassword } from './support/sign-in.ts';
 import { totpAt } from './support/totp.ts';
 
 const J = 'openid';
 const REDIRECT_URI = 'https://app.exchange.example/callback';
-const { server, browser } = journeySetup(J);
+const { server, browser } = journeySetup([J, `${J}-bind`]);
 
-async function addClient(dataDir: string): Promise<{ clientId: string; clientSecret: string }> {
+async function addClient(dataDir: string, extra: string[] = []): Promise<{ clientId: string; clientSecret: string }> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
     [
@@ -33,6 +34,7 @@ async function addClient(dataDir: string): Promise<{ clientId: string; clientSec
       '--redirect-uri',
       REDIRECT_URI,
       '--first-party',
+      ...extra,
     ],
     { cwd: repoRoot, env: { ...process.env, LATCHKEY_TEST_MODE: '1', LATCHKEY_DATA_DIR: dataDir }, timeout: 60_000 },
   );
@@ -139,4 +141,74 @@ test('an app signs in through Latchkey: password, TOTP, step-up, sign-out', { ti
     assert.equal(back.origin + back.pathname, REDIRECT_URI);
     assert.deepEqual(errors(), []);
   });
+});
+
+test('an app that requires 2FA takes a user without it through binding, then back', { timeout: 240_000 }, async (t) => {
+  const origin = server().localhostUrl;
+  const email = `noah.${Date.now()}@example.com`;
+  const password = 'no second factor yet, please';
+  await apiCall(server(), '/v1/accounts', { email, password });
+  const client = await addClient(server().dataDir, ['--default-acr', 'urn:latchkey:acr:mfa']);
+  const config = await oidc.discovery(new URL(`${origin}/oidc`), client.clientId, client.clientSecret, undefined, {
+    execute: [oidc.allowInsecureRequests],
+  });
+  const context = await newContext(browser(), origin);
+  await context.clock.install({ time: (await serverNow(server())) * 1000 });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  const step = journey(t, `${J}-bind`, () => [page], server().output);
+  let arrived: URL | undefined;
+  await context.route('https://app.exchange.example/**', async (route) => {
+    arrived = new URL(route.request().url());
+    await route.fulfill({ status: 200, contentType: 'text/html', body: '<title>App</title><h1>Back in the app</h1>' });
+  });
+  const verifier = oidc.randomPKCECodeVerifier();
+  const nonce = oidc.randomNonce();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: REDIRECT_URI,
+    scope: 'openid email',
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    nonce,
+  });
+  let secret = '';
+
+  await step('signed in with the password only, the user is asked to turn on 2FA for the app', async () => {
+    await page.goto(url.href);
+    await submitPassword(page, email, password);
+    await page.getByText('The app you are signing in to asks for two-factor authentication').waitFor();
+    await snap(page, `${J}-bind`, '01-app-asks-for-2fa');
+  });
+
+  await step('binding (setup key and code) and the save-codes step lead back to the app with acr mfa', async () => {
+    await page.getByRole('button', { name: 'Add authenticator app' }).click();
+    await page.getByRole('heading', { name: 'Set up your authenticator app' }).waitFor();
+    secret = (await text(page.getByTestId('setup-key'))).replace(/\s+/g, '');
+    const now = await advanceClock(server(), 31);
+    await context.clock.fastForward(31_000);
+    await page.getByLabel('Enter the 6-digit code the app shows').fill(await totpAt(secret, now));
+    await page.getByRole('button', { name: 'Confirm and turn on 2FA' }).click();
+    await saveCodes(page);
+    const back = page.getByRole('heading', { name: 'Back in the app' });
+    const confirm = page.getByRole('heading', { level: 1, name: 'Confirm it is you' });
+    await back.or(confirm).waitFor();
+    if (await confirm.isVisible()) {
+      // Binding proved the new authenticator once; a sign-in code proves it at this sign-in.
+      const later = await advanceClock(server(), 31);
+      await page.getByLabel('Code', { exact: true }).fill(await totpAt(secret, later));
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await back.waitFor();
+    }
+    assert.ok(arrived);
+    const tokens = await oidc.authorizationCodeGrant(config, arrived, {
+      pkceCodeVerifier: verifier,
+      expectedNonce: nonce,
+      idTokenExpected: true,
+    });
+    const claims = tokens.claims();
+    assert.equal(claims?.acr, 'urn:latchkey:acr:mfa');
+    assert.ok(((claims?.amr ?? []) as string[]).includes('otp'));
+    assert.deepEqual(errors(), []);
+  });
+  await context.close();
 });
