@@ -1,6 +1,7 @@
 // Counts the commits a dialect makes (PostgreSQL): each transaction, and each
 // write outside one, is a commit of its own. Tests prove "one commit per
 // login" with the counts (docs/adr/0006); SQLite counts in its own driver.
+
 import type {
   CompiledQuery,
   DatabaseConnection,
@@ -13,6 +14,7 @@ import type {
   QueryResult,
   TransactionSettings,
 } from 'kysely';
+import { CurrentSchemaIntrospector } from './current-schema-introspector.ts';
 import type { WriteCounters } from './sqlite-group-commit.ts';
 
 const READS = new Set(['SelectQueryNode']);
@@ -82,6 +84,8 @@ export class CountingDialect implements Dialect {
   constructor(
     private readonly inner: Dialect,
     private readonly counters: WriteCounters,
+    /** Introspect the connection's own schema only (PostgreSQL: current-schema-introspector.ts). */
+    private readonly currentSchemaOnly = false,
   ) {}
 
   createAdapter(): DialectAdapter {
@@ -98,6 +102,6 @@ export class CountingDialect implements Dialect {
 
   // biome-ignore lint/suspicious/noExplicitAny: Kysely's own signature.
   createIntrospector(db: Kysely<any>): DatabaseIntrospector {
-    return this.inner.createIntrospector(db);
+    return this.currentSchemaOnly ? new CurrentSchemaIntrospector(db) : this.inner.createIntrospector(db);
   }
 }

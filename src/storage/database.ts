@@ -47,7 +47,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
       max: 10,
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     });
-    const db = new Kysely<Database>({ dialect: new CountingDialect(new PostgresDialect({ pool }), counters) });
+    const db = new Kysely<Database>({ dialect: new CountingDialect(new PostgresDialect({ pool }), counters, true) });
     storage = { db, dialect: 'postgres', pgPool: pool, counters, close: () => db.destroy() };
   } else {
     fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
