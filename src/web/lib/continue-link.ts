@@ -3,14 +3,15 @@
 // server). Before the app renders, the token is moved into this tab's storage
 // and the address becomes `/#/recovery/continue`, so it is in no history entry,
 // bookmark or screenshot of the address bar.
+import { fragmentToken } from './fragment-token.ts';
 import { rememberContinueToken } from './recovery-store.ts';
 
 export const CONTINUE_PATH = '/recovery/continue';
-const TOKEN = /^#token=([A-Za-z0-9_-]{20,200})$/;
+const TOKEN = /^[A-Za-z0-9_-]{20,200}$/;
 
 export function captureContinueLink(): void {
   if (window.location.pathname !== CONTINUE_PATH) return;
-  const token = TOKEN.exec(window.location.hash)?.[1];
-  if (token) rememberContinueToken(token);
+  const token = fragmentToken();
+  if (token && TOKEN.test(token)) rememberContinueToken(token);
   window.history.replaceState(null, '', `/#${CONTINUE_PATH}`);
 }

@@ -2,6 +2,8 @@
 // /freeze#token=…). The token rides in the fragment, which browsers never send,
 // so no server or proxy log holds it; the page reads it once and wipes it from
 // the address bar and history. `#frozen` shows what happens next.
+import { fragmentToken } from './fragment-token.ts';
+
 export const FREEZE_PATH = '/freeze';
 export const FROZEN_HASH = '#frozen';
 
@@ -11,7 +13,7 @@ export function onFreezePage(): boolean {
 
 /** The token of the link, read once; the address bar keeps no copy of it. */
 export function takeFreezeToken(): string | null {
-  const token = new URLSearchParams(window.location.hash.replace(/^#/, '')).get('token');
+  const token = fragmentToken();
   if (token !== null) window.history.replaceState(null, '', FREEZE_PATH);
   return token;
 }

@@ -2,11 +2,13 @@
 // the fragment, which the browser never sends to a server (no access log or
 // Referer carries it). On arrival it is kept for this tab only and the address
 // becomes #/password-reset, so it leaves the address bar and the history too.
+import { fragmentToken } from './fragment-token.ts';
+
 const KEY = 'latchkey.passwordResetToken';
 
 export function captureResetLink(): void {
   if (window.location.pathname !== '/password-reset') return;
-  const token = new URLSearchParams(window.location.hash.replace(/^#/, '')).get('token');
+  const token = fragmentToken();
   if (token) sessionStorage.setItem(KEY, token);
   window.history.replaceState(null, '', '/#/password-reset');
 }
