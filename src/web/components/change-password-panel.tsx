@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { changePassword, type SecondFactorMethod, type SecurityState } from '../lib/client.ts';
-import { formatDateTime } from '../lib/format.ts';
+import { formatDateTime, formatHours } from '../lib/format.ts';
 import { availableMethods, stepUpProof } from '../lib/step-up.ts';
 import { useAction } from '../lib/use-action.ts';
 import { ErrorAlert, Notice } from './alerts.tsx';
@@ -13,8 +13,6 @@ interface Props {
   me: SecurityState;
   onChanged: () => Promise<SecurityState | null>;
 }
-
-const hours = (n: number) => (n === 1 ? '1 hour' : `${n} hours`);
 
 /** "Change password": the current one, a new one (strength shown as typed), and a second factor when 2FA is on. */
 export function ChangePasswordPanel({ me, onChanged }: Props) {
@@ -55,7 +53,7 @@ export function ChangePasswordPanel({ me, onChanged }: Props) {
       <h2 id="password-heading">Change password</h2>
       <p id="password-warning">
         Changing your password signs out every other session, and{' '}
-        <strong>withdrawals are locked for {hours(lockHours)}</strong> afterwards, in case it was not you.
+        <strong>withdrawals are locked for {formatHours(lockHours)}</strong> afterwards, in case it was not you.
       </p>
       {done ? <Notice tone="ok">{done}</Notice> : null}
       {open ? null : (

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { type PendingBinding, resetTwoFactor, type SecondFactorMethod } from '../lib/client.ts';
+import { formatHours } from '../lib/format.ts';
 import { stepUpProof } from '../lib/step-up.ts';
 import { useAction } from '../lib/use-action.ts';
 import { ErrorAlert } from './alerts.tsx';
@@ -32,8 +33,7 @@ export function ResetTwoFactorForm({ methods, lockHours, onSetup, onCancel }: Pr
       <p id="reset-warning" className="alert alert-warn">
         Resetting replaces your authenticator and all your backup codes with new ones, and{' '}
         <strong>removes your security keys and your phone for SMS codes</strong>: add them again afterwards.{' '}
-        <strong>Withdrawals are locked for {lockHours === 1 ? '1 hour' : `${lockHours} hours`}</strong> after you
-        confirm the new authenticator.
+        <strong>Withdrawals are locked for {formatHours(lockHours)}</strong> after you confirm the new authenticator.
       </p>
       <ErrorAlert error={error} />
       <Field

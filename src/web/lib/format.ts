@@ -120,3 +120,8 @@ export const SIGN_IN_FACTOR: Record<SignInFactor, string> = {
   webauthn: 'security key',
   sms: 'SMS code',
 };
+
+/** A whole number of hours in words: "1 hour", "24 hours" (a lock's configured length). */
+export function formatHours(n: number): string {
+  return n === 1 ? '1 hour' : `${n} hours`;
+}
