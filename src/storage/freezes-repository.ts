@@ -12,13 +12,29 @@ export type FreezeRow = AccountFreezesTable;
 const openFreezeQuery = prepared((db, p: { accountId: string }) =>
   db.selectFrom('account_freezes').selectAll().where('account_id', '=', p.accountId).where('ended_at', 'is', null),
 );
-const verificationInReviewQuery = prepared((db, p: { accountId: string }) =>
-  db
-    .selectFrom('recovery_tickets')
-    .select('id')
-    .where('account_id', '=', p.accountId)
-    .where('kind', '=', 'full_verification')
-    .where('status', '=', 'in_review'),
+// One statement: every entry asks this, the login twice.
+const freezeReasonQuery = prepared((db, p: { accountId: string }) =>
+  db.selectNoFrom((eb) => [
+    eb
+      .exists(
+        eb
+          .selectFrom('account_freezes')
+          .select('id')
+          .where('account_id', '=', p.accountId)
+          .where('ended_at', 'is', null),
+      )
+      .as('owner'),
+    eb
+      .exists(
+        eb
+          .selectFrom('recovery_tickets')
+          .select('id')
+          .where('account_id', '=', p.accountId)
+          .where('kind', '=', 'full_verification')
+          .where('status', '=', 'in_review'),
+      )
+      .as('review'),
+  ]),
 );
 const insertFreezeLinkQuery = prepared((db, p: FreezeLinkRow) =>
   db.insertInto('freeze_links').values({
@@ -37,9 +53,9 @@ const insertFreezeLinkQuery = prepared((db, p: FreezeLinkRow) =>
  * its decision). The owner's freeze is named first: it outlasts the other.
  */
 export async function accountFreezeReason(db: Executor, accountId: string): Promise<FreezeReason | null> {
-  if (await findOpenFreeze(db, accountId)) return 'owner';
-  const review = await verificationInReviewQuery.first(db, { accountId });
-  return review ? 'identity_verification' : null;
+  const row = await freezeReasonQuery.first(db, { accountId });
+  if (Number(row?.owner)) return 'owner';
+  return Number(row?.review) ? 'identity_verification' : null;
 }
 
 export async function isAccountFrozen(db: Executor, accountId: string): Promise<boolean> {

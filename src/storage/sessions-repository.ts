@@ -107,6 +107,15 @@ const challengeAttemptQuery = prepared((db, p: { id: string; limit: number }) =>
     .returning('failed_attempts'),
 );
 
+const usableChallengeFailuresQuery = prepared((db, p: { id: string; limit: number }) =>
+  db
+    .selectFrom('login_challenges')
+    .select('failed_attempts')
+    .where('id', '=', p.id)
+    .where('failed_attempts', '<', p.limit)
+    .where('completed_at', 'is', null),
+);
+
 const challengeFailedAttemptsQuery = prepared((db, p: { id: string }) =>
   db.selectFrom('login_challenges').select('failed_attempts').where('id', '=', p.id),
 );
@@ -139,6 +148,17 @@ export async function findChallenge(db: Executor, tokenHash: string): Promise<Ch
  */
 export async function takeChallengeAttempt(db: Executor, id: string, limit: number): Promise<number | undefined> {
   const row = await challengeAttemptQuery.first(db, { id, limit });
+  return row?.failed_attempts;
+}
+
+/**
+ * The wrong codes a challenge has taken, or undefined when it takes no more
+ * (completed, or at the limit). Read inside the gate's transaction, where the
+ * account's attempts take turns (account row lock), so a right code writes
+ * nothing here and only a wrong one takes an attempt (`takeChallengeAttempt`).
+ */
+export async function usableChallengeFailures(db: Executor, id: string, limit: number): Promise<number | undefined> {
+  const row = await usableChallengeFailuresQuery.first(db, { id, limit });
   return row?.failed_attempts;
 }
 
