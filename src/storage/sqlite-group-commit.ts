@@ -5,13 +5,14 @@
 // `synchronous=FULL` is an fsync on the event loop. So the writes of every
 // request ready at the same moment share one: a write transaction runs inside
 // a SAVEPOINT of an open batch (`BEGIN IMMEDIATE`), and the batch commits once
-// the requests queued for the connection have had their turn (at the latest in
-// the next event-loop turn). Each caller's commit resolves only after its
-// batch committed, so no answer leaves before its writes are durable. A caller
-// that fails rolls back to its own savepoint and no further: the others in
-// the batch keep their writes. A write outside a transaction joins the batch
-// the same way. Reads run at once on the one connection, and may see writes
-// of a batch still committing (docs/adr/0006 says why that is safe here).
+// the requests queued for the connection have had their turn (a bounded
+// number of grants per event-loop turn, GRANTS_PER_TURN). Each caller's commit
+// resolves only after its batch committed, so no answer leaves before its
+// writes are durable. A caller that fails rolls back to its own savepoint and
+// no further: the others in the batch keep their writes. A write outside a
+// transaction joins the batch the same way. Reads run at once on the one
+// connection, and may see writes of a batch still committing (docs/adr/0006
+// says why that is safe here).
 import type { Database as SqliteFile, Statement } from 'better-sqlite3';
 import {
   type CompiledQuery,

@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import { DomainError } from '../../src/domain/errors.ts';
 import { insertAccount } from '../../src/storage/accounts-repository.ts';
 import { openStorage, type Storage, sqliteFile } from '../../src/storage/database.ts';
+import { GRANTS_PER_TURN } from '../../src/storage/sqlite-group-commit.ts';
 import { freshDatabase, type TestDatabase } from '../support/databases.ts';
 
 const newAccount = (email = `${crypto.randomUUID()}@example.com`) => ({
@@ -118,6 +119,28 @@ describe('group commit (sqlite)', () => {
     assert.deepEqual(
       outcomes.map((o) => o.status),
       outcomes.map((_, i) => (i === 4 ? 'rejected' : 'fulfilled')),
+    );
+  });
+
+  test('a crowd of queries leaves the event loop its turns: the connection is granted a bounded number of times per turn', async () => {
+    // libuv accepts one new connection per turn of the loop: a turn that served
+    // every waiting query kept new connections out (docs/adr/0006).
+    const queries = 10 * GRANTS_PER_TURN;
+    let served = 0;
+    let servedWhenTheLoopCameRound: number | undefined;
+    setImmediate(() => {
+      servedWhenTheLoopCameRound = served;
+    });
+    await Promise.all(
+      Array.from({ length: queries }, async () => {
+        await sql`select 1`.execute(storage.db);
+        served++;
+      }),
+    );
+    assert.equal(served, queries);
+    assert.ok(
+      servedWhenTheLoopCameRound !== undefined && servedWhenTheLoopCameRound < queries,
+      `all ${queries} queries were served before the event loop had a turn`,
     );
   });
 });
