@@ -78,6 +78,11 @@ export class LatchkeyDeployment {
     };
   }
 
+  /** The server processes' ids, in instance order (for CPU per request, bench/cpu.ts). */
+  get pids(): Array<number | undefined> {
+    return this.#children.map((child) => child.pid);
+  }
+
   get manifest(): SeedManifest {
     if (!this.#manifest) throw new Error('not seeded');
     return this.#manifest;

@@ -19,6 +19,7 @@ import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { threadPoolSize } from '../src/threadpool.ts';
 import { BetterAuthPeer, installPeer, peerVersion } from './better-auth.ts';
+import { type CpuSource, perRequest, postgresBackends, processSource, redisServer, snapshot } from './cpu.ts';
 import { bareArgon2, classicDesign, type Micro, oneHashDesign } from './hashing-designs.ts';
 import { LatchkeyDeployment, randomName, SERVER } from './latchkey.ts';
 import { CONNECTIONS, helloRun, loginRun, type Measurement } from './load.ts';
@@ -54,8 +55,14 @@ const { values: args } = parseArgs({
     'no-postgres': { type: 'boolean', default: false },
     'hello-seconds': { type: 'string', default: '3' },
     'no-write': { type: 'boolean', default: false },
+    /** Comma-separated case ids or id prefixes to run (e.g. `lk-pg`); all by default. The yardsticks always run. */
+    cases: { type: 'string', default: '' },
   },
 });
+const CASE_FILTER = args.cases.split(',').filter(Boolean);
+/** Whether a case (or, given a prefix, any case of a group) is among those asked for. */
+const wanted = (id: string) =>
+  CASE_FILTER.length === 0 || CASE_FILTER.some((f) => id.startsWith(f) || f.startsWith(id));
 
 const ROUNDS = Number(args.rounds);
 const ACCOUNTS = Number(args.accounts);
@@ -149,52 +156,64 @@ async function main(): Promise<void> {
     const usable = Math.ceil((ROUNDS * BACKUP_LOGINS + WARM_BACKUP) / 8) + 2;
 
     // ------------------------------------------------------------ SQLite
-    const small = new LatchkeyDeployment({ accounts: ACCOUNTS, usableBackupCodes: usable, instances: 1, synchronous });
-    cleanups.push(() => small.close());
-    process.stderr.write(`seeding ${ACCOUNTS} accounts (SQLite) …\n`);
-    const smallSeed = await small.seed();
-    await small.start();
-    const smallSample = small.sample(LOGINS);
-    const sqliteBase = small.bases[0] as string;
-    cases.push(
-      totpCase(
-        'lk-sqlite-totp',
-        `Latchkey TOTP login, SQLite, ${thousands(ACCOUNTS)} accounts`,
-        small,
-        sqliteBase,
-        smallSample,
-      ),
-    );
-    cases.push(backupCase('lk-sqlite-backup', 'Latchkey backup-code login, SQLite', small, sqliteBase));
-    setup.push(
-      `Seeding ${thousands(ACCOUNTS)} accounts (\`latchkey seed --accounts ${ACCOUNTS} --usable-backup-codes ${usable}\`) took ${smallSeed.seconds.toFixed(1)} s (${smallSeed.cpuSeconds.toFixed(1)} s of CPU, mostly the argon2id of the usable codes) on SQLite.`,
-    );
-
-    let large: LatchkeyDeployment | undefined;
-    if (SCALE > 0) {
-      const template = path.join(os.tmpdir(), `latchkey-bench-template-${SCALE}`);
-      large = new LatchkeyDeployment({ accounts: SCALE, usableBackupCodes: 0, instances: 1, synchronous, template });
-      cleanups.push(() => (large as LatchkeyDeployment).close());
-      process.stderr.write(`seeding ${SCALE} accounts (SQLite) …\n`);
-      const seeded = await large.seed();
-      await large.start();
-      setup.push(
-        `Seeding ${thousands(SCALE)} accounts (\`latchkey seed --accounts ${SCALE}\`; the bench keeps a copy in ${template} for later runs and copies it when present) took ${seeded.seconds.toFixed(0)} s of wall time, ${seeded.cpuSeconds.toFixed(0)} s of CPU (${(SCALE / seeded.seconds).toFixed(0)} accounts/s on this shared machine, ${(SCALE / seeded.cpuSeconds).toFixed(0)} per CPU-second) on SQLite; the database file is ${(fs.statSync(path.join(large.dataDir, 'latchkey.sqlite')).size / 2 ** 30).toFixed(2)} GiB.`,
-      );
+    if (wanted('lk-sqlite')) {
+      const small = new LatchkeyDeployment({
+        accounts: ACCOUNTS,
+        usableBackupCodes: usable,
+        instances: 1,
+        synchronous,
+      });
+      cleanups.push(() => small.close());
+      process.stderr.write(`seeding ${ACCOUNTS} accounts (SQLite) …\n`);
+      const smallSeed = await small.seed();
+      await small.start();
+      const smallSample = small.sample(LOGINS);
+      const sqliteBase = small.bases[0] as string;
       cases.push(
         totpCase(
-          'lk-sqlite-totp-large',
-          `Latchkey TOTP login, SQLite, ${thousands(SCALE)} accounts`,
-          large,
-          large.bases[0] as string,
-          large.sample(LOGINS),
+          'lk-sqlite-totp',
+          `Latchkey TOTP login, SQLite, ${thousands(ACCOUNTS)} accounts`,
+          small,
+          sqliteBase,
+          smallSample,
+          [processSource('latchkey', () => small.pids[0])],
         ),
       );
+      cases.push(
+        backupCase('lk-sqlite-backup', 'Latchkey backup-code login, SQLite', small, sqliteBase, [
+          processSource('latchkey', () => small.pids[0]),
+        ]),
+      );
+      setup.push(
+        `Seeding ${thousands(ACCOUNTS)} accounts (\`latchkey seed --accounts ${ACCOUNTS} --usable-backup-codes ${usable}\`) took ${smallSeed.seconds.toFixed(1)} s (${smallSeed.cpuSeconds.toFixed(1)} s of CPU, mostly the argon2id of the usable codes) on SQLite.`,
+      );
+
+      let large: LatchkeyDeployment | undefined;
+      if (SCALE > 0) {
+        const template = path.join(os.tmpdir(), `latchkey-bench-template-${SCALE}`);
+        large = new LatchkeyDeployment({ accounts: SCALE, usableBackupCodes: 0, instances: 1, synchronous, template });
+        cleanups.push(() => (large as LatchkeyDeployment).close());
+        process.stderr.write(`seeding ${SCALE} accounts (SQLite) …\n`);
+        const seeded = await large.seed();
+        await large.start();
+        setup.push(
+          `Seeding ${thousands(SCALE)} accounts (\`latchkey seed --accounts ${SCALE}\`; the bench keeps a copy in ${template} for later runs and copies it when present) took ${seeded.seconds.toFixed(0)} s of wall time, ${seeded.cpuSeconds.toFixed(0)} s of CPU (${(SCALE / seeded.seconds).toFixed(0)} accounts/s on this shared machine, ${(SCALE / seeded.cpuSeconds).toFixed(0)} per CPU-second) on SQLite; the database file is ${(fs.statSync(path.join(large.dataDir, 'latchkey.sqlite')).size / 2 ** 30).toFixed(2)} GiB.`,
+        );
+        cases.push(
+          totpCase(
+            'lk-sqlite-totp-large',
+            `Latchkey TOTP login, SQLite, ${thousands(SCALE)} accounts`,
+            large,
+            large.bases[0] as string,
+            large.sample(LOGINS),
+          ),
+        );
+      }
     }
 
     // ------------------------------------------------------------ better-auth
     let peer: BetterAuthPeer | undefined;
-    if (args.peer === 'better-auth') {
+    if (args.peer === 'better-auth' && wanted('ba-')) {
       await installPeer();
       peer = new BetterAuthPeer();
       cleanups.push(() => (peer as BetterAuthPeer).close());
@@ -243,7 +262,7 @@ async function main(): Promise<void> {
 
     // ------------------------------------------------------------ PostgreSQL
     let shared: LatchkeyDeployment | undefined;
-    if (!args['no-postgres'] && (await available(args.postgres, 'postgres'))) {
+    if (!args['no-postgres'] && wanted('lk-pg') && (await available(args.postgres, 'postgres'))) {
       const database = randomName('latchkey_bench');
       const admin = new pg.Client({ connectionString: args.postgres });
       await admin.connect();
@@ -273,15 +292,31 @@ async function main(): Promise<void> {
       await deployment.start();
       const [first, second] = deployment.bases as [string, string];
       const proxies: string[] = [];
+      const proxyPids: Array<number | undefined> = [];
       for (const upstreams of [[first], [first, second]]) {
         const port = await freePort();
-        children.push(startProcess('bench/proxy.ts', { PORT: String(port), UPSTREAMS: upstreams.join(',') }));
+        const proxy = startProcess('bench/proxy.ts', { PORT: String(port), UPSTREAMS: upstreams.join(',') });
+        children.push(proxy);
         proxies.push(`http://127.0.0.1:${port}`);
+        proxyPids.push(proxy.pid);
       }
       await Promise.all(proxies.map((p) => waitFor(`${p}/healthz`)));
+      // CPU per request of the instances, the database's backends and Redis (bench/cpu.ts).
+      const watcher = new pg.Client({ connectionString: args.postgres });
+      await watcher.connect();
+      cleanups.push(() => watcher.end());
+      // The load generator (autocannon, in this process) shares the cores: its CPU is counted too.
+      const common: CpuSource[] = [processSource('loadgen', () => process.pid), postgresBackends(watcher, database)];
+      if (withRedis) {
+        const redis = new Redis(args.redis);
+        cleanups.push(async () => void (await redis.quit()));
+        common.push(redisServer(redis));
+      }
+      const instance = (n: number) => processSource(`latchkey#${n + 1}`, () => deployment.pids[n]);
+      const direct = [instance(0), ...common];
       const sample = deployment.sample(LOGINS);
-      cases.push(totpCase('lk-pg-totp', 'Latchkey TOTP login, PostgreSQL', deployment, first, sample));
-      cases.push(backupCase('lk-pg-backup', 'Latchkey backup-code login, PostgreSQL', deployment, first));
+      cases.push(totpCase('lk-pg-totp', 'Latchkey TOTP login, PostgreSQL', deployment, first, sample, direct));
+      cases.push(backupCase('lk-pg-backup', 'Latchkey backup-code login, PostgreSQL', deployment, first, direct));
       cases.push(
         totpCase(
           'lk-pg-proxy-1',
@@ -289,6 +324,7 @@ async function main(): Promise<void> {
           deployment,
           proxies[0] as string,
           sample,
+          [...direct, processSource('proxy', () => proxyPids[0])],
         ),
       );
       cases.push(
@@ -298,6 +334,7 @@ async function main(): Promise<void> {
           deployment,
           proxies[1] as string,
           sample,
+          [...direct, instance(1), processSource('proxy', () => proxyPids[1])],
         ),
       );
       setup.push(
@@ -308,6 +345,7 @@ async function main(): Promise<void> {
     }
 
     // ------------------------------------------------------------ rounds
+    cases.splice(0, cases.length, ...cases.filter((c) => ['hello', 'argon2'].includes(c.id) || wanted(c.id)));
     process.stderr.write('warming up …\n');
     for (const c of cases) await c.run(true);
     const results: CaseResult[] = cases.map((c) => ({ id: c.id, label: c.label, unit: c.unit, rounds: [] }));
@@ -376,27 +414,56 @@ async function main(): Promise<void> {
 
 const thousands = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000} M` : n >= 1000 ? `${n / 1000} k` : String(n));
 
-function totpCase(id: string, label: string, d: LatchkeyDeployment, base: string, sample: number[]): Case {
+/** `run`, with the CPU per request of `cpu`'s processes over it (only the measured requests: logins are prepared before). */
+async function withCpu(cpu: readonly CpuSource[], run: () => Promise<Measurement>): Promise<Measurement> {
+  if (cpu.length === 0) return run();
+  const before = await snapshot(cpu);
+  const measured = await run();
+  const cpuMs = perRequest(before, await snapshot(cpu), measured.requests);
+  process.stderr.write(
+    `  ${measured.perSecond.toFixed(0)}/s; CPU ms per request: ${Object.entries(cpuMs)
+      .map(([label, ms]) => `${label} ${ms.toFixed(2)}`)
+      .join(', ')}\n`,
+  );
+  return { ...measured, cpuMs };
+}
+
+function totpCase(
+  id: string,
+  label: string,
+  d: LatchkeyDeployment,
+  base: string,
+  sample: number[],
+  cpu: readonly CpuSource[] = [],
+): Case {
   return {
     id,
     label,
     unit: 'req/s',
     run: async (warm) => {
       const logins = await d.totpLogins(warm ? sample.slice(0, WARM_TOTP) : sample);
-      const measured = await loginRun(base, '/v1/sessions/verify', logins, label);
+      const measured = await withCpu(cpu, () => loginRun(base, '/v1/sessions/verify', logins, label));
       await d.advance(30);
       return measured;
     },
   };
 }
 
-function backupCase(id: string, label: string, d: LatchkeyDeployment, base: string): Case {
+function backupCase(
+  id: string,
+  label: string,
+  d: LatchkeyDeployment,
+  base: string,
+  cpu: readonly CpuSource[] = [],
+): Case {
   return {
     id,
     label,
     unit: 'req/s',
-    run: async (warm) =>
-      loginRun(base, '/v1/sessions/verify', await d.backupLogins(warm ? WARM_BACKUP : BACKUP_LOGINS), label),
+    run: async (warm) => {
+      const logins = await d.backupLogins(warm ? WARM_BACKUP : BACKUP_LOGINS);
+      return withCpu(cpu, () => loginRun(base, '/v1/sessions/verify', logins, label));
+    },
   };
 }
 
