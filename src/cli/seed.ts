@@ -16,6 +16,8 @@
 //   argon2id, salt and pepper, so they sign in; every other account's eight
 //   code rows hold random 32-byte values: distinct per account, in the shape of
 //   real hashes, and matching no code anyone knows (as if its sheet were lost);
+// - ids are random v4 UUIDs like enrolment's, drawn in ascending order (AscendingUuids), so
+//   the tables and their indexes come out as compact as after a rebuild (VACUUM);
 // - no audit row per account: one `accounts_seeded` entry for the run.
 // The manifest (`--manifest`, written owner-only) holds the password and the key.
 import crypto from 'node:crypto';
