@@ -206,6 +206,7 @@ async function main(): Promise<void> {
             large,
             large.bases[0] as string,
             large.sample(LOGINS),
+            [processSource('latchkey', () => (large as LatchkeyDeployment).pids[0])],
           ),
         );
       }
