@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { generateTotp, secretFromBase32 } from '../src/domain/totp.ts';
 import type { PreparedRequest } from './load.ts';
-import { freePort, pool, ROOT, runToEnd, startProcess, stop, waitFor } from './processes.ts';
+import { freePort, pidsOf, pool, ROOT, runToEnd, startProcess, stop, waitFor } from './processes.ts';
 
 const PEER_DIR = path.join(ROOT, 'bench', 'peers', 'better-auth');
 const PASSWORD = 'bench password, long enough';
@@ -58,6 +58,11 @@ export class BetterAuthPeer {
     this.#origin = `http://127.0.0.1:${port}`;
     this.origin = this.#origin;
     await waitFor(`${this.base}/ok`);
+  }
+
+  /** The server's process id (one process). */
+  get pids(): number[] {
+    return this.#child ? pidsOf([this.#child]) : [];
   }
 
   async #post(route: string, body: object, cookie = '') {

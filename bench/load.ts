@@ -2,6 +2,7 @@
 // exactly one request per prepared login (autocannon `amount`), and every one
 // must answer 200 or the benchmark fails: no figure counts an error.
 import autocannon, { type AutocannonResult } from 'autocannon';
+import { cpuSeconds } from './processes.ts';
 
 export const CONNECTIONS = 50;
 
@@ -11,9 +12,18 @@ export interface Measurement {
   readonly perSecond: number;
   readonly p50: number;
   readonly p99: number;
+  /**
+   * CPU milliseconds (user + system, all threads) the measured server
+   * processes spent per request over the run; NaN where unknown.
+   */
+  readonly cpuMsPerRequest: number;
 }
 
-export async function helloRun(url: string, seconds: number): Promise<Measurement> {
+const cpuMsPer = (before: number, pids: readonly number[], requests: number) =>
+  ((cpuSeconds(pids) - before) * 1000) / requests;
+
+export async function helloRun(url: string, seconds: number, pids: readonly number[]): Promise<Measurement> {
+  const cpuBefore = cpuSeconds(pids);
   const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds });
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`hello: ${result.non2xx} non-2xx, ${result.errors} errors`);
@@ -23,6 +33,7 @@ export async function helloRun(url: string, seconds: number): Promise<Measuremen
     perSecond: result.requests.total / elapsed,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    cpuMsPerRequest: cpuMsPer(cpuBefore, pids, result.requests.total),
   };
 }
 
@@ -40,6 +51,8 @@ export async function loginRun(
   path: string,
   logins: Array<() => PreparedRequest>,
   what: string,
+  /** The server processes whose CPU the run is charged with. */
+  pids: readonly number[],
 ): Promise<Measurement> {
   let next = 0;
   let ok = 0;
@@ -48,6 +61,7 @@ export async function loginRun(
   // start/finish round up to its 1-second ticker, which swamps short runs.
   let first = 0;
   let last = 0;
+  const cpuBefore = cpuSeconds(pids);
   const result: AutocannonResult = await autocannon({
     url: base,
     connections: Math.min(CONNECTIONS, logins.length),
@@ -90,5 +104,6 @@ export async function loginRun(
     perSecond: ok / ((last - first) / 1000),
     p50: result.latency.p50,
     p99: result.latency.p99,
+    cpuMsPerRequest: cpuMsPer(cpuBefore, pids, logins.length),
   };
 }

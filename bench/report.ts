@@ -78,7 +78,8 @@ export function markdown(report: RunReport): string {
       c.unit === 'req/s'
         ? `${fmt(median(c.rounds.map((m) => m.p50)), 1)} | ${fmt(median(c.rounds.map((m) => m.p99)), 1)}`
         : '— | —';
-    return `| ${c.label} | ${fmt(median(c.rounds.map((m) => m.perSecond)))} | ${c.rounds.map((m) => fmt(m.perSecond, 0)).join(' / ')} | **${ratioText(median(ratios))}** | ${ratios.map((r) => ratioText(r)).join(' / ')} | ${latency} |`;
+    const cpu = c.rounds.map((m) => m.cpuMsPerRequest);
+    return `| ${c.label} | ${fmt(median(c.rounds.map((m) => m.perSecond)))} | ${c.rounds.map((m) => fmt(m.perSecond, 0)).join(' / ')} | **${ratioText(median(ratios))}** | ${ratios.map((r) => ratioText(r)).join(' / ')} | ${latency} | **${fmt(median(cpu), 3)}** | ${cpu.map((v) => fmt(v, 2)).join(' / ')} |`;
   });
   const ratioRows = report.ratios.map(
     (r) =>
@@ -121,11 +122,16 @@ ${report.setup.map((s) => `- ${s}`).join('\n')}
 
 ## Figures
 
-| case | per second (median) | per round | × hello-world (median) | × hello-world per round | p50 ms | p99 ms |
-|---|---:|---|---:|---|---:|---:|
+| case | per second (median) | per round | × hello-world (median) | × hello-world per round | p50 ms | p99 ms | server CPU ms / request (median) | per round |
+|---|---:|---|---:|---|---:|---:|---:|---|
 ${caseRows.join('\n')}
 
 Latencies are autocannon's, per round, at the run's connection count; medians over the rounds.
+Server CPU per request: user + system time of the server process(es) the requests reach (all threads, so the
+argon2id pool too), read from \`/proc/<pid>/stat\` before and after each measured run, divided by the run's
+requests; the proxy and the load generator are not counted. Unlike throughput it barely moves with the other
+work on a shared machine, so it is the figure to compare code changes by. For the bare argon2id row: the
+benchmark process's CPU per hash.
 
 ## Ratios and goals (issue 16)
 

@@ -22,7 +22,7 @@ import { BetterAuthPeer, installPeer, peerVersion } from './better-auth.ts';
 import { bareArgon2, classicDesign, type Micro, oneHashDesign } from './hashing-designs.ts';
 import { LatchkeyDeployment, randomName, SERVER } from './latchkey.ts';
 import { CONNECTIONS, helloRun, loginRun, type Measurement } from './load.ts';
-import { freePort, ROOT, runToEnd, startProcess, stop, waitFor } from './processes.ts';
+import { freePort, pidsOf, ROOT, runToEnd, startProcess, stop, waitFor } from './processes.ts';
 import {
   type CaseResult,
   type LoadSample,
@@ -129,21 +129,22 @@ async function main(): Promise<void> {
     await runToEnd('npm', ['run', '-s', 'build']);
     // ------------------------------------------------------------ the yardsticks
     const helloPort = await freePort();
-    children.push(startProcess('bench/hello-server.ts', { PORT: String(helloPort) }));
+    const hello = startProcess('bench/hello-server.ts', { PORT: String(helloPort) });
+    children.push(hello);
     await waitFor(`http://127.0.0.1:${helloPort}/hello`);
     cases.push({
       id: 'hello',
       label: 'Fastify hello-world (GET /hello)',
       unit: 'req/s',
-      run: () => helloRun(`http://127.0.0.1:${helloPort}/hello`, HELLO_SECONDS),
+      run: () => helloRun(`http://127.0.0.1:${helloPort}/hello`, HELLO_SECONDS, pidsOf([hello])),
     });
     cases.push({
       id: 'argon2',
       label: `bare argon2id, ${POOL} in flight (hashes/s)`,
       unit: 'hashes/s',
       run: async (warm) => {
-        const perSecond = await bareArgon2(POOL, warm ? 1 : HELLO_SECONDS);
-        return { requests: 0, perSecond, p50: Number.NaN, p99: Number.NaN };
+        const { perSecond, cpuMsPerHash } = await bareArgon2(POOL, warm ? 1 : HELLO_SECONDS);
+        return { requests: 0, perSecond, p50: Number.NaN, p99: Number.NaN, cpuMsPerRequest: cpuMsPerHash };
       },
     });
     const usable = Math.ceil((ROUNDS * BACKUP_LOGINS + WARM_BACKUP) / 8) + 2;
@@ -163,9 +164,10 @@ async function main(): Promise<void> {
         small,
         sqliteBase,
         smallSample,
+        small.pids,
       ),
     );
-    cases.push(backupCase('lk-sqlite-backup', 'Latchkey backup-code login, SQLite', small, sqliteBase));
+    cases.push(backupCase('lk-sqlite-backup', 'Latchkey backup-code login, SQLite', small, sqliteBase, small.pids));
     setup.push(
       `Seeding ${thousands(ACCOUNTS)} accounts (\`latchkey seed --accounts ${ACCOUNTS} --usable-backup-codes ${usable}\`) took ${smallSeed.seconds.toFixed(1)} s (${smallSeed.cpuSeconds.toFixed(1)} s of CPU, mostly the argon2id of the usable codes) on SQLite.`,
     );
@@ -188,6 +190,7 @@ async function main(): Promise<void> {
           large,
           large.bases[0] as string,
           large.sample(LOGINS),
+          large.pids,
         ),
       );
     }
@@ -219,6 +222,7 @@ async function main(): Promise<void> {
             '/api/auth/two-factor/verify-totp',
             await ba.totpLogins(warm ? WARM_TOTP : LOGINS),
             'better-auth TOTP',
+            ba.pids,
           ),
       });
       cases.push({
@@ -231,6 +235,7 @@ async function main(): Promise<void> {
             '/api/auth/two-factor/verify-backup-code',
             await ba.backupLogins(warm ? WARM_BACKUP : BACKUP_LOGINS),
             'better-auth backup code',
+            ba.pids,
           ),
       });
       setup.push(
@@ -280,8 +285,10 @@ async function main(): Promise<void> {
       }
       await Promise.all(proxies.map((p) => waitFor(`${p}/healthz`)));
       const sample = deployment.sample(LOGINS);
-      cases.push(totpCase('lk-pg-totp', 'Latchkey TOTP login, PostgreSQL', deployment, first, sample));
-      cases.push(backupCase('lk-pg-backup', 'Latchkey backup-code login, PostgreSQL', deployment, first));
+      // CPU is charged to the Latchkey instances a case's requests reach (not the proxy).
+      const [firstPid, secondPid] = deployment.pids as [number, number];
+      cases.push(totpCase('lk-pg-totp', 'Latchkey TOTP login, PostgreSQL', deployment, first, sample, [firstPid]));
+      cases.push(backupCase('lk-pg-backup', 'Latchkey backup-code login, PostgreSQL', deployment, first, [firstPid]));
       cases.push(
         totpCase(
           'lk-pg-proxy-1',
@@ -289,6 +296,7 @@ async function main(): Promise<void> {
           deployment,
           proxies[0] as string,
           sample,
+          [firstPid],
         ),
       );
       cases.push(
@@ -298,6 +306,7 @@ async function main(): Promise<void> {
           deployment,
           proxies[1] as string,
           sample,
+          [firstPid, secondPid],
         ),
       );
       setup.push(
@@ -318,7 +327,11 @@ async function main(): Promise<void> {
       for (const i of order) {
         const c = cases[i] as Case;
         process.stderr.write(`round ${round + 1}/${ROUNDS}: ${c.label} …\n`);
-        (results[i] as CaseResult).rounds.push(await c.run(false));
+        const measured = await c.run(false);
+        (results[i] as CaseResult).rounds.push(measured);
+        process.stderr.write(
+          `  ${measured.perSecond.toFixed(1)} ${c.unit}, server CPU ${measured.cpuMsPerRequest.toFixed(3)} ms per ${c.unit === 'hashes/s' ? 'hash' : 'request'}\n`,
+        );
       }
     }
     loads.push(loadNow('end'));
@@ -342,7 +355,7 @@ async function main(): Promise<void> {
       micro.push(await classicDesign(codes, codes === 8 ? 8 : 4));
     }
 
-    notes.push(...explanations(results));
+    notes.push(...explanations(results), ...littlesLaw(results));
     const report: RunReport = {
       date: new Date(),
       command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
@@ -376,27 +389,34 @@ async function main(): Promise<void> {
 
 const thousands = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000} M` : n >= 1000 ? `${n / 1000} k` : String(n));
 
-function totpCase(id: string, label: string, d: LatchkeyDeployment, base: string, sample: number[]): Case {
+function totpCase(
+  id: string,
+  label: string,
+  d: LatchkeyDeployment,
+  base: string,
+  sample: number[],
+  pids: number[],
+): Case {
   return {
     id,
     label,
     unit: 'req/s',
     run: async (warm) => {
       const logins = await d.totpLogins(warm ? sample.slice(0, WARM_TOTP) : sample);
-      const measured = await loginRun(base, '/v1/sessions/verify', logins, label);
+      const measured = await loginRun(base, '/v1/sessions/verify', logins, label, pids);
       await d.advance(30);
       return measured;
     },
   };
 }
 
-function backupCase(id: string, label: string, d: LatchkeyDeployment, base: string): Case {
+function backupCase(id: string, label: string, d: LatchkeyDeployment, base: string, pids: number[]): Case {
   return {
     id,
     label,
     unit: 'req/s',
     run: async (warm) =>
-      loginRun(base, '/v1/sessions/verify', await d.backupLogins(warm ? WARM_BACKUP : BACKUP_LOGINS), label),
+      loginRun(base, '/v1/sessions/verify', await d.backupLogins(warm ? WARM_BACKUP : BACKUP_LOGINS), label, pids),
   };
 }
 
@@ -491,6 +511,23 @@ function explanations(results: CaseResult[]): string[] {
   }
   return out;
 }
+
+/**
+ * Little's law for the closed loop the load is: CONNECTIONS requests always in flight, so the mean latency is
+ * CONNECTIONS / throughput whatever the code does; a latency goal is a throughput goal in disguise.
+ */
+function littlesLaw(results: CaseResult[]): string[] {
+  const totp = results.find((r) => r.id === 'lk-sqlite-totp');
+  if (!totp) return [];
+  const goalMs = 20;
+  const perSecond = median(totp.rounds.map((m) => m.perSecond));
+  const cpuMs = median(totp.rounds.map((m) => m.cpuMsPerRequest));
+  return [
+    `Little's law: with ${CONNECTIONS} connections in a closed loop, mean latency = ${CONNECTIONS} / throughput, so a p99 ≤ ${goalMs} ms needs at least ${thousands((CONNECTIONS * 1000) / goalMs)} logins/s whatever the code does. This run: ${fmtNumber(perSecond)} TOTP logins/s on SQLite → ${fmtNumber((CONNECTIONS * 1000) / perSecond)} ms mean; at ${cpuMs.toFixed(2)} ms of server CPU per login, one core serves at most ${fmtNumber(1000 / cpuMs)} logins/s.`,
+  ];
+}
+
+const fmtNumber = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: n < 10 ? 1 : 0 });
 
 function latencyChecks(results: CaseResult[]): RunReport['latencyChecks'] {
   const totp = results.find((r) => r.id === 'lk-sqlite-totp');
