@@ -1,6 +1,6 @@
 // A Latchkey under test: one database (SQLite file or a PostgreSQL database),
 // seeded by `latchkey seed`, served by one or more real server processes
-// (test mode, LOG_LEVEL=warn) that share it, its keyring and Redis. The
+// (test mode, the run's LOG_LEVEL) that share it, its keyring and Redis. The
 // benchmark process opens the same database through the app's own composition
 // to issue login challenges the way the password step does (issueChallenge):
 // the password step is not what is measured, and an argon2id per prepared login
@@ -41,6 +41,8 @@ export interface LatchkeyOptions {
   readonly template?: string;
   /** LATCHKEY_SQLITE_SYNCHRONOUS for the instances. */
   readonly synchronous: string;
+  /** LOG_LEVEL for the instances (their output goes nowhere, but every line is still made and written). */
+  readonly logLevel: string;
   /** PostgreSQL (shared by the instances, with Redis); SQLite in a temp folder otherwise. */
   readonly databaseUrl?: string;
   readonly redisUrl?: string;
@@ -70,7 +72,7 @@ export class LatchkeyDeployment {
       LATCHKEY_TEST_MODE: '1',
       // One keyring for the seed, the instances and the benchmark: the secrets are encrypted with it.
       LATCHKEY_SECRET_KEYS: newKeyEntry('bench1'),
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: options.logLevel,
       LATCHKEY_SQLITE_SYNCHRONOUS: options.synchronous,
       HOST: '127.0.0.1',
       ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),

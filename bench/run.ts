@@ -46,6 +46,8 @@ const { values: args } = parseArgs({
     /** Accounts of the large SQLite deployment; 0: no scale case. */
     scale: { type: 'string', default: '0' },
     synchronous: { type: 'string', default: 'FULL' },
+    /** LOG_LEVEL of the Latchkey servers; Latchkey's own default when not given. */
+    'log-level': { type: 'string' },
     postgres: {
       type: 'string',
       default: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -65,6 +67,7 @@ const SCALE = Number(args.scale);
 const HELLO_SECONDS = Number(args['hello-seconds']);
 const WARM_TOTP = Math.min(200, LOGINS);
 const WARM_BACKUP = Math.min(40, BACKUP_LOGINS);
+const LOG_LEVEL = loadConfig({ ...process.env, LOG_LEVEL: args['log-level'] }).logLevel;
 const POOL = threadPoolSize(os.availableParallelism());
 if (args.peer !== undefined && args.peer !== 'better-auth') throw new Error('--peer: only better-auth is known');
 
@@ -150,7 +153,13 @@ async function main(): Promise<void> {
     const usable = Math.ceil((ROUNDS * BACKUP_LOGINS + WARM_BACKUP) / 8) + 2;
 
     // ------------------------------------------------------------ SQLite
-    const small = new LatchkeyDeployment({ accounts: ACCOUNTS, usableBackupCodes: usable, instances: 1, synchronous });
+    const small = new LatchkeyDeployment({
+      accounts: ACCOUNTS,
+      usableBackupCodes: usable,
+      instances: 1,
+      synchronous,
+      logLevel: LOG_LEVEL,
+    });
     cleanups.push(() => small.close());
     process.stderr.write(`seeding ${ACCOUNTS} accounts (SQLite) …\n`);
     const smallSeed = await small.seed();
@@ -175,7 +184,14 @@ async function main(): Promise<void> {
     let large: LatchkeyDeployment | undefined;
     if (SCALE > 0) {
       const template = path.join(os.tmpdir(), `latchkey-bench-template-${SCALE}`);
-      large = new LatchkeyDeployment({ accounts: SCALE, usableBackupCodes: 0, instances: 1, synchronous, template });
+      large = new LatchkeyDeployment({
+        accounts: SCALE,
+        usableBackupCodes: 0,
+        instances: 1,
+        synchronous,
+        logLevel: LOG_LEVEL,
+        template,
+      });
       cleanups.push(() => (large as LatchkeyDeployment).close());
       process.stderr.write(`seeding ${SCALE} accounts (SQLite) …\n`);
       const seeded = await large.seed();
@@ -262,6 +278,7 @@ async function main(): Promise<void> {
         usableBackupCodes: usable,
         instances: 2,
         synchronous,
+        logLevel: LOG_LEVEL,
         databaseUrl: url.toString(),
         ...(withRedis ? { redisUrl: args.redis } : {}),
       });
@@ -366,7 +383,7 @@ async function main(): Promise<void> {
       latencyChecks: latencyChecks(results),
       setup: [
         `Load: autocannon ${CONNECTIONS} connections from the benchmark process, on the same cores as the servers. A login run sends exactly one request per prepared login and every answer must be 200, or the run fails. The hello-world runs ${HELLO_SECONDS} s per round. Before the rounds, every case runs once as a warm-up (${WARM_TOTP} TOTP, ${WARM_BACKUP} backup-code logins), not counted.`,
-        `Latchkey: \`node ${SERVER}\` per instance (compiled by \`npm run build\`, as \`npm start\` runs it), \`LATCHKEY_TEST_MODE=1\` (for the test clock), \`LOG_LEVEL=warn\`, SQLite in WAL with \`synchronous=${synchronous}\` (\`LATCHKEY_SQLITE_SYNCHRONOUS=${synchronous}\`, with group commit: docs/adr/0006-one-commit-per-login.md), UV_THREADPOOL_SIZE ${POOL}.`,
+        `Latchkey: \`node ${SERVER}\` per instance (compiled by \`npm run build\`, as \`npm start\` runs it), \`LATCHKEY_TEST_MODE=1\` (for the test clock), \`LOG_LEVEL=${LOG_LEVEL}\`${args['log-level'] === undefined ? " (Latchkey's default: one access line per request and one per authentication event, written to the process's stdout, which the bench discards)" : ''}, SQLite in WAL with \`synchronous=${synchronous}\` (\`LATCHKEY_SQLITE_SYNCHRONOUS=${synchronous}\`, with group commit: docs/adr/0006-one-commit-per-login.md), UV_THREADPOOL_SIZE ${POOL}.`,
         `Accounts come from \`latchkey seed\` (src/cli/seed.ts): each has an active TOTP binding (secret encrypted with the keyring, as enrolment stores it) and a live set of eight backup codes; all share one password. TOTP secrets derive from a per-run key in the seed manifest; the backup codes of every k-th account (enough for the run) are derived the same way and hashed with the real argon2id, salt and pepper, the other accounts' eight code rows hold random values that match no known code. A TOTP run logs ${LOGINS} accounts in once each (spread evenly over the seeded range), the same ones every round, then the test clock moves 30 s, since a step is accepted once per account.`,
         `Only the second step is measured. Its login challenges are issued by the benchmark process through the app's own \`issueChallenge\` on the same database, as the password step does after the password checks (an argon2id per prepared login would dominate the run); the password step itself is not measured here.`,
         ...setup,
