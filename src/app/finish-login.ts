@@ -1,5 +1,5 @@
 // The second-factor step of login: one challenge, one gate, one session.
-import { DomainError } from '../domain/errors.ts';
+import { challengeExpired } from '../domain/errors.ts';
 import { completeChallenge } from '../storage/sessions-repository.ts';
 import { assertNotFrozen } from './account-freeze.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
@@ -37,10 +37,7 @@ export async function finishLogin(
     async (trx, passed) => {
       // Racing requests on one challenge: only the first to complete it logs in.
       if (!(await completeChallenge(trx, challenge.id, now.toISOString()))) {
-        throw new DomainError(
-          'challenge_expired',
-          'The sign-in has expired. Start again with your email and password.',
-        );
+        throw challengeExpired();
       }
       await recordLogin(ctx, trx, {
         account_id: account.id,

@@ -4,7 +4,7 @@
 // A recovery-only challenge is good for opening a recovery ticket alone.
 
 import type { Account } from '../domain/account.ts';
-import { DomainError } from '../domain/errors.ts';
+import { challengeExpired, DomainError } from '../domain/errors.ts';
 import { hashToken } from '../infra/tokens.ts';
 import { findAccountById } from '../storage/accounts-repository.ts';
 import { type ChallengeRow, findChallenge } from '../storage/sessions-repository.ts';
@@ -37,7 +37,7 @@ export async function openLoginChallenge(
     challengeUsable(challenge.failed_attempts);
   const account = usable ? await findAccountById(db, challenge.account_id) : undefined;
   if (!challenge || !account) {
-    throw new DomainError('challenge_expired', 'The sign-in has expired. Start again with your email and password.');
+    throw challengeExpired();
   }
   return { challenge, account };
 }

@@ -11,7 +11,7 @@ import {
   shouldLock,
 } from '../domain/attempt-budget.ts';
 import { normalizeCode } from '../domain/backup-codes.ts';
-import { DomainError } from '../domain/errors.ts';
+import { challengeExpired, DomainError } from '../domain/errors.ts';
 import { FAILURE_REPORT_INTERVAL_MS, FAILURES_PER_CHALLENGE, LOCK_DURATION_MS } from '../domain/policy.ts';
 import {
   isSecondFactorMethod,
@@ -23,7 +23,11 @@ import {
 import { lockAccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit, auditEventSince } from '../storage/events-repository.ts';
 import { atomically, type Executor } from '../storage/executor.ts';
-import { challengeFailedAttempts, takeChallengeAttempt } from '../storage/sessions-repository.ts';
+import {
+  challengeFailedAttempts,
+  takeChallengeAttempt,
+  usableChallengeFailures,
+} from '../storage/sessions-repository.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
 import { type FactorModule, notAvailable, type SecondFactorOutcome } from './factors/factor.ts';
 import { FACTOR_MODULES, factorModule } from './factors/registry.ts';
@@ -140,13 +144,10 @@ export async function passSecondFactor<T>(
       await lockAccountRow(trx, account.id);
       const reservation = ahead ?? (await budget.reserve(account.id, fingerprint, method, now, trx));
       if (reservation.kind === 'locked') throw rateLimited(reservation.until, now);
-      const challengeAttempts = challengeId ? await takeChallengeAttempt(trx, challengeId, FAILURES_PER_CHALLENGE) : 0;
-      if (challengeAttempts === undefined) {
-        throw new DomainError(
-          'challenge_expired',
-          'The sign-in has expired. Start again with your email and password.',
-        );
-      }
+      const challengeFailures = challengeId
+        ? await usableChallengeFailures(trx, challengeId, FAILURES_PER_CHALLENGE)
+        : 0;
+      if (challengeFailures === undefined) throw challengeExpired();
       const check = await spend(trx);
       if (check.ok === true) {
         const result = await onSuccess(trx, check.outcome);
@@ -163,8 +164,11 @@ export async function passSecondFactor<T>(
       // step, or a wrong guess counted the first time: no new guess. Rolled
       // back, so it keeps neither a reservation nor the challenge attempt.
       if (check.uncounted || reservation.repeat) {
-        throw new Uncounted(check.error, challengeId ? challengeAttempts - 1 : undefined);
+        throw new Uncounted(check.error, challengeId ? challengeFailures : undefined);
       }
+      // A counted wrong code takes one of the challenge's attempts (none left: it died meanwhile).
+      const challengeAttempts = challengeId ? await takeChallengeAttempt(trx, challengeId, FAILURES_PER_CHALLENGE) : 0;
+      if (challengeAttempts === undefined) throw challengeExpired();
       const failures = await recordSecondFactorFailure(
         ctx,
         trx,

@@ -65,3 +65,8 @@ export class DomainError extends Error {
     this.name = 'DomainError';
   }
 }
+
+/** A login challenge that takes no more codes: expired, completed, or out of attempts. */
+export function challengeExpired(): DomainError {
+  return new DomainError('challenge_expired', 'The sign-in has expired. Start again with your email and password.');
+}

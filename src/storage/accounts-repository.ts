@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import type { Account, AccountRole } from '../domain/account.ts';
 import type { RecoveryLockCause, WithdrawalLockReason } from '../domain/withdrawal-lock.ts';
-import type { Executor } from './executor.ts';
+import { type Executor, transactionsAreSerial } from './executor.ts';
 import type { AccountsTable } from './schema.ts';
 
 function toAccount(row: AccountsTable): Account {
@@ -62,11 +62,13 @@ export async function setPasswordHash(db: Executor, id: string, passwordHash: st
 
 /**
  * Serialises security-state changes on one account: a no-op UPDATE takes the
- * account's row lock on PostgreSQL (SQLite serialises writers anyway). Opening
+ * account's row lock on PostgreSQL (SQLite runs one transaction at a time, so nothing is written there). Opening
  * a ticket, starting a withdrawal lock and recording a withdrawal hold it, so
  * a withdrawal and a lock that race are ordered by the database.
  */
 export async function lockAccountRow(db: Executor, accountId: string): Promise<void> {
+  // No write where transactions cannot overlap: it would only add a page to every commit.
+  if (transactionsAreSerial(db)) return;
   await db
     .updateTable('accounts')
     .set((eb) => ({ role: eb.ref('role') }))

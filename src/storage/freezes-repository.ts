@@ -13,15 +13,32 @@ export type FreezeRow = AccountFreezesTable;
  * its decision). The owner's freeze is named first: it outlasts the other.
  */
 export async function accountFreezeReason(db: Executor, accountId: string): Promise<FreezeReason | null> {
-  if (await findOpenFreeze(db, accountId)) return 'owner';
-  const review = await db
-    .selectFrom('recovery_tickets')
-    .select('id')
-    .where('account_id', '=', accountId)
-    .where('kind', '=', 'full_verification')
-    .where('status', '=', 'in_review')
-    .executeTakeFirst();
-  return review ? 'identity_verification' : null;
+  // One statement: every entry asks this, the login twice.
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb
+        .exists(
+          eb
+            .selectFrom('account_freezes')
+            .select('id')
+            .where('account_id', '=', accountId)
+            .where('ended_at', 'is', null),
+        )
+        .as('owner'),
+      eb
+        .exists(
+          eb
+            .selectFrom('recovery_tickets')
+            .select('id')
+            .where('account_id', '=', accountId)
+            .where('kind', '=', 'full_verification')
+            .where('status', '=', 'in_review'),
+        )
+        .as('review'),
+    ])
+    .executeTakeFirstOrThrow();
+  if (Number(row.owner)) return 'owner';
+  return Number(row.review) ? 'identity_verification' : null;
 }
 
 export async function isAccountFrozen(db: Executor, accountId: string): Promise<boolean> {

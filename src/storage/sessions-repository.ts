@@ -79,6 +79,23 @@ export async function takeChallengeAttempt(db: Executor, id: string, limit: numb
   return row?.failed_attempts;
 }
 
+/**
+ * The wrong codes a challenge has taken, or undefined when it takes no more
+ * (completed, or at the limit). Read inside the gate's transaction, where the
+ * account's attempts take turns (account row lock), so a right code writes
+ * nothing here and only a wrong one takes an attempt (`takeChallengeAttempt`).
+ */
+export async function usableChallengeFailures(db: Executor, id: string, limit: number): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('login_challenges')
+    .select('failed_attempts')
+    .where('id', '=', id)
+    .where('failed_attempts', '<', limit)
+    .where('completed_at', 'is', null)
+    .executeTakeFirst();
+  return row?.failed_attempts;
+}
+
 /** The wrong codes a challenge has taken (for the attempts left a refusal reports). */
 export async function challengeFailedAttempts(db: Executor, id: string): Promise<number> {
   const row = await db.selectFrom('login_challenges').select('failed_attempts').where('id', '=', id).executeTakeFirst();

@@ -247,6 +247,13 @@ class BatchConnection implements DatabaseConnection {
   }
 }
 
+/**
+ * SQLite's adapter here, telling that transactions never overlap: each holds
+ * the one connection from its first statement to its commit (the turnstile
+ * above), so a row lock would serialise nothing more (`transactionsAreSerial`).
+ */
+export class SerialSqliteAdapter extends SqliteAdapter {}
+
 export class GroupCommitSqliteDialect implements Dialect {
   constructor(
     private readonly file: SqliteFile,
@@ -254,7 +261,7 @@ export class GroupCommitSqliteDialect implements Dialect {
   ) {}
 
   createAdapter(): DialectAdapter {
-    return new SqliteAdapter();
+    return new SerialSqliteAdapter();
   }
 
   createDriver(): Driver {
