@@ -16,6 +16,7 @@ import {
   hasUsableBackupCodes,
   type SeedManifest,
   seededBackupCodes,
+  seededDeviceToken,
   seededEmail,
   seededTotpSecret,
 } from '../src/cli/seed.ts';
@@ -23,6 +24,7 @@ import { TestClock } from '../src/clock.ts';
 import { type Composition, compose } from '../src/composition.ts';
 import { loadConfig } from '../src/config.ts';
 import { generateTotp } from '../src/domain/totp.ts';
+import { DEVICE_COOKIE } from '../src/http/cookie-names.ts';
 import { newKeyEntry } from '../src/infra/keyring.ts';
 import { createLogger } from '../src/infra/logger.ts';
 import { findAccountByEmail } from '../src/storage/accounts-repository.ts';
@@ -112,8 +114,12 @@ export class LatchkeyDeployment {
     const kept = template ? path.join(template, 'seed-manifest.json') : undefined;
     let copied = false;
     if (template && kept && fs.existsSync(kept)) {
-      const copy = JSON.parse(fs.readFileSync(kept, 'utf8')) as Seeded & { secretKeys: string };
-      if (copy.accounts === this.options.accounts) {
+      const copy = JSON.parse(fs.readFileSync(kept, 'utf8')) as Seeded & {
+        secretKeys: string;
+        knownBrowsers?: boolean;
+      };
+      // A copy from before seeded accounts knew a browser would make every login a new-browser one.
+      if (copy.accounts === this.options.accounts && copy.knownBrowsers === true) {
         process.stderr.write(`copying the seeded database from ${template} …\n`);
         fs.copyFileSync(path.join(template, 'latchkey.sqlite'), database, fs.constants.COPYFILE_FICLONE);
         this.#env.LATCHKEY_SECRET_KEYS = copy.secretKeys;
@@ -128,9 +134,13 @@ export class LatchkeyDeployment {
     if (template && kept && !fs.existsSync(kept)) {
       fs.mkdirSync(template, { recursive: true, mode: 0o700 });
       fs.copyFileSync(database, path.join(template, 'latchkey.sqlite'), fs.constants.COPYFILE_FICLONE);
-      fs.writeFileSync(kept, JSON.stringify({ ...seeded, secretKeys: this.#env.LATCHKEY_SECRET_KEYS }), {
-        mode: 0o600,
-      });
+      fs.writeFileSync(
+        kept,
+        JSON.stringify({ ...seeded, secretKeys: this.#env.LATCHKEY_SECRET_KEYS, knownBrowsers: true }),
+        {
+          mode: 0o600,
+        },
+      );
     }
     this.#usableCodes();
     return { seconds: seeded.seconds, cpuSeconds: seeded.cpuSeconds };
@@ -229,13 +239,20 @@ export class LatchkeyDeployment {
     return Array.from({ length: count }, (_, i) => Math.floor(i * step + step / 2));
   }
 
-  /** One TOTP login per account; call `advance(30)` before the same accounts log in again. */
-  async totpLogins(indices: number[]): Promise<Array<() => PreparedRequest>> {
+  /**
+   * One TOTP login per account; call `advance(30)` before the same accounts log in again. From a
+   * 'known' browser, each sends the device cookie of the browser its account was seeded with; from a
+   * 'new' one, no cookie: a new-browser sign-in (remembered, and an alert email queued).
+   */
+  async totpLogins(indices: number[], browser: 'known' | 'new'): Promise<Array<() => PreparedRequest>> {
     const challenges: string[] = [];
     for (const index of indices) challenges.push(await this.#challenge(index));
     return indices.map((index, i) => {
       const secret = seededTotpSecret(this.#key, index);
+      const headers: Record<string, string> =
+        browser === 'known' ? { cookie: `${DEVICE_COOKIE}=${seededDeviceToken(this.#key, index)}` } : {};
       return () => ({
+        headers,
         body: { challenge: challenges[i], method: 'totp', code: generateTotp({ secret }, this.#clock.now().getTime()) },
       });
     });

@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
+import { DEVICE_COOKIE } from '../src/http/cookie-names.ts';
 import { threadPoolSize } from '../src/threadpool.ts';
 import { BetterAuthPeer, installPeer, peerVersion } from './better-auth.ts';
 import { bareArgon2, classicDesign, type Micro, oneHashDesign } from './hashing-designs.ts';
@@ -174,6 +175,18 @@ async function main(): Promise<void> {
         sqliteBase,
         smallSample,
         small.pids,
+      ),
+    );
+    // The same logins from a browser the account has not seen: the new-browser alert's cost stays visible.
+    cases.push(
+      totpCase(
+        'lk-sqlite-totp-new-browser',
+        `Latchkey TOTP login, new browser, SQLite, ${thousands(ACCOUNTS)} accounts`,
+        small,
+        sqliteBase,
+        smallSample,
+        small.pids,
+        'new',
       ),
     );
     cases.push(backupCase('lk-sqlite-backup', 'Latchkey backup-code login, SQLite', small, sqliteBase, small.pids));
@@ -384,7 +397,7 @@ async function main(): Promise<void> {
       setup: [
         `Load: autocannon ${CONNECTIONS} connections from the benchmark process, on the same cores as the servers. A login run sends exactly one request per prepared login and every answer must be 200, or the run fails. The hello-world runs ${HELLO_SECONDS} s per round. Before the rounds, every case runs once as a warm-up (${WARM_TOTP} TOTP, ${WARM_BACKUP} backup-code logins), not counted.`,
         `Latchkey: \`node ${SERVER}\` per instance (compiled by \`npm run build\`, as \`npm start\` runs it), \`LATCHKEY_TEST_MODE=1\` (for the test clock), \`LOG_LEVEL=${LOG_LEVEL}\`${args['log-level'] === undefined ? " (Latchkey's default: one access line per request and one per authentication event, written to the process's stdout, which the bench discards)" : ''}, SQLite in WAL with \`synchronous=${synchronous}\` (\`LATCHKEY_SQLITE_SYNCHRONOUS=${synchronous}\`, with group commit: docs/adr/0006-one-commit-per-login.md), UV_THREADPOOL_SIZE ${POOL}.`,
-        `Accounts come from \`latchkey seed\` (src/cli/seed.ts): each has an active TOTP binding (secret encrypted with the keyring, as enrolment stores it) and a live set of eight backup codes; all share one password. TOTP secrets derive from a per-run key in the seed manifest; the backup codes of every k-th account (enough for the run) are derived the same way and hashed with the real argon2id, salt and pepper, the other accounts' eight code rows hold random values that match no known code. A TOTP run logs ${LOGINS} accounts in once each (spread evenly over the seeded range), the same ones every round, then the test clock moves 30 s, since a step is accepted once per account.`,
+        `Accounts come from \`latchkey seed\` (src/cli/seed.ts): each has an active TOTP binding (secret encrypted with the keyring, as enrolment stores it) and a live set of eight backup codes; all share one password. TOTP secrets derive from a per-run key in the seed manifest; the backup codes of every k-th account (enough for the run) are derived the same way and hashed with the real argon2id, salt and pepper, the other accounts' eight code rows hold random values that match no known code. Each account also knows one browser (a \`known_browsers\` row for a device cookie derived the same way). A TOTP run logs ${LOGINS} accounts in once each (spread evenly over the seeded range), the same ones every round, then the test clock moves 30 s, since a step is accepted once per account. Every TOTP login sends the \`${DEVICE_COOKIE}\` cookie of the browser its account knows, as most logins at an exchange come from a browser the account used before, except in the case "TOTP login, new browser": the same logins with no cookie, each a new-browser sign-in that remembers the browser and queues the alert email (src/app/known-browsers.ts) in the login's transaction. Backup-code logins send no cookie.`,
         `Only the second step is measured. Its login challenges are issued by the benchmark process through the app's own \`issueChallenge\` on the same database, as the password step does after the password checks (an argon2id per prepared login would dominate the run); the password step itself is not measured here.`,
         ...setup,
       ],
@@ -413,13 +426,14 @@ function totpCase(
   base: string,
   sample: number[],
   pids: number[],
+  browser: 'known' | 'new' = 'known',
 ): Case {
   return {
     id,
     label,
     unit: 'req/s',
     run: async (warm) => {
-      const logins = await d.totpLogins(warm ? sample.slice(0, WARM_TOTP) : sample);
+      const logins = await d.totpLogins(warm ? sample.slice(0, WARM_TOTP) : sample, browser);
       const measured = await loginRun(base, '/v1/sessions/verify', logins, label, pids);
       await d.advance(30);
       return measured;
@@ -469,6 +483,11 @@ function ratios(results: CaseResult[], synchronous: string): Ratio[] {
     text: '≥ 10×',
     ok: (v) => v >= 10,
   });
+  add('Latchkey TOTP login, new browser / known browser (SQLite)', per('lk-sqlite-totp-new-browser', 'lk-sqlite-totp'));
+  add(
+    'server CPU per TOTP login, new browser / known browser (SQLite)',
+    per('lk-sqlite-totp-new-browser', 'lk-sqlite-totp', (m) => m.cpuMsPerRequest),
+  );
   add('Latchkey backup-code login / better-auth backup-code login path (SQLite)', per('lk-sqlite-backup', 'ba-backup'));
   add(
     'Latchkey backup-code login (SQLite) / bare argon2id',

@@ -1,5 +1,7 @@
 // The browsers an account has signed in from (migration 014), by the hash of their device cookie.
+import type { Insertable } from 'kysely';
 import type { Executor } from './executor.ts';
+import type { KnownBrowsersTable } from './schema.ts';
 
 /**
  * Records the browser for the account; true when it was not known before.
@@ -19,4 +21,11 @@ export async function rememberBrowser(
     .returning('account_id')
     .executeTakeFirst();
   return inserted !== undefined;
+}
+
+export type KnownBrowserRow = Insertable<KnownBrowsersTable>;
+
+/** Bulk insert (`latchkey seed`): the caller keeps each statement under the database's parameter limit. */
+export async function insertKnownBrowsers(db: Executor, rows: readonly KnownBrowserRow[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('known_browsers').values(rows).execute();
 }
