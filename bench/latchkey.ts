@@ -54,7 +54,7 @@ export interface LatchkeyOptions {
 type Seeded = SeedManifest & { seconds: number; cpuSeconds: number };
 
 const ORIGIN = { ip: '127.0.0.1', userAgent: 'latchkey-bench' };
-export const SERVER = 'dist/server/main.js';
+export const SERVER = 'dist/server/start.cjs';
 
 export class LatchkeyDeployment {
   readonly bases: string[] = [];

@@ -8,7 +8,7 @@
 //   behind a round-robin proxy (bench/proxy.ts) sharing the database and Redis;
 // - the bare argon2id ceiling of a backup-code login.
 // Writes docs/benchmarks.md and docs/benchmarks.svg (bench/report.ts).
-import '../src/threadpool.ts';
+import '../src/threadpool.cts';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,7 +18,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { DEVICE_COOKIE } from '../src/http/cookie-names.ts';
-import { threadPoolSize } from '../src/threadpool.ts';
+import threadpool from '../src/threadpool.cts';
 import { BetterAuthPeer, installPeer, peerVersion } from './better-auth.ts';
 import { bareArgon2, classicDesign, type Micro, oneHashDesign } from './hashing-designs.ts';
 import { LatchkeyDeployment, randomName, SERVER } from './latchkey.ts';
@@ -69,7 +69,7 @@ const HELLO_SECONDS = Number(args['hello-seconds']);
 const WARM_TOTP = Math.min(200, LOGINS);
 const WARM_BACKUP = Math.min(40, BACKUP_LOGINS);
 const LOG_LEVEL = loadConfig({ ...process.env, LOG_LEVEL: args['log-level'] }).logLevel;
-const POOL = threadPoolSize(os.availableParallelism());
+const POOL = threadpool.threadPoolSize(os.availableParallelism());
 if (args.peer !== undefined && args.peer !== 'better-auth') throw new Error('--peer: only better-auth is known');
 
 /** LATCHKEY_SQLITE_SYNCHRONOUS as Latchkey reads it (checked, upper case); the peer gets the same. */
