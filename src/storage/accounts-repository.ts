@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { Account, AccountRole } from '../domain/account.ts';
 import type { RecoveryLockCause, WithdrawalLockReason } from '../domain/withdrawal-lock.ts';
 import { type Executor, transactionsAreSerial } from './executor.ts';
+import { prepared } from './prepared.ts';
 import type { AccountsTable } from './schema.ts';
 
 function toAccount(row: AccountsTable): Account {
@@ -42,13 +43,27 @@ export async function insertAccount(db: Executor, account: NewAccount): Promise<
   return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
 }
 
+// Every login reads the account and takes its row lock: built once (prepared.ts).
+const accountByEmailQuery = prepared((db, p: { email: string }) =>
+  db.selectFrom('accounts').selectAll().where('email', '=', p.email),
+);
+const accountByIdQuery = prepared((db, p: { id: string }) =>
+  db.selectFrom('accounts').selectAll().where('id', '=', p.id),
+);
+const lockAccountRowQuery = prepared((db, p: { id: string }) =>
+  db
+    .updateTable('accounts')
+    .set((eb) => ({ role: eb.ref('role') }))
+    .where('id', '=', p.id),
+);
+
 export async function findAccountByEmail(db: Executor, email: string): Promise<Account | undefined> {
-  const row = await db.selectFrom('accounts').selectAll().where('email', '=', email).executeTakeFirst();
+  const row = await accountByEmailQuery.first(db, { email });
   return row && toAccount(row);
 }
 
 export async function findAccountById(db: Executor, id: string): Promise<Account | undefined> {
-  const row = await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await accountByIdQuery.first(db, { id });
   return row && toAccount(row);
 }
 
@@ -69,11 +84,7 @@ export async function setPasswordHash(db: Executor, id: string, passwordHash: st
 export async function lockAccountRow(db: Executor, accountId: string): Promise<void> {
   // No write where transactions cannot overlap: it would only add a page to every commit.
   if (transactionsAreSerial(db)) return;
-  await db
-    .updateTable('accounts')
-    .set((eb) => ({ role: eb.ref('role') }))
-    .where('id', '=', accountId)
-    .execute();
+  await lockAccountRowQuery.changed(db, { id: accountId });
 }
 
 /**

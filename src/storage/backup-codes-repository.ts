@@ -1,5 +1,6 @@
 import type { Executor } from './executor.ts';
 import { changed } from './executor.ts';
+import { prepared } from './prepared.ts';
 import type { BackupCodeSetsTable, BackupCodesTable } from './schema.ts';
 
 export type BackupCodeSetRow = BackupCodeSetsTable;
@@ -10,23 +11,46 @@ export async function insertBackupCodeSet(db: Executor, set: BackupCodeSetRow, c
   await db.insertInto('backup_codes').values(codes).execute();
 }
 
+// A backup-code login reads the live set and spends a code: built once (prepared.ts).
+const liveSetQuery = prepared((db, p: { accountId: string }) =>
+  db.selectFrom('backup_code_sets').selectAll().where('account_id', '=', p.accountId).where('revoked_at', 'is', null),
+);
+const unusedCountQuery = prepared((db, p: { setId: string }) =>
+  db
+    .selectFrom('backup_codes')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('set_id', '=', p.setId)
+    .where('used_at', 'is', null),
+);
+const consumeQuery = prepared((db, p: { setId: string; codeHash: string; now: string }) =>
+  db
+    .updateTable('backup_codes')
+    .set({ used_at: p.now })
+    .where('set_id', '=', p.setId)
+    .where('code_hash', '=', p.codeHash)
+    .where('used_at', 'is', null)
+    .where((eb) =>
+      eb.exists(
+        eb.selectFrom('backup_code_sets').select('id').where('id', '=', p.setId).where('revoked_at', 'is', null),
+      ),
+    ),
+);
+const usedSinceQuery = prepared((db, p: { setId: string; codeHash: string; since: string }) =>
+  db
+    .selectFrom('backup_codes')
+    .select('id')
+    .where('set_id', '=', p.setId)
+    .where('code_hash', '=', p.codeHash)
+    .where('used_at', '>=', p.since),
+);
+
 export async function findLiveBackupCodeSet(db: Executor, accountId: string): Promise<BackupCodeSetRow | undefined> {
-  return db
-    .selectFrom('backup_code_sets')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
+  return liveSetQuery.first(db, { accountId });
 }
 
 export async function countUnusedBackupCodes(db: Executor, setId: string): Promise<number> {
-  const row = await db
-    .selectFrom('backup_codes')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('set_id', '=', setId)
-    .where('used_at', 'is', null)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+  const row = await unusedCountQuery.first(db, { setId });
+  return Number(row?.n ?? 0);
 }
 
 /**
@@ -34,17 +58,7 @@ export async function countUnusedBackupCodes(db: Executor, setId: string): Promi
  * count says who won: a code is dead the moment this commits.
  */
 export async function consumeBackupCode(db: Executor, setId: string, codeHash: string, now: string): Promise<boolean> {
-  const result = await db
-    .updateTable('backup_codes')
-    .set({ used_at: now })
-    .where('set_id', '=', setId)
-    .where('code_hash', '=', codeHash)
-    .where('used_at', 'is', null)
-    .where((eb) =>
-      eb.exists(eb.selectFrom('backup_code_sets').select('id').where('id', '=', setId).where('revoked_at', 'is', null)),
-    )
-    .executeTakeFirst();
-  return changed(result) === 1;
+  return (await consumeQuery.changed(db, { setId, codeHash, now })) === 1;
 }
 
 /** True when the code is an unused one of the set and the set is live (the save-your-codes check: nothing is spent). */
@@ -68,14 +82,7 @@ export async function backupCodeUsedSince(
   codeHash: string,
   since: string,
 ): Promise<boolean> {
-  const row = await db
-    .selectFrom('backup_codes')
-    .select('id')
-    .where('set_id', '=', setId)
-    .where('code_hash', '=', codeHash)
-    .where('used_at', '>=', since)
-    .executeTakeFirst();
-  return row !== undefined;
+  return (await usedSinceQuery.first(db, { setId, codeHash, since })) !== undefined;
 }
 
 /** A set dies only when 2FA is reset or recovered; its reveal copy goes with it. */

@@ -2,6 +2,7 @@
 import { auditHash } from '../domain/audit-chain.ts';
 import type { LoginResult } from '../domain/sign-in-activity.ts';
 import { atomically, type Executor } from './executor.ts';
+import { prepared } from './prepared.ts';
 import type { LoginEventsTable, OutboxTable } from './schema.ts';
 import { enqueueWebhookEvents } from './webhooks-repository.ts';
 
@@ -31,14 +32,74 @@ export async function auditEventSince(db: Executor, accountId: string, event: st
   return row !== undefined;
 }
 
+// Logins write these (audit, history, emails): built once (prepared.ts).
+const moveChainHeadQuery = prepared((db) =>
+  db
+    .updateTable('audit_chain_head')
+    .set((eb) => ({ seq: eb('seq', '+', 1) }))
+    .where('id', '=', 1)
+    .returning(['seq', 'hash']),
+);
+const insertAuditQuery = prepared(
+  (
+    db,
+    p: {
+      account_id: string | null;
+      actor_account_id: string | null;
+      event: string;
+      details: string;
+      at: string;
+      seq: number;
+      prev_hash: string | null;
+      hash: string;
+    },
+  ) =>
+    db.insertInto('audit_log').values({
+      account_id: p.account_id,
+      actor_account_id: p.actor_account_id,
+      event: p.event,
+      details: p.details,
+      at: p.at,
+      seq: p.seq,
+      prev_hash: p.prev_hash,
+      hash: p.hash,
+    }),
+);
+const chainHeadHashQuery = prepared((db, p: { hash: string }) =>
+  db.updateTable('audit_chain_head').set({ hash: p.hash }).where('id', '=', 1),
+);
+const insertLoginEventQuery = prepared((db, p: LoginEvent) =>
+  db.insertInto('login_events').values({
+    account_id: p.account_id,
+    result: p.result,
+    factor: p.factor,
+    ip: p.ip,
+    user_agent: p.user_agent,
+    at: p.at,
+  }),
+);
+const insertMessageQuery = prepared(
+  (db, p: { channel: OutboxTable['channel']; recipient: string; body: string; subject: string; createdAt: string }) =>
+    db
+      .insertInto('outbox')
+      .values({
+        channel: p.channel,
+        recipient: p.recipient,
+        body: p.body,
+        subject: p.subject,
+        created_at: p.createdAt,
+        attempts: 0,
+      })
+      .returning('id'),
+);
+const sealMessageQuery = prepared((db, p: { id: number; recipient: string; body: string }) =>
+  db.updateTable('outbox').set({ recipient: p.recipient, body: p.body }).where('id', '=', p.id),
+);
+
 export async function appendAudit(db: Executor, entry: AuditEntry): Promise<void> {
   await atomically(db, async (trx) => {
-    const head = await trx
-      .updateTable('audit_chain_head')
-      .set((eb) => ({ seq: eb('seq', '+', 1) }))
-      .where('id', '=', 1)
-      .returning(['seq', 'hash'])
-      .executeTakeFirstOrThrow();
+    const head = await moveChainHeadQuery.first(trx, {});
+    if (!head) throw new Error('the audit chain head is missing');
     const row = {
       account_id: entry.accountId,
       actor_account_id: entry.actorAccountId ?? entry.accountId,
@@ -47,11 +108,8 @@ export async function appendAudit(db: Executor, entry: AuditEntry): Promise<void
       at: entry.at,
     };
     const hash = auditHash(head.seq, head.hash, row);
-    await trx
-      .insertInto('audit_log')
-      .values({ ...row, seq: head.seq, prev_hash: head.hash, hash })
-      .execute();
-    await trx.updateTable('audit_chain_head').set({ hash }).where('id', '=', 1).execute();
+    await insertAuditQuery.changed(trx, { ...row, seq: head.seq, prev_hash: head.hash, hash });
+    await chainHeadHashQuery.changed(trx, { hash });
     // Security events for webhooks go to their outbox in the same transaction.
     await enqueueWebhookEvents(trx, entry);
   });
@@ -64,7 +122,7 @@ export async function listAudit(db: Executor, accountId: string) {
 export type LoginEvent = Omit<LoginEventsTable, 'id'>;
 
 export async function recordLoginEvent(db: Executor, event: LoginEvent): Promise<void> {
-  await db.insertInto('login_events').values(event).execute();
+  await insertLoginEventQuery.changed(db, event);
 }
 
 /** The account's login history, newest first: at most `limit` events, none before `since` when given. */
@@ -87,18 +145,12 @@ export interface OutgoingMessage {
 /** Written in the same transaction as the change it announces (transactional outbox). */
 export async function enqueueMessage(db: Executor, message: OutgoingMessage): Promise<void> {
   const { recipient, body } = message;
-  const insert = (trx: Executor, values: { recipient: string; body: string }) =>
-    trx
-      .insertInto('outbox')
-      .values({
-        channel: message.channel,
-        ...values,
-        subject: message.subject,
-        created_at: message.createdAt,
-        attempts: 0,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+  const insert = async (trx: Executor, values: { recipient: string; body: string }) => {
+    const { channel, subject, createdAt } = message;
+    const row = await insertMessageQuery.first(trx, { channel, subject, createdAt, ...values });
+    if (!row) throw new Error('the outbox insert returned no id');
+    return row;
+  };
   if (typeof recipient === 'string' && typeof body === 'string') {
     await insert(db, { recipient, body });
     return;
@@ -106,14 +158,11 @@ export async function enqueueMessage(db: Executor, message: OutgoingMessage): Pr
   // Insert, then seal under the new id; both in one transaction, so no row is ever seen half-written.
   const sealed = async (trx: Executor) => {
     const { id } = await insert(trx, { recipient: '', body: '' });
-    await trx
-      .updateTable('outbox')
-      .set({
-        recipient: typeof recipient === 'string' ? recipient : recipient(id),
-        body: typeof body === 'string' ? body : body(id),
-      })
-      .where('id', '=', id)
-      .execute();
+    await sealMessageQuery.changed(trx, {
+      id,
+      recipient: typeof recipient === 'string' ? recipient : recipient(id),
+      body: typeof body === 'string' ? body : body(id),
+    });
   };
   await atomically(db, sealed);
 }

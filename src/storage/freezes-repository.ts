@@ -2,10 +2,50 @@
 // and the one question every entry asks, whether the account is frozen and why.
 import type { FreezeReason, FreezeVia } from '../domain/account-freeze.ts';
 import { changed, type Executor } from './executor.ts';
+import { prepared } from './prepared.ts';
 import type { AccountFreezesTable, FreezeLinksTable } from './schema.ts';
 
 export type FreezeLinkRow = FreezeLinksTable;
 export type FreezeRow = AccountFreezesTable;
+
+// Every login asks accountFreezeReason and links a freeze: built once (prepared.ts).
+const openFreezeQuery = prepared((db, p: { accountId: string }) =>
+  db.selectFrom('account_freezes').selectAll().where('account_id', '=', p.accountId).where('ended_at', 'is', null),
+);
+// One statement: every entry asks this, the login twice.
+const freezeReasonQuery = prepared((db, p: { accountId: string }) =>
+  db.selectNoFrom((eb) => [
+    eb
+      .exists(
+        eb
+          .selectFrom('account_freezes')
+          .select('id')
+          .where('account_id', '=', p.accountId)
+          .where('ended_at', 'is', null),
+      )
+      .as('owner'),
+    eb
+      .exists(
+        eb
+          .selectFrom('recovery_tickets')
+          .select('id')
+          .where('account_id', '=', p.accountId)
+          .where('kind', '=', 'full_verification')
+          .where('status', '=', 'in_review'),
+      )
+      .as('review'),
+  ]),
+);
+const insertFreezeLinkQuery = prepared((db, p: FreezeLinkRow) =>
+  db.insertInto('freeze_links').values({
+    id: p.id,
+    account_id: p.account_id,
+    token_hash: p.token_hash,
+    created_at: p.created_at,
+    expires_at: p.expires_at,
+    used_at: p.used_at,
+  }),
+);
 
 /**
  * Why the account is frozen, or null: the owner froze it (until a recovery
@@ -13,32 +53,9 @@ export type FreezeRow = AccountFreezesTable;
  * its decision). The owner's freeze is named first: it outlasts the other.
  */
 export async function accountFreezeReason(db: Executor, accountId: string): Promise<FreezeReason | null> {
-  // One statement: every entry asks this, the login twice.
-  const row = await db
-    .selectNoFrom((eb) => [
-      eb
-        .exists(
-          eb
-            .selectFrom('account_freezes')
-            .select('id')
-            .where('account_id', '=', accountId)
-            .where('ended_at', 'is', null),
-        )
-        .as('owner'),
-      eb
-        .exists(
-          eb
-            .selectFrom('recovery_tickets')
-            .select('id')
-            .where('account_id', '=', accountId)
-            .where('kind', '=', 'full_verification')
-            .where('status', '=', 'in_review'),
-        )
-        .as('review'),
-    ])
-    .executeTakeFirstOrThrow();
-  if (Number(row.owner)) return 'owner';
-  return Number(row.review) ? 'identity_verification' : null;
+  const row = await freezeReasonQuery.first(db, { accountId });
+  if (Number(row?.owner)) return 'owner';
+  return Number(row?.review) ? 'identity_verification' : null;
 }
 
 export async function isAccountFrozen(db: Executor, accountId: string): Promise<boolean> {
@@ -46,7 +63,7 @@ export async function isAccountFrozen(db: Executor, accountId: string): Promise<
 }
 
 export async function insertFreezeLink(db: Executor, row: FreezeLinkRow): Promise<void> {
-  await db.insertInto('freeze_links').values(row).execute();
+  await insertFreezeLinkQuery.changed(db, row);
 }
 
 export async function findFreezeLink(db: Executor, tokenHash: string): Promise<FreezeLinkRow | undefined> {
@@ -66,12 +83,7 @@ export async function spendFreezeLink(db: Executor, id: string, now: string): Pr
 
 /** The owner's freeze in force, if any. */
 export async function findOpenFreeze(db: Executor, accountId: string): Promise<FreezeRow | undefined> {
-  return db
-    .selectFrom('account_freezes')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('ended_at', 'is', null)
-    .executeTakeFirst();
+  return openFreezeQuery.first(db, { accountId });
 }
 
 export async function insertFreeze(

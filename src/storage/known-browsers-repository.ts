@@ -1,7 +1,17 @@
 // The browsers an account has signed in from (migration 014), by the hash of their device cookie.
 import type { Insertable } from 'kysely';
 import type { Executor } from './executor.ts';
+import { prepared } from './prepared.ts';
 import type { KnownBrowsersTable } from './schema.ts';
+
+// Every login remembers its browser: built once (prepared.ts).
+const rememberQuery = prepared((db, p: { accountId: string; browserHash: string; now: string }) =>
+  db
+    .insertInto('known_browsers')
+    .values({ account_id: p.accountId, browser_hash: p.browserHash, first_seen_at: p.now })
+    .onConflict((c) => c.columns(['account_id', 'browser_hash']).doNothing())
+    .returning('account_id'),
+);
 
 /**
  * Records the browser for the account; true when it was not known before.
@@ -14,13 +24,7 @@ export async function rememberBrowser(
   browserHash: string,
   now: string,
 ): Promise<boolean> {
-  const inserted = await db
-    .insertInto('known_browsers')
-    .values({ account_id: accountId, browser_hash: browserHash, first_seen_at: now })
-    .onConflict((c) => c.columns(['account_id', 'browser_hash']).doNothing())
-    .returning('account_id')
-    .executeTakeFirst();
-  return inserted !== undefined;
+  return (await rememberQuery.first(db, { accountId, browserHash, now })) !== undefined;
 }
 
 export type KnownBrowserRow = Insertable<KnownBrowsersTable>;

@@ -1,32 +1,56 @@
 import type { Executor } from './executor.ts';
 import { changed } from './executor.ts';
+import { prepared } from './prepared.ts';
 import type { LoginChallengesTable, SessionsTable } from './schema.ts';
 
 export type SessionRow = SessionsTable;
 export type ChallengeRow = LoginChallengesTable;
 
+// The login and every authenticated request run these: built once (prepared.ts).
+const insertSessionQuery = prepared((db, p: SessionRow) =>
+  db.insertInto('sessions').values({
+    id: p.id,
+    account_id: p.account_id,
+    token_hash: p.token_hash,
+    created_at: p.created_at,
+    expires_at: p.expires_at,
+    revoked_at: p.revoked_at,
+    ip: p.ip,
+    user_agent: p.user_agent,
+    last_seen_at: p.last_seen_at,
+    second_factor_at: p.second_factor_at,
+    second_factor_method: p.second_factor_method,
+  }),
+);
+
+const liveSessionQuery = prepared((db, p: { tokenHash: string; now: string }) =>
+  db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('token_hash', '=', p.tokenHash)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', p.now),
+);
+
+const touchSessionQuery = prepared((db, p: { id: string; now: string; notSince: string }) =>
+  db
+    .updateTable('sessions')
+    .set({ last_seen_at: p.now })
+    .where('id', '=', p.id)
+    .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', p.notSince)])),
+);
+
 export async function insertSession(db: Executor, row: SessionRow): Promise<void> {
-  await db.insertInto('sessions').values(row).execute();
+  await insertSessionQuery.changed(db, row);
 }
 
 export async function findLiveSession(db: Executor, tokenHash: string, now: string): Promise<SessionRow | undefined> {
-  return db
-    .selectFrom('sessions')
-    .selectAll()
-    .where('token_hash', '=', tokenHash)
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', now)
-    .executeTakeFirst();
+  return liveSessionQuery.first(db, { tokenHash, now });
 }
 
 /** Records use, at most once a minute per session (the inactivity clock). */
 export async function touchSession(db: Executor, id: string, now: string, notSince: string): Promise<void> {
-  await db
-    .updateTable('sessions')
-    .set({ last_seen_at: now })
-    .where('id', '=', id)
-    .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', notSince)]))
-    .execute();
+  await touchSessionQuery.changed(db, { id, now, notSince });
 }
 
 export async function revokeSession(db: Executor, id: string, now: string): Promise<void> {
@@ -54,12 +78,67 @@ export async function revokeAccountSessions(
   return changed(await query.executeTakeFirst());
 }
 
+const insertChallengeQuery = prepared((db, p: ChallengeRow) =>
+  db.insertInto('login_challenges').values({
+    id: p.id,
+    account_id: p.account_id,
+    token_hash: p.token_hash,
+    created_at: p.created_at,
+    expires_at: p.expires_at,
+    failed_attempts: p.failed_attempts,
+    completed_at: p.completed_at,
+    ip: p.ip,
+    user_agent: p.user_agent,
+    purpose: p.purpose,
+  }),
+);
+
+const challengeQuery = prepared((db, p: { tokenHash: string }) =>
+  db.selectFrom('login_challenges').selectAll().where('token_hash', '=', p.tokenHash),
+);
+
+const challengeAttemptQuery = prepared((db, p: { id: string; limit: number }) =>
+  db
+    .updateTable('login_challenges')
+    .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
+    .where('id', '=', p.id)
+    .where('failed_attempts', '<', p.limit)
+    .where('completed_at', 'is', null)
+    .returning('failed_attempts'),
+);
+
+const usableChallengeFailuresQuery = prepared((db, p: { id: string; limit: number }) =>
+  db
+    .selectFrom('login_challenges')
+    .select('failed_attempts')
+    .where('id', '=', p.id)
+    .where('failed_attempts', '<', p.limit)
+    .where('completed_at', 'is', null),
+);
+
+const challengeFailedAttemptsQuery = prepared((db, p: { id: string }) =>
+  db.selectFrom('login_challenges').select('failed_attempts').where('id', '=', p.id),
+);
+
+const completeChallengeQuery = prepared((db, p: { id: string; now: string }) =>
+  db
+    .updateTable('login_challenges')
+    .set({ completed_at: p.now })
+    .where('id', '=', p.id)
+    .where('completed_at', 'is', null)
+    .where('expires_at', '>', p.now),
+);
+
+const sessionSecondFactorQuery = prepared((db, p: { id: string; method: string; at: string }) =>
+  db.updateTable('sessions').set({ second_factor_at: p.at, second_factor_method: p.method }).where('id', '=', p.id),
+);
+
 export async function insertChallenge(db: Executor, row: ChallengeRow): Promise<void> {
-  await db.insertInto('login_challenges').values(row).execute();
+  await insertChallengeQuery.changed(db, row);
 }
 
 export async function findChallenge(db: Executor, tokenHash: string): Promise<ChallengeRow | undefined> {
-  return db.selectFrom('login_challenges').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+  return challengeQuery.first(db, { tokenHash });
 }
 
 /**
@@ -68,14 +147,7 @@ export async function findChallenge(db: Executor, tokenHash: string): Promise<Ch
  * with this attempt, or undefined when none is left.
  */
 export async function takeChallengeAttempt(db: Executor, id: string, limit: number): Promise<number | undefined> {
-  const row = await db
-    .updateTable('login_challenges')
-    .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
-    .where('id', '=', id)
-    .where('failed_attempts', '<', limit)
-    .where('completed_at', 'is', null)
-    .returning('failed_attempts')
-    .executeTakeFirst();
+  const row = await challengeAttemptQuery.first(db, { id, limit });
   return row?.failed_attempts;
 }
 
@@ -86,41 +158,24 @@ export async function takeChallengeAttempt(db: Executor, id: string, limit: numb
  * nothing here and only a wrong one takes an attempt (`takeChallengeAttempt`).
  */
 export async function usableChallengeFailures(db: Executor, id: string, limit: number): Promise<number | undefined> {
-  const row = await db
-    .selectFrom('login_challenges')
-    .select('failed_attempts')
-    .where('id', '=', id)
-    .where('failed_attempts', '<', limit)
-    .where('completed_at', 'is', null)
-    .executeTakeFirst();
+  const row = await usableChallengeFailuresQuery.first(db, { id, limit });
   return row?.failed_attempts;
 }
 
 /** The wrong codes a challenge has taken (for the attempts left a refusal reports). */
 export async function challengeFailedAttempts(db: Executor, id: string): Promise<number> {
-  const row = await db.selectFrom('login_challenges').select('failed_attempts').where('id', '=', id).executeTakeFirst();
+  const row = await challengeFailedAttemptsQuery.first(db, { id });
   return row?.failed_attempts ?? 0;
 }
 
 /** The conditional write that decides which of several racing requests finishes the login. */
 export async function completeChallenge(db: Executor, id: string, now: string): Promise<boolean> {
-  const result = await db
-    .updateTable('login_challenges')
-    .set({ completed_at: now })
-    .where('id', '=', id)
-    .where('completed_at', 'is', null)
-    .where('expires_at', '>', now)
-    .executeTakeFirst();
-  return changed(result) === 1;
+  return (await completeChallengeQuery.changed(db, { id, now })) === 1;
 }
 
 /** A step-up: the session's second factor was proven again just now. */
 export async function recordSessionSecondFactor(db: Executor, id: string, method: string, at: string): Promise<void> {
-  await db
-    .updateTable('sessions')
-    .set({ second_factor_at: at, second_factor_method: method })
-    .where('id', '=', id)
-    .execute();
+  await sessionSecondFactorQuery.changed(db, { id, method, at });
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Executor } from './executor.ts';
 import { changed } from './executor.ts';
+import { prepared } from './prepared.ts';
 import type { TotpBindingsTable } from './schema.ts';
 
 export type TotpBindingRow = TotpBindingsTable;
@@ -8,13 +9,21 @@ export async function insertTotpBinding(db: Executor, row: TotpBindingRow): Prom
   await db.insertInto('totp_bindings').values(row).execute();
 }
 
-export async function findActiveTotpBinding(db: Executor, accountId: string): Promise<TotpBindingRow | undefined> {
-  return db
-    .selectFrom('totp_bindings')
-    .selectAll()
-    .where('account_id', '=', accountId)
+// Every TOTP login reads the binding and accepts a step: built once (prepared.ts).
+const activeBindingQuery = prepared((db, p: { accountId: string }) =>
+  db.selectFrom('totp_bindings').selectAll().where('account_id', '=', p.accountId).where('status', '=', 'active'),
+);
+const acceptStepQuery = prepared((db, p: { id: string; step: number; driftSteps: number }) =>
+  db
+    .updateTable('totp_bindings')
+    .set({ last_step: p.step, drift_steps: p.driftSteps })
+    .where('id', '=', p.id)
     .where('status', '=', 'active')
-    .executeTakeFirst();
+    .where((eb) => eb.or([eb('last_step', 'is', null), eb('last_step', '<', p.step)])),
+);
+
+export async function findActiveTotpBinding(db: Executor, accountId: string): Promise<TotpBindingRow | undefined> {
+  return activeBindingQuery.first(db, { accountId });
 }
 
 export async function findPendingTotpBinding(
@@ -36,14 +45,7 @@ export async function findPendingTotpBinding(
  * win, so a code works once even under concurrent requests (RFC 6238 §5.2).
  */
 export async function acceptTotpStep(db: Executor, id: string, step: number, driftSteps: number): Promise<boolean> {
-  const result = await db
-    .updateTable('totp_bindings')
-    .set({ last_step: step, drift_steps: driftSteps })
-    .where('id', '=', id)
-    .where('status', '=', 'active')
-    .where((eb) => eb.or([eb('last_step', 'is', null), eb('last_step', '<', step)]))
-    .executeTakeFirst();
-  return changed(result) === 1;
+  return (await acceptStepQuery.changed(db, { id, step, driftSteps })) === 1;
 }
 
 /**
