@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { generateTotp, secretFromBase32 } from '../src/domain/totp.ts';
 import type { PreparedRequest } from './load.ts';
-import { freePort, pidsOf, pool, ROOT, runToEnd, startProcess, stop, waitFor } from './processes.ts';
+import { freePort, pool, ROOT, runToEnd, startProcess, stop, waitFor } from './processes.ts';
 
 const PEER_DIR = path.join(ROOT, 'bench', 'peers', 'better-auth');
 const PASSWORD = 'bench password, long enough';
@@ -60,9 +60,9 @@ export class BetterAuthPeer {
     await waitFor(`${this.base}/ok`);
   }
 
-  /** The server's process id (one process). */
-  get pids(): number[] {
-    return this.#child ? pidsOf([this.#child]) : [];
+  /** The server's process id (CPU per request, bench/cpu.ts). */
+  get pid(): number | undefined {
+    return this.#child?.pid;
   }
 
   async #post(route: string, body: object, cookie = '') {

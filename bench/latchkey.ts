@@ -29,7 +29,7 @@ import { newKeyEntry } from '../src/infra/keyring.ts';
 import { createLogger } from '../src/infra/logger.ts';
 import { findAccountByEmail } from '../src/storage/accounts-repository.ts';
 import type { PreparedRequest } from './load.ts';
-import { freePort, pidsOf, runToEnd, startProcess, stop, waitFor } from './processes.ts';
+import { freePort, runToEnd, startProcess, stop, waitFor } from './processes.ts';
 
 export interface LatchkeyOptions {
   readonly accounts: number;
@@ -82,14 +82,14 @@ export class LatchkeyDeployment {
     };
   }
 
+  /** The server processes' ids, in instance order (for CPU per request, bench/cpu.ts). */
+  get pids(): Array<number | undefined> {
+    return this.#children.map((child) => child.pid);
+  }
+
   get manifest(): SeedManifest {
     if (!this.#manifest) throw new Error('not seeded');
     return this.#manifest;
-  }
-
-  /** The process id of each instance, in the order of `bases`. */
-  get pids(): number[] {
-    return pidsOf(this.#children);
   }
 
   /** The first instance's data folder (the SQLite file). */

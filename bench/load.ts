@@ -2,7 +2,6 @@
 // exactly one request per prepared login (autocannon `amount`), and every one
 // must answer 200 or the benchmark fails: no figure counts an error.
 import autocannon, { type AutocannonResult } from 'autocannon';
-import { cpuSeconds } from './processes.ts';
 
 export const CONNECTIONS = 50;
 
@@ -12,18 +11,11 @@ export interface Measurement {
   readonly perSecond: number;
   readonly p50: number;
   readonly p99: number;
-  /**
-   * CPU milliseconds (user + system, all threads) the measured server
-   * processes spent per request over the run; NaN where unknown.
-   */
-  readonly cpuMsPerRequest: number;
+  /** Milliseconds of CPU per request, per process (bench/cpu.ts), when the case measures it. */
+  readonly cpuMs?: Record<string, number>;
 }
 
-const cpuMsPer = (before: number, pids: readonly number[], requests: number) =>
-  ((cpuSeconds(pids) - before) * 1000) / requests;
-
-export async function helloRun(url: string, seconds: number, pids: readonly number[]): Promise<Measurement> {
-  const cpuBefore = cpuSeconds(pids);
+export async function helloRun(url: string, seconds: number): Promise<Measurement> {
   const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds });
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`hello: ${result.non2xx} non-2xx, ${result.errors} errors`);
@@ -33,7 +25,6 @@ export async function helloRun(url: string, seconds: number, pids: readonly numb
     perSecond: result.requests.total / elapsed,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    cpuMsPerRequest: cpuMsPer(cpuBefore, pids, result.requests.total),
   };
 }
 
@@ -51,8 +42,6 @@ export async function loginRun(
   path: string,
   logins: Array<() => PreparedRequest>,
   what: string,
-  /** The server processes whose CPU the run is charged with. */
-  pids: readonly number[],
 ): Promise<Measurement> {
   let next = 0;
   let ok = 0;
@@ -61,7 +50,6 @@ export async function loginRun(
   // start/finish round up to its 1-second ticker, which swamps short runs.
   let first = 0;
   let last = 0;
-  const cpuBefore = cpuSeconds(pids);
   const result: AutocannonResult = await autocannon({
     url: base,
     connections: Math.min(CONNECTIONS, logins.length),
@@ -104,6 +92,5 @@ export async function loginRun(
     perSecond: ok / ((last - first) / 1000),
     p50: result.latency.p50,
     p99: result.latency.p99,
-    cpuMsPerRequest: cpuMsPer(cpuBefore, pids, logins.length),
   };
 }

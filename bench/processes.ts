@@ -1,6 +1,5 @@
 // Child processes of the benchmark: each server runs in a process of its own.
 import { type ChildProcess, spawn } from 'node:child_process';
-import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,37 +80,4 @@ export async function pool<T>(limit: number, tasks: Array<() => Promise<T>>): Pr
   };
   await Promise.all(Array.from({ length: limit }, worker));
   return results;
-}
-
-/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on every Linux build Node runs on). */
-const USER_HZ = 100;
-
-/**
- * CPU seconds (user + system, all threads) the processes have used so far,
- * from /proc/<pid>/stat; NaN where there is no /proc. Differences of it over a
- * run are what a server spent on the run's requests, which other work on a
- * shared machine barely moves (unlike throughput).
- */
-export function cpuSeconds(pids: readonly number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    let stat: string;
-    try {
-      stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      return Number.NaN;
-    }
-    // Fields after the command name (which may hold spaces) start at state: utime and stime are the 12th and 13th.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    ticks += Number(fields[11]) + Number(fields[12]);
-  }
-  return ticks / USER_HZ;
-}
-
-/** The process ids of running children (a child that has no pid never started). */
-export function pidsOf(children: readonly ChildProcess[]): number[] {
-  return children.map((child) => {
-    if (child.pid === undefined) throw new Error('a server process has no pid');
-    return child.pid;
-  });
 }

@@ -78,8 +78,7 @@ export function markdown(report: RunReport): string {
       c.unit === 'req/s'
         ? `${fmt(median(c.rounds.map((m) => m.p50)), 1)} | ${fmt(median(c.rounds.map((m) => m.p99)), 1)}`
         : '— | —';
-    const cpu = c.rounds.map((m) => m.cpuMsPerRequest);
-    return `| ${c.label} | ${fmt(median(c.rounds.map((m) => m.perSecond)))} | ${c.rounds.map((m) => fmt(m.perSecond, 0)).join(' / ')} | **${ratioText(median(ratios))}** | ${ratios.map((r) => ratioText(r)).join(' / ')} | ${latency} | **${fmt(median(cpu), 3)}** | ${cpu.map((v) => fmt(v, 2)).join(' / ')} |`;
+    return `| ${c.label} | ${fmt(median(c.rounds.map((m) => m.perSecond)))} | ${c.rounds.map((m) => fmt(m.perSecond, 0)).join(' / ')} | **${ratioText(median(ratios))}** | ${ratios.map((r) => ratioText(r)).join(' / ')} | ${latency} |`;
   });
   const ratioRows = report.ratios.map(
     (r) =>
@@ -122,16 +121,11 @@ ${report.setup.map((s) => `- ${s}`).join('\n')}
 
 ## Figures
 
-| case | per second (median) | per round | × hello-world (median) | × hello-world per round | p50 ms | p99 ms | server CPU ms / request (median) | per round |
-|---|---:|---|---:|---|---:|---:|---:|---|
+| case | per second (median) | per round | × hello-world (median) | × hello-world per round | p50 ms | p99 ms |
+|---|---:|---|---:|---|---:|---:|
 ${caseRows.join('\n')}
 
 Latencies are autocannon's, per round, at the run's connection count; medians over the rounds.
-Server CPU per request: user + system time of the server process(es) the requests reach (all threads, so the
-argon2id pool too), read from \`/proc/<pid>/stat\` before and after each measured run, divided by the run's
-requests; the proxy and the load generator are not counted. Unlike throughput it barely moves with the other
-work on a shared machine, so it is the figure to compare code changes by. For the bare argon2id row: the
-benchmark process's CPU per hash.
 
 ## Ratios and goals (issue 16)
 
@@ -144,7 +138,32 @@ ${ratioRows.join('\n')}
 ${latencyRows.join('\n')}
 
 ${report.notes.map((n) => `- ${n}`).join('\n')}
-${report.micro.length > 0 ? microSection(report.micro) : ''}`;
+${cpuSection(report.cases)}${report.micro.length > 0 ? microSection(report.micro) : ''}`;
+}
+
+/** CPU per request of each process a case measured (bench/cpu.ts): medians over the rounds. */
+function cpuSection(cases: CaseResult[]): string {
+  const rows = cases.flatMap((c) => {
+    const labels = Object.keys(c.rounds[0]?.cpuMs ?? {});
+    if (labels.length === 0) return [];
+    const cells = labels.map(
+      (label) => `${label} ${fmt(median(c.rounds.map((m) => m.cpuMs?.[label] ?? Number.NaN)), 2)}`,
+    );
+    const total = median(c.rounds.map((m) => Object.values(m.cpuMs ?? {}).reduce((a, b) => a + b, 0)));
+    return [`| ${c.label} | ${cells.join(', ')} | ${fmt(total, 2)} |`];
+  });
+  if (rows.length === 0) return '';
+  return `
+## CPU per request
+
+Milliseconds of CPU (user + system, from /proc) each process spent per measured request, medians over the
+rounds: the Latchkey instances, the PostgreSQL backends connected to the bench database, the whole Redis
+server, the proxy. Unlike throughput, these barely depend on what else the shared machine runs.
+
+| case | CPU ms per request, per process | total |
+|---|---|---:|
+${rows.join('\n')}
+`;
 }
 
 function microSection(micro: Micro[]): string {

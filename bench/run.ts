@@ -20,10 +20,11 @@ import { loadConfig } from '../src/config.ts';
 import { DEVICE_COOKIE } from '../src/http/cookie-names.ts';
 import threadpool from '../src/threadpool.cts';
 import { BetterAuthPeer, installPeer, peerVersion } from './better-auth.ts';
+import { type CpuSource, perRequest, postgresBackends, processSource, redisServer, snapshot } from './cpu.ts';
 import { bareArgon2, classicDesign, type Micro, oneHashDesign } from './hashing-designs.ts';
 import { LatchkeyDeployment, randomName, SERVER } from './latchkey.ts';
 import { CONNECTIONS, helloRun, loginRun, type Measurement } from './load.ts';
-import { freePort, pidsOf, ROOT, runToEnd, startProcess, stop, waitFor } from './processes.ts';
+import { freePort, ROOT, runToEnd, startProcess, stop, waitFor } from './processes.ts';
 import {
   type CaseResult,
   type LoadSample,
@@ -57,8 +58,14 @@ const { values: args } = parseArgs({
     'no-postgres': { type: 'boolean', default: false },
     'hello-seconds': { type: 'string', default: '3' },
     'no-write': { type: 'boolean', default: false },
+    /** Comma-separated case ids or id prefixes to run (e.g. `lk-pg`); all by default. The yardsticks always run. */
+    cases: { type: 'string', default: '' },
   },
 });
+const CASE_FILTER = args.cases.split(',').filter(Boolean);
+/** Whether a case (or, given a prefix, any case of a group) is among those asked for. */
+const wanted = (id: string) =>
+  CASE_FILTER.length === 0 || CASE_FILTER.some((f) => id.startsWith(f) || f.startsWith(id));
 
 const ROUNDS = Number(args.rounds);
 const ACCOUNTS = Number(args.accounts);
@@ -133,100 +140,105 @@ async function main(): Promise<void> {
     await runToEnd('npm', ['run', '-s', 'build']);
     // ------------------------------------------------------------ the yardsticks
     const helloPort = await freePort();
-    const hello = startProcess('bench/hello-server.ts', { PORT: String(helloPort) });
-    children.push(hello);
+    children.push(startProcess('bench/hello-server.ts', { PORT: String(helloPort) }));
     await waitFor(`http://127.0.0.1:${helloPort}/hello`);
     cases.push({
       id: 'hello',
       label: 'Fastify hello-world (GET /hello)',
       unit: 'req/s',
-      run: () => helloRun(`http://127.0.0.1:${helloPort}/hello`, HELLO_SECONDS, pidsOf([hello])),
+      run: () => helloRun(`http://127.0.0.1:${helloPort}/hello`, HELLO_SECONDS),
     });
     cases.push({
       id: 'argon2',
       label: `bare argon2id, ${POOL} in flight (hashes/s)`,
       unit: 'hashes/s',
       run: async (warm) => {
-        const { perSecond, cpuMsPerHash } = await bareArgon2(POOL, warm ? 1 : HELLO_SECONDS);
-        return { requests: 0, perSecond, p50: Number.NaN, p99: Number.NaN, cpuMsPerRequest: cpuMsPerHash };
+        const perSecond = await bareArgon2(POOL, warm ? 1 : HELLO_SECONDS);
+        return { requests: 0, perSecond, p50: Number.NaN, p99: Number.NaN };
       },
     });
     const usable = Math.ceil((ROUNDS * BACKUP_LOGINS + WARM_BACKUP) / 8) + 2;
 
     // ------------------------------------------------------------ SQLite
-    const small = new LatchkeyDeployment({
-      accounts: ACCOUNTS,
-      usableBackupCodes: usable,
-      instances: 1,
-      synchronous,
-      logLevel: LOG_LEVEL,
-    });
-    cleanups.push(() => small.close());
-    process.stderr.write(`seeding ${ACCOUNTS} accounts (SQLite) …\n`);
-    const smallSeed = await small.seed();
-    await small.start();
-    const smallSample = small.sample(LOGINS);
-    const sqliteBase = small.bases[0] as string;
-    cases.push(
-      totpCase(
-        'lk-sqlite-totp',
-        `Latchkey TOTP login, SQLite, ${thousands(ACCOUNTS)} accounts`,
-        small,
-        sqliteBase,
-        smallSample,
-        small.pids,
-      ),
-    );
-    // The same logins from a browser the account has not seen: the new-browser alert's cost stays visible.
-    cases.push(
-      totpCase(
-        'lk-sqlite-totp-new-browser',
-        `Latchkey TOTP login, new browser, SQLite, ${thousands(ACCOUNTS)} accounts`,
-        small,
-        sqliteBase,
-        smallSample,
-        small.pids,
-        'new',
-      ),
-    );
-    cases.push(backupCase('lk-sqlite-backup', 'Latchkey backup-code login, SQLite', small, sqliteBase, small.pids));
-    setup.push(
-      `Seeding ${thousands(ACCOUNTS)} accounts (\`latchkey seed --accounts ${ACCOUNTS} --usable-backup-codes ${usable}\`) took ${smallSeed.seconds.toFixed(1)} s (${smallSeed.cpuSeconds.toFixed(1)} s of CPU, mostly the argon2id of the usable codes) on SQLite.`,
-    );
-
-    let large: LatchkeyDeployment | undefined;
-    if (SCALE > 0) {
-      const template = path.join(os.tmpdir(), `latchkey-bench-template-${SCALE}`);
-      large = new LatchkeyDeployment({
-        accounts: SCALE,
-        usableBackupCodes: 0,
+    if (wanted('lk-sqlite')) {
+      const small = new LatchkeyDeployment({
+        accounts: ACCOUNTS,
+        usableBackupCodes: usable,
         instances: 1,
         synchronous,
         logLevel: LOG_LEVEL,
-        template,
       });
-      cleanups.push(() => (large as LatchkeyDeployment).close());
-      process.stderr.write(`seeding ${SCALE} accounts (SQLite) …\n`);
-      const seeded = await large.seed();
-      await large.start();
-      setup.push(
-        `Seeding ${thousands(SCALE)} accounts (\`latchkey seed --accounts ${SCALE}\`; the bench keeps a copy in ${template} for later runs and copies it when present) took ${seeded.seconds.toFixed(0)} s of wall time, ${seeded.cpuSeconds.toFixed(0)} s of CPU (${(SCALE / seeded.seconds).toFixed(0)} accounts/s on this shared machine, ${(SCALE / seeded.cpuSeconds).toFixed(0)} per CPU-second) on SQLite; the database file is ${(fs.statSync(path.join(large.dataDir, 'latchkey.sqlite')).size / 2 ** 30).toFixed(2)} GiB.`,
-      );
+      cleanups.push(() => small.close());
+      process.stderr.write(`seeding ${ACCOUNTS} accounts (SQLite) …\n`);
+      const smallSeed = await small.seed();
+      await small.start();
+      const smallSample = small.sample(LOGINS);
+      const sqliteBase = small.bases[0] as string;
       cases.push(
         totpCase(
-          'lk-sqlite-totp-large',
-          `Latchkey TOTP login, SQLite, ${thousands(SCALE)} accounts`,
-          large,
-          large.bases[0] as string,
-          large.sample(LOGINS),
-          large.pids,
+          'lk-sqlite-totp',
+          `Latchkey TOTP login, SQLite, ${thousands(ACCOUNTS)} accounts`,
+          small,
+          sqliteBase,
+          smallSample,
+          [processSource('latchkey', () => small.pids[0])],
         ),
       );
+      // The same logins from a browser the account has not seen: the new-browser alert's cost stays visible.
+      cases.push(
+        totpCase(
+          'lk-sqlite-totp-new-browser',
+          `Latchkey TOTP login, new browser, SQLite, ${thousands(ACCOUNTS)} accounts`,
+          small,
+          sqliteBase,
+          smallSample,
+          [processSource('latchkey', () => small.pids[0])],
+          'new',
+        ),
+      );
+      cases.push(
+        backupCase('lk-sqlite-backup', 'Latchkey backup-code login, SQLite', small, sqliteBase, [
+          processSource('latchkey', () => small.pids[0]),
+        ]),
+      );
+      setup.push(
+        `Seeding ${thousands(ACCOUNTS)} accounts (\`latchkey seed --accounts ${ACCOUNTS} --usable-backup-codes ${usable}\`) took ${smallSeed.seconds.toFixed(1)} s (${smallSeed.cpuSeconds.toFixed(1)} s of CPU, mostly the argon2id of the usable codes) on SQLite.`,
+      );
+
+      let large: LatchkeyDeployment | undefined;
+      if (SCALE > 0) {
+        const template = path.join(os.tmpdir(), `latchkey-bench-template-${SCALE}`);
+        large = new LatchkeyDeployment({
+          accounts: SCALE,
+          usableBackupCodes: 0,
+          instances: 1,
+          synchronous,
+          logLevel: LOG_LEVEL,
+          template,
+        });
+        cleanups.push(() => (large as LatchkeyDeployment).close());
+        process.stderr.write(`seeding ${SCALE} accounts (SQLite) …\n`);
+        const seeded = await large.seed();
+        await large.start();
+        setup.push(
+          `Seeding ${thousands(SCALE)} accounts (\`latchkey seed --accounts ${SCALE}\`; the bench keeps a copy in ${template} for later runs and copies it when present) took ${seeded.seconds.toFixed(0)} s of wall time, ${seeded.cpuSeconds.toFixed(0)} s of CPU (${(SCALE / seeded.seconds).toFixed(0)} accounts/s on this shared machine, ${(SCALE / seeded.cpuSeconds).toFixed(0)} per CPU-second) on SQLite; the database file is ${(fs.statSync(path.join(large.dataDir, 'latchkey.sqlite')).size / 2 ** 30).toFixed(2)} GiB.`,
+        );
+        cases.push(
+          totpCase(
+            'lk-sqlite-totp-large',
+            `Latchkey TOTP login, SQLite, ${thousands(SCALE)} accounts`,
+            large,
+            large.bases[0] as string,
+            large.sample(LOGINS),
+            [processSource('latchkey', () => (large as LatchkeyDeployment).pids[0])],
+          ),
+        );
+      }
     }
 
     // ------------------------------------------------------------ better-auth
     let peer: BetterAuthPeer | undefined;
-    if (args.peer === 'better-auth') {
+    if (args.peer === 'better-auth' && wanted('ba-')) {
       await installPeer();
       peer = new BetterAuthPeer();
       cleanups.push(() => (peer as BetterAuthPeer).close());
@@ -241,31 +253,28 @@ async function main(): Promise<void> {
       process.stderr.write(`enrolling ${users} better-auth users …\n`);
       await peer.enroll(users);
       const ba = peer;
+      const peerCpu = [processSource('better-auth', () => ba.pid), processSource('loadgen', () => process.pid)];
       cases.push({
         id: 'ba-totp',
         label: 'better-auth TOTP login path, SQLite',
         unit: 'req/s',
-        run: async (warm) =>
-          loginRun(
-            ba.origin,
-            '/api/auth/two-factor/verify-totp',
-            await ba.totpLogins(warm ? WARM_TOTP : LOGINS),
-            'better-auth TOTP',
-            ba.pids,
-          ),
+        run: async (warm) => {
+          const logins = await ba.totpLogins(warm ? WARM_TOTP : LOGINS);
+          return withCpu(peerCpu, () =>
+            loginRun(ba.origin, '/api/auth/two-factor/verify-totp', logins, 'better-auth TOTP'),
+          );
+        },
       });
       cases.push({
         id: 'ba-backup',
         label: 'better-auth backup-code login path, SQLite',
         unit: 'req/s',
-        run: async (warm) =>
-          loginRun(
-            ba.origin,
-            '/api/auth/two-factor/verify-backup-code',
-            await ba.backupLogins(warm ? WARM_BACKUP : BACKUP_LOGINS),
-            'better-auth backup code',
-            ba.pids,
-          ),
+        run: async (warm) => {
+          const logins = await ba.backupLogins(warm ? WARM_BACKUP : BACKUP_LOGINS);
+          return withCpu(peerCpu, () =>
+            loginRun(ba.origin, '/api/auth/two-factor/verify-backup-code', logins, 'better-auth backup code'),
+          );
+        },
       });
       setup.push(
         `better-auth ${peerVersion()} (twoFactor plugin; bench/peers/better-auth, its own package.json and lockfile, installed with \`npm ci --prefix bench/peers/better-auth\`), served by its Node handler on better-sqlite3 in WAL with \`synchronous=${synchronous}\`, ${users} users enrolled through its API (sign-up, /two-factor/enable, /two-factor/verify-totp). A measured request is /two-factor/verify-totp or /two-factor/verify-backup-code carrying the two-factor cookie of a fresh /sign-in/email (prepared before the run, not measured): it consumes the sign-in's verification row and issues a session. better-auth accepts a TOTP code again within its window (no replay protection) and keeps a user's backup codes as one encrypted list (no slow hash), rewritten on every use: a concurrent use of another code of the same user fails with 409, so the peer's logins rotate over the users; its password hash is swapped for SHA-256 in the peer, because only the unmeasured password step uses it.`,
@@ -277,7 +286,7 @@ async function main(): Promise<void> {
 
     // ------------------------------------------------------------ PostgreSQL
     let shared: LatchkeyDeployment | undefined;
-    if (!args['no-postgres'] && (await available(args.postgres, 'postgres'))) {
+    if (!args['no-postgres'] && wanted('lk-pg') && (await available(args.postgres, 'postgres'))) {
       const database = randomName('latchkey_bench');
       const admin = new pg.Client({ connectionString: args.postgres });
       await admin.connect();
@@ -289,9 +298,9 @@ async function main(): Promise<void> {
       shared = new LatchkeyDeployment({
         accounts: ACCOUNTS,
         usableBackupCodes: usable,
+        logLevel: LOG_LEVEL,
         instances: 2,
         synchronous,
-        logLevel: LOG_LEVEL,
         databaseUrl: url.toString(),
         ...(withRedis ? { redisUrl: args.redis } : {}),
       });
@@ -308,17 +317,31 @@ async function main(): Promise<void> {
       await deployment.start();
       const [first, second] = deployment.bases as [string, string];
       const proxies: string[] = [];
+      const proxyPids: Array<number | undefined> = [];
       for (const upstreams of [[first], [first, second]]) {
         const port = await freePort();
-        children.push(startProcess('bench/proxy.ts', { PORT: String(port), UPSTREAMS: upstreams.join(',') }));
+        const proxy = startProcess('bench/proxy.ts', { PORT: String(port), UPSTREAMS: upstreams.join(',') });
+        children.push(proxy);
         proxies.push(`http://127.0.0.1:${port}`);
+        proxyPids.push(proxy.pid);
       }
       await Promise.all(proxies.map((p) => waitFor(`${p}/healthz`)));
+      // CPU per request of the instances, the database's backends and Redis (bench/cpu.ts).
+      const watcher = new pg.Client({ connectionString: args.postgres });
+      await watcher.connect();
+      cleanups.push(() => watcher.end());
+      // The load generator (autocannon, in this process) shares the cores: its CPU is counted too.
+      const common: CpuSource[] = [processSource('loadgen', () => process.pid), postgresBackends(watcher, database)];
+      if (withRedis) {
+        const redis = new Redis(args.redis);
+        cleanups.push(async () => void (await redis.quit()));
+        common.push(redisServer(redis));
+      }
+      const instance = (n: number) => processSource(`latchkey#${n + 1}`, () => deployment.pids[n]);
+      const direct = [instance(0), ...common];
       const sample = deployment.sample(LOGINS);
-      // CPU is charged to the Latchkey instances a case's requests reach (not the proxy).
-      const [firstPid, secondPid] = deployment.pids as [number, number];
-      cases.push(totpCase('lk-pg-totp', 'Latchkey TOTP login, PostgreSQL', deployment, first, sample, [firstPid]));
-      cases.push(backupCase('lk-pg-backup', 'Latchkey backup-code login, PostgreSQL', deployment, first, [firstPid]));
+      cases.push(totpCase('lk-pg-totp', 'Latchkey TOTP login, PostgreSQL', deployment, first, sample, direct));
+      cases.push(backupCase('lk-pg-backup', 'Latchkey backup-code login, PostgreSQL', deployment, first, direct));
       cases.push(
         totpCase(
           'lk-pg-proxy-1',
@@ -326,7 +349,7 @@ async function main(): Promise<void> {
           deployment,
           proxies[0] as string,
           sample,
-          [firstPid],
+          [...direct, processSource('proxy', () => proxyPids[0])],
         ),
       );
       cases.push(
@@ -336,7 +359,7 @@ async function main(): Promise<void> {
           deployment,
           proxies[1] as string,
           sample,
-          [firstPid, secondPid],
+          [...direct, instance(1), processSource('proxy', () => proxyPids[1])],
         ),
       );
       setup.push(
@@ -347,6 +370,7 @@ async function main(): Promise<void> {
     }
 
     // ------------------------------------------------------------ rounds
+    cases.splice(0, cases.length, ...cases.filter((c) => ['hello', 'argon2'].includes(c.id) || wanted(c.id)));
     process.stderr.write('warming up …\n');
     for (const c of cases) await c.run(true);
     const results: CaseResult[] = cases.map((c) => ({ id: c.id, label: c.label, unit: c.unit, rounds: [] }));
@@ -357,11 +381,7 @@ async function main(): Promise<void> {
       for (const i of order) {
         const c = cases[i] as Case;
         process.stderr.write(`round ${round + 1}/${ROUNDS}: ${c.label} …\n`);
-        const measured = await c.run(false);
-        (results[i] as CaseResult).rounds.push(measured);
-        process.stderr.write(
-          `  ${measured.perSecond.toFixed(1)} ${c.unit}, server CPU ${measured.cpuMsPerRequest.toFixed(3)} ms per ${c.unit === 'hashes/s' ? 'hash' : 'request'}\n`,
-        );
+        (results[i] as CaseResult).rounds.push(await c.run(false));
       }
     }
     loads.push(loadNow('end'));
@@ -419,13 +439,27 @@ async function main(): Promise<void> {
 
 const thousands = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000} M` : n >= 1000 ? `${n / 1000} k` : String(n));
 
+/** `run`, with the CPU per request of `cpu`'s processes over it (only the measured requests: logins are prepared before). */
+async function withCpu(cpu: readonly CpuSource[], run: () => Promise<Measurement>): Promise<Measurement> {
+  if (cpu.length === 0) return run();
+  const before = await snapshot(cpu);
+  const measured = await run();
+  const cpuMs = perRequest(before, await snapshot(cpu), measured.requests);
+  process.stderr.write(
+    `  ${measured.perSecond.toFixed(0)}/s; CPU ms per request: ${Object.entries(cpuMs)
+      .map(([label, ms]) => `${label} ${ms.toFixed(2)}`)
+      .join(', ')}\n`,
+  );
+  return { ...measured, cpuMs };
+}
+
 function totpCase(
   id: string,
   label: string,
   d: LatchkeyDeployment,
   base: string,
   sample: number[],
-  pids: number[],
+  cpu: readonly CpuSource[] = [],
   browser: 'known' | 'new' = 'known',
 ): Case {
   return {
@@ -434,20 +468,28 @@ function totpCase(
     unit: 'req/s',
     run: async (warm) => {
       const logins = await d.totpLogins(warm ? sample.slice(0, WARM_TOTP) : sample, browser);
-      const measured = await loginRun(base, '/v1/sessions/verify', logins, label, pids);
+      const measured = await withCpu(cpu, () => loginRun(base, '/v1/sessions/verify', logins, label));
       await d.advance(30);
       return measured;
     },
   };
 }
 
-function backupCase(id: string, label: string, d: LatchkeyDeployment, base: string, pids: number[]): Case {
+function backupCase(
+  id: string,
+  label: string,
+  d: LatchkeyDeployment,
+  base: string,
+  cpu: readonly CpuSource[] = [],
+): Case {
   return {
     id,
     label,
     unit: 'req/s',
-    run: async (warm) =>
-      loginRun(base, '/v1/sessions/verify', await d.backupLogins(warm ? WARM_BACKUP : BACKUP_LOGINS), label, pids),
+    run: async (warm) => {
+      const logins = await d.backupLogins(warm ? WARM_BACKUP : BACKUP_LOGINS);
+      return withCpu(cpu, () => loginRun(base, '/v1/sessions/verify', logins, label));
+    },
   };
 }
 
@@ -485,8 +527,8 @@ function ratios(results: CaseResult[], synchronous: string): Ratio[] {
   });
   add('Latchkey TOTP login, new browser / known browser (SQLite)', per('lk-sqlite-totp-new-browser', 'lk-sqlite-totp'));
   add(
-    'server CPU per TOTP login, new browser / known browser (SQLite)',
-    per('lk-sqlite-totp-new-browser', 'lk-sqlite-totp', (m) => m.cpuMsPerRequest),
+    'Latchkey CPU per TOTP login, new browser / known browser (SQLite)',
+    per('lk-sqlite-totp-new-browser', 'lk-sqlite-totp', (m) => m.cpuMs?.latchkey ?? Number.NaN),
   );
   add('Latchkey backup-code login / better-auth backup-code login path (SQLite)', per('lk-sqlite-backup', 'ba-backup'));
   add(
@@ -557,9 +599,9 @@ function littlesLaw(results: CaseResult[]): string[] {
   if (!totp) return [];
   const goalMs = 20;
   const perSecond = median(totp.rounds.map((m) => m.perSecond));
-  const cpuMs = median(totp.rounds.map((m) => m.cpuMsPerRequest));
+  const cpuMs = median(totp.rounds.map((m) => m.cpuMs?.latchkey ?? Number.NaN));
   return [
-    `Little's law: with ${CONNECTIONS} connections in a closed loop, mean latency = ${CONNECTIONS} / throughput, so a p99 ≤ ${goalMs} ms needs at least ${thousands((CONNECTIONS * 1000) / goalMs)} logins/s whatever the code does. This run: ${fmtNumber(perSecond)} TOTP logins/s on SQLite → ${fmtNumber((CONNECTIONS * 1000) / perSecond)} ms mean; at ${cpuMs.toFixed(2)} ms of server CPU per login, one core serves at most ${fmtNumber(1000 / cpuMs)} logins/s.`,
+    `Little's law: with ${CONNECTIONS} connections in a closed loop, mean latency = ${CONNECTIONS} / throughput, so a p99 ≤ ${goalMs} ms needs at least ${thousands((CONNECTIONS * 1000) / goalMs)} logins/s whatever the code does. This run: ${fmtNumber(perSecond)} TOTP logins/s on SQLite → ${fmtNumber((CONNECTIONS * 1000) / perSecond)} ms mean; at ${cpuMs.toFixed(2)} ms of Latchkey CPU per login, one core serves at most ${fmtNumber(1000 / cpuMs)} logins/s.`,
   ];
 }
 

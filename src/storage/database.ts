@@ -9,6 +9,7 @@ import type { SqliteSynchronous } from '../config.ts';
 import { CountingDialect } from './counting-dialect.ts';
 import type { Dialect } from './dialect.ts';
 import { migrateToLatest } from './migrate.ts';
+import { NamedStatementPool } from './postgres-pool.ts';
 import type { Database } from './schema.ts';
 import { GroupCommitSqliteDialect, type WriteCounters } from './sqlite-group-commit.ts';
 
@@ -47,7 +48,9 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
       max: 10,
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     });
-    const db = new Kysely<Database>({ dialect: new CountingDialect(new PostgresDialect({ pool }), counters, true) });
+    const db = new Kysely<Database>({
+      dialect: new CountingDialect(new PostgresDialect({ pool: new NamedStatementPool(pool) }), counters, true),
+    });
     storage = { db, dialect: 'postgres', pgPool: pool, counters, close: () => db.destroy() };
   } else {
     fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
