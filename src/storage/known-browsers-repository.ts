@@ -1,5 +1,6 @@
 // The browsers an account has signed in from (migration 014), by the hash of their device cookie.
 import type { Insertable } from 'kysely';
+import { insertMany } from './bulk-insert.ts';
 import type { Executor } from './executor.ts';
 import { prepared } from './prepared.ts';
 import type { KnownBrowsersTable } from './schema.ts';
@@ -29,7 +30,7 @@ export async function rememberBrowser(
 
 export type KnownBrowserRow = Insertable<KnownBrowsersTable>;
 
-/** Bulk insert (`latchkey seed`): the caller keeps each statement under the database's parameter limit. */
+/** Bulk insert (`latchkey seed`), in statements under the database's parameter limit (bulk-insert.ts). */
 export async function insertKnownBrowsers(db: Executor, rows: readonly KnownBrowserRow[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto('known_browsers').values(rows).execute();
+  await insertMany(db, 'known_browsers', rows);
 }

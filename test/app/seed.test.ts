@@ -3,6 +3,7 @@
 // differ from account to account, and only in test mode.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { sql } from 'kysely';
 import {
   hasUsableBackupCodes,
   type SeedManifest,
@@ -25,7 +26,18 @@ async function challenge(h: Harness, manifest: SeedManifest, index: number): Pro
 
 describeOnEachDatabase('seed', (h) => {
   test('seeded accounts sign in with TOTP and with their usable backup codes; every code row differs', async () => {
+    const settings = () =>
+      h.ctx.storage.dialect === 'sqlite'
+        ? Promise.all(
+            ['journal_mode', 'synchronous'].map(
+              async (name) => (await sql.raw(`PRAGMA ${name}`).execute(h.ctx.storage.db)).rows,
+            ),
+          )
+        : Promise.resolve([]);
+    const before = await settings();
     const manifest = await seedAccounts(h.ctx, { accounts: 23, usableBackupCodes: 2, batch: 10 });
+    // A fresh SQLite file is seeded without a journal's fsyncs; the configured settings come back.
+    assert.deepEqual(await settings(), before);
     const key = Buffer.from(manifest.key, 'base64url');
     assert.equal(manifest.stride, 11);
     assert.deepEqual(
