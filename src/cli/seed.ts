@@ -18,6 +18,10 @@
 //   real hashes, and matching no code anyone knows (as if its sheet were lost);
 // - ids are random v4 UUIDs like enrolment's, drawn in ascending order (AscendingUuids), so
 //   the tables and their indexes come out as compact as after a rebuild (VACUUM);
+// - each account knows one browser already (a `known_browsers` row for the
+//   device cookie derived from the key as "device:i"): a login sending that
+//   cookie is a returning browser, as most real logins are, and raises no
+//   new-browser alert;
 // - no audit row per account: one `accounts_seeded` entry for the run.
 // The manifest (`--manifest`, written owner-only) holds the password and the key.
 import crypto from 'node:crypto';
@@ -28,10 +32,12 @@ import type { AppContext } from '../app/context.ts';
 import { encryptTotpSecret } from '../app/totp-secrets.ts';
 import { DomainError } from '../domain/errors.ts';
 import { BACKUP_CODE_DIGITS, BACKUP_CODES_PER_SET } from '../domain/policy.ts';
+import { hashToken } from '../infra/tokens.ts';
 import { insertAccounts, type NewAccount } from '../storage/accounts-repository.ts';
 import { type BackupCodeRow, type BackupCodeSetRow, insertBackupCodeSets } from '../storage/backup-codes-repository.ts';
 import { sqliteFile } from '../storage/database.ts';
 import { appendAudit } from '../storage/events-repository.ts';
+import { insertKnownBrowsers, type KnownBrowserRow } from '../storage/known-browsers-repository.ts';
 import { insertTotpBindings, type TotpBindingRow } from '../storage/totp-repository.ts';
 
 /** What the bench needs to sign in as seeded accounts. */
@@ -56,6 +62,20 @@ function derive(key: Buffer, label: string): Buffer {
 
 export function seededTotpSecret(key: Buffer, index: number): Buffer {
   return derive(key, `totp:${index}`).subarray(0, 20);
+}
+
+/** The device cookie (`latchkey_device`) of the browser account `index` already knows. */
+export function seededDeviceToken(key: Buffer, index: number): string {
+  return derive(key, `device:${index}`).toString('base64url');
+}
+
+/** Accounts [start, start + ids.length) each know the browser of seededDeviceToken. */
+function knownBrowserRows(key: Buffer, start: number, ids: readonly string[], at: string): KnownBrowserRow[] {
+  return ids.map((id, i) => ({
+    account_id: id,
+    browser_hash: hashToken(seededDeviceToken(key, start + i)),
+    first_seen_at: at,
+  }));
 }
 
 /** Eight distinct codes of account `index` (only meaningful for the usable ones). */
@@ -337,10 +357,17 @@ async function seedBatch(run: SeedRun, start: number, end: number): Promise<void
   slowHashes.forEach(({ row }, i) => {
     row.code_hash = hashes[i] as string;
   });
+  const browsers = knownBrowserRows(
+    key,
+    start,
+    accounts.map((a) => a.id),
+    at,
+  );
   await ctx.storage.db.transaction().execute(async (trx) => {
     await insertAccounts(trx, accounts);
     await insertTotpBindings(trx, bindings);
     await insertBackupCodeSets(trx, sets, codes);
+    await insertKnownBrowsers(trx, browsers);
   });
 }
 

@@ -9,6 +9,7 @@ import {
   type SeedManifest,
   seedAccounts,
   seededBackupCodes,
+  seededDeviceToken,
   seededEmail,
   seededTotpSecret,
 } from '../../src/cli/seed.ts';
@@ -72,6 +73,34 @@ describeOnEachDatabase('seed', (h) => {
       .execute();
     assert.equal(rows.length, 23 * 8);
     assert.equal(new Set(rows.map((r) => r.code_hash)).size, 23 * 8);
+  });
+
+  test('each seeded account knows one browser: its derived device cookie signs in as a returning browser', async () => {
+    const manifest = await seedAccounts(h.ctx, { accounts: 3, usableBackupCodes: 0 });
+    const key = Buffer.from(manifest.key, 'base64url');
+    const knownBrowsers = async () =>
+      (
+        await h.ctx.storage.db
+          .selectFrom('known_browsers')
+          .innerJoin('accounts', 'accounts.id', 'known_browsers.account_id')
+          .select('known_browsers.browser_hash')
+          .where('accounts.email', '=', seededEmail(manifest, 1))
+          .execute()
+      ).length;
+    assert.equal(await knownBrowsers(), 1);
+    const login = async (cookie?: string) => {
+      await h.clock.advance(30);
+      const code = generateTotp({ secret: seededTotpSecret(key, 1) }, h.clock.now().getTime());
+      const reply = await h.call('POST', '/v1/sessions/verify', {
+        body: { challenge: await challenge(h, manifest, 1), method: 'totp', code },
+        ...(cookie ? { headers: { cookie } } : {}),
+      });
+      assert.equal(reply.status, 200, JSON.stringify(reply.body));
+    };
+    await login(`latchkey_device=${seededDeviceToken(key, 1)}`);
+    assert.equal(await knownBrowsers(), 1, 'the seeded browser is already known');
+    await login();
+    assert.equal(await knownBrowsers(), 2, 'a browser without the cookie is a new one');
   });
 
   test('outside test mode it refuses', async () => {
