@@ -60,6 +60,11 @@ export class BetterAuthPeer {
     await waitFor(`${this.base}/ok`);
   }
 
+  /** The server's process id (CPU per request, bench/cpu.ts). */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
   async #post(route: string, body: object, cookie = '') {
     const reply = await fetch(this.base + route, {
       method: 'POST',

@@ -1,6 +1,6 @@
 // A Latchkey under test: one database (SQLite file or a PostgreSQL database),
 // seeded by `latchkey seed`, served by one or more real server processes
-// (test mode, LOG_LEVEL=warn) that share it, its keyring and Redis. The
+// (test mode, the run's LOG_LEVEL) that share it, its keyring and Redis. The
 // benchmark process opens the same database through the app's own composition
 // to issue login challenges the way the password step does (issueChallenge):
 // the password step is not what is measured, and an argon2id per prepared login
@@ -16,6 +16,7 @@ import {
   hasUsableBackupCodes,
   type SeedManifest,
   seededBackupCodes,
+  seededDeviceToken,
   seededEmail,
   seededTotpSecret,
 } from '../src/cli/seed.ts';
@@ -23,6 +24,7 @@ import { TestClock } from '../src/clock.ts';
 import { type Composition, compose } from '../src/composition.ts';
 import { loadConfig } from '../src/config.ts';
 import { generateTotp } from '../src/domain/totp.ts';
+import { DEVICE_COOKIE } from '../src/http/cookie-names.ts';
 import { newKeyEntry } from '../src/infra/keyring.ts';
 import { createLogger } from '../src/infra/logger.ts';
 import { findAccountByEmail } from '../src/storage/accounts-repository.ts';
@@ -41,6 +43,8 @@ export interface LatchkeyOptions {
   readonly template?: string;
   /** LATCHKEY_SQLITE_SYNCHRONOUS for the instances. */
   readonly synchronous: string;
+  /** LOG_LEVEL for the instances (their output goes nowhere, but every line is still made and written). */
+  readonly logLevel: string;
   /** PostgreSQL (shared by the instances, with Redis); SQLite in a temp folder otherwise. */
   readonly databaseUrl?: string;
   readonly redisUrl?: string;
@@ -50,7 +54,7 @@ export interface LatchkeyOptions {
 type Seeded = SeedManifest & { seconds: number; cpuSeconds: number };
 
 const ORIGIN = { ip: '127.0.0.1', userAgent: 'latchkey-bench' };
-export const SERVER = 'dist/server/main.js';
+export const SERVER = 'dist/server/start.cjs';
 
 export class LatchkeyDeployment {
   readonly bases: string[] = [];
@@ -70,12 +74,17 @@ export class LatchkeyDeployment {
       LATCHKEY_TEST_MODE: '1',
       // One keyring for the seed, the instances and the benchmark: the secrets are encrypted with it.
       LATCHKEY_SECRET_KEYS: newKeyEntry('bench1'),
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: options.logLevel,
       LATCHKEY_SQLITE_SYNCHRONOUS: options.synchronous,
       HOST: '127.0.0.1',
       ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
       ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     };
+  }
+
+  /** The server processes' ids, in instance order (for CPU per request, bench/cpu.ts). */
+  get pids(): Array<number | undefined> {
+    return this.#children.map((child) => child.pid);
   }
 
   get manifest(): SeedManifest {
@@ -105,8 +114,12 @@ export class LatchkeyDeployment {
     const kept = template ? path.join(template, 'seed-manifest.json') : undefined;
     let copied = false;
     if (template && kept && fs.existsSync(kept)) {
-      const copy = JSON.parse(fs.readFileSync(kept, 'utf8')) as Seeded & { secretKeys: string };
-      if (copy.accounts === this.options.accounts) {
+      const copy = JSON.parse(fs.readFileSync(kept, 'utf8')) as Seeded & {
+        secretKeys: string;
+        knownBrowsers?: boolean;
+      };
+      // A copy from before seeded accounts knew a browser would make every login a new-browser one.
+      if (copy.accounts === this.options.accounts && copy.knownBrowsers === true) {
         process.stderr.write(`copying the seeded database from ${template} …\n`);
         fs.copyFileSync(path.join(template, 'latchkey.sqlite'), database, fs.constants.COPYFILE_FICLONE);
         this.#env.LATCHKEY_SECRET_KEYS = copy.secretKeys;
@@ -121,9 +134,13 @@ export class LatchkeyDeployment {
     if (template && kept && !fs.existsSync(kept)) {
       fs.mkdirSync(template, { recursive: true, mode: 0o700 });
       fs.copyFileSync(database, path.join(template, 'latchkey.sqlite'), fs.constants.COPYFILE_FICLONE);
-      fs.writeFileSync(kept, JSON.stringify({ ...seeded, secretKeys: this.#env.LATCHKEY_SECRET_KEYS }), {
-        mode: 0o600,
-      });
+      fs.writeFileSync(
+        kept,
+        JSON.stringify({ ...seeded, secretKeys: this.#env.LATCHKEY_SECRET_KEYS, knownBrowsers: true }),
+        {
+          mode: 0o600,
+        },
+      );
     }
     this.#usableCodes();
     return { seconds: seeded.seconds, cpuSeconds: seeded.cpuSeconds };
@@ -222,13 +239,20 @@ export class LatchkeyDeployment {
     return Array.from({ length: count }, (_, i) => Math.floor(i * step + step / 2));
   }
 
-  /** One TOTP login per account; call `advance(30)` before the same accounts log in again. */
-  async totpLogins(indices: number[]): Promise<Array<() => PreparedRequest>> {
+  /**
+   * One TOTP login per account; call `advance(30)` before the same accounts log in again. From a
+   * 'known' browser, each sends the device cookie of the browser its account was seeded with; from a
+   * 'new' one, no cookie: a new-browser sign-in (remembered, and an alert email queued).
+   */
+  async totpLogins(indices: number[], browser: 'known' | 'new'): Promise<Array<() => PreparedRequest>> {
     const challenges: string[] = [];
     for (const index of indices) challenges.push(await this.#challenge(index));
     return indices.map((index, i) => {
       const secret = seededTotpSecret(this.#key, index);
+      const headers: Record<string, string> =
+        browser === 'known' ? { cookie: `${DEVICE_COOKIE}=${seededDeviceToken(this.#key, index)}` } : {};
       return () => ({
+        headers,
         body: { challenge: challenges[i], method: 'totp', code: generateTotp({ secret }, this.#clock.now().getTime()) },
       });
     });

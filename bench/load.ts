@@ -11,6 +11,8 @@ export interface Measurement {
   readonly perSecond: number;
   readonly p50: number;
   readonly p99: number;
+  /** Milliseconds of CPU per request, per process (bench/cpu.ts), when the case measures it. */
+  readonly cpuMs?: Record<string, number>;
 }
 
 export async function helloRun(url: string, seconds: number): Promise<Measurement> {

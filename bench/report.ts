@@ -138,7 +138,32 @@ ${ratioRows.join('\n')}
 ${latencyRows.join('\n')}
 
 ${report.notes.map((n) => `- ${n}`).join('\n')}
-${report.micro.length > 0 ? microSection(report.micro) : ''}`;
+${cpuSection(report.cases)}${report.micro.length > 0 ? microSection(report.micro) : ''}`;
+}
+
+/** CPU per request of each process a case measured (bench/cpu.ts): medians over the rounds. */
+function cpuSection(cases: CaseResult[]): string {
+  const rows = cases.flatMap((c) => {
+    const labels = Object.keys(c.rounds[0]?.cpuMs ?? {});
+    if (labels.length === 0) return [];
+    const cells = labels.map(
+      (label) => `${label} ${fmt(median(c.rounds.map((m) => m.cpuMs?.[label] ?? Number.NaN)), 2)}`,
+    );
+    const total = median(c.rounds.map((m) => Object.values(m.cpuMs ?? {}).reduce((a, b) => a + b, 0)));
+    return [`| ${c.label} | ${cells.join(', ')} | ${fmt(total, 2)} |`];
+  });
+  if (rows.length === 0) return '';
+  return `
+## CPU per request
+
+Milliseconds of CPU (user + system, from /proc) each process spent per measured request, medians over the
+rounds: the Latchkey instances, the PostgreSQL backends connected to the bench database, the whole Redis
+server, the proxy. Unlike throughput, these barely depend on what else the shared machine runs.
+
+| case | CPU ms per request, per process | total |
+|---|---|---:|
+${rows.join('\n')}
+`;
 }
 
 function microSection(micro: Micro[]): string {

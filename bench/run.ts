@@ -8,7 +8,7 @@
 //   behind a round-robin proxy (bench/proxy.ts) sharing the database and Redis;
 // - the bare argon2id ceiling of a backup-code login.
 // Writes docs/benchmarks.md and docs/benchmarks.svg (bench/report.ts).
-import '../src/threadpool.ts';
+import '../src/threadpool.cts';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,8 +17,10 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
-import { threadPoolSize } from '../src/threadpool.ts';
+import { DEVICE_COOKIE } from '../src/http/cookie-names.ts';
+import threadpool from '../src/threadpool.cts';
 import { BetterAuthPeer, installPeer, peerVersion } from './better-auth.ts';
+import { type CpuSource, perRequest, postgresBackends, processSource, redisServer, snapshot } from './cpu.ts';
 import { bareArgon2, classicDesign, type Micro, oneHashDesign } from './hashing-designs.ts';
 import { LatchkeyDeployment, randomName, SERVER } from './latchkey.ts';
 import { CONNECTIONS, helloRun, loginRun, type Measurement } from './load.ts';
@@ -46,6 +48,8 @@ const { values: args } = parseArgs({
     /** Accounts of the large SQLite deployment; 0: no scale case. */
     scale: { type: 'string', default: '0' },
     synchronous: { type: 'string', default: 'FULL' },
+    /** LOG_LEVEL of the Latchkey servers; Latchkey's own default when not given. */
+    'log-level': { type: 'string' },
     postgres: {
       type: 'string',
       default: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -54,8 +58,14 @@ const { values: args } = parseArgs({
     'no-postgres': { type: 'boolean', default: false },
     'hello-seconds': { type: 'string', default: '3' },
     'no-write': { type: 'boolean', default: false },
+    /** Comma-separated case ids or id prefixes to run (e.g. `lk-pg`); all by default. The yardsticks always run. */
+    cases: { type: 'string', default: '' },
   },
 });
+const CASE_FILTER = args.cases.split(',').filter(Boolean);
+/** Whether a case (or, given a prefix, any case of a group) is among those asked for. */
+const wanted = (id: string) =>
+  CASE_FILTER.length === 0 || CASE_FILTER.some((f) => id.startsWith(f) || f.startsWith(id));
 
 const ROUNDS = Number(args.rounds);
 const ACCOUNTS = Number(args.accounts);
@@ -65,7 +75,8 @@ const SCALE = Number(args.scale);
 const HELLO_SECONDS = Number(args['hello-seconds']);
 const WARM_TOTP = Math.min(200, LOGINS);
 const WARM_BACKUP = Math.min(40, BACKUP_LOGINS);
-const POOL = threadPoolSize(os.availableParallelism());
+const LOG_LEVEL = loadConfig({ ...process.env, LOG_LEVEL: args['log-level'] }).logLevel;
+const POOL = threadpool.threadPoolSize(os.availableParallelism());
 if (args.peer !== undefined && args.peer !== 'better-auth') throw new Error('--peer: only better-auth is known');
 
 /** LATCHKEY_SQLITE_SYNCHRONOUS as Latchkey reads it (checked, upper case); the peer gets the same. */
@@ -149,52 +160,85 @@ async function main(): Promise<void> {
     const usable = Math.ceil((ROUNDS * BACKUP_LOGINS + WARM_BACKUP) / 8) + 2;
 
     // ------------------------------------------------------------ SQLite
-    const small = new LatchkeyDeployment({ accounts: ACCOUNTS, usableBackupCodes: usable, instances: 1, synchronous });
-    cleanups.push(() => small.close());
-    process.stderr.write(`seeding ${ACCOUNTS} accounts (SQLite) …\n`);
-    const smallSeed = await small.seed();
-    await small.start();
-    const smallSample = small.sample(LOGINS);
-    const sqliteBase = small.bases[0] as string;
-    cases.push(
-      totpCase(
-        'lk-sqlite-totp',
-        `Latchkey TOTP login, SQLite, ${thousands(ACCOUNTS)} accounts`,
-        small,
-        sqliteBase,
-        smallSample,
-      ),
-    );
-    cases.push(backupCase('lk-sqlite-backup', 'Latchkey backup-code login, SQLite', small, sqliteBase));
-    setup.push(
-      `Seeding ${thousands(ACCOUNTS)} accounts (\`latchkey seed --accounts ${ACCOUNTS} --usable-backup-codes ${usable}\`) took ${smallSeed.seconds.toFixed(1)} s (${smallSeed.cpuSeconds.toFixed(1)} s of CPU, mostly the argon2id of the usable codes) on SQLite.`,
-    );
-
-    let large: LatchkeyDeployment | undefined;
-    if (SCALE > 0) {
-      const template = path.join(os.tmpdir(), `latchkey-bench-template-${SCALE}`);
-      large = new LatchkeyDeployment({ accounts: SCALE, usableBackupCodes: 0, instances: 1, synchronous, template });
-      cleanups.push(() => (large as LatchkeyDeployment).close());
-      process.stderr.write(`seeding ${SCALE} accounts (SQLite) …\n`);
-      const seeded = await large.seed();
-      await large.start();
-      setup.push(
-        `Seeding ${thousands(SCALE)} accounts (\`latchkey seed --accounts ${SCALE}\`; the bench keeps a copy in ${template} for later runs and copies it when present) took ${seeded.seconds.toFixed(0)} s of wall time, ${seeded.cpuSeconds.toFixed(0)} s of CPU (${(SCALE / seeded.seconds).toFixed(0)} accounts/s on this shared machine, ${(SCALE / seeded.cpuSeconds).toFixed(0)} per CPU-second) on SQLite; the database file is ${(fs.statSync(path.join(large.dataDir, 'latchkey.sqlite')).size / 2 ** 30).toFixed(2)} GiB.`,
-      );
+    if (wanted('lk-sqlite')) {
+      const small = new LatchkeyDeployment({
+        accounts: ACCOUNTS,
+        usableBackupCodes: usable,
+        instances: 1,
+        synchronous,
+        logLevel: LOG_LEVEL,
+      });
+      cleanups.push(() => small.close());
+      process.stderr.write(`seeding ${ACCOUNTS} accounts (SQLite) …\n`);
+      const smallSeed = await small.seed();
+      await small.start();
+      const smallSample = small.sample(LOGINS);
+      const sqliteBase = small.bases[0] as string;
       cases.push(
         totpCase(
-          'lk-sqlite-totp-large',
-          `Latchkey TOTP login, SQLite, ${thousands(SCALE)} accounts`,
-          large,
-          large.bases[0] as string,
-          large.sample(LOGINS),
+          'lk-sqlite-totp',
+          `Latchkey TOTP login, SQLite, ${thousands(ACCOUNTS)} accounts`,
+          small,
+          sqliteBase,
+          smallSample,
+          [processSource('latchkey', () => small.pids[0])],
         ),
       );
+      // The same logins from a browser the account has not seen: the new-browser alert's cost stays visible.
+      cases.push(
+        totpCase(
+          'lk-sqlite-totp-new-browser',
+          `Latchkey TOTP login, new browser, SQLite, ${thousands(ACCOUNTS)} accounts`,
+          small,
+          sqliteBase,
+          smallSample,
+          [processSource('latchkey', () => small.pids[0])],
+          'new',
+        ),
+      );
+      cases.push(
+        backupCase('lk-sqlite-backup', 'Latchkey backup-code login, SQLite', small, sqliteBase, [
+          processSource('latchkey', () => small.pids[0]),
+        ]),
+      );
+      setup.push(
+        `Seeding ${thousands(ACCOUNTS)} accounts (\`latchkey seed --accounts ${ACCOUNTS} --usable-backup-codes ${usable}\`) took ${smallSeed.seconds.toFixed(1)} s (${smallSeed.cpuSeconds.toFixed(1)} s of CPU, mostly the argon2id of the usable codes) on SQLite.`,
+      );
+
+      let large: LatchkeyDeployment | undefined;
+      if (SCALE > 0) {
+        const template = path.join(os.tmpdir(), `latchkey-bench-template-${SCALE}`);
+        large = new LatchkeyDeployment({
+          accounts: SCALE,
+          usableBackupCodes: 0,
+          instances: 1,
+          synchronous,
+          logLevel: LOG_LEVEL,
+          template,
+        });
+        cleanups.push(() => (large as LatchkeyDeployment).close());
+        process.stderr.write(`seeding ${SCALE} accounts (SQLite) …\n`);
+        const seeded = await large.seed();
+        await large.start();
+        setup.push(
+          `Seeding ${thousands(SCALE)} accounts (\`latchkey seed --accounts ${SCALE}\`; the bench keeps a copy in ${template} for later runs and copies it when present) took ${seeded.seconds.toFixed(0)} s of wall time, ${seeded.cpuSeconds.toFixed(0)} s of CPU (${(SCALE / seeded.seconds).toFixed(0)} accounts/s on this shared machine, ${(SCALE / seeded.cpuSeconds).toFixed(0)} per CPU-second) on SQLite; the database file is ${(fs.statSync(path.join(large.dataDir, 'latchkey.sqlite')).size / 2 ** 30).toFixed(2)} GiB.`,
+        );
+        cases.push(
+          totpCase(
+            'lk-sqlite-totp-large',
+            `Latchkey TOTP login, SQLite, ${thousands(SCALE)} accounts`,
+            large,
+            large.bases[0] as string,
+            large.sample(LOGINS),
+            [processSource('latchkey', () => (large as LatchkeyDeployment).pids[0])],
+          ),
+        );
+      }
     }
 
     // ------------------------------------------------------------ better-auth
     let peer: BetterAuthPeer | undefined;
-    if (args.peer === 'better-auth') {
+    if (args.peer === 'better-auth' && wanted('ba-')) {
       await installPeer();
       peer = new BetterAuthPeer();
       cleanups.push(() => (peer as BetterAuthPeer).close());
@@ -209,29 +253,28 @@ async function main(): Promise<void> {
       process.stderr.write(`enrolling ${users} better-auth users …\n`);
       await peer.enroll(users);
       const ba = peer;
+      const peerCpu = [processSource('better-auth', () => ba.pid), processSource('loadgen', () => process.pid)];
       cases.push({
         id: 'ba-totp',
         label: 'better-auth TOTP login path, SQLite',
         unit: 'req/s',
-        run: async (warm) =>
-          loginRun(
-            ba.origin,
-            '/api/auth/two-factor/verify-totp',
-            await ba.totpLogins(warm ? WARM_TOTP : LOGINS),
-            'better-auth TOTP',
-          ),
+        run: async (warm) => {
+          const logins = await ba.totpLogins(warm ? WARM_TOTP : LOGINS);
+          return withCpu(peerCpu, () =>
+            loginRun(ba.origin, '/api/auth/two-factor/verify-totp', logins, 'better-auth TOTP'),
+          );
+        },
       });
       cases.push({
         id: 'ba-backup',
         label: 'better-auth backup-code login path, SQLite',
         unit: 'req/s',
-        run: async (warm) =>
-          loginRun(
-            ba.origin,
-            '/api/auth/two-factor/verify-backup-code',
-            await ba.backupLogins(warm ? WARM_BACKUP : BACKUP_LOGINS),
-            'better-auth backup code',
-          ),
+        run: async (warm) => {
+          const logins = await ba.backupLogins(warm ? WARM_BACKUP : BACKUP_LOGINS);
+          return withCpu(peerCpu, () =>
+            loginRun(ba.origin, '/api/auth/two-factor/verify-backup-code', logins, 'better-auth backup code'),
+          );
+        },
       });
       setup.push(
         `better-auth ${peerVersion()} (twoFactor plugin; bench/peers/better-auth, its own package.json and lockfile, installed with \`npm ci --prefix bench/peers/better-auth\`), served by its Node handler on better-sqlite3 in WAL with \`synchronous=${synchronous}\`, ${users} users enrolled through its API (sign-up, /two-factor/enable, /two-factor/verify-totp). A measured request is /two-factor/verify-totp or /two-factor/verify-backup-code carrying the two-factor cookie of a fresh /sign-in/email (prepared before the run, not measured): it consumes the sign-in's verification row and issues a session. better-auth accepts a TOTP code again within its window (no replay protection) and keeps a user's backup codes as one encrypted list (no slow hash), rewritten on every use: a concurrent use of another code of the same user fails with 409, so the peer's logins rotate over the users; its password hash is swapped for SHA-256 in the peer, because only the unmeasured password step uses it.`,
@@ -243,7 +286,7 @@ async function main(): Promise<void> {
 
     // ------------------------------------------------------------ PostgreSQL
     let shared: LatchkeyDeployment | undefined;
-    if (!args['no-postgres'] && (await available(args.postgres, 'postgres'))) {
+    if (!args['no-postgres'] && wanted('lk-pg') && (await available(args.postgres, 'postgres'))) {
       const database = randomName('latchkey_bench');
       const admin = new pg.Client({ connectionString: args.postgres });
       await admin.connect();
@@ -255,6 +298,7 @@ async function main(): Promise<void> {
       shared = new LatchkeyDeployment({
         accounts: ACCOUNTS,
         usableBackupCodes: usable,
+        logLevel: LOG_LEVEL,
         instances: 2,
         synchronous,
         databaseUrl: url.toString(),
@@ -273,15 +317,31 @@ async function main(): Promise<void> {
       await deployment.start();
       const [first, second] = deployment.bases as [string, string];
       const proxies: string[] = [];
+      const proxyPids: Array<number | undefined> = [];
       for (const upstreams of [[first], [first, second]]) {
         const port = await freePort();
-        children.push(startProcess('bench/proxy.ts', { PORT: String(port), UPSTREAMS: upstreams.join(',') }));
+        const proxy = startProcess('bench/proxy.ts', { PORT: String(port), UPSTREAMS: upstreams.join(',') });
+        children.push(proxy);
         proxies.push(`http://127.0.0.1:${port}`);
+        proxyPids.push(proxy.pid);
       }
       await Promise.all(proxies.map((p) => waitFor(`${p}/healthz`)));
+      // CPU per request of the instances, the database's backends and Redis (bench/cpu.ts).
+      const watcher = new pg.Client({ connectionString: args.postgres });
+      await watcher.connect();
+      cleanups.push(() => watcher.end());
+      // The load generator (autocannon, in this process) shares the cores: its CPU is counted too.
+      const common: CpuSource[] = [processSource('loadgen', () => process.pid), postgresBackends(watcher, database)];
+      if (withRedis) {
+        const redis = new Redis(args.redis);
+        cleanups.push(async () => void (await redis.quit()));
+        common.push(redisServer(redis));
+      }
+      const instance = (n: number) => processSource(`latchkey#${n + 1}`, () => deployment.pids[n]);
+      const direct = [instance(0), ...common];
       const sample = deployment.sample(LOGINS);
-      cases.push(totpCase('lk-pg-totp', 'Latchkey TOTP login, PostgreSQL', deployment, first, sample));
-      cases.push(backupCase('lk-pg-backup', 'Latchkey backup-code login, PostgreSQL', deployment, first));
+      cases.push(totpCase('lk-pg-totp', 'Latchkey TOTP login, PostgreSQL', deployment, first, sample, direct));
+      cases.push(backupCase('lk-pg-backup', 'Latchkey backup-code login, PostgreSQL', deployment, first, direct));
       cases.push(
         totpCase(
           'lk-pg-proxy-1',
@@ -289,6 +349,7 @@ async function main(): Promise<void> {
           deployment,
           proxies[0] as string,
           sample,
+          [...direct, processSource('proxy', () => proxyPids[0])],
         ),
       );
       cases.push(
@@ -298,6 +359,7 @@ async function main(): Promise<void> {
           deployment,
           proxies[1] as string,
           sample,
+          [...direct, instance(1), processSource('proxy', () => proxyPids[1])],
         ),
       );
       setup.push(
@@ -308,6 +370,7 @@ async function main(): Promise<void> {
     }
 
     // ------------------------------------------------------------ rounds
+    cases.splice(0, cases.length, ...cases.filter((c) => ['hello', 'argon2'].includes(c.id) || wanted(c.id)));
     process.stderr.write('warming up …\n');
     for (const c of cases) await c.run(true);
     const results: CaseResult[] = cases.map((c) => ({ id: c.id, label: c.label, unit: c.unit, rounds: [] }));
@@ -342,7 +405,7 @@ async function main(): Promise<void> {
       micro.push(await classicDesign(codes, codes === 8 ? 8 : 4));
     }
 
-    notes.push(...explanations(results));
+    notes.push(...explanations(results), ...littlesLaw(results));
     const report: RunReport = {
       date: new Date(),
       command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
@@ -353,8 +416,8 @@ async function main(): Promise<void> {
       latencyChecks: latencyChecks(results),
       setup: [
         `Load: autocannon ${CONNECTIONS} connections from the benchmark process, on the same cores as the servers. A login run sends exactly one request per prepared login and every answer must be 200, or the run fails. The hello-world runs ${HELLO_SECONDS} s per round. Before the rounds, every case runs once as a warm-up (${WARM_TOTP} TOTP, ${WARM_BACKUP} backup-code logins), not counted.`,
-        `Latchkey: \`node ${SERVER}\` per instance (compiled by \`npm run build\`, as \`npm start\` runs it), \`LATCHKEY_TEST_MODE=1\` (for the test clock), \`LOG_LEVEL=warn\`, SQLite in WAL with \`synchronous=${synchronous}\` (\`LATCHKEY_SQLITE_SYNCHRONOUS=${synchronous}\`, with group commit: docs/adr/0006-one-commit-per-login.md), UV_THREADPOOL_SIZE ${POOL}.`,
-        `Accounts come from \`latchkey seed\` (src/cli/seed.ts): each has an active TOTP binding (secret encrypted with the keyring, as enrolment stores it) and a live set of eight backup codes; all share one password. TOTP secrets derive from a per-run key in the seed manifest; the backup codes of every k-th account (enough for the run) are derived the same way and hashed with the real argon2id, salt and pepper, the other accounts' eight code rows hold random values that match no known code. A TOTP run logs ${LOGINS} accounts in once each (spread evenly over the seeded range), the same ones every round, then the test clock moves 30 s, since a step is accepted once per account.`,
+        `Latchkey: \`node ${SERVER}\` per instance (compiled by \`npm run build\`, as \`npm start\` runs it), \`LATCHKEY_TEST_MODE=1\` (for the test clock), \`LOG_LEVEL=${LOG_LEVEL}\`${args['log-level'] === undefined ? " (Latchkey's default: one access line per request and one per authentication event, written to the process's stdout, which the bench discards)" : ''}, SQLite in WAL with \`synchronous=${synchronous}\` (\`LATCHKEY_SQLITE_SYNCHRONOUS=${synchronous}\`, with group commit: docs/adr/0006-one-commit-per-login.md), UV_THREADPOOL_SIZE ${POOL}.`,
+        `Accounts come from \`latchkey seed\` (src/cli/seed.ts): each has an active TOTP binding (secret encrypted with the keyring, as enrolment stores it) and a live set of eight backup codes; all share one password. TOTP secrets derive from a per-run key in the seed manifest; the backup codes of every k-th account (enough for the run) are derived the same way and hashed with the real argon2id, salt and pepper, the other accounts' eight code rows hold random values that match no known code. Each account also knows one browser (a \`known_browsers\` row for a device cookie derived the same way). A TOTP run logs ${LOGINS} accounts in once each (spread evenly over the seeded range), the same ones every round, then the test clock moves 30 s, since a step is accepted once per account. Every TOTP login sends the \`${DEVICE_COOKIE}\` cookie of the browser its account knows, as most logins at an exchange come from a browser the account used before, except in the case "TOTP login, new browser": the same logins with no cookie, each a new-browser sign-in that remembers the browser and queues the alert email (src/app/known-browsers.ts) in the login's transaction. Backup-code logins send no cookie.`,
         `Only the second step is measured. Its login challenges are issued by the benchmark process through the app's own \`issueChallenge\` on the same database, as the password step does after the password checks (an argon2id per prepared login would dominate the run); the password step itself is not measured here.`,
         ...setup,
       ],
@@ -376,27 +439,57 @@ async function main(): Promise<void> {
 
 const thousands = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000} M` : n >= 1000 ? `${n / 1000} k` : String(n));
 
-function totpCase(id: string, label: string, d: LatchkeyDeployment, base: string, sample: number[]): Case {
+/** `run`, with the CPU per request of `cpu`'s processes over it (only the measured requests: logins are prepared before). */
+async function withCpu(cpu: readonly CpuSource[], run: () => Promise<Measurement>): Promise<Measurement> {
+  if (cpu.length === 0) return run();
+  const before = await snapshot(cpu);
+  const measured = await run();
+  const cpuMs = perRequest(before, await snapshot(cpu), measured.requests);
+  process.stderr.write(
+    `  ${measured.perSecond.toFixed(0)}/s; CPU ms per request: ${Object.entries(cpuMs)
+      .map(([label, ms]) => `${label} ${ms.toFixed(2)}`)
+      .join(', ')}\n`,
+  );
+  return { ...measured, cpuMs };
+}
+
+function totpCase(
+  id: string,
+  label: string,
+  d: LatchkeyDeployment,
+  base: string,
+  sample: number[],
+  cpu: readonly CpuSource[] = [],
+  browser: 'known' | 'new' = 'known',
+): Case {
   return {
     id,
     label,
     unit: 'req/s',
     run: async (warm) => {
-      const logins = await d.totpLogins(warm ? sample.slice(0, WARM_TOTP) : sample);
-      const measured = await loginRun(base, '/v1/sessions/verify', logins, label);
+      const logins = await d.totpLogins(warm ? sample.slice(0, WARM_TOTP) : sample, browser);
+      const measured = await withCpu(cpu, () => loginRun(base, '/v1/sessions/verify', logins, label));
       await d.advance(30);
       return measured;
     },
   };
 }
 
-function backupCase(id: string, label: string, d: LatchkeyDeployment, base: string): Case {
+function backupCase(
+  id: string,
+  label: string,
+  d: LatchkeyDeployment,
+  base: string,
+  cpu: readonly CpuSource[] = [],
+): Case {
   return {
     id,
     label,
     unit: 'req/s',
-    run: async (warm) =>
-      loginRun(base, '/v1/sessions/verify', await d.backupLogins(warm ? WARM_BACKUP : BACKUP_LOGINS), label),
+    run: async (warm) => {
+      const logins = await d.backupLogins(warm ? WARM_BACKUP : BACKUP_LOGINS);
+      return withCpu(cpu, () => loginRun(base, '/v1/sessions/verify', logins, label));
+    },
   };
 }
 
@@ -432,6 +525,11 @@ function ratios(results: CaseResult[], synchronous: string): Ratio[] {
     text: '≥ 10×',
     ok: (v) => v >= 10,
   });
+  add('Latchkey TOTP login, new browser / known browser (SQLite)', per('lk-sqlite-totp-new-browser', 'lk-sqlite-totp'));
+  add(
+    'Latchkey CPU per TOTP login, new browser / known browser (SQLite)',
+    per('lk-sqlite-totp-new-browser', 'lk-sqlite-totp', (m) => m.cpuMs?.latchkey ?? Number.NaN),
+  );
   add('Latchkey backup-code login / better-auth backup-code login path (SQLite)', per('lk-sqlite-backup', 'ba-backup'));
   add(
     'Latchkey backup-code login (SQLite) / bare argon2id',
@@ -491,6 +589,23 @@ function explanations(results: CaseResult[]): string[] {
   }
   return out;
 }
+
+/**
+ * Little's law for the closed loop the load is: CONNECTIONS requests always in flight, so the mean latency is
+ * CONNECTIONS / throughput whatever the code does; a latency goal is a throughput goal in disguise.
+ */
+function littlesLaw(results: CaseResult[]): string[] {
+  const totp = results.find((r) => r.id === 'lk-sqlite-totp');
+  if (!totp) return [];
+  const goalMs = 20;
+  const perSecond = median(totp.rounds.map((m) => m.perSecond));
+  const cpuMs = median(totp.rounds.map((m) => m.cpuMs?.latchkey ?? Number.NaN));
+  return [
+    `Little's law: with ${CONNECTIONS} connections in a closed loop, mean latency = ${CONNECTIONS} / throughput, so a p99 ≤ ${goalMs} ms needs at least ${thousands((CONNECTIONS * 1000) / goalMs)} logins/s whatever the code does. This run: ${fmtNumber(perSecond)} TOTP logins/s on SQLite → ${fmtNumber((CONNECTIONS * 1000) / perSecond)} ms mean; at ${cpuMs.toFixed(2)} ms of Latchkey CPU per login, one core serves at most ${fmtNumber(1000 / cpuMs)} logins/s.`,
+  ];
+}
+
+const fmtNumber = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: n < 10 ? 1 : 0 });
 
 function latencyChecks(results: CaseResult[]): RunReport['latencyChecks'] {
   const totp = results.find((r) => r.id === 'lk-sqlite-totp');

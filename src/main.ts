@@ -1,6 +1,6 @@
 // The server's entry point: configuration, the composition root (composition.ts),
 // the HTTP server, the job timer and a clean shutdown.
-import './threadpool.ts';
+import './threadpool.cts';
 import path from 'node:path';
 import { compose } from './composition.ts';
 import { ConfigError, loadConfig } from './config.ts';

@@ -2,6 +2,7 @@
 // the claimant) and logged as an authentication event (ASVS 5.0 16.3.1): who,
 // which factor, what result, from where. Never a password, code or token.
 import type { LoginResult } from '../domain/sign-in-activity.ts';
+import { flatLogger } from '../infra/logger.ts';
 import { type LoginEvent, recordLoginEvent } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import type { AppContext } from './context.ts';
@@ -18,7 +19,8 @@ export const PASSWORD_PASSED_RESULTS = [
 
 export async function recordLogin(ctx: AppContext, db: Executor, event: LoginEvent): Promise<void> {
   await recordLoginEvent(db, event);
-  ctx.logger.info(
+  // Flat values only: no redaction needed (flatLogger).
+  flatLogger(ctx.logger).info(
     {
       event: 'auth',
       accountId: event.account_id,

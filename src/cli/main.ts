@@ -1,5 +1,5 @@
 // `npm run latchkey -- <command>`: operator commands (agents, keys, migrations).
-import '../threadpool.ts';
+import '../threadpool.cts';
 import { Command, CommanderError } from 'commander';
 import { describeChainReport, verifyAuditChain } from '../app/audit-chain.ts';
 import type { AppContext } from '../app/context.ts';

@@ -16,6 +16,12 @@
 //   argon2id, salt and pepper, so they sign in; every other account's eight
 //   code rows hold random 32-byte values: distinct per account, in the shape of
 //   real hashes, and matching no code anyone knows (as if its sheet were lost);
+// - ids are random v4 UUIDs like enrolment's, drawn in ascending order (AscendingUuids), so
+//   the tables and their indexes come out as compact as after a rebuild (VACUUM);
+// - each account knows one browser already (a `known_browsers` row for the
+//   device cookie derived from the key as "device:i"): a login sending that
+//   cookie is a returning browser, as most real logins are, and raises no
+//   new-browser alert;
 // - no audit row per account: one `accounts_seeded` entry for the run.
 // The manifest (`--manifest`, written owner-only) holds the password and the key.
 import crypto from 'node:crypto';
@@ -26,9 +32,12 @@ import type { AppContext } from '../app/context.ts';
 import { encryptTotpSecret } from '../app/totp-secrets.ts';
 import { DomainError } from '../domain/errors.ts';
 import { BACKUP_CODE_DIGITS, BACKUP_CODES_PER_SET } from '../domain/policy.ts';
+import { hashToken } from '../infra/tokens.ts';
 import { insertAccounts, type NewAccount } from '../storage/accounts-repository.ts';
 import { type BackupCodeRow, type BackupCodeSetRow, insertBackupCodeSets } from '../storage/backup-codes-repository.ts';
+import { sqliteFile } from '../storage/database.ts';
 import { appendAudit } from '../storage/events-repository.ts';
+import { insertKnownBrowsers, type KnownBrowserRow } from '../storage/known-browsers-repository.ts';
 import { insertTotpBindings, type TotpBindingRow } from '../storage/totp-repository.ts';
 
 /** What the bench needs to sign in as seeded accounts. */
@@ -55,6 +64,20 @@ export function seededTotpSecret(key: Buffer, index: number): Buffer {
   return derive(key, `totp:${index}`).subarray(0, 20);
 }
 
+/** The device cookie (`latchkey_device`) of the browser account `index` already knows. */
+export function seededDeviceToken(key: Buffer, index: number): string {
+  return derive(key, `device:${index}`).toString('base64url');
+}
+
+/** Accounts [start, start + ids.length) each know the browser of seededDeviceToken. */
+function knownBrowserRows(key: Buffer, start: number, ids: readonly string[], at: string): KnownBrowserRow[] {
+  return ids.map((id, i) => ({
+    account_id: id,
+    browser_hash: hashToken(seededDeviceToken(key, start + i)),
+    first_seen_at: at,
+  }));
+}
+
 /** Eight distinct codes of account `index` (only meaningful for the usable ones). */
 export function seededBackupCodes(key: Buffer, index: number): string[] {
   const codes = new Set<string>();
@@ -76,17 +99,12 @@ interface SeedOptions {
   /** Accounts per transaction. */
   readonly batch?: number;
   readonly onProgress?: (done: number) => void;
+  /** Told how SQLite was set while seeding (say it where the operator sees it). */
+  readonly onNote?: (line: string) => void;
 }
 
 /** SQLite page cache while seeding, KiB. */
 const SEED_CACHE_KIB = 512 * 1024;
-
-/** Accounts per multi-row statement: keeps every INSERT under SQLite's 32,766 bound parameters. */
-const ROWS_PER_STATEMENT = 500;
-
-async function inChunks<T>(rows: readonly T[], insert: (chunk: readonly T[]) => Promise<void>): Promise<void> {
-  for (let at = 0; at < rows.length; at += ROWS_PER_STATEMENT) await insert(rows.slice(at, at + ROWS_PER_STATEMENT));
-}
 
 /** Hashes with at most `limit` in flight (the thread pool's width). */
 async function hashAll(tasks: Array<() => Promise<string>>, limit: number): Promise<string[]> {
@@ -99,6 +117,58 @@ async function hashAll(tasks: Array<() => Promise<string>>, limit: number): Prom
   return out;
 }
 
+/** Uniform random numbers in [0, 1) from the CSPRNG, drawn 4,096 at a time. */
+class Uniforms {
+  #pool = Buffer.alloc(0);
+  #at = 0;
+
+  next(): number {
+    if (this.#at >= this.#pool.length) {
+      this.#pool = crypto.randomBytes(8 * 4096);
+      this.#at = 0;
+    }
+    const value = Number(this.#pool.readBigUInt64BE(this.#at) >> 11n) / 2 ** 53;
+    this.#at += 8;
+    return value;
+  }
+}
+
+/**
+ * `count` random v4 UUIDs in ascending order: as a set, distributed exactly like `count`
+ * crypto.randomUUID() calls sorted (the sequential order-statistics method: the next is the
+ * least of the remaining uniforms above the last, 48 bits of it; the other 74 random bits are
+ * randomUUID's). Each index on an id column then grows at its end, as after a rebuild: random
+ * ids in random order made every batch rewrite pages all over the indexes, and a million
+ * accounts spent most of their time there.
+ */
+export class AscendingUuids {
+  #left: number;
+  #at = 0;
+  readonly #uniforms = new Uniforms();
+
+  constructor(count: number) {
+    this.#left = count;
+  }
+
+  next(): string {
+    if (this.#left <= 0) throw new Error('AscendingUuids: more ids than announced');
+    this.#at += (1 - this.#at) * -Math.expm1(Math.log(1 - this.#uniforms.next()) / this.#left);
+    this.#left -= 1;
+    const high = Math.min(Math.floor(this.#at * 2 ** 48), 2 ** 48 - 1)
+      .toString(16)
+      .padStart(12, '0');
+    return `${high.slice(0, 8)}-${high.slice(8)}${crypto.randomUUID().slice(13)}`;
+  }
+}
+
+/** Where the ids of a run come from, one ascending sequence per table. */
+interface SeedIds {
+  readonly accounts: AscendingUuids;
+  readonly bindings: AscendingUuids;
+  readonly sets: AscendingUuids;
+  readonly codes: AscendingUuids;
+}
+
 /** What every account of a run shares. */
 interface SeedRun {
   readonly ctx: AppContext;
@@ -108,6 +178,7 @@ interface SeedRun {
   readonly pepperVersion: string;
   readonly pepper: Buffer;
   readonly createdAt: Date;
+  readonly ids: SeedIds;
 }
 
 export async function seedAccounts(ctx: AppContext, options: SeedOptions): Promise<SeedManifest> {
@@ -134,15 +205,15 @@ export async function seedAccounts(ctx: AppContext, options: SeedOptions): Promi
     pepperVersion,
     pepper: ctx.keyring.derive(pepperVersion, 'backup-code-pepper'),
     createdAt: ctx.clock.now(),
+    ids: {
+      accounts: new AscendingUuids(options.accounts),
+      bindings: new AscendingUuids(options.accounts),
+      sets: new AscendingUuids(options.accounts),
+      codes: new AscendingUuids(options.accounts * BACKUP_CODES_PER_SET),
+    },
   };
   const batch = options.batch ?? 10_000;
-  // SQLite's default page cache (2 MiB) spills a 10k-account transaction to the WAL again and
-  // again once the random-key indexes outgrow it: a larger one for this connection while it seeds.
-  const sqlite = ctx.storage.dialect === 'sqlite';
-  const cacheBefore = sqlite
-    ? (await sql<{ cache_size: number }>`PRAGMA cache_size`.execute(ctx.storage.db)).rows[0]?.cache_size
-    : undefined;
-  if (sqlite) await sql`PRAGMA cache_size = ${sql.raw(String(-SEED_CACHE_KIB))}`.execute(ctx.storage.db);
+  const restore = ctx.storage.dialect === 'sqlite' ? await sqliteSeedingMode(ctx, options.onNote) : undefined;
   try {
     for (let start = 0; start < options.accounts; start += batch) {
       const end = Math.min(options.accounts, start + batch);
@@ -150,9 +221,7 @@ export async function seedAccounts(ctx: AppContext, options: SeedOptions): Promi
       options.onProgress?.(end);
     }
   } finally {
-    if (cacheBefore !== undefined) {
-      await sql`PRAGMA cache_size = ${sql.raw(String(cacheBefore))}`.execute(ctx.storage.db);
-    }
+    await restore?.();
   }
   await appendAudit(ctx.storage.db, {
     accountId: null,
@@ -161,6 +230,55 @@ export async function seedAccounts(ctx: AppContext, options: SeedOptions): Promi
     at: ctx.clock.now().toISOString(),
   });
   return manifest;
+}
+
+/** `PRAGMA synchronous` answers a number. */
+const SYNCHRONOUS_NAMES = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
+
+async function pragma(ctx: AppContext, name: string, value?: string | number): Promise<string | number | undefined> {
+  const statement = value === undefined ? `PRAGMA ${name}` : `PRAGMA ${name} = ${value}`;
+  const row = (await sql<Record<string, string | number>>`${sql.raw(statement)}`.execute(ctx.storage.db)).rows[0];
+  return row && Object.values(row)[0];
+}
+
+/**
+ * SQLite while it seeds; returns what puts the configured settings back.
+ * - A larger page cache for this connection: the default 2 MiB makes every batch re-read and
+ *   re-write the pages of the random-key indexes (ids, emails, code hashes) again and again.
+ * - A fresh file (no account yet) gets `journal_mode=OFF` and `synchronous=OFF`: each page goes
+ *   to the file once per batch, with no WAL copy and no fsync per commit. A crash then can leave
+ *   the file broken, which costs nothing on a file that held nothing: seed it again. Afterwards
+ *   the configured journal mode and synchronous are set again and the file is fsynced once.
+ * A file that already holds accounts keeps its settings: its data must survive a crash.
+ */
+async function sqliteSeedingMode(ctx: AppContext, onNote?: (line: string) => void): Promise<() => Promise<void>> {
+  const cacheBefore = await pragma(ctx, 'cache_size');
+  await pragma(ctx, 'cache_size', -SEED_CACHE_KIB);
+  const fresh = !(await ctx.storage.db.selectFrom('accounts').select('id').limit(1).executeTakeFirst());
+  const journalBefore = await pragma(ctx, 'journal_mode');
+  const synchronousBefore = await pragma(ctx, 'synchronous');
+  if (fresh) {
+    await pragma(ctx, 'synchronous', 'OFF');
+    // OFF would skip even this, but better-sqlite3's defensive mode refuses it.
+    const journal = await pragma(ctx, 'journal_mode', 'MEMORY');
+    onNote?.(`fresh SQLite file: seeding with journal_mode=${journal} and synchronous=OFF`);
+  }
+  return async () => {
+    await pragma(ctx, 'cache_size', cacheBefore);
+    if (!fresh) return;
+    await pragma(ctx, 'synchronous', synchronousBefore);
+    await pragma(ctx, 'journal_mode', journalBefore);
+    const file = fs.openSync(sqliteFile(ctx.config.dataDir), 'r+');
+    try {
+      fs.fsyncSync(file);
+    } finally {
+      fs.closeSync(file);
+    }
+    const synchronous = SYNCHRONOUS_NAMES[Number(await pragma(ctx, 'synchronous'))];
+    onNote?.(
+      `then journal_mode=${await pragma(ctx, 'journal_mode')} and synchronous=${synchronous} as configured, the file synced`,
+    );
+  };
 }
 
 /** Accounts [start, end) in one transaction; their usable codes hashed before it opens. */
@@ -172,8 +290,10 @@ async function seedBatch(run: SeedRun, start: number, end: number): Promise<void
   const sets: BackupCodeSetRow[] = [];
   const codes: BackupCodeRow[] = [];
   const slowHashes: Array<{ row: BackupCodeRow; code: string; salt: Buffer }> = [];
+  // The stand-in hashes of the whole batch from one call: a randomBytes per row cost more than the insert.
+  const noise = crypto.randomBytes(32 * BACKUP_CODES_PER_SET * (end - start));
   for (let index = start; index < end; index += 1) {
-    const accountId = ctx.tokens.newId();
+    const accountId = run.ids.accounts.next();
     accounts.push({
       id: accountId,
       email: seededEmail(manifest, index),
@@ -181,7 +301,7 @@ async function seedBatch(run: SeedRun, start: number, end: number): Promise<void
       role: 'user',
       createdAt: run.createdAt,
     });
-    const bindingId = ctx.tokens.newId();
+    const bindingId = run.ids.bindings.next();
     bindings.push({
       id: bindingId,
       account_id: accountId,
@@ -196,7 +316,7 @@ async function seedBatch(run: SeedRun, start: number, end: number): Promise<void
       drift_steps: 0,
       burnt_step: null,
     });
-    const setId = ctx.tokens.newId();
+    const setId = run.ids.sets.next();
     const salt = ctx.tokens.newSalt();
     sets.push({
       id: setId,
@@ -211,11 +331,12 @@ async function seedBatch(run: SeedRun, start: number, end: number): Promise<void
     });
     const known = hasUsableBackupCodes(manifest, index) ? seededBackupCodes(key, index) : undefined;
     for (let position = 1; position <= BACKUP_CODES_PER_SET; position += 1) {
+      const noiseAt = ((index - start) * BACKUP_CODES_PER_SET + position - 1) * 32;
       const row: BackupCodeRow = {
-        id: ctx.tokens.newId(),
+        id: run.ids.codes.next(),
         set_id: setId,
         position,
-        code_hash: crypto.randomBytes(32).toString('base64url'),
+        code_hash: noise.toString('base64url', noiseAt, noiseAt + 32),
         used_at: null,
       };
       codes.push(row);
@@ -236,11 +357,17 @@ async function seedBatch(run: SeedRun, start: number, end: number): Promise<void
   slowHashes.forEach(({ row }, i) => {
     row.code_hash = hashes[i] as string;
   });
+  const browsers = knownBrowserRows(
+    key,
+    start,
+    accounts.map((a) => a.id),
+    at,
+  );
   await ctx.storage.db.transaction().execute(async (trx) => {
-    await inChunks(accounts, (chunk) => insertAccounts(trx, chunk));
-    await inChunks(bindings, (chunk) => insertTotpBindings(trx, chunk));
-    await inChunks(sets, (chunk) => insertBackupCodeSets(trx, chunk, []));
-    await inChunks(codes, (chunk) => insertBackupCodeSets(trx, [], chunk));
+    await insertAccounts(trx, accounts);
+    await insertTotpBindings(trx, bindings);
+    await insertBackupCodeSets(trx, sets, codes);
+    await insertKnownBrowsers(trx, browsers);
   });
 }
 
@@ -296,6 +423,7 @@ export function seedCommand(withContext: <T>(work: (ctx: AppContext) => Promise<
             usableBackupCodes: options.usableBackupCodes,
             ...(options.emailPrefix ? { emailPrefix: options.emailPrefix } : {}),
             onProgress: progressBar(options.accounts),
+            onNote: (line) => process.stderr.write(`${line}\n`),
           }),
         );
         const seconds = (performance.now() - started) / 1000;

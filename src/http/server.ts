@@ -13,6 +13,7 @@ import helmetHeaders from 'helmet';
 import type { AppContext } from '../app/context.ts';
 import { TestClock } from '../clock.ts';
 import { oidcPlugin } from '../oidc/plugin.ts';
+import { AccessLog } from './access-log.ts';
 import type { App } from './app-type.ts';
 import { decorateAuth } from './auth.ts';
 import { Problem } from './contract/problem.ts';
@@ -87,6 +88,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions): Prom
   const requestTimeout = ctx.config.requestTimeoutSeconds * 1000;
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
+    logController: new AccessLog(ctx.logger),
     http: {
       headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout),
       requestTimeout,

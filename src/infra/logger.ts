@@ -21,3 +21,21 @@ export const REDACTED_PATHS = [
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
 }
+
+const flatLoggers = new WeakMap<Logger, Logger>();
+
+/**
+ * The logger for lines whose fields are flat values the caller picks (the
+ * access line, authentication events): every redaction path names a key
+ * inside a nested object, so none can match such a line, and redacting it
+ * anyway is most of its cost (~20 µs of ~28 on the bench machine). Never for
+ * an object that comes from a request, a reply or an error.
+ */
+export function flatLogger(logger: Logger): Logger {
+  let flat = flatLoggers.get(logger);
+  if (!flat) {
+    flat = logger.child({}, { redact: [] });
+    flatLoggers.set(logger, flat);
+  }
+  return flat;
+}

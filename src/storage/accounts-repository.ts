@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import type { Account, AccountRole } from '../domain/account.ts';
 import type { RecoveryLockCause, WithdrawalLockReason } from '../domain/withdrawal-lock.ts';
+import { insertMany } from './bulk-insert.ts';
 import { type Executor, transactionsAreSerial } from './executor.ts';
 import { prepared } from './prepared.ts';
 import type { AccountsTable } from './schema.ts';
@@ -25,19 +26,24 @@ function toAccount(row: AccountsTable): Account {
 export type NewAccount = Pick<Account, 'id' | 'email' | 'passwordHash' | 'role' | 'createdAt'>;
 
 /** False when the email is taken. */
+/** A new account as its row: no locks yet. */
+function toRow(account: NewAccount): AccountsTable {
+  return {
+    id: account.id,
+    email: account.email,
+    password_hash: account.passwordHash,
+    role: account.role,
+    created_at: account.createdAt.toISOString(),
+    withdrawal_locked_until: null,
+    withdrawal_lock_reason: null,
+    rebind_lock_reason: null,
+  };
+}
+
 export async function insertAccount(db: Executor, account: NewAccount): Promise<boolean> {
   const result = await db
     .insertInto('accounts')
-    .values({
-      id: account.id,
-      email: account.email,
-      password_hash: account.passwordHash,
-      role: account.role,
-      created_at: account.createdAt.toISOString(),
-      withdrawal_locked_until: null,
-      withdrawal_lock_reason: null,
-      rebind_lock_reason: null,
-    })
+    .values(toRow(account))
     .onConflict((c) => c.column('email').doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
@@ -121,20 +127,5 @@ export async function setRebindLockCause(db: Executor, id: string, cause: Recove
 
 /** Many accounts in one statement (`seed`): emails must be new, a taken one fails the batch. */
 export async function insertAccounts(db: Executor, accounts: readonly NewAccount[]): Promise<void> {
-  if (accounts.length === 0) return;
-  await db
-    .insertInto('accounts')
-    .values(
-      accounts.map((account) => ({
-        id: account.id,
-        email: account.email,
-        password_hash: account.passwordHash,
-        role: account.role,
-        created_at: account.createdAt.toISOString(),
-        withdrawal_locked_until: null,
-        withdrawal_lock_reason: null,
-        rebind_lock_reason: null,
-      })),
-    )
-    .execute();
+  await insertMany(db, 'accounts', accounts.map(toRow));
 }

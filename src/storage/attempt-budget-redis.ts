@@ -1,12 +1,35 @@
 // The attempt budget in Redis, for several instances. Each step is one Lua
 // script, so it is atomic across instances. Times come from the injected clock.
+import crypto from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Reservation } from '../domain/attempt-budget.ts';
 import { FAILURE_WINDOW_MS, FAILURES_BEFORE_LOCK, PENDING_RESERVATION_MS } from '../domain/policy.ts';
 import type { AttemptBudgetStore } from './attempt-budget.ts';
 
+/**
+ * A Lua script run by its SHA1 (EVALSHA): its text goes to Redis once, not
+ * with every call of every login, and Redis skips hashing it each time.
+ */
+class Script {
+  readonly #sha: string;
+
+  constructor(readonly text: string) {
+    this.#sha = crypto.createHash('sha1').update(text).digest('hex');
+  }
+
+  async run(redis: Redis, keys: number, ...args: Array<string | number>): Promise<unknown> {
+    try {
+      return await redis.evalsha(this.#sha, keys, ...args);
+    } catch (error) {
+      // Not loaded (the first call, or Redis restarted or flushed its scripts): EVAL loads it.
+      if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
+      return redis.eval(this.text, keys, ...args);
+    }
+  }
+}
+
 // KEYS: attempts zset (member = fingerprint, score = time), states hash, lock key.
-const RESERVE = `
+const RESERVE = new Script(`
 local now = tonumber(ARGV[1])
 local lock = redis.call('GET', KEYS[3])
 if lock and tonumber(lock) > now then return {'locked', lock} end
@@ -27,39 +50,39 @@ redis.call('HSET', KEYS[2], ARGV[3], 'pending')
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 redis.call('PEXPIRE', KEYS[2], ARGV[5])
 return {'reserved'}
-`;
+`);
 
-const FAIL = `
+const FAIL = new Script(`
 if redis.call('HGET', KEYS[2], ARGV[1]) == 'pending' then redis.call('HSET', KEYS[2], ARGV[1], 'failed') end
 local failed = 0
 for _, state in ipairs(redis.call('HVALS', KEYS[2])) do if state == 'failed' then failed = failed + 1 end end
 return failed
-`;
+`);
 
 // Failures in the window (ARGV[1]: its start), counting nothing and pruning nothing.
-const FAILURES = `
+const FAILURES = new Script(`
 local failed = 0
 for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf')) do
   if redis.call('HGET', KEYS[2], member) == 'failed' then failed = failed + 1 end
 end
 return failed
-`;
+`);
 
-const RELEASE = `
+const RELEASE = new Script(`
 if redis.call('HGET', KEYS[2], ARGV[1]) == 'pending' then
   redis.call('HDEL', KEYS[2], ARGV[1])
   redis.call('ZREM', KEYS[1], ARGV[1])
 end
 return 1
-`;
+`);
 
 // KEYS: lock key. Sets the lock unless one is on at ARGV[1]; 1 when this call set it.
-const LOCK = `
+const LOCK = new Script(`
 local lock = redis.call('GET', KEYS[1])
 if lock and tonumber(lock) > tonumber(ARGV[1]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 return 1
-`;
+`);
 
 export class RedisAttemptBudget implements AttemptBudgetStore {
   readonly reservesAhead = true;
@@ -76,8 +99,8 @@ export class RedisAttemptBudget implements AttemptBudgetStore {
 
   async reserve(accountId: string, fingerprint: string, _method: string, now: Date): Promise<Reservation> {
     const windowStart = now.getTime() - FAILURE_WINDOW_MS;
-    const result = (await this.redis.eval(
-      RESERVE,
+    const result = (await RESERVE.run(
+      this.redis,
       3,
       ...this.#keys(accountId),
       now.getTime(),
@@ -101,22 +124,22 @@ export class RedisAttemptBudget implements AttemptBudgetStore {
   }
 
   async fail(accountId: string, attemptId: string): Promise<number> {
-    return Number(await this.redis.eval(FAIL, 3, ...this.#keys(accountId), attemptId));
+    return Number(await FAIL.run(this.redis, 3, ...this.#keys(accountId), attemptId));
   }
 
   async failures(accountId: string, now: Date): Promise<number> {
     const [attempts, states] = this.#keys(accountId);
-    return Number(await this.redis.eval(FAILURES, 2, attempts, states, now.getTime() - FAILURE_WINDOW_MS));
+    return Number(await FAILURES.run(this.redis, 2, attempts, states, now.getTime() - FAILURE_WINDOW_MS));
   }
 
   async release(accountId: string, attemptId: string): Promise<void> {
-    await this.redis.eval(RELEASE, 3, ...this.#keys(accountId), attemptId);
+    await RELEASE.run(this.redis, 3, ...this.#keys(accountId), attemptId);
   }
 
   async lock(accountId: string, until: Date, now: Date): Promise<boolean> {
     const [, , lockKey] = this.#keys(accountId);
-    const set = await this.redis.eval(
-      LOCK,
+    const set = await LOCK.run(
+      this.redis,
       1,
       lockKey,
       now.getTime(),

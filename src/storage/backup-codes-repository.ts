@@ -1,3 +1,4 @@
+import { insertMany } from './bulk-insert.ts';
 import type { Executor } from './executor.ts';
 import { changed } from './executor.ts';
 import { prepared } from './prepared.ts';
@@ -146,6 +147,6 @@ export async function insertBackupCodeSets(
   sets: readonly BackupCodeSetRow[],
   codes: readonly BackupCodeRow[],
 ): Promise<void> {
-  if (sets.length > 0) await db.insertInto('backup_code_sets').values(sets).execute();
-  if (codes.length > 0) await db.insertInto('backup_codes').values(codes).execute();
+  await insertMany(db, 'backup_code_sets', sets);
+  await insertMany(db, 'backup_codes', codes);
 }

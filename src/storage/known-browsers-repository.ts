@@ -1,6 +1,9 @@
 // The browsers an account has signed in from (migration 014), by the hash of their device cookie.
+import type { Insertable } from 'kysely';
+import { insertMany } from './bulk-insert.ts';
 import type { Executor } from './executor.ts';
 import { prepared } from './prepared.ts';
+import type { KnownBrowsersTable } from './schema.ts';
 
 // Every login remembers its browser: built once (prepared.ts).
 const rememberQuery = prepared((db, p: { accountId: string; browserHash: string; now: string }) =>
@@ -23,4 +26,11 @@ export async function rememberBrowser(
   now: string,
 ): Promise<boolean> {
   return (await rememberQuery.first(db, { accountId, browserHash, now })) !== undefined;
+}
+
+export type KnownBrowserRow = Insertable<KnownBrowsersTable>;
+
+/** Bulk insert (`latchkey seed`), in statements under the database's parameter limit (bulk-insert.ts). */
+export async function insertKnownBrowsers(db: Executor, rows: readonly KnownBrowserRow[]): Promise<void> {
+  await insertMany(db, 'known_browsers', rows);
 }

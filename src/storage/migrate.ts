@@ -17,6 +17,7 @@ import { knownBrowsersMigration } from './migrations/014-known-browsers.ts';
 import { recoveryLinksAndDecisionNotesMigration } from './migrations/015-recovery-links-and-decision-notes.ts';
 import { totpBurntStepMigration } from './migrations/016-totp-burnt-step.ts';
 import { oidcClientAcrMigration } from './migrations/019-oidc-client-acr.ts';
+import { totpBindingsAccountMigration } from './migrations/020-totp-bindings-account.ts';
 
 // Migrations live in code (not files read at run time) so one set serves both
 // databases and the order is explicit.
@@ -41,6 +42,7 @@ function provider(dialect: Dialect): MigrationProvider {
         '015-recovery-links-and-decision-notes': recoveryLinksAndDecisionNotesMigration(),
         '016-totp-burnt-step': totpBurntStepMigration(),
         '019-oidc-client-acr': oidcClientAcrMigration(),
+        '020-totp-bindings-account': totpBindingsAccountMigration(),
       };
     },
   };

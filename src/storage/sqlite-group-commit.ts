@@ -39,6 +39,7 @@ export interface WriteCounters {
 
 const STATEMENT_CACHE_SIZE = 500;
 const TRANSACTION = 'latchkey_tx';
+const PRAGMA = /^\s*pragma\b/i;
 
 interface Waiter {
   resolve(): void;
@@ -272,7 +273,8 @@ class BatchConnection implements DatabaseConnection {
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (this.handedBack) await this.driver.retake(this);
     const statement = this.driver.statement(query.sql);
-    if (this.inTransaction || statement.readonly) return this.execute(query, statement);
+    // A PRAGMA sets the connection and writes no row: at once, outside a batch (journal_mode cannot change in one).
+    if (this.inTransaction || statement.readonly || PRAGMA.test(query.sql)) return this.execute(query, statement);
     this.driver.beginLoneWrite();
     const result = this.execute<R>(query, statement);
     await this.driver.awaitCommit(this);

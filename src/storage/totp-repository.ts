@@ -1,3 +1,4 @@
+import { insertMany } from './bulk-insert.ts';
 import type { Executor } from './executor.ts';
 import { changed } from './executor.ts';
 import { prepared } from './prepared.ts';
@@ -113,5 +114,5 @@ export async function updateTotpSecret(db: Executor, id: string, secretEnc: stri
 
 /** Many bindings in one statement (`seed`). */
 export async function insertTotpBindings(db: Executor, rows: readonly TotpBindingRow[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto('totp_bindings').values(rows).execute();
+  await insertMany(db, 'totp_bindings', rows);
 }
