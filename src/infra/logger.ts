@@ -18,7 +18,18 @@ export const REDACTED_PATHS = [
   '*.ticketToken',
 ];
 
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+/**
+ * Standard output, written asynchronously: a line is queued and written with
+ * the others that arrive while a write is in flight, so a busy server makes
+ * one write for many lines instead of a blocking write per line (pino's
+ * default). Nothing waits for a timer or a size: an idle server's line goes
+ * out at once, and pino flushes what is queued when the process exits.
+ */
+function standardOutput(): DestinationStream {
+  return pino.destination({ dest: 1, sync: false });
+}
+
+export function createLogger(level: string, destination: DestinationStream = standardOutput()): Logger {
   return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
 }
 
