@@ -25,7 +25,6 @@ function toAccount(row: AccountsTable): Account {
 
 export type NewAccount = Pick<Account, 'id' | 'email' | 'passwordHash' | 'role' | 'createdAt'>;
 
-/** False when the email is taken. */
 /** A new account as its row: no locks yet. */
 function toRow(account: NewAccount): AccountsTable {
   return {
@@ -40,6 +39,7 @@ function toRow(account: NewAccount): AccountsTable {
   };
 }
 
+/** False when the email is taken. */
 export async function insertAccount(db: Executor, account: NewAccount): Promise<boolean> {
   const result = await db
     .insertInto('accounts')
