@@ -112,8 +112,9 @@ ${machine()
   .join('\n')}
 | load average (1, 5, 15 min) | ${loads.join('<br>')} |
 
-The machine was **shared by up to 8 agents** (builds, test suites, browsers) while this ran: load averages above
-the ${os.availableParallelism()} cores mean the cases competed with other work, which is why only same-round ratios are reported.
+The load generator, PostgreSQL, Redis and the proxy run on these same ${os.availableParallelism()} cores as the servers they
+measure; load averages above the cores mean the cases also competed with other work on the machine. Hence only
+same-round ratios are reported.
 
 ## Setup
 
