@@ -2,7 +2,7 @@
 import { auditHash } from '../domain/audit-chain.ts';
 import type { LoginResult } from '../domain/sign-in-activity.ts';
 import { atomically, type Executor } from './executor.ts';
-import { prepared } from './prepared.ts';
+import { type EveryColumn, prepared } from './prepared.ts';
 import type { LoginEventsTable, OutboxTable } from './schema.ts';
 import { enqueueWebhookEvents } from './webhooks-repository.ts';
 
@@ -76,7 +76,7 @@ const insertLoginEventQuery = prepared((db, p: LoginEvent) =>
     ip: p.ip,
     user_agent: p.user_agent,
     at: p.at,
-  }),
+  } satisfies EveryColumn<LoginEvent>),
 );
 const insertMessageQuery = prepared(
   (db, p: { channel: OutboxTable['channel']; recipient: string; body: string; subject: string; createdAt: string }) =>

@@ -2,7 +2,7 @@
 // and the one question every entry asks, whether the account is frozen and why.
 import type { FreezeReason, FreezeVia } from '../domain/account-freeze.ts';
 import { changed, type Executor } from './executor.ts';
-import { prepared } from './prepared.ts';
+import { type EveryColumn, prepared } from './prepared.ts';
 import type { AccountFreezesTable, FreezeLinksTable } from './schema.ts';
 
 export type FreezeLinkRow = FreezeLinksTable;
@@ -44,7 +44,7 @@ const insertFreezeLinkQuery = prepared((db, p: FreezeLinkRow) =>
     created_at: p.created_at,
     expires_at: p.expires_at,
     used_at: p.used_at,
-  }),
+  } satisfies EveryColumn<FreezeLinkRow>),
 );
 
 /**

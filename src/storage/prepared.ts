@@ -137,6 +137,14 @@ export class PreparedQuery<P, C extends Compilable> {
   }
 }
 
+/**
+ * The values of a whole-row INSERT, checked to name every field of the row
+ * type (`{ … } satisfies EveryColumn<Row>`): Kysely drops a nullable column
+ * left out, so a column added to the table and forgotten in the list would go
+ * unwritten; with this it does not compile.
+ */
+export type EveryColumn<R> = { [K in keyof R]-?: unknown };
+
 /** A query built once per database, run with `all`, `first` or `changed`. */
 export function prepared<P extends object, C extends Compilable>(
   build: (db: Executor, p: P) => C,

@@ -1,6 +1,6 @@
 import type { Executor } from './executor.ts';
 import { changed } from './executor.ts';
-import { prepared } from './prepared.ts';
+import { type EveryColumn, prepared } from './prepared.ts';
 import type { LoginChallengesTable, SessionsTable } from './schema.ts';
 
 export type SessionRow = SessionsTable;
@@ -20,7 +20,7 @@ const insertSessionQuery = prepared((db, p: SessionRow) =>
     last_seen_at: p.last_seen_at,
     second_factor_at: p.second_factor_at,
     second_factor_method: p.second_factor_method,
-  }),
+  } satisfies EveryColumn<SessionRow>),
 );
 
 const liveSessionQuery = prepared((db, p: { tokenHash: string; now: string }) =>
@@ -90,7 +90,7 @@ const insertChallengeQuery = prepared((db, p: ChallengeRow) =>
     ip: p.ip,
     user_agent: p.user_agent,
     purpose: p.purpose,
-  }),
+  } satisfies EveryColumn<ChallengeRow>),
 );
 
 const challengeQuery = prepared((db, p: { tokenHash: string }) =>
