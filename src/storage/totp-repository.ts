@@ -85,7 +85,11 @@ export async function retireTotpBindings(
     .updateTable('totp_bindings')
     .set({ status: 'retired', retired_at: now })
     .where('account_id', '=', accountId)
-    .where('status', 'in', statuses.map((status) => sql.lit(status)))
+    .where(
+      'status',
+      'in',
+      statuses.map((status) => sql.lit(status)),
+    )
     .execute();
 }
 
