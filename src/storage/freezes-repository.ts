@@ -1,9 +1,10 @@
 // Account freezes (issue 12): the owner's "this wasn't me" links and freezes,
 // and the one question every entry asks, whether the account is frozen and why.
+import type { ExpressionBuilder } from 'kysely';
 import type { FreezeReason, FreezeVia } from '../domain/account-freeze.ts';
 import { changed, type Executor } from './executor.ts';
 import { type EveryColumn, prepared } from './prepared.ts';
-import type { AccountFreezesTable, FreezeLinksTable } from './schema.ts';
+import type { AccountFreezesTable, Database, FreezeLinksTable } from './schema.ts';
 
 export type FreezeLinkRow = FreezeLinksTable;
 export type FreezeRow = AccountFreezesTable;
@@ -12,18 +13,13 @@ export type FreezeRow = AccountFreezesTable;
 const openFreezeQuery = prepared((db, p: { accountId: string }) =>
   db.selectFrom('account_freezes').selectAll().where('account_id', '=', p.accountId).where('ended_at', 'is', null),
 );
-// One statement: every entry asks this, the login twice.
+/** The owner's freeze in force on an account, as a subquery. */
+const ownerFreezeOf = (eb: ExpressionBuilder<Database, never>, accountId: string) =>
+  eb.selectFrom('account_freezes').select('id').where('account_id', '=', accountId).where('ended_at', 'is', null);
+// One statement: every entry asks this.
 const freezeReasonQuery = prepared((db, p: { accountId: string }) =>
   db.selectNoFrom((eb) => [
-    eb
-      .exists(
-        eb
-          .selectFrom('account_freezes')
-          .select('id')
-          .where('account_id', '=', p.accountId)
-          .where('ended_at', 'is', null),
-      )
-      .as('owner'),
+    eb.exists(ownerFreezeOf(eb, p.accountId)).as('owner'),
     eb
       .exists(
         eb
@@ -36,16 +32,27 @@ const freezeReasonQuery = prepared((db, p: { accountId: string }) =>
       .as('review'),
   ]),
 );
-const insertFreezeLinkQuery = prepared((db, p: FreezeLinkRow) =>
-  db.insertInto('freeze_links').values({
+// An email's freeze link, written unless the owner froze the account already
+// (the email then says how to unfreeze it): the check and the insert are one statement.
+const insertFreezeLinkUnlessFrozenQuery = prepared((db, p: FreezeLinkRow) => {
+  const row = {
     id: p.id,
     account_id: p.account_id,
     token_hash: p.token_hash,
     created_at: p.created_at,
     expires_at: p.expires_at,
     used_at: p.used_at,
-  } satisfies EveryColumn<FreezeLinkRow>),
-);
+  } satisfies EveryColumn<FreezeLinkRow>;
+  const columns = Object.keys(row) as Array<keyof FreezeLinkRow>;
+  return db
+    .insertInto('freeze_links')
+    .columns(columns)
+    .expression(
+      db
+        .selectNoFrom((eb) => columns.map((column) => eb.val(row[column]).as(column)))
+        .where((eb) => eb.not(eb.exists(ownerFreezeOf(eb, p.account_id)))),
+    );
+});
 
 /**
  * Why the account is frozen, or null: the owner froze it (until a recovery
@@ -62,8 +69,9 @@ export async function isAccountFrozen(db: Executor, accountId: string): Promise<
   return (await accountFreezeReason(db, accountId)) !== null;
 }
 
-export async function insertFreezeLink(db: Executor, row: FreezeLinkRow): Promise<void> {
-  await insertFreezeLinkQuery.changed(db, row);
+/** Writes the link unless the owner froze the account: false when frozen (nothing written). */
+export async function insertFreezeLinkUnlessFrozen(db: Executor, row: FreezeLinkRow): Promise<boolean> {
+  return (await insertFreezeLinkUnlessFrozenQuery.changed(db, row)) === 1;
 }
 
 export async function findFreezeLink(db: Executor, tokenHash: string): Promise<FreezeLinkRow | undefined> {
