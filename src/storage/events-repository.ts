@@ -1,7 +1,9 @@
 // Append-only records: the audit log, login history and the notification outbox.
+
+import { sql } from 'kysely';
 import { auditHash } from '../domain/audit-chain.ts';
 import type { LoginResult } from '../domain/sign-in-activity.ts';
-import { atomically, type Executor } from './executor.ts';
+import { atomically, type Executor, transactionsAreSerial } from './executor.ts';
 import { type EveryColumn, prepared } from './prepared.ts';
 import type { LoginEventsTable, OutboxTable } from './schema.ts';
 import { enqueueWebhookEvents } from './webhooks-repository.ts';
@@ -78,23 +80,53 @@ const insertLoginEventQuery = prepared((db, p: LoginEvent) =>
     at: p.at,
   } satisfies EveryColumn<LoginEvent>),
 );
-const insertMessageQuery = prepared(
-  (db, p: { channel: OutboxTable['channel']; recipient: string; body: string; subject: string; createdAt: string }) =>
-    db
-      .insertInto('outbox')
-      .values({
-        channel: p.channel,
-        recipient: p.recipient,
-        body: p.body,
-        subject: p.subject,
-        created_at: p.createdAt,
-        attempts: 0,
-      })
-      .returning('id'),
+type NewMessage = {
+  channel: OutboxTable['channel'];
+  recipient: string;
+  body: string;
+  subject: string;
+  createdAt: string;
+};
+const insertMessageQuery = prepared((db, p: NewMessage) =>
+  db.insertInto('outbox').values({
+    channel: p.channel,
+    recipient: p.recipient,
+    body: p.body,
+    subject: p.subject,
+    created_at: p.createdAt,
+    attempts: 0,
+  }),
 );
-const sealMessageQuery = prepared((db, p: { id: number; recipient: string; body: string }) =>
-  db.updateTable('outbox').set({ recipient: p.recipient, body: p.body }).where('id', '=', p.id),
+const insertMessageWithIdQuery = prepared((db, p: NewMessage & { id: number }) =>
+  db.insertInto('outbox').values({
+    id: p.id,
+    channel: p.channel,
+    recipient: p.recipient,
+    body: p.body,
+    subject: p.subject,
+    created_at: p.createdAt,
+    attempts: 0,
+  }),
 );
+// The id a sealed message's row will have, taken before its insert (the
+// ciphertext is bound to it), so the row is written once, whole. SQLite: the
+// transaction is the one writer until it ends (transactionsAreSerial), so the
+// id AUTOINCREMENT would give next stays free until the insert takes it.
+// PostgreSQL: the column's sequence hands each id out once (named by
+// bigserial's rule; pg_get_serial_sequence would look it up in the catalog on
+// every call, ~30 µs of the backend's CPU).
+const nextSqliteMessageIdQuery = prepared((db) =>
+  db.selectNoFrom(sql<number>`coalesce((select seq from sqlite_sequence where name = 'outbox'), 0) + 1`.as('id')),
+);
+const nextPostgresMessageIdQuery = prepared((db) => db.selectNoFrom(sql<string>`nextval('outbox_id_seq')`.as('id')));
+
+async function nextMessageId(trx: Executor): Promise<number> {
+  const row = transactionsAreSerial(trx)
+    ? await nextSqliteMessageIdQuery.first(trx, {})
+    : await nextPostgresMessageIdQuery.first(trx, {});
+  if (!row) throw new Error('no outbox id to take');
+  return Number(row.id);
+}
 
 export async function appendAudit(db: Executor, entry: AuditEntry): Promise<void> {
   await atomically(db, async (trx) => {
@@ -144,27 +176,23 @@ export interface OutgoingMessage {
 
 /** Written in the same transaction as the change it announces (transactional outbox). */
 export async function enqueueMessage(db: Executor, message: OutgoingMessage): Promise<void> {
-  const { recipient, body } = message;
-  const insert = async (trx: Executor, values: { recipient: string; body: string }) => {
-    const { channel, subject, createdAt } = message;
-    const row = await insertMessageQuery.first(trx, { channel, subject, createdAt, ...values });
-    if (!row) throw new Error('the outbox insert returned no id');
-    return row;
-  };
+  const { channel, recipient, subject, body, createdAt } = message;
   if (typeof recipient === 'string' && typeof body === 'string') {
-    await insert(db, { recipient, body });
+    await insertMessageQuery.changed(db, { channel, recipient, subject, body, createdAt });
     return;
   }
-  // Insert, then seal under the new id; both in one transaction, so no row is ever seen half-written.
-  const sealed = async (trx: Executor) => {
-    const { id } = await insert(trx, { recipient: '', body: '' });
-    await sealMessageQuery.changed(trx, {
+  // Sealed under the id the row will have, then written in one insert.
+  await atomically(db, async (trx) => {
+    const id = await nextMessageId(trx);
+    await insertMessageWithIdQuery.changed(trx, {
       id,
+      channel,
+      subject,
+      createdAt,
       recipient: typeof recipient === 'string' ? recipient : recipient(id),
       body: typeof body === 'string' ? body : body(id),
     });
-  };
-  await atomically(db, sealed);
+  });
 }
 
 export async function listUnsentMessages(db: Executor, channel: OutboxTable['channel'], limit: number) {
