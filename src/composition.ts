@@ -18,6 +18,7 @@ import { argon2Hasher, type Hasher, PRODUCTION_ARGON2 } from './infra/hashing.ts
 import { loadKeyring } from './infra/keyring.ts';
 import { smtpMailer } from './infra/mailer.ts';
 import { createPasswordThrottle } from './infra/password-throttle.ts';
+import { randomBytes } from './infra/random.ts';
 import { createResetThrottle } from './infra/reset-throttle.ts';
 import { createSignUpThrottle } from './infra/signup-throttle.ts';
 import { webhookSmsSender } from './infra/sms-webhook.ts';
@@ -74,7 +75,7 @@ export async function compose(config: Config, logger: Logger, options: Compositi
     hasher: options.hasher ?? argon2Hasher(PRODUCTION_ARGON2),
     tokens: cryptoTokens,
     randomInt: (max) => crypto.randomInt(max),
-    randomBytes: (size) => crypto.randomBytes(size),
+    randomBytes,
   };
   const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : undefined;
   const sms = config.smsWebhookUrl ? webhookSmsSender(config.smsWebhookUrl) : undefined;

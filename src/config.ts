@@ -11,7 +11,9 @@ export interface Config {
    * SQLite's `synchronous` (https://sqlite.org/pragma.html#pragma_synchronous).
    * FULL (the default): a login's commit is on disk before its answer leaves,
    * so a spent code never comes back after a power loss; group commit shares
-   * one fsync among concurrent logins (docs/adr/0006). NORMAL: a power loss
+   * one fsync among concurrent logins, made off the event loop (the connection
+   * runs NORMAL and the driver syncs the WAL itself; EXTRA is the same in WAL:
+   * docs/adr/0006). NORMAL: a power loss
    * may roll back the last commits (a process crash may not).
    */
   readonly sqliteSynchronous: SqliteSynchronous;

@@ -1,5 +1,5 @@
 // The second-factor step of login: one challenge, one gate, one session.
-import { assertNotFrozen } from './account-freeze.ts';
+import { refuseIfFrozen } from './account-freeze.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
 import { noticeSignInBrowser } from './known-browsers.ts';
 import { openLoginChallenge } from './login-challenge.ts';
@@ -17,10 +17,9 @@ export async function finishLogin(
   input: { challenge: string; method: string; code?: string | undefined; response?: unknown },
   origin: RequestOrigin,
 ): Promise<LoginFinished> {
-  const db = ctx.storage.db;
   const now = ctx.clock.now();
-  const { challenge, account } = await openLoginChallenge(ctx, input.challenge);
-  await assertNotFrozen(db, account.id);
+  const { challenge, account, frozen } = await openLoginChallenge(ctx, input.challenge);
+  refuseIfFrozen(frozen);
   const { outcome, result } = await passSecondFactor(
     ctx,
     {

@@ -276,7 +276,7 @@ async function sqliteSeedingMode(ctx: AppContext, onNote?: (line: string) => voi
     }
     const synchronous = SYNCHRONOUS_NAMES[Number(await pragma(ctx, 'synchronous'))];
     onNote?.(
-      `then journal_mode=${await pragma(ctx, 'journal_mode')} and synchronous=${synchronous} as configured, the file synced`,
+      `then journal_mode=${await pragma(ctx, 'journal_mode')} and synchronous=${synchronous} on the connection as configured (${ctx.config.sqliteSynchronous}: at FULL and EXTRA the WAL is synced after each commit off the event loop), the file synced`,
     );
   };
 }

@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { randomBytes } from './random.ts';
 
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
@@ -52,7 +53,7 @@ export class Keyring {
 
   /** `aad` binds the ciphertext to its place (e.g. the row it belongs to), so it can't be moved. */
   encrypt(plaintext: Uint8Array | string, aad: string): string {
-    const iv = crypto.randomBytes(IV_BYTES);
+    const iv = randomBytes(IV_BYTES);
     const cipher = crypto.createCipheriv('aes-256-gcm', this.#key(this.currentVersion), iv);
     cipher.setAAD(Buffer.from(aad));
     const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);

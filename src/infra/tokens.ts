@@ -3,6 +3,7 @@
 // token itself has full entropy, so there is nothing to brute-force.
 // Use cases draw tokens, ids and salts through `ctx.tokens`.
 import crypto from 'node:crypto';
+import { randomBytes } from './random.ts';
 
 export interface TokenSource {
   /** 256 random bits, base64url. */
@@ -14,9 +15,9 @@ export interface TokenSource {
 }
 
 export const cryptoTokens: TokenSource = {
-  newToken: () => crypto.randomBytes(32).toString('base64url'),
+  newToken: () => randomBytes(32).toString('base64url'),
   newId: () => crypto.randomUUID(),
-  newSalt: () => crypto.randomBytes(16),
+  newSalt: () => randomBytes(16),
 };
 
 export function hashToken(token: string): string {

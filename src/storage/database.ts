@@ -44,7 +44,7 @@ export function sqliteFile(dataDir: string): string {
 
 export async function openStorage(options: StorageOptions): Promise<Storage> {
   let storage: Storage;
-  const counters: WriteCounters = { units: 0, commits: 0 };
+  const counters: WriteCounters = { units: 0, commits: 0, syncs: 0 };
   if (options.databaseUrl) {
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
@@ -68,9 +68,9 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     // in stay in memory instead of being read again from the file (at 1 M
     // accounts the file is ~3 GiB, and each login touches pages all over it).
     file.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
-    // Set explicitly: better-sqlite3 is built with NORMAL as the WAL default.
-    file.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
-    const db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(file, counters) });
+    // The driver sets `synchronous` and syncs the WAL itself at FULL (docs/adr/0006).
+    const dialect = new GroupCommitSqliteDialect(file, counters, options.sqliteSynchronous ?? 'FULL');
+    const db = new Kysely<Database>({ dialect });
     storage = { db, dialect: 'sqlite', counters, close: () => db.destroy() };
   }
   await migrateToLatest(storage.db, storage.dialect);

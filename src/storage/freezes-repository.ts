@@ -1,27 +1,30 @@
 // Account freezes (issue 12): the owner's "this wasn't me" links and freezes,
 // and the one question every entry asks, whether the account is frozen and why.
+import { type Expression, expressionBuilder } from 'kysely';
 import type { FreezeReason, FreezeVia } from '../domain/account-freeze.ts';
 import { changed, type Executor } from './executor.ts';
 import { type EveryColumn, prepared } from './prepared.ts';
-import type { AccountFreezesTable, FreezeLinksTable } from './schema.ts';
+import type { AccountFreezesTable, Database, FreezeLinksTable } from './schema.ts';
 
 export type FreezeLinkRow = FreezeLinksTable;
 export type FreezeRow = AccountFreezesTable;
 
-// Every login asks accountFreezeReason and links a freeze: built once (prepared.ts).
+// Built once (prepared.ts): every entry asks whether the account is frozen, a new-browser login links a freeze.
 const openFreezeQuery = prepared((db, p: { accountId: string }) =>
   db.selectFrom('account_freezes').selectAll().where('account_id', '=', p.accountId).where('ended_at', 'is', null),
 );
-// One statement: every entry asks this, the login twice.
-const freezeReasonQuery = prepared((db, p: { accountId: string }) =>
-  db.selectNoFrom((eb) => [
+/**
+ * Whether the account is frozen, as two columns (`owner`, `review`) of any
+ * select that knows the account's id: a value here, or a column of the
+ * statement that reads the account (the login's challenge read), so the
+ * question needs no statement of its own. `freezeReasonOf` reads the answer.
+ */
+export function freezeColumns(accountId: string | Expression<string>) {
+  const eb = expressionBuilder<Database>();
+  return [
     eb
       .exists(
-        eb
-          .selectFrom('account_freezes')
-          .select('id')
-          .where('account_id', '=', p.accountId)
-          .where('ended_at', 'is', null),
+        eb.selectFrom('account_freezes').select('id').where('account_id', '=', accountId).where('ended_at', 'is', null),
       )
       .as('owner'),
     eb
@@ -29,13 +32,26 @@ const freezeReasonQuery = prepared((db, p: { accountId: string }) =>
         eb
           .selectFrom('recovery_tickets')
           .select('id')
-          .where('account_id', '=', p.accountId)
+          .where('account_id', '=', accountId)
           .where('kind', '=', 'full_verification')
           .where('status', '=', 'in_review'),
       )
       .as('review'),
-  ]),
-);
+  ] as const;
+}
+
+/**
+ * Why the account is frozen, or null, from `freezeColumns`: the owner froze it
+ * (until a recovery ticket is approved), or a full identity verification is in
+ * review (until its decision). The owner's freeze is named first: it outlasts the other.
+ */
+export function freezeReasonOf(row: { owner: unknown; review: unknown } | undefined): FreezeReason | null {
+  if (Number(row?.owner)) return 'owner';
+  return Number(row?.review) ? 'identity_verification' : null;
+}
+
+// One statement: every entry asks this.
+const freezeReasonQuery = prepared((db, p: { accountId: string }) => db.selectNoFrom(freezeColumns(p.accountId)));
 const insertFreezeLinkQuery = prepared((db, p: FreezeLinkRow) =>
   db.insertInto('freeze_links').values({
     id: p.id,
@@ -47,15 +63,9 @@ const insertFreezeLinkQuery = prepared((db, p: FreezeLinkRow) =>
   } satisfies EveryColumn<FreezeLinkRow>),
 );
 
-/**
- * Why the account is frozen, or null: the owner froze it (until a recovery
- * ticket is approved), or a full identity verification is in review (until
- * its decision). The owner's freeze is named first: it outlasts the other.
- */
+/** Why the account is frozen, or null (`freezeReasonOf`). */
 export async function accountFreezeReason(db: Executor, accountId: string): Promise<FreezeReason | null> {
-  const row = await freezeReasonQuery.first(db, { accountId });
-  if (Number(row?.owner)) return 'owner';
-  return Number(row?.review) ? 'identity_verification' : null;
+  return freezeReasonOf(await freezeReasonQuery.first(db, { accountId }));
 }
 
 export async function isAccountFrozen(db: Executor, accountId: string): Promise<boolean> {

@@ -1,18 +1,19 @@
 // Kysely's SQLite driver, with group commit and a statement cache (issue 16;
 // docs/adr/0006-one-commit-per-login.md).
 //
-// better-sqlite3 is one connection and synchronous: a commit at
-// `synchronous=FULL` is an fsync on the event loop. So the writes of every
-// request ready at the same moment share one: a write transaction runs inside
-// a SAVEPOINT of an open batch (`BEGIN IMMEDIATE`), and the batch commits once
-// the requests queued for the connection have had their turn (a bounded
-// number of grants per event-loop turn, GRANTS_PER_TURN). Each caller's commit
-// resolves only after its batch committed, so no answer leaves before its
-// writes are durable. A caller that fails rolls back to its own savepoint and
-// no further: the others in the batch keep their writes. A write outside a
-// transaction joins the batch the same way. Reads run at once on the one
-// connection, and may see writes of a batch still committing (docs/adr/0006
-// says why that is safe here).
+// better-sqlite3 is one connection and synchronous. So the writes of every
+// request ready at the same moment share one commit: a write transaction runs
+// inside a SAVEPOINT of an open batch (`BEGIN IMMEDIATE`), and the batch
+// commits once the requests queued for the connection have had their turn (a
+// bounded number of grants per event-loop turn, GRANTS_PER_TURN). At FULL or
+// EXTRA the connection runs NORMAL and the WAL is synced off the event loop
+// (wal-sync.ts): each caller's commit resolves only after its batch committed
+// and a sync that started after that COMMIT completed, so no answer leaves
+// before its writes are durable. A caller that fails rolls back to its own
+// savepoint and no further: the others in the batch keep their writes. A
+// write outside a transaction joins the batch the same way. Reads run at once
+// on the one connection, and may see writes of a batch still committing or
+// syncing (docs/adr/0006 says why that is safe here).
 import type { Database as SqliteFile, Statement } from 'better-sqlite3';
 import {
   type CompiledQuery,
@@ -28,6 +29,8 @@ import {
   SqliteIntrospector,
   SqliteQueryCompiler,
 } from 'kysely';
+import type { SqliteSynchronous } from '../config.ts';
+import { type Waiter, WalSync } from './wal-sync.ts';
 
 /** Counts of what reached the database: tests prove "one commit per login" with them. */
 export interface WriteCounters {
@@ -35,16 +38,13 @@ export interface WriteCounters {
   units: number;
   /** Commits the database file actually made (batches on SQLite). */
   commits: number;
+  /** SQLite at FULL or EXTRA: syncs of the WAL made off the event loop, each covering every commit before it. */
+  syncs: number;
 }
 
 const STATEMENT_CACHE_SIZE = 500;
 const TRANSACTION = 'latchkey_tx';
 const PRAGMA = /^\s*pragma\b/i;
-
-interface Waiter {
-  resolve(): void;
-  reject(error: unknown): void;
-}
 
 interface Batch {
   readonly waiters: Waiter[];
@@ -107,21 +107,64 @@ class Turnstile {
   }
 }
 
+/** `PRAGMA synchronous` answers a number: 1 is NORMAL. */
+const NORMAL = 1;
+
 class GroupCommitDriver implements Driver {
   readonly #file: SqliteFile;
   readonly #counters: WriteCounters;
+  readonly #synchronous: SqliteSynchronous;
   readonly #statements = new Map<string, Statement>();
   readonly #turnstile = new Turnstile();
   #batch: Batch | undefined;
+  /** Syncs the WAL after each commit; started at init when the configured level asks for it. */
+  #walSync: WalSync | undefined;
+  /** Whether the connection is in the state #walSync makes durable (WAL, NORMAL): else SQLite syncs as set. */
+  #syncing = false;
 
-  constructor(file: SqliteFile, counters: WriteCounters) {
+  constructor(file: SqliteFile, counters: WriteCounters, synchronous: SqliteSynchronous) {
     this.#file = file;
     this.#counters = counters;
+    this.#synchronous = synchronous;
   }
 
-  async init(): Promise<void> {}
+  /**
+   * FULL or EXTRA in WAL mode: the connection runs NORMAL (no fsync in the
+   * COMMIT on the event loop) and the WAL is synced by a thread of its own
+   * before any caller of a batch resolves (docs/adr/0006 says why that is the
+   * same promise). Outside WAL mode SQLite syncs the database file in every
+   * COMMIT: the level is set as configured.
+   */
+  async init(): Promise<void> {
+    const wal = this.#file.pragma('journal_mode', { simple: true }) === 'wal';
+    if (wal && this.#synchronous !== 'NORMAL') {
+      this.#file.pragma('synchronous = NORMAL');
+      this.#walSync = new WalSync(`${this.#file.name}-wal`, () => this.#counters.syncs++);
+    } else {
+      this.#file.pragma(`synchronous = ${this.#synchronous}`);
+    }
+    this.afterPragma();
+  }
+
+  /**
+   * A PRAGMA may have changed the journal mode or the level (`latchkey seed`
+   * runs a fresh file without either, then sets them back): syncs follow.
+   */
+  afterPragma(): void {
+    this.#syncing =
+      this.#walSync !== undefined &&
+      this.#file.pragma('journal_mode', { simple: true }) === 'wal' &&
+      this.#file.pragma('synchronous', { simple: true }) === NORMAL;
+  }
+
+  /** A sync failed: fail closed, nothing more is read or written on this connection. */
+  assertUsable(): void {
+    const failure = this.#walSync?.failure;
+    if (failure) throw failure;
+  }
 
   async acquireConnection(): Promise<DatabaseConnection> {
+    this.assertUsable();
     await this.#turnstile.lock();
     return new BatchConnection(this);
   }
@@ -154,10 +197,12 @@ class GroupCommitDriver implements Driver {
     }
   }
 
+  /** Commits the last batch, waits for its sync, stops the sync thread, closes the file. */
   async destroy(): Promise<void> {
     await this.#turnstile.lock();
     try {
       this.#commit();
+      await this.#walSync?.close();
     } finally {
       this.#file.close();
     }
@@ -234,6 +279,7 @@ class GroupCommitDriver implements Driver {
     const batch = this.#batch;
     if (!batch) return;
     try {
+      this.assertUsable(); // an earlier sync failed: this batch is not committed after it
       this.run('commit');
     } catch (error) {
       if (this.#file.inTransaction) this.run('rollback');
@@ -242,7 +288,8 @@ class GroupCommitDriver implements Driver {
     }
     this.#batch = undefined;
     this.#counters.commits++;
-    for (const waiter of batch.waiters) waiter.resolve();
+    if (this.#syncing && this.#walSync) this.#walSync.committed(batch.waiters);
+    else for (const waiter of batch.waiters) waiter.resolve();
   }
 
   #fail(error: unknown): void {
@@ -272,9 +319,15 @@ class BatchConnection implements DatabaseConnection {
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (this.handedBack) await this.driver.retake(this);
+    this.driver.assertUsable();
     const statement = this.driver.statement(query.sql);
     // A PRAGMA sets the connection and writes no row: at once, outside a batch (journal_mode cannot change in one).
-    if (this.inTransaction || statement.readonly || PRAGMA.test(query.sql)) return this.execute(query, statement);
+    if (PRAGMA.test(query.sql)) {
+      const result = this.execute<R>(query, statement);
+      this.driver.afterPragma();
+      return result;
+    }
+    if (this.inTransaction || statement.readonly) return this.execute(query, statement);
     this.driver.beginLoneWrite();
     const result = this.execute<R>(query, statement);
     await this.driver.awaitCommit(this);
@@ -298,6 +351,7 @@ export class GroupCommitSqliteDialect implements Dialect {
   constructor(
     private readonly file: SqliteFile,
     private readonly counters: WriteCounters,
+    private readonly synchronous: SqliteSynchronous,
   ) {}
 
   createAdapter(): DialectAdapter {
@@ -305,7 +359,7 @@ export class GroupCommitSqliteDialect implements Dialect {
   }
 
   createDriver(): Driver {
-    return new GroupCommitDriver(this.file, this.counters);
+    return new GroupCommitDriver(this.file, this.counters, this.synchronous);
   }
 
   createQueryCompiler(): QueryCompiler {

@@ -6,8 +6,7 @@ import { test } from 'node:test';
 import { passSecondFactor } from '../../src/app/second-factor-gate.ts';
 import { FAILURES_BEFORE_LOCK, FAILURES_PER_CHALLENGE } from '../../src/domain/policy.ts';
 import { hashToken } from '../../src/infra/tokens.ts';
-import { findAccountById } from '../../src/storage/accounts-repository.ts';
-import { findChallenge, takeChallengeAttempt } from '../../src/storage/sessions-repository.ts';
+import { findChallengeWithAccount, takeChallengeAttempt } from '../../src/storage/sessions-repository.ts';
 import { challengeFor, codeFor, type Enrolled, enrolledUser, PASSWORD } from '../support/flows.ts';
 import { describeOnEachDatabase, type Harness, type Reply } from '../support/harness.ts';
 
@@ -82,12 +81,11 @@ function attemptBudgetTests(h: Harness): void {
     const user = await enrolledUser(h);
     await alignClock(h);
     const db = h.ctx.storage.db;
-    const account = await findAccountById(db, user.accountId);
-    assert.ok(account);
     // A login completes its challenge; a ticket cancellation only needs it alive.
     for (const completesChallenge of [true, false]) {
-      const challenge = await findChallenge(db, hashToken(await challengeFor(h, user.email)));
-      assert.ok(challenge);
+      const found = await findChallengeWithAccount(db, hashToken(await challengeFor(h, user.email)));
+      assert.ok(found);
+      const { challenge, account } = found;
       // Its five wrong codes land between the request's opening of the challenge and its transaction.
       for (let i = 0; i < FAILURES_PER_CHALLENGE; i += 1) {
         await takeChallengeAttempt(db, challenge.id, FAILURES_PER_CHALLENGE);
@@ -108,7 +106,7 @@ function attemptBudgetTests(h: Harness): void {
         ),
         (error: { code?: string }) => error.code === 'challenge_expired',
       );
-      assert.equal((await findChallenge(db, challenge.token_hash))?.completed_at, null);
+      assert.equal((await findChallengeWithAccount(db, challenge.token_hash))?.challenge.completed_at, null);
     }
     assert.equal(await countedFailures(h, user.accountId), 0);
     // The code was not spent: it still signs in with a live challenge.
