@@ -9,10 +9,19 @@ import type { AccountFreezesTable, Database, FreezeLinksTable } from './schema.t
 export type FreezeLinkRow = FreezeLinksTable;
 export type FreezeRow = AccountFreezesTable;
 
-// Built once (prepared.ts): every entry asks whether the account is frozen, a new-browser login links a freeze.
+// Built once (prepared.ts): every entry asks whether the account is frozen, a login's emails link a freeze.
 const openFreezeQuery = prepared((db, p: { accountId: string }) =>
   db.selectFrom('account_freezes').selectAll().where('account_id', '=', p.accountId).where('ended_at', 'is', null),
 );
+/** The owner's freeze in force on an account, as a subquery. */
+function ownerFreeze(accountId: string | Expression<string>) {
+  return expressionBuilder<Database>()
+    .selectFrom('account_freezes')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('ended_at', 'is', null);
+}
+
 /**
  * Whether the account is frozen, as two columns (`owner`, `review`) of any
  * select that knows the account's id: a value here, or a column of the
@@ -22,11 +31,7 @@ const openFreezeQuery = prepared((db, p: { accountId: string }) =>
 export function freezeColumns(accountId: string | Expression<string>) {
   const eb = expressionBuilder<Database>();
   return [
-    eb
-      .exists(
-        eb.selectFrom('account_freezes').select('id').where('account_id', '=', accountId).where('ended_at', 'is', null),
-      )
-      .as('owner'),
+    eb.exists(ownerFreeze(accountId)).as('owner'),
     eb
       .exists(
         eb
@@ -52,16 +57,27 @@ export function freezeReasonOf(row: { owner: unknown; review: unknown } | undefi
 
 // One statement: every entry asks this.
 const freezeReasonQuery = prepared((db, p: { accountId: string }) => db.selectNoFrom(freezeColumns(p.accountId)));
-const insertFreezeLinkQuery = prepared((db, p: FreezeLinkRow) =>
-  db.insertInto('freeze_links').values({
+// An email's freeze link, written unless the owner froze the account already
+// (the email then says how to unfreeze it): the check and the insert are one statement.
+const insertFreezeLinkUnlessFrozenQuery = prepared((db, p: FreezeLinkRow) => {
+  const row = {
     id: p.id,
     account_id: p.account_id,
     token_hash: p.token_hash,
     created_at: p.created_at,
     expires_at: p.expires_at,
     used_at: p.used_at,
-  } satisfies EveryColumn<FreezeLinkRow>),
-);
+  } satisfies EveryColumn<FreezeLinkRow>;
+  const columns = Object.keys(row) as Array<keyof FreezeLinkRow>;
+  return db
+    .insertInto('freeze_links')
+    .columns(columns)
+    .expression(
+      db
+        .selectNoFrom((eb) => columns.map((column) => eb.val(row[column]).as(column)))
+        .where((eb) => eb.not(eb.exists(ownerFreeze(p.account_id)))),
+    );
+});
 
 /** Why the account is frozen, or null (`freezeReasonOf`). */
 export async function accountFreezeReason(db: Executor, accountId: string): Promise<FreezeReason | null> {
@@ -72,8 +88,9 @@ export async function isAccountFrozen(db: Executor, accountId: string): Promise<
   return (await accountFreezeReason(db, accountId)) !== null;
 }
 
-export async function insertFreezeLink(db: Executor, row: FreezeLinkRow): Promise<void> {
-  await insertFreezeLinkQuery.changed(db, row);
+/** Writes the link unless the owner froze the account: false when frozen (nothing written). */
+export async function insertFreezeLinkUnlessFrozen(db: Executor, row: FreezeLinkRow): Promise<boolean> {
+  return (await insertFreezeLinkUnlessFrozenQuery.changed(db, row)) === 1;
 }
 
 export async function findFreezeLink(db: Executor, tokenHash: string): Promise<FreezeLinkRow | undefined> {
