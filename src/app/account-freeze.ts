@@ -5,11 +5,15 @@
 // second-factor step, session authentication (so every /v1/me call,
 // withdrawals and factor changes), recovery binding, and inside the
 // withdrawal's transaction.
-import { accountFrozen } from '../domain/account-freeze.ts';
+import { accountFrozen, type FreezeReason } from '../domain/account-freeze.ts';
 import type { Executor } from '../storage/executor.ts';
 import { accountFreezeReason } from '../storage/freezes-repository.ts';
 
 export async function assertNotFrozen(db: Executor, accountId: string): Promise<void> {
-  const reason = await accountFreezeReason(db, accountId);
+  refuseIfFrozen(await accountFreezeReason(db, accountId));
+}
+
+/** The same refusal, for a freeze already read with the account (a login challenge's read). */
+export function refuseIfFrozen(reason: FreezeReason | null): void {
   if (reason) throw accountFrozen(reason);
 }

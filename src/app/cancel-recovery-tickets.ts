@@ -10,7 +10,6 @@ import { cancel, isOpen, type TicketKind, type TicketStatus } from '../domain/re
 import { lockAccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import type { Executor } from '../storage/executor.ts';
-import { accountFreezeReason } from '../storage/freezes-repository.ts';
 import { listOpenTickets, markCancelled, type TicketRow } from '../storage/recovery-repository.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
 import { openLoginChallenge } from './login-challenge.ts';
@@ -93,10 +92,10 @@ export async function cancelTicketsWithSecondFactor(
   input: { challenge: string; method: string; code?: string | undefined; response?: unknown },
   origin: RequestOrigin,
 ): Promise<SecondFactorOutcome & { cancelled: string[] }> {
-  const { challenge, account } = await openLoginChallenge(ctx, input.challenge);
+  const { challenge, account, frozen } = await openLoginChallenge(ctx, input.challenge);
   // The owner's freeze says the factors may be in other hands: what they prove
   // counts for nothing until support has reviewed a ticket (which this would cancel).
-  if ((await accountFreezeReason(ctx.storage.db, account.id)) === 'owner') throw accountFrozen('owner');
+  if (frozen === 'owner') throw accountFrozen('owner');
   // Nothing to cancel: refuse before a code is spent.
   if ((await openTickets(ctx.storage.db, account.id, ctx.clock.now())).length === 0) {
     throw new DomainError('invalid_state', 'This account has no open recovery ticket.');

@@ -1,7 +1,5 @@
 // The second-factor step of login: one challenge, one gate, one session.
-import { challengeExpired } from '../domain/errors.ts';
-import { completeChallenge } from '../storage/sessions-repository.ts';
-import { assertNotFrozen } from './account-freeze.ts';
+import { refuseIfFrozen } from './account-freeze.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
 import { noticeSignInBrowser } from './known-browsers.ts';
 import { openLoginChallenge } from './login-challenge.ts';
@@ -19,10 +17,9 @@ export async function finishLogin(
   input: { challenge: string; method: string; code?: string | undefined; response?: unknown },
   origin: RequestOrigin,
 ): Promise<LoginFinished> {
-  const db = ctx.storage.db;
   const now = ctx.clock.now();
-  const { challenge, account } = await openLoginChallenge(ctx, input.challenge);
-  await assertNotFrozen(db, account.id);
+  const { challenge, account, frozen } = await openLoginChallenge(ctx, input.challenge);
+  refuseIfFrozen(frozen);
   const { outcome, result } = await passSecondFactor(
     ctx,
     {
@@ -33,12 +30,10 @@ export async function finishLogin(
       purpose: 'login',
       origin,
       challengeId: challenge.id,
+      // Racing requests on one challenge: only the first to complete it logs in.
+      completesChallenge: true,
     },
     async (trx, passed) => {
-      // Racing requests on one challenge: only the first to complete it logs in.
-      if (!(await completeChallenge(trx, challenge.id, now.toISOString()))) {
-        throw challengeExpired();
-      }
       await recordLogin(ctx, trx, {
         account_id: account.id,
         result: 'success',

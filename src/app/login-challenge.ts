@@ -3,11 +3,9 @@
 // after 5 minutes, after 5 wrong codes, and once a login completes with it.
 // A recovery-only challenge is good for opening a recovery ticket alone.
 
-import type { Account } from '../domain/account.ts';
 import { challengeExpired, DomainError } from '../domain/errors.ts';
 import { hashToken } from '../infra/tokens.ts';
-import { findAccountById } from '../storage/accounts-repository.ts';
-import { type ChallengeRow, findChallenge } from '../storage/sessions-repository.ts';
+import { type ChallengeWithAccount, findChallengeWithAccount } from '../storage/sessions-repository.ts';
 import type { AppContext } from './context.ts';
 import { challengeUsable } from './second-factor-gate.ts';
 
@@ -15,15 +13,17 @@ import { challengeUsable } from './second-factor-gate.ts';
  * `use` is what the caller does with it: a second factor (the default), or
  * opening a recovery ticket. A recovery-only challenge (issued while the
  * second-factor step is locked or awaits a recovery binding) serves only the latter.
+ * The account's freeze comes with it (`frozen`), read in the same statement:
+ * each caller decides what a freeze refuses (`refuseIfFrozen`).
  */
 export async function openLoginChallenge(
   ctx: AppContext,
   token: string,
   use: 'second_factor' | 'recovery' = 'second_factor',
-): Promise<{ challenge: ChallengeRow; account: Account }> {
-  const db = ctx.storage.db;
+): Promise<ChallengeWithAccount> {
   const now = ctx.clock.now().toISOString();
-  const challenge = await findChallenge(db, hashToken(token));
+  const found = await findChallengeWithAccount(ctx.storage.db, hashToken(token));
+  const challenge = found?.challenge;
   if (challenge?.purpose === 'recovery' && use !== 'recovery') {
     throw new DomainError(
       'challenge_expired',
@@ -35,9 +35,8 @@ export async function openLoginChallenge(
     challenge.completed_at === null &&
     challenge.expires_at > now &&
     challengeUsable(challenge.failed_attempts);
-  const account = usable ? await findAccountById(db, challenge.account_id) : undefined;
-  if (!challenge || !account) {
+  if (!found || !usable) {
     throw challengeExpired();
   }
-  return { challenge, account };
+  return found;
 }

@@ -12,8 +12,9 @@
 
 import { FREEZE_LINK_TTL_MS } from '../domain/policy.ts';
 import { describeBrowser } from '../infra/browser-words.ts';
+import { memoized } from '../infra/memo.ts';
 import type { Executor } from '../storage/executor.ts';
-import { accountFreezeReason, insertFreezeLink } from '../storage/freezes-repository.ts';
+import { insertFreezeLinkUnlessFrozen } from '../storage/freezes-repository.ts';
 import type { AppContext } from './context.ts';
 import { newOneTimeLink } from './one-time-links.ts';
 import { queueEmail } from './outbox-email.ts';
@@ -30,9 +31,13 @@ const EMAIL_TIME = new Intl.DateTimeFormat('en-GB', {
   hourCycle: 'h23',
 });
 
+const MINUTE_MS = 60_000;
+// The words name the minute: one formatting per minute, not per email (a login's emails and links share it).
+const minuteWords = memoized((minute: number) => `${EMAIL_TIME.format(minute * MINUTE_MS)} UTC`, 16);
+
 /** An absolute time as a person reads it, whatever their mail client: "Monday, 30 November 2026 at 03:13 UTC". */
 export function emailTime(at: Date): string {
-  return `${EMAIL_TIME.format(at)} UTC`;
+  return minuteWords(Math.floor(at.getTime() / MINUTE_MS));
 }
 
 const hours = (n: number): string => (n === 1 ? '1 hour' : `${n} hours`);
@@ -186,11 +191,10 @@ export async function notifyEmail(ctx: AppContext, db: Executor, account: Recipi
 }
 
 async function wasntYou(ctx: AppContext, db: Executor, accountId: string): Promise<string> {
-  if ((await accountFreezeReason(db, accountId)) === 'owner') {
+  const link = newOneTimeLink(ctx, FREEZE_LINK_TTL_MS);
+  if (!(await insertFreezeLinkUnlessFrozen(db, { ...link.row, account_id: accountId }))) {
     return 'Your account is frozen. To unfreeze it, open a lost-2FA recovery ticket from the sign-in page ("Security verification unavailable?"): support checks who you are.';
   }
-  const link = newOneTimeLink(ctx, FREEZE_LINK_TTL_MS);
-  await insertFreezeLink(db, { ...link.row, account_id: accountId });
   // The token rides in the fragment: browsers never send it, so no server or proxy log holds it.
   return `Wasn't you? Freeze your account: ${webOrigin(ctx.config)}/freeze#token=${link.token}\nFreezing signs out every session and stops sign-ins and withdrawals until support has checked who you are through a recovery ticket. The link works once, until ${emailTime(link.expiresAt)}.`;
 }

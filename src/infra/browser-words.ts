@@ -5,6 +5,7 @@
 // wording is ours. A user agent is a claim, not an identity: these words
 // describe, they never decide (known browsers go by their device cookie).
 import { UAParser } from 'ua-parser-js';
+import { memoized } from './memo.ts';
 
 export const UNKNOWN_BROWSER = 'Unknown browser';
 
@@ -33,8 +34,21 @@ function productToken(userAgent: string): string | undefined {
   return token && token.length <= 40 ? token.replace('/', ' ') : undefined;
 }
 
+/** User agents remembered: a few hundred cover the browsers that sign in to one server. */
+const REMEMBERED_AGENTS = 512;
+/** Longer ones (no browser sends such) are parsed every time, so the memo's memory stays small. */
+const REMEMBERED_LENGTH = 512;
+
 export function describeBrowser(userAgent: string | null | undefined): string {
   if (!userAgent) return UNKNOWN_BROWSER;
+  // ua-parser-js runs hundreds of regular expressions (~0.1 ms for a desktop Chrome): a new-browser alert,
+  // a session list and the sign-in activity ask for the same few agents again and again.
+  return userAgent.length <= REMEMBERED_LENGTH ? remembered(userAgent) : words(userAgent);
+}
+
+const remembered = memoized(words, REMEMBERED_AGENTS);
+
+function words(userAgent: string): string {
   const { browser, os, device } = new UAParser(userAgent).getResult();
   if (!browser.name) return productToken(userAgent) ?? UNKNOWN_BROWSER;
   const name = BROWSER_NAMES[browser.name] ?? browser.name;

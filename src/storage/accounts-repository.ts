@@ -8,7 +8,8 @@ import { type Executor, transactionsAreSerial } from './executor.ts';
 import { prepared } from './prepared.ts';
 import type { AccountsTable } from './schema.ts';
 
-function toAccount(row: AccountsTable): Account {
+/** An account row as the application's record (ADR 0005); for statements that read the row with others. */
+export function toAccount(row: AccountsTable): Account {
   return {
     id: row.id,
     email: row.email,

@@ -1,69 +1,96 @@
 // Account freezes (issue 12): the owner's "this wasn't me" links and freezes,
 // and the one question every entry asks, whether the account is frozen and why.
+import { type Expression, expressionBuilder } from 'kysely';
 import type { FreezeReason, FreezeVia } from '../domain/account-freeze.ts';
 import { changed, type Executor } from './executor.ts';
 import { type EveryColumn, prepared } from './prepared.ts';
-import type { AccountFreezesTable, FreezeLinksTable } from './schema.ts';
+import type { AccountFreezesTable, Database, FreezeLinksTable } from './schema.ts';
 
 export type FreezeLinkRow = FreezeLinksTable;
 export type FreezeRow = AccountFreezesTable;
 
-// Every login asks accountFreezeReason and links a freeze: built once (prepared.ts).
+// Built once (prepared.ts): every entry asks whether the account is frozen, a login's emails link a freeze.
 const openFreezeQuery = prepared((db, p: { accountId: string }) =>
   db.selectFrom('account_freezes').selectAll().where('account_id', '=', p.accountId).where('ended_at', 'is', null),
 );
-// One statement: every entry asks this, the login twice.
-const freezeReasonQuery = prepared((db, p: { accountId: string }) =>
-  db.selectNoFrom((eb) => [
-    eb
-      .exists(
-        eb
-          .selectFrom('account_freezes')
-          .select('id')
-          .where('account_id', '=', p.accountId)
-          .where('ended_at', 'is', null),
-      )
-      .as('owner'),
+/** The owner's freeze in force on an account, as a subquery. */
+function ownerFreeze(accountId: string | Expression<string>) {
+  return expressionBuilder<Database>()
+    .selectFrom('account_freezes')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('ended_at', 'is', null);
+}
+
+/**
+ * Whether the account is frozen, as two columns (`owner`, `review`) of any
+ * select that knows the account's id: a value here, or a column of the
+ * statement that reads the account (the login's challenge read), so the
+ * question needs no statement of its own. `freezeReasonOf` reads the answer.
+ */
+export function freezeColumns(accountId: string | Expression<string>) {
+  const eb = expressionBuilder<Database>();
+  return [
+    eb.exists(ownerFreeze(accountId)).as('owner'),
     eb
       .exists(
         eb
           .selectFrom('recovery_tickets')
           .select('id')
-          .where('account_id', '=', p.accountId)
+          .where('account_id', '=', accountId)
           .where('kind', '=', 'full_verification')
           .where('status', '=', 'in_review'),
       )
       .as('review'),
-  ]),
-);
-const insertFreezeLinkQuery = prepared((db, p: FreezeLinkRow) =>
-  db.insertInto('freeze_links').values({
+  ] as const;
+}
+
+/**
+ * Why the account is frozen, or null, from `freezeColumns`: the owner froze it
+ * (until a recovery ticket is approved), or a full identity verification is in
+ * review (until its decision). The owner's freeze is named first: it outlasts the other.
+ */
+export function freezeReasonOf(row: { owner: unknown; review: unknown } | undefined): FreezeReason | null {
+  if (Number(row?.owner)) return 'owner';
+  return Number(row?.review) ? 'identity_verification' : null;
+}
+
+// One statement: every entry asks this.
+const freezeReasonQuery = prepared((db, p: { accountId: string }) => db.selectNoFrom(freezeColumns(p.accountId)));
+// An email's freeze link, written unless the owner froze the account already
+// (the email then says how to unfreeze it): the check and the insert are one statement.
+const insertFreezeLinkUnlessFrozenQuery = prepared((db, p: FreezeLinkRow) => {
+  const row = {
     id: p.id,
     account_id: p.account_id,
     token_hash: p.token_hash,
     created_at: p.created_at,
     expires_at: p.expires_at,
     used_at: p.used_at,
-  } satisfies EveryColumn<FreezeLinkRow>),
-);
+  } satisfies EveryColumn<FreezeLinkRow>;
+  const columns = Object.keys(row) as Array<keyof FreezeLinkRow>;
+  return db
+    .insertInto('freeze_links')
+    .columns(columns)
+    .expression(
+      db
+        .selectNoFrom((eb) => columns.map((column) => eb.val(row[column]).as(column)))
+        .where((eb) => eb.not(eb.exists(ownerFreeze(p.account_id)))),
+    );
+});
 
-/**
- * Why the account is frozen, or null: the owner froze it (until a recovery
- * ticket is approved), or a full identity verification is in review (until
- * its decision). The owner's freeze is named first: it outlasts the other.
- */
+/** Why the account is frozen, or null (`freezeReasonOf`). */
 export async function accountFreezeReason(db: Executor, accountId: string): Promise<FreezeReason | null> {
-  const row = await freezeReasonQuery.first(db, { accountId });
-  if (Number(row?.owner)) return 'owner';
-  return Number(row?.review) ? 'identity_verification' : null;
+  return freezeReasonOf(await freezeReasonQuery.first(db, { accountId }));
 }
 
 export async function isAccountFrozen(db: Executor, accountId: string): Promise<boolean> {
   return (await accountFreezeReason(db, accountId)) !== null;
 }
 
-export async function insertFreezeLink(db: Executor, row: FreezeLinkRow): Promise<void> {
-  await insertFreezeLinkQuery.changed(db, row);
+/** Writes the link unless the owner froze the account: false when frozen (nothing written). */
+export async function insertFreezeLinkUnlessFrozen(db: Executor, row: FreezeLinkRow): Promise<boolean> {
+  return (await insertFreezeLinkUnlessFrozenQuery.changed(db, row)) === 1;
 }
 
 export async function findFreezeLink(db: Executor, tokenHash: string): Promise<FreezeLinkRow | undefined> {

@@ -5,8 +5,15 @@
 // the client's (less to send and to describe). Statements without parameters
 // (begin, commit, migrations) keep the simple protocol, which allows several
 // statements in one text.
+//
+// A transaction's BEGIN waits for its first statement and goes out with it,
+// in one message sequence (issue 16): a login's transaction is a handful of
+// statements, and every round trip to PostgreSQL costs both processes a write
+// and a read (on loopback TCP the largest single cost of a statement in a
+// login's profile). The two share one Sync, so if BEGIN failed the statement
+// would not run at all: it never runs outside the transaction it was meant for.
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
-import type pg from 'pg';
+import pg from 'pg';
 
 /**
  * Distinct statement texts given a name, per process. Queries are built from
@@ -53,8 +60,15 @@ export class NamedStatementPool implements PostgresPool {
   }
 }
 
+/** What Kysely's PostgresDriver sends to open a transaction without settings. */
+const BEGIN = 'begin';
+/** What ends one: with no statement since the deferred BEGIN, there is nothing to commit or roll back. */
+const ENDS = new Set(['commit', 'rollback']);
+
 class NamedStatementClient implements PostgresPoolClient {
   #stale = false;
+  /** A BEGIN not yet sent: it goes out with the next statement. */
+  #beginDeferred = false;
 
   constructor(
     private readonly client: pg.PoolClient,
@@ -63,17 +77,108 @@ class NamedStatementClient implements PostgresPoolClient {
 
   // biome-ignore lint/suspicious/noExplicitAny: Kysely's overloads (a query, or a cursor).
   query(sqlOrCursor: any, parameters?: ReadonlyArray<unknown>): any {
-    if (typeof sqlOrCursor !== 'string') return this.client.query(sqlOrCursor);
+    if (typeof sqlOrCursor !== 'string') {
+      // A cursor (Kysely's streamQuery; no dialect here is given one) has a protocol of its own.
+      if (this.#beginDeferred) throw new Error('a cursor cannot open a transaction');
+      return this.client.query(sqlOrCursor);
+    }
     const values = parameters ? [...parameters] : [];
-    const name = values.length > 0 ? this.nameOf(sqlOrCursor) : undefined;
-    const query = name ? { name, text: sqlOrCursor, values } : { text: sqlOrCursor, values };
-    return (this.client.query(query) as Promise<PostgresQueryResult<unknown>>).catch((error: unknown) => {
+    if (values.length === 0 && sqlOrCursor === BEGIN && !this.#beginDeferred) {
+      this.#beginDeferred = true;
+      return Promise.resolve(completed('BEGIN'));
+    }
+    if (!this.#beginDeferred) return this.#run(sqlOrCursor, values);
+    this.#beginDeferred = false;
+    if (values.length === 0 && ENDS.has(sqlOrCursor)) return Promise.resolve(completed(sqlOrCursor.toUpperCase()));
+    // A statement without parameters keeps the simple protocol (it may be several): BEGIN goes first.
+    if (values.length === 0) return this.#run(BEGIN, []).then(() => this.#run(sqlOrCursor, values));
+    return this.#run(sqlOrCursor, values, true);
+  }
+
+  release(destroy?: boolean): void {
+    this.#beginDeferred = false;
+    this.client.release(Boolean(destroy) || this.#stale);
+  }
+
+  #run(text: string, values: unknown[], afterBegin = false): Promise<PostgresQueryResult<unknown>> {
+    const name = values.length > 0 ? this.nameOf(text) : undefined;
+    const config = name ? { name, text, values } : { text, values };
+    const sent: Promise<PostgresQueryResult<unknown>> = afterBegin
+      ? // pg hands a query object back instead of a promise: its callback settles this one.
+        new Promise((resolve, reject) => {
+          this.client.query(new BeginThenQuery(config, (error, result) => (error ? reject(error) : resolve(result))));
+        })
+      : (this.client.query(config) as Promise<PostgresQueryResult<unknown>>);
+    return sent.catch((error: unknown) => {
       if ((error as { code?: string }).code === STALE_PLAN) this.#stale = true;
       throw error;
     });
   }
+}
 
-  release(destroy?: boolean): void {
-    this.client.release(Boolean(destroy) || this.#stale);
+function completed(command: string): PostgresQueryResult<unknown> {
+  return { command, rowCount: 0, rows: [] } as unknown as PostgresQueryResult<unknown>;
+}
+
+/** pg's connection as a query writes to it (pg does not type these). */
+interface WireConnection {
+  parse(config: { text: string; name?: string }): void;
+  bind(config: object): void;
+  execute(config: object): void;
+  parsedStatements: Record<string, string>;
+}
+
+/** The pg.Query internals this subclass extends (not in pg's types). */
+interface QueryInternals {
+  name?: string;
+  prepare(connection: WireConnection): void;
+  hasBeenParsed(connection: WireConnection): boolean;
+  handleCommandComplete(message: unknown, connection: WireConnection): void;
+  handleError(error: unknown, connection: WireConnection): void;
+}
+
+type Settled = (error: Error | null, result: PostgresQueryResult<unknown>) => void;
+const QueryBase = pg.Query as unknown as new (
+  config: pg.QueryConfig,
+  values: undefined,
+  callback: Settled,
+) => QueryInternals & pg.Submittable;
+
+/**
+ * BEGIN, then the statement, in one message sequence ending in one Sync:
+ * Parse/Bind/Execute of BEGIN (its CommandComplete is the transaction's, not
+ * the statement's result), then the statement as pg sends it. An error in
+ * either skips the rest up to the Sync, so the statement runs in the
+ * transaction or not at all.
+ */
+class BeginThenQuery extends QueryBase {
+  #beginAnswered = false;
+  #parsedBefore = false;
+
+  constructor(config: pg.QueryConfig, settled: Settled) {
+    super(config, undefined, settled);
+  }
+
+  override prepare(connection: WireConnection): void {
+    this.#parsedBefore = this.hasBeenParsed(connection);
+    connection.parse({ text: BEGIN });
+    connection.bind({});
+    connection.execute({});
+    super.prepare(connection);
+  }
+
+  override handleCommandComplete(message: unknown, connection: WireConnection): void {
+    if (!this.#beginAnswered) {
+      this.#beginAnswered = true;
+      return;
+    }
+    super.handleCommandComplete(message, connection);
+  }
+
+  override handleError(error: unknown, connection: WireConnection): void {
+    // pg marks a named statement parsed at the first ParseComplete of the sequence, which is BEGIN's:
+    // if the statement's own Parse then failed, it must be parsed again next time.
+    if (!this.#parsedBefore && this.name) delete connection.parsedStatements[this.name];
+    super.handleError(error, connection);
   }
 }

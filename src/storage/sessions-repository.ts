@@ -1,5 +1,9 @@
+import type { Account } from '../domain/account.ts';
+import type { FreezeReason } from '../domain/account-freeze.ts';
+import { toAccount } from './accounts-repository.ts';
 import type { Executor } from './executor.ts';
 import { changed } from './executor.ts';
+import { freezeColumns, freezeReasonOf } from './freezes-repository.ts';
 import { type EveryColumn, prepared } from './prepared.ts';
 import type { LoginChallengesTable, SessionsTable } from './schema.ts';
 
@@ -93,8 +97,25 @@ const insertChallengeQuery = prepared((db, p: ChallengeRow) =>
   } satisfies EveryColumn<ChallengeRow>),
 );
 
-const challengeQuery = prepared((db, p: { tokenHash: string }) =>
-  db.selectFrom('login_challenges').selectAll().where('token_hash', '=', p.tokenHash),
+// The challenge's columns under names of their own: the account's row shares some (id, created_at).
+const challengeWithAccountQuery = prepared((db, p: { tokenHash: string }) =>
+  db
+    .selectFrom('login_challenges')
+    .innerJoin('accounts', 'accounts.id', 'login_challenges.account_id')
+    .selectAll('accounts')
+    .select([
+      'login_challenges.id as c_id',
+      'login_challenges.token_hash as c_token_hash',
+      'login_challenges.created_at as c_created_at',
+      'login_challenges.expires_at as c_expires_at',
+      'login_challenges.failed_attempts as c_failed_attempts',
+      'login_challenges.completed_at as c_completed_at',
+      'login_challenges.ip as c_ip',
+      'login_challenges.user_agent as c_user_agent',
+      'login_challenges.purpose as c_purpose',
+    ])
+    .select((eb) => freezeColumns(eb.ref('accounts.id')))
+    .where('login_challenges.token_hash', '=', p.tokenHash),
 );
 
 const challengeAttemptQuery = prepared((db, p: { id: string; limit: number }) =>
@@ -120,13 +141,14 @@ const challengeFailedAttemptsQuery = prepared((db, p: { id: string }) =>
   db.selectFrom('login_challenges').select('failed_attempts').where('id', '=', p.id),
 );
 
-const completeChallengeQuery = prepared((db, p: { id: string; now: string }) =>
+const completeChallengeQuery = prepared((db, p: { id: string; now: string; limit: number }) =>
   db
     .updateTable('login_challenges')
     .set({ completed_at: p.now })
     .where('id', '=', p.id)
     .where('completed_at', 'is', null)
-    .where('expires_at', '>', p.now),
+    .where('expires_at', '>', p.now)
+    .where('failed_attempts', '<', p.limit),
 );
 
 const sessionSecondFactorQuery = prepared((db, p: { id: string; method: string; at: string }) =>
@@ -137,8 +159,37 @@ export async function insertChallenge(db: Executor, row: ChallengeRow): Promise<
   await insertChallengeQuery.changed(db, row);
 }
 
-export async function findChallenge(db: Executor, tokenHash: string): Promise<ChallengeRow | undefined> {
-  return challengeQuery.first(db, { tokenHash });
+/** A login challenge with its account, and why that account is frozen (null: it is not). */
+export interface ChallengeWithAccount {
+  readonly challenge: ChallengeRow;
+  readonly account: Account;
+  readonly frozen: FreezeReason | null;
+}
+
+/**
+ * The challenge, its account and the account's freeze in one statement: every
+ * use of a challenge reads all three before anything else (a login's round
+ * trips to PostgreSQL are most of its cost, issue 16).
+ */
+export async function findChallengeWithAccount(
+  db: Executor,
+  tokenHash: string,
+): Promise<ChallengeWithAccount | undefined> {
+  const row = await challengeWithAccountQuery.first(db, { tokenHash });
+  if (!row) return undefined;
+  const challenge = {
+    id: row.c_id,
+    account_id: row.id,
+    token_hash: row.c_token_hash,
+    created_at: row.c_created_at,
+    expires_at: row.c_expires_at,
+    failed_attempts: row.c_failed_attempts,
+    completed_at: row.c_completed_at,
+    ip: row.c_ip,
+    user_agent: row.c_user_agent,
+    purpose: row.c_purpose,
+  } satisfies EveryColumn<ChallengeRow>;
+  return { challenge, account: toAccount(row), frozen: freezeReasonOf(row) };
 }
 
 /**
@@ -154,8 +205,10 @@ export async function takeChallengeAttempt(db: Executor, id: string, limit: numb
 /**
  * The wrong codes a challenge has taken, or undefined when it takes no more
  * (completed, or at the limit). Read inside the gate's transaction, where the
- * account's attempts take turns (account row lock), so a right code writes
- * nothing here and only a wrong one takes an attempt (`takeChallengeAttempt`).
+ * account's attempts take turns (account row lock), when a refusal that
+ * counts nothing reports the attempts left; a wrong code takes an attempt
+ * (`takeChallengeAttempt`), a right one completes the challenge
+ * (`completeChallenge`), each guarded the same way.
  */
 export async function usableChallengeFailures(db: Executor, id: string, limit: number): Promise<number | undefined> {
   const row = await usableChallengeFailuresQuery.first(db, { id, limit });
@@ -168,9 +221,13 @@ export async function challengeFailedAttempts(db: Executor, id: string): Promise
   return row?.failed_attempts ?? 0;
 }
 
-/** The conditional write that decides which of several racing requests finishes the login. */
-export async function completeChallenge(db: Executor, id: string, now: string): Promise<boolean> {
-  return (await completeChallengeQuery.changed(db, { id, now })) === 1;
+/**
+ * The conditional write that decides which of several racing requests
+ * finishes the login: false when the challenge is completed, expired, or has
+ * taken `limit` wrong codes.
+ */
+export async function completeChallenge(db: Executor, id: string, now: string, limit: number): Promise<boolean> {
+  return (await completeChallengeQuery.changed(db, { id, now, limit })) === 1;
 }
 
 /** A step-up: the session's second factor was proven again just now. */

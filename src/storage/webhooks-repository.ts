@@ -3,7 +3,8 @@ import crypto from 'node:crypto';
 import { type WebhookEvent, webhookEventsFor } from '../webhooks/events.ts';
 import type { Executor } from './executor.ts';
 import { changed } from './executor.ts';
-import type { WebhookEndpointsTable } from './schema.ts';
+import { type EveryColumn, prepared } from './prepared.ts';
+import type { WebhookDeliveriesTable, WebhookEndpointsTable, WebhookEventsTable } from './schema.ts';
 
 export type WebhookEndpointRow = WebhookEndpointsTable;
 
@@ -11,8 +12,42 @@ export async function insertWebhookEndpoint(db: Executor, row: WebhookEndpointRo
   await db.insertInto('webhook_endpoints').values(row).execute();
 }
 
+// Every audit entry that announces an event reads the endpoints and writes the
+// event and its deliveries (a backup-code login does): built once (prepared.ts).
+const liveEndpointsQuery = prepared((db) =>
+  db.selectFrom('webhook_endpoints').selectAll().where('removed_at', 'is', null).orderBy('created_at'),
+);
+type NewEvent = Omit<WebhookEventsTable, 'id'>;
+const insertEventQuery = prepared((db, p: NewEvent) =>
+  db
+    .insertInto('webhook_events')
+    .values({
+      message_id: p.message_id,
+      account_id: p.account_id,
+      type: p.type,
+      payload: p.payload,
+      created_at: p.created_at,
+    } satisfies EveryColumn<NewEvent>)
+    .returning('id'),
+);
+type NewDelivery = Omit<WebhookDeliveriesTable, 'id'>;
+const insertDeliveryQuery = prepared(
+  (db, p: Pick<NewDelivery, 'endpoint_id' | 'event_id' | 'account_key' | 'queued_at'>) =>
+    db.insertInto('webhook_deliveries').values({
+      endpoint_id: p.endpoint_id,
+      event_id: p.event_id,
+      account_key: p.account_key,
+      queued_at: p.queued_at,
+      attempts: 0,
+      next_attempt_at: p.queued_at,
+      delivered_at: null,
+      dead_at: null,
+      last_error: null,
+    } satisfies EveryColumn<NewDelivery>),
+);
+
 export async function listWebhookEndpoints(db: Executor): Promise<WebhookEndpointRow[]> {
-  return db.selectFrom('webhook_endpoints').selectAll().where('removed_at', 'is', null).orderBy('created_at').execute();
+  return liveEndpointsQuery.all(db, {});
 }
 
 export async function removeWebhookEndpoint(db: Executor, id: string, now: string): Promise<boolean> {
@@ -51,32 +86,21 @@ async function enqueueOne(
   endpoints: WebhookEndpointRow[],
 ): Promise<void> {
   const payload = JSON.stringify({ type: event.type, timestamp: at, data: { accountId, ...event.data } });
-  const inserted = await db
-    .insertInto('webhook_events')
-    .values({
-      message_id: `msg_${crypto.randomUUID()}`,
-      account_id: accountId,
-      type: event.type,
-      payload,
-      created_at: at,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const inserted = await insertEventQuery.first(db, {
+    message_id: `msg_${crypto.randomUUID()}`,
+    account_id: accountId,
+    type: event.type,
+    payload,
+    created_at: at,
+  });
+  if (!inserted) throw new Error('the webhook event insert returned no id');
   for (const endpoint of endpoints.filter((e) => subscribed(e, event.type))) {
-    await db
-      .insertInto('webhook_deliveries')
-      .values({
-        endpoint_id: endpoint.id,
-        event_id: Number(inserted.id),
-        account_key: accountId ?? '',
-        queued_at: at,
-        attempts: 0,
-        next_attempt_at: at,
-        delivered_at: null,
-        dead_at: null,
-        last_error: null,
-      })
-      .execute();
+    await insertDeliveryQuery.changed(db, {
+      endpoint_id: endpoint.id,
+      event_id: Number(inserted.id),
+      account_key: accountId ?? '',
+      queued_at: at,
+    });
   }
 }
 

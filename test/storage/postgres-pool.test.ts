@@ -2,7 +2,8 @@
 // connection parses and plans a statement once. What that must not break: a
 // statement whose table changed shape under it (another instance migrated)
 // fails once on its connection, which is then dropped, and the next query
-// runs on a fresh one.
+// runs on a fresh one. And a transaction's BEGIN, sent with its first
+// statement, must keep that statement inside the transaction.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
@@ -53,5 +54,63 @@ describe('named statements on PostgreSQL', { skip: !DIALECTS.includes('postgres'
     // The idle connection that prepared it comes back first (the pool reuses the last released).
     await assert.rejects(accounts(), { code: '0A000' });
     assert.deepEqual(await accounts(), []);
+  });
+
+  const xid = sql<{ xid: string }>`select pg_current_xact_id()::text as xid, ${1}::int as one`;
+
+  test("a transaction's first statement, sent with its BEGIN, runs inside it; a rollback undoes it", async () => {
+    const [first, second] = await storage.db.transaction().execute(async (trx) => {
+      const a = (await xid.execute(trx)).rows[0]?.xid;
+      const b = (await xid.execute(trx)).rows[0]?.xid;
+      return [a, b];
+    });
+    assert.ok(first);
+    assert.equal(first, second);
+    // Outside a transaction each statement is its own.
+    const [outside, again] = [
+      (await xid.execute(storage.db)).rows[0]?.xid,
+      (await xid.execute(storage.db)).rows[0]?.xid,
+    ];
+    assert.notEqual(outside, again);
+
+    const email = `${crypto.randomUUID()}@example.com`;
+    const insert = (db: typeof storage.db) =>
+      sql`insert into accounts (id, email, password_hash, created_at) values (${crypto.randomUUID()}, ${email}, ${'x'}, ${new Date().toISOString()})`.execute(
+        db,
+      );
+    await assert.rejects(
+      storage.db.transaction().execute(async (trx) => {
+        await insert(trx);
+        throw new Error('changed my mind');
+      }),
+      /changed my mind/,
+    );
+    const left = await storage.db.selectFrom('accounts').select('id').where('email', '=', email).execute();
+    assert.deepEqual(left, []);
+  });
+
+  test('a transaction that runs nothing, or starts with a statement without parameters, still works', async () => {
+    assert.equal(await storage.db.transaction().execute(async () => 'nothing'), 'nothing');
+    const [first, second] = await storage.db.transaction().execute(async (trx) => {
+      const a = (await sql<{ xid: string }>`select pg_current_xact_id()::text as xid`.execute(trx)).rows[0]?.xid;
+      const b = (await xid.execute(trx)).rows[0]?.xid;
+      return [a, b];
+    });
+    assert.ok(first);
+    assert.equal(first, second);
+  });
+
+  test('a first statement that fails to parse fails its transaction only, and is parsed anew next time', async () => {
+    const table = `later_${crypto.randomBytes(4).toString('hex')}`;
+    const probe = (db: typeof storage.db) =>
+      sql<{ n: number }>`select n from ${sql.table(table)} where n = ${1}`.execute(db);
+    // One connection throughout: the pool would otherwise hand out another.
+    await storage.db.connection().execute(async (connection) => {
+      await assert.rejects(connection.transaction().execute(probe), { code: '42P01' });
+      await sql`create table ${sql.table(table)} (n int)`.execute(connection);
+      await sql`insert into ${sql.table(table)} values (1)`.execute(connection);
+      const { rows } = await connection.transaction().execute(probe);
+      assert.deepEqual(rows, [{ n: 1 }]);
+    });
   });
 });

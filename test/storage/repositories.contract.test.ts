@@ -26,11 +26,12 @@ import {
   markMessageFailed,
   markMessageSent,
 } from '../../src/storage/events-repository.ts';
+import { endFreeze, insertFreeze } from '../../src/storage/freezes-repository.ts';
 import { claimJob, releaseJob } from '../../src/storage/jobs-repository.ts';
 import { migrationNames } from '../../src/storage/migrate.ts';
 import {
   completeChallenge,
-  findChallenge,
+  findChallengeWithAccount,
   findLiveSession,
   insertChallenge,
   insertSession,
@@ -263,13 +264,44 @@ for (const dialect of DIALECTS) {
         purpose: 'login',
       });
       exactlyOne(
-        await Promise.all(Array.from({ length: RACERS }, () => completeChallenge(storage.db, challengeId, at(10)))),
+        await Promise.all(Array.from({ length: RACERS }, () => completeChallenge(storage.db, challengeId, at(10), 5))),
       );
-      assert.equal(await completeChallenge(storage.db, challengeId, at(11)), false);
-      assert.equal((await findChallenge(storage.db, tokenHash))?.completed_at, at(10));
+      assert.equal(await completeChallenge(storage.db, challengeId, at(11), 5), false);
+      assert.equal((await findChallengeWithAccount(storage.db, tokenHash))?.challenge.completed_at, at(10));
     });
 
-    test('challenges: an expired challenge cannot be completed; failures are counted', async () => {
+    test('challenges: findChallengeWithAccount reads the challenge, its account and the freeze of that account alone', async () => {
+      const accountId = await newAccount(storage);
+      const other = await newAccount(storage);
+      const tokenHash = id();
+      const challenge = {
+        id: id(),
+        account_id: accountId,
+        token_hash: tokenHash,
+        created_at: at(0),
+        expires_at: at(300),
+        failed_attempts: 2,
+        completed_at: null,
+        ip: '203.0.113.9',
+        user_agent: 'agent',
+        purpose: 'recovery' as const,
+      };
+      await insertChallenge(storage.db, challenge);
+      assert.equal(await findChallengeWithAccount(storage.db, id()), undefined);
+      const found = await findChallengeWithAccount(storage.db, tokenHash);
+      assert.deepEqual(found?.challenge, challenge);
+      assert.deepEqual(found?.account, await findAccountById(storage.db, accountId));
+      assert.equal(found?.frozen, null);
+      // Another account's freeze is not this one's.
+      await insertFreeze(storage.db, { id: id(), accountId: other, via: 'email_link', at: at(1) });
+      assert.equal((await findChallengeWithAccount(storage.db, tokenHash))?.frozen, null);
+      await insertFreeze(storage.db, { id: id(), accountId, via: 'security_page', at: at(2) });
+      assert.equal((await findChallengeWithAccount(storage.db, tokenHash))?.frozen, 'owner');
+      await endFreeze(storage.db, accountId, id(), at(3));
+      assert.equal((await findChallengeWithAccount(storage.db, tokenHash))?.frozen, null);
+    });
+
+    test('challenges: failures are counted; a challenge at the limit or expired cannot be completed', async () => {
       const accountId = await newAccount(storage);
       const challengeId = id();
       await insertChallenge(storage.db, {
@@ -290,7 +322,9 @@ for (const dialect of DIALECTS) {
       );
       assert.deepEqual(counts.filter((c) => c !== undefined).sort(), [1, 2, 3, 4, 5]);
       assert.equal(await takeChallengeAttempt(storage.db, challengeId, 5), undefined);
-      assert.equal(await completeChallenge(storage.db, challengeId, at(300)), false);
+      // Five wrong codes: a right one cannot complete it either, while it has not expired.
+      assert.equal(await completeChallenge(storage.db, challengeId, at(10), 5), false);
+      assert.equal(await completeChallenge(storage.db, challengeId, at(300), 6), false, 'expired');
     });
 
     test('totp: acceptTotpStep records a step once under 20 concurrent calls, and only later steps after it', async () => {
