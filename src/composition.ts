@@ -52,6 +52,7 @@ export async function compose(config: Config, logger: Logger, options: Compositi
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     sqliteSynchronous: config.sqliteSynchronous,
+    warn: (message, detail) => logger.warn(detail, message),
     ...(options.schema ? { schema: options.schema } : {}),
   });
   const redis = config.redisUrl

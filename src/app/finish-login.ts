@@ -1,6 +1,4 @@
 // The second-factor step of login: one challenge, one gate, one session.
-import { challengeExpired } from '../domain/errors.ts';
-import { completeChallenge } from '../storage/sessions-repository.ts';
 import { refuseIfFrozen } from './account-freeze.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
 import { noticeSignInBrowser } from './known-browsers.ts';
@@ -32,12 +30,10 @@ export async function finishLogin(
       purpose: 'login',
       origin,
       challengeId: challenge.id,
+      // Racing requests on one challenge: only the first to complete it logs in.
+      completesChallenge: true,
     },
     async (trx, passed) => {
-      // Racing requests on one challenge: only the first to complete it logs in.
-      if (!(await completeChallenge(trx, challenge.id, now.toISOString()))) {
-        throw challengeExpired();
-      }
       await recordLogin(ctx, trx, {
         account_id: account.id,
         result: 'success',

@@ -4,7 +4,6 @@
 
 import type { Account } from '../domain/account.ts';
 import { DomainError } from '../domain/errors.ts';
-import { lockAccountRow } from '../storage/accounts-repository.ts';
 import { appendAudit } from '../storage/events-repository.ts';
 import {
   deletePhone,
@@ -22,10 +21,8 @@ import { notices, notifyEmail } from './notifications.ts';
 import {
   assertMethodAllowed,
   normalizedCode,
+  passFactorAttempt,
   passSecondFactor,
-  rateLimited,
-  recordSecondFactorFailure,
-  refusedWithAttemptsLeft,
   type SecondFactorPurpose,
 } from './second-factor-gate.ts';
 import type { StepUp } from './security-keys.ts';
@@ -95,40 +92,31 @@ export async function verifyPhone(
   const now = ctx.clock.now();
   const code = await normalizedCode(ctx, account.id, input, now);
   const live = await findLatestLiveSmsCode(db, account.id, 'verify_phone', now.toISOString());
-  const guess = `${account.id}|verify_phone|${live?.id ?? 'none'}|${code}`;
-  const fingerprint = ctx.keyring.fingerprint('second-factor-attempt', guess);
-  // Reserved and committed before the check, under the account's row lock like the gate's own (ADR 0003).
-  const reservation = await db.transaction().execute(async (trx) => {
-    await lockAccountRow(trx, account.id);
-    return ctx.budget.reserve(account.id, fingerprint, 'sms', now, trx);
-  });
-  if (reservation.kind === 'locked') throw rateLimited(reservation.until, now);
-  const verified = await db.transaction().execute(async (trx) => {
-    if (!(await spendSmsCode(trx, account.id, 'verify_phone', smsCodeHash(ctx, account.id, code), now.toISOString()))) {
-      return false;
-    }
-    await markPhoneVerified(trx, account.id, now.toISOString());
-    await appendAudit(trx, { accountId: account.id, event: 'phone_verified', details: {}, at: now.toISOString() });
-    const lockedUntil = await lockWithdrawalsForNewFactor(ctx, trx, account.id);
-    await notifyEmail(ctx, trx, account, notices.phoneAdded(phone.phone_masked, now, lockedUntil));
-    return true;
-  });
-  if (verified) {
-    await ctx.budget.release(account.id, reservation.attemptId);
-    return;
-  }
-  // Counted, audited and locked like any wrong second factor: one budget per account.
-  const failures = reservation.repeat
-    ? undefined
-    : await recordSecondFactorFailure(
-        ctx,
-        db,
-        { account, method: 'sms', purpose: 'factor_change', origin },
-        reservation.attemptId,
-        0,
-        now,
-      );
-  throw await refusedWithAttemptsLeft(ctx, account.id, invalidCode(), now, { failures });
+  const codeHash = smsCodeHash(ctx, account.id, code);
+  // Through the gate's one decision (ADR 0003), with its own check: the phone
+  // is not a second factor yet. Counted before the answer is acted on, one
+  // commit; a wrong code counts, is audited and locks like any wrong second
+  // factor: one budget per account.
+  await passFactorAttempt(
+    ctx,
+    { account, method: 'sms', purpose: 'factor_change', origin },
+    {
+      // A guess at one code: a new SMS makes the same digits a new guess.
+      guess: `verify_phone|${live?.id ?? 'none'}|${code}`,
+      // A keyed hash compared in SQL: nothing slow to do before the transaction.
+      verify: async () => async (trx) =>
+        (await spendSmsCode(trx, account.id, 'verify_phone', codeHash, now.toISOString()))
+          ? { ok: true, outcome: { method: 'sms', warnings: [] } }
+          : { ok: false, error: invalidCode() },
+    },
+    now,
+    async (trx) => {
+      await markPhoneVerified(trx, account.id, now.toISOString());
+      await appendAudit(trx, { accountId: account.id, event: 'phone_verified', details: {}, at: now.toISOString() });
+      const lockedUntil = await lockWithdrawalsForNewFactor(ctx, trx, account.id);
+      await notifyEmail(ctx, trx, account, notices.phoneAdded(phone.phone_masked, now, lockedUntil));
+    },
+  );
 }
 
 export async function removePhone(

@@ -5,6 +5,7 @@
 
 import type { Account } from '../domain/account.ts';
 import {
+  type Admitted,
   attemptsRemaining,
   challengeAttemptsRemaining,
   retryAfterSeconds,
@@ -21,15 +22,17 @@ import {
   type SecondFactorPurpose,
 } from '../domain/second-factor.ts';
 import { lockAccountRow } from '../storage/accounts-repository.ts';
+import { attemptOnBudget } from '../storage/attempt-budget.ts';
 import { appendAudit, auditEventSince } from '../storage/events-repository.ts';
 import { atomically, type Executor } from '../storage/executor.ts';
 import {
   challengeFailedAttempts,
+  completeChallenge,
   takeChallengeAttempt,
   usableChallengeFailures,
 } from '../storage/sessions-repository.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
-import { type FactorModule, notAvailable, type SecondFactorOutcome } from './factors/factor.ts';
+import { type FactorAttempt, type FactorModule, notAvailable, type SecondFactorOutcome } from './factors/factor.ts';
 import { FACTOR_MODULES, factorModule } from './factors/registry.ts';
 import { recordLogin } from './login-history.ts';
 import { notices, notifyEmail } from './notifications.ts';
@@ -47,6 +50,12 @@ export interface SecondFactorAttempt {
   readonly origin: RequestOrigin;
   /** The login challenge the attempt belongs to: its own 5-failure limit applies too. */
   readonly challengeId?: string;
+  /**
+   * A right code completes the challenge (a login): the guarded write that
+   * also refuses a challenge that died meanwhile, so only one of several
+   * racing requests finishes it.
+   */
+  readonly completesChallenge?: boolean;
 }
 
 async function boundModules(db: Executor, accountId: string): Promise<FactorModule[]> {
@@ -86,16 +95,6 @@ export async function assertMethodAllowed(
  * Verifies one second factor and, only if it is right, runs `onSuccess` in the
  * same transaction as the write that spends it: if `onSuccess` fails, the
  * factor is not spent.
- *
- * One commit per attempt (docs/adr/0006): the slow check (argon2id, a
- * signature) runs first, outside any transaction; then ONE transaction takes
- * the account's row lock, reserves the attempt in the budget, takes one of the
- * challenge's attempts, spends the factor and runs `onSuccess` — or, for a
- * wrong code, records the failure with its counts, audit, emails and lock.
- * What is neither (a repeat, a refusal before the check) rolls back and counts
- * nothing. Concurrent attempts on one account take turns on its row, so the
- * last to count sees all the others (ADR 0003). With the budget in Redis, the
- * reservation is taken there before the check, across instances.
  */
 export async function passSecondFactor<T>(
   ctx: AppContext,
@@ -108,79 +107,101 @@ export async function passSecondFactor<T>(
   // authorise this is refused whatever the code.
   await assertMethodAllowed(ctx.storage.db, account.id, method, attempt.purpose);
   const now = ctx.clock.now();
-  const db = ctx.storage.db;
   const challengeId = attempt.challengeId;
   const factorAttempt = await factorModule(method)
     .attempt(ctx, account, { code: attempt.code, response: attempt.response, purpose: attempt.purpose }, now)
     .catch(async (error: unknown) => {
       // A code that is not even a code (wrong length) is refused before anything is counted.
       if (!(error instanceof DomainError && error.code === 'invalid_code')) throw error;
-      const challengeFailures = challengeId ? await challengeFailedAttempts(db, challengeId) : undefined;
+      const challengeFailures = challengeId ? await challengeFailedAttempts(ctx.storage.db, challengeId) : undefined;
       throw await refusedWithAttemptsLeft(ctx, account.id, error, now, { challengeFailures });
     });
+  return passFactorAttempt(ctx, attempt, factorAttempt, now, onSuccess);
+}
+
+/**
+ * The gate's decision on a prepared attempt (`FactorAttempt`): what
+ * `passSecondFactor` does once the method is known, and what phone
+ * verification does with its own check.
+ *
+ * One commit per attempt (docs/adr/0006), on the budget's one shape
+ * (`attemptOnBudget`, ADR 0003): the slow check (argon2id, a signature) runs
+ * first, outside any transaction; then ONE transaction takes the account's row
+ * lock, admits the attempt (the database store only reads: the lock, the
+ * failures, whether this guess is one of them), spends the factor and — on a
+ * login — completes the challenge, and runs `onSuccess`; or, for a wrong code,
+ * takes one of the challenge's attempts and records the failure with its
+ * counts, audit, emails and lock. What is neither (a repeat, a refusal before
+ * the check) rolls back and counts nothing. Concurrent attempts on one account
+ * take turns on its row, so each sees every failure before it. With the budget
+ * in Redis, a slot is reserved there before the check, across instances.
+ */
+export async function passFactorAttempt<T>(
+  ctx: AppContext,
+  attempt: Pick<
+    SecondFactorAttempt,
+    'account' | 'method' | 'purpose' | 'origin' | 'challengeId' | 'completesChallenge'
+  >,
+  factorAttempt: FactorAttempt,
+  now: Date,
+  onSuccess: (trx: Executor, outcome: SecondFactorOutcome) => Promise<T>,
+): Promise<{ outcome: SecondFactorOutcome; result: T }> {
+  const { account, method, challengeId } = attempt;
   // A repeat (double click, retry, race) counts once: the budget recognises it by a
   // keyed hash of the guess, so no code is stored in the clear.
   const fingerprint = ctx.keyring.fingerprint(
     'second-factor-attempt',
     `${account.id}|${method}|${factorAttempt.guess}`,
   );
-  const { budget } = ctx;
-  const ahead = budget.reservesAhead ? await budget.reserve(account.id, fingerprint, method, now) : undefined;
-  if (ahead?.kind === 'locked') throw rateLimited(ahead.until, now);
-  // A repeat shares the original attempt's reservation (in Redis, its id): only
-  // the original may drop it, or the original's failure would go uncounted.
-  const releaseAhead = async () => {
-    if (ahead && !ahead.repeat) await budget.release(account.id, ahead.attemptId);
-  };
   let decided:
     | { outcome: SecondFactorOutcome; result: T }
     | { refused: DomainError; failures: number; challengeFailures: number | undefined };
   try {
-    const spend = await factorAttempt.verify();
-    decided = await db.transaction().execute(async (trx) => {
-      // The account's row first: every security write on an account takes its
-      // locks in one order (account row, factor rows, audit chain), so a spend
-      // racing a reset, a lock or a ticket change never deadlocks on PostgreSQL.
-      await lockAccountRow(trx, account.id);
-      const reservation = ahead ?? (await budget.reserve(account.id, fingerprint, method, now, trx));
-      if (reservation.kind === 'locked') throw rateLimited(reservation.until, now);
-      const challengeFailures = challengeId
-        ? await usableChallengeFailures(trx, challengeId, FAILURES_PER_CHALLENGE)
-        : 0;
-      if (challengeFailures === undefined) throw challengeExpired();
-      const check = await spend(trx);
-      if (check.ok === true) {
-        const result = await onSuccess(trx, check.outcome);
-        if (!ahead && !reservation.repeat) await budget.release(account.id, reservation.attemptId, trx);
-        return { outcome: check.outcome, result };
-      }
-      if (check.ok === 'pending') {
-        // Not yet answered out of band: neither spent nor a failure.
-        throw new DomainError('approval_pending', 'The approval has not arrived yet. Try again shortly.', {
-          retryAfter: check.retryAfterSeconds,
-        });
-      }
-      // The right proof submitted twice (a double click), a code for a reserved
-      // step, or a wrong guess counted the first time: no new guess. Rolled
-      // back, so it keeps neither a reservation nor the challenge attempt.
-      if (check.uncounted || reservation.repeat) {
-        throw new Uncounted(check.error, challengeId ? challengeFailures : undefined);
-      }
-      // A counted wrong code takes one of the challenge's attempts (none left: it died meanwhile).
-      const challengeAttempts = challengeId ? await takeChallengeAttempt(trx, challengeId, FAILURES_PER_CHALLENGE) : 0;
-      if (challengeAttempts === undefined) throw challengeExpired();
-      const failures = await recordSecondFactorFailure(
-        ctx,
-        trx,
-        attempt,
-        reservation.attemptId,
-        challengeAttempts,
-        now,
-      );
-      return { refused: check.error, failures, challengeFailures: challengeId ? challengeAttempts : undefined };
-    });
+    decided = await attemptOnBudget(
+      ctx.budget,
+      ctx.storage.db,
+      { accountId: account.id, fingerprint, method, now },
+      {
+        check: () => factorAttempt.verify(),
+        locked: (until) => rateLimited(until, now),
+        decide: async (trx, admitted, spend) => {
+          const check = await spend(trx);
+          if (check.ok === true) {
+            // A challenge that died meanwhile (its five wrong codes, completed,
+            // expired) takes no right code either: refused, and the spend rolls back.
+            if (challengeId && !(await challengeTakesRightCode(trx, attempt, challengeId, now))) {
+              throw challengeExpired();
+            }
+            return { outcome: check.outcome, result: await onSuccess(trx, check.outcome) };
+          }
+          if (check.ok !== 'pending' && !check.uncounted && !admitted.repeat) {
+            // A counted wrong code takes one of the challenge's attempts (none left: it died meanwhile).
+            const challengeAttempts = challengeId
+              ? await takeChallengeAttempt(trx, challengeId, FAILURES_PER_CHALLENGE)
+              : 0;
+            if (challengeAttempts === undefined) throw challengeExpired();
+            const failures = await recordSecondFactorFailure(ctx, trx, attempt, admitted, challengeAttempts, now);
+            return { refused: check.error, failures, challengeFailures: challengeId ? challengeAttempts : undefined };
+          }
+          // What follows counts nothing; a dead challenge is refused as such.
+          const challengeFailures = challengeId
+            ? await usableChallengeFailures(trx, challengeId, FAILURES_PER_CHALLENGE)
+            : 0;
+          if (challengeFailures === undefined) throw challengeExpired();
+          if (check.ok === 'pending') {
+            // Not yet answered out of band: neither spent nor a failure.
+            throw new DomainError('approval_pending', 'The approval has not arrived yet. Try again shortly.', {
+              retryAfter: check.retryAfterSeconds,
+            });
+          }
+          // The right proof submitted twice (a double click), a code for a reserved
+          // step, or a wrong guess counted the first time: no new guess. Rolled
+          // back, so it keeps neither a reservation nor the challenge attempt.
+          throw new Uncounted(check.error, challengeId ? challengeFailures : undefined);
+        },
+      },
+    );
   } catch (error) {
-    await releaseAhead();
     if (!(error instanceof Uncounted)) throw error;
     throw await refusedWithAttemptsLeft(ctx, account.id, error.refusal, now, {
       challengeFailures: error.challengeFailures,
@@ -188,8 +209,24 @@ export async function passSecondFactor<T>(
   }
   // After the commit: what is left is read from the committed budget (the lock's end included).
   if ('refused' in decided) throw await refusedWithAttemptsLeft(ctx, account.id, decided.refused, now, decided);
-  await releaseAhead();
   return decided;
+}
+
+/**
+ * Inside the gate's transaction, after a right code: whether the challenge
+ * still takes it. A login completes it here (the guarded write, so of racing
+ * requests only the first logs in); other uses only read it.
+ */
+async function challengeTakesRightCode(
+  trx: Executor,
+  attempt: Pick<SecondFactorAttempt, 'completesChallenge'>,
+  challengeId: string,
+  now: Date,
+): Promise<boolean> {
+  if (attempt.completesChallenge) {
+    return completeChallenge(trx, challengeId, now.toISOString(), FAILURES_PER_CHALLENGE);
+  }
+  return (await usableChallengeFailures(trx, challengeId, FAILURES_PER_CHALLENGE)) !== undefined;
 }
 
 /** Thrown inside the gate's transaction to roll back a refusal that counts nothing. */
@@ -241,7 +278,7 @@ export async function recordSecondFactorFailure(
   ctx: AppContext,
   db: Executor,
   attempt: Pick<SecondFactorAttempt, 'account' | 'method' | 'purpose' | 'origin'>,
-  attemptId: string,
+  admitted: Admitted,
   challengeAttempts: number,
   now: Date,
 ): Promise<number> {
@@ -250,7 +287,7 @@ export async function recordSecondFactorFailure(
   return atomically(db, async (trx) => {
     // Held first: of concurrent failures, one at a time counts and decides whether the day's report is due.
     await lockAccountRow(trx, account.id);
-    const failures = await ctx.budget.fail(account.id, attemptId, now, trx);
+    const failures = await ctx.budget.fail(account.id, admitted, now, trx);
     await appendAudit(trx, {
       accountId: account.id,
       event: 'second_factor_failed',

@@ -4,9 +4,19 @@
 // 24 hours and tell the owner.
 import { FAILURES_BEFORE_LOCK, FAILURES_PER_CHALLENGE, WARN_ATTEMPTS_FROM_FAILURE } from './policy.ts';
 
-export type Reservation =
-  | { readonly kind: 'reserved'; readonly attemptId: string; readonly repeat: boolean }
-  | { readonly kind: 'locked'; readonly until: Date };
+/**
+ * An attempt the budget lets through to be checked. `fingerprint` (a keyed
+ * hash of method + guess) identifies it; `repeat`: the same guess as one
+ * already counted or in flight, checked but never counted again.
+ */
+export interface Admitted {
+  readonly kind: 'admitted';
+  readonly fingerprint: string;
+  readonly method: string;
+  readonly repeat: boolean;
+}
+
+export type Admission = Admitted | { readonly kind: 'locked'; readonly until: Date };
 
 /** After the failure that brings the window's count to the limit, the account locks. */
 export function shouldLock(failuresInWindow: number): boolean {

@@ -63,8 +63,9 @@ export const REPEAT_WINDOW_MS = 2 * MINUTE_MS;
 /** A wrong second factor is reported to the owner at most once in this long (slow guessing). */
 export const FAILURE_REPORT_INTERVAL_MS = 24 * HOUR_MS;
 /**
- * A reservation neither failed nor released within this long was left by a
- * crash (a check takes milliseconds): it stops holding a slot (issue 11, #13).
+ * A slot the Redis budget reserved ahead, neither failed nor released within
+ * this long, was left by a crash (a check takes milliseconds): it stops
+ * holding the slot (issue 11, #13). The database budget reserves nothing.
  */
 export const PENDING_RESERVATION_MS = 2 * MINUTE_MS;
 

@@ -2,7 +2,7 @@
 // script, so it is atomic across instances. Times come from the injected clock.
 import crypto from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Reservation } from '../domain/attempt-budget.ts';
+import type { Admission, Admitted } from '../domain/attempt-budget.ts';
 import { FAILURE_WINDOW_MS, FAILURES_BEFORE_LOCK, PENDING_RESERVATION_MS } from '../domain/policy.ts';
 import type { AttemptBudgetStore } from './attempt-budget.ts';
 
@@ -97,7 +97,8 @@ export class RedisAttemptBudget implements AttemptBudgetStore {
     return [`${base}:attempts`, `${base}:states`, `${base}:lock`];
   }
 
-  async reserve(accountId: string, fingerprint: string, _method: string, now: Date): Promise<Reservation> {
+  /** Reserves a slot for the attempt (pending until `fail` or `release`), atomically across instances. */
+  async admit(accountId: string, fingerprint: string, method: string, now: Date): Promise<Admission> {
     const windowStart = now.getTime() - FAILURE_WINDOW_MS;
     const result = (await RESERVE.run(
       this.redis,
@@ -116,15 +117,13 @@ export class RedisAttemptBudget implements AttemptBudgetStore {
         return { kind: 'locked', until: new Date(Number(result[1])) };
       case 'busy':
         return { kind: 'locked', until: new Date(now.getTime() + 1000) };
-      case 'repeat':
-        return { kind: 'reserved', attemptId: fingerprint, repeat: true };
       default:
-        return { kind: 'reserved', attemptId: fingerprint, repeat: false };
+        return { kind: 'admitted', fingerprint, method, repeat: result[0] === 'repeat' };
     }
   }
 
-  async fail(accountId: string, attemptId: string): Promise<number> {
-    return Number(await FAIL.run(this.redis, 3, ...this.#keys(accountId), attemptId));
+  async fail(accountId: string, attempt: Admitted): Promise<number> {
+    return Number(await FAIL.run(this.redis, 3, ...this.#keys(accountId), attempt.fingerprint));
   }
 
   async failures(accountId: string, now: Date): Promise<number> {
@@ -132,8 +131,8 @@ export class RedisAttemptBudget implements AttemptBudgetStore {
     return Number(await FAILURES.run(this.redis, 2, attempts, states, now.getTime() - FAILURE_WINDOW_MS));
   }
 
-  async release(accountId: string, attemptId: string): Promise<void> {
-    await RELEASE.run(this.redis, 3, ...this.#keys(accountId), attemptId);
+  async release(accountId: string, attempt: Admitted): Promise<void> {
+    await RELEASE.run(this.redis, 3, ...this.#keys(accountId), attempt.fingerprint);
   }
 
   async lock(accountId: string, until: Date, now: Date): Promise<boolean> {

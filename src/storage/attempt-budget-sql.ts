@@ -1,23 +1,49 @@
-import type { Reservation } from '../domain/attempt-budget.ts';
-import { FAILURE_WINDOW_MS, FAILURES_BEFORE_LOCK, PENDING_RESERVATION_MS } from '../domain/policy.ts';
+import type { Admission, Admitted } from '../domain/attempt-budget.ts';
+import { FAILURE_WINDOW_MS, FAILURES_BEFORE_LOCK } from '../domain/policy.ts';
 import { newId } from '../infra/tokens.ts';
 import type { AttemptBudgetStore } from './attempt-budget.ts';
 import type { Executor } from './executor.ts';
 import { prepared } from './prepared.ts';
 
-// Every second-factor attempt runs these: built once (prepared.ts).
-const forgetOldQuery = prepared((db, p: { accountId: string; windowStart: string; abandonedBefore: string }) =>
+// Every second-factor attempt runs the admission: built once (prepared.ts).
+// One statement, and the only one a right code runs here: the lock, the
+// failures in the window, and whether this guess is one of them.
+const admitQuery = prepared((db, p: { accountId: string; fingerprint: string; now: string; windowStart: string }) =>
+  db.selectNoFrom((eb) => [
+    eb
+      .selectFrom('second_factor_locks')
+      .select('locked_until')
+      .where('account_id', '=', p.accountId)
+      .where('locked_until', '>', p.now)
+      .as('locked_until'),
+    eb
+      .selectFrom('second_factor_attempts')
+      .select((inner) => inner.fn.countAll<number>().as('n'))
+      .where('account_id', '=', p.accountId)
+      .where('outcome', '=', 'failed')
+      .where('created_at', '>=', p.windowStart)
+      .as('failures'),
+    eb
+      .exists(
+        eb
+          .selectFrom('second_factor_attempts')
+          .select('id')
+          .where('account_id', '=', p.accountId)
+          .where('fingerprint', '=', p.fingerprint)
+          .where('outcome', '=', 'failed')
+          .where('created_at', '>=', p.windowStart),
+      )
+      .as('repeat'),
+  ]),
+);
+// Rows out of the window, and any a former version left pending: neither counts any more.
+const forgetOldQuery = prepared((db, p: { accountId: string; windowStart: string }) =>
   db
     .deleteFrom('second_factor_attempts')
     .where('account_id', '=', p.accountId)
-    .where((eb) =>
-      eb.or([
-        eb('created_at', '<', p.windowStart),
-        eb.and([eb('outcome', '=', 'pending'), eb('created_at', '<', p.abandonedBefore)]),
-      ]),
-    ),
+    .where((eb) => eb.or([eb('created_at', '<', p.windowStart), eb('outcome', '!=', 'failed')])),
 );
-const reserveQuery = prepared(
+const failQuery = prepared(
   (db, p: { id: string; accountId: string; fingerprint: string; method: string; createdAt: string }) =>
     db
       .insertInto('second_factor_attempts')
@@ -27,21 +53,10 @@ const reserveQuery = prepared(
         fingerprint: p.fingerprint,
         method: p.method,
         created_at: p.createdAt,
-        outcome: 'pending',
+        outcome: 'failed',
       })
+      // The same guess counted already (by a caller outside the account's row lock): once is enough.
       .onConflict((c) => c.columns(['account_id', 'fingerprint']).doNothing()),
-);
-const countQuery = prepared((db, p: { accountId: string }) =>
-  db
-    .selectFrom('second_factor_attempts')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('account_id', '=', p.accountId),
-);
-const deleteAttemptQuery = prepared((db, p: { id: string }) =>
-  db.deleteFrom('second_factor_attempts').where('id', '=', p.id),
-);
-const failQuery = prepared((db, p: { id: string }) =>
-  db.updateTable('second_factor_attempts').set({ outcome: 'failed' }).where('id', '=', p.id),
 );
 const failuresQuery = prepared((db, p: { accountId: string; since: string }) =>
   db
@@ -50,9 +65,6 @@ const failuresQuery = prepared((db, p: { accountId: string; since: string }) =>
     .where('account_id', '=', p.accountId)
     .where('outcome', '=', 'failed')
     .where('created_at', '>=', p.since),
-);
-const releaseQuery = prepared((db, p: { id: string }) =>
-  db.deleteFrom('second_factor_attempts').where('id', '=', p.id).where('outcome', '=', 'pending'),
 );
 const lockQuery = prepared((db, p: { accountId: string; until: string; now: string }) =>
   db
@@ -79,47 +91,48 @@ const clearLocksQuery = prepared((db, p: { accountId: string }) =>
   db.deleteFrom('second_factor_locks').where('account_id', '=', p.accountId),
 );
 
+/**
+ * The budget in the database: `second_factor_attempts` holds the failed
+ * guesses (by fingerprint), `second_factor_locks` the lock. It reserves
+ * nothing ahead: `admit` runs inside the transaction that checks the code,
+ * after the account's row lock (`attemptOnBudget`), where concurrent attempts
+ * take turns, so it only reads, and a right code writes nothing here. A wrong
+ * code writes its failure in that same transaction.
+ */
 export class SqlAttemptBudget implements AttemptBudgetStore {
   readonly reservesAhead = false;
 
   constructor(private readonly pool: Executor) {}
 
-  async reserve(
+  async admit(
     accountId: string,
     fingerprint: string,
     method: string,
     now: Date,
     db: Executor = this.pool,
-  ): Promise<Reservation> {
-    const until = await this.lockedUntil(accountId, now, db);
-    if (until) return { kind: 'locked', until };
+  ): Promise<Admission> {
     const windowStart = new Date(now.getTime() - FAILURE_WINDOW_MS).toISOString();
-    const abandonedBefore = new Date(now.getTime() - PENDING_RESERVATION_MS).toISOString();
-    // Out of the window, and reservations a crash left pending: neither holds a slot.
-    await forgetOldQuery.changed(db, { accountId, windowStart, abandonedBefore });
-    const id = newId();
-    const inserted = await reserveQuery.changed(db, {
-      id,
-      accountId,
-      fingerprint,
-      method,
-      createdAt: now.toISOString(),
-    });
-    if (inserted === 0) {
-      return { kind: 'reserved', attemptId: id, repeat: true };
-    }
-    // Counted after our own insert committed: of any set of concurrent
-    // reservations the last to count sees them all, so at most the limit pass.
-    const counted = await countQuery.first(db, { accountId });
-    if (Number(counted?.n ?? 0) > FAILURES_BEFORE_LOCK) {
-      await deleteAttemptQuery.changed(db, { id });
+    const row = await admitQuery.first(db, { accountId, fingerprint, now: now.toISOString(), windowStart });
+    if (row?.locked_until) return { kind: 'locked', until: new Date(row.locked_until) };
+    if (Number(row?.repeat)) return { kind: 'admitted', fingerprint, method, repeat: true };
+    // The window is full and the lock not (yet, or no longer) on: nothing more is checked.
+    if (Number(row?.failures ?? 0) >= FAILURES_BEFORE_LOCK) {
       return { kind: 'locked', until: new Date(now.getTime() + 1000) };
     }
-    return { kind: 'reserved', attemptId: id, repeat: false };
+    return { kind: 'admitted', fingerprint, method, repeat: false };
   }
 
-  async fail(accountId: string, attemptId: string, now: Date, db: Executor = this.pool): Promise<number> {
-    await failQuery.changed(db, { id: attemptId });
+  async fail(accountId: string, attempt: Admitted, now: Date, db: Executor = this.pool): Promise<number> {
+    const windowStart = new Date(now.getTime() - FAILURE_WINDOW_MS).toISOString();
+    // Pruned here, not on every attempt: only a failure adds a row.
+    await forgetOldQuery.changed(db, { accountId, windowStart });
+    await failQuery.changed(db, {
+      id: newId(),
+      accountId,
+      fingerprint: attempt.fingerprint,
+      method: attempt.method,
+      createdAt: now.toISOString(),
+    });
     return this.failures(accountId, now, db);
   }
 
@@ -129,8 +142,8 @@ export class SqlAttemptBudget implements AttemptBudgetStore {
     return Number(row?.n ?? 0);
   }
 
-  async release(_accountId: string, attemptId: string, db: Executor = this.pool): Promise<void> {
-    await releaseQuery.changed(db, { id: attemptId });
+  async release(): Promise<void> {
+    // Nothing was written for an attempt that did not fail.
   }
 
   async lock(accountId: string, until: Date, now: Date, db: Executor = this.pool): Promise<boolean> {

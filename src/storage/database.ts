@@ -11,7 +11,7 @@ import type { Dialect } from './dialect.ts';
 import { migrateToLatest } from './migrate.ts';
 import { NamedStatementPool } from './postgres-pool.ts';
 import type { Database } from './schema.ts';
-import { GroupCommitSqliteDialect, type WriteCounters } from './sqlite-group-commit.ts';
+import { GroupCommitSqliteDialect, type StorageWarning, type WriteCounters } from './sqlite-group-commit.ts';
 
 // int8 columns (steps, sizes, serial ids) fit in a double; read them as numbers.
 pg.types.setTypeParser(20, (value) => Number(value));
@@ -36,6 +36,8 @@ export interface StorageOptions {
   schema?: string;
   /** SQLite only; FULL unless said otherwise (config.ts). */
   sqliteSynchronous?: SqliteSynchronous | undefined;
+  /** SQLite only: a checkpoint off the event loop that failed without harm (logged by the caller). */
+  warn?: StorageWarning;
 }
 
 export function sqliteFile(dataDir: string): string {
@@ -44,7 +46,7 @@ export function sqliteFile(dataDir: string): string {
 
 export async function openStorage(options: StorageOptions): Promise<Storage> {
   let storage: Storage;
-  const counters: WriteCounters = { units: 0, commits: 0, syncs: 0 };
+  const counters: WriteCounters = { units: 0, commits: 0, syncs: 0, checkpoints: 0, otherCheckpoints: 0 };
   if (options.databaseUrl) {
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
@@ -68,8 +70,8 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     // in stay in memory instead of being read again from the file (at 1 M
     // accounts the file is ~3 GiB, and each login touches pages all over it).
     file.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
-    // The driver sets `synchronous` and syncs the WAL itself at FULL (docs/adr/0006).
-    const dialect = new GroupCommitSqliteDialect(file, counters, options.sqliteSynchronous ?? 'FULL');
+    // The driver sets `synchronous`, syncs the WAL itself at FULL and checkpoints it off the event loop (docs/adr/0006).
+    const dialect = new GroupCommitSqliteDialect(file, counters, options.sqliteSynchronous ?? 'FULL', options.warn);
     const db = new Kysely<Database>({ dialect });
     storage = { db, dialect: 'sqlite', counters, close: () => db.destroy() };
   }

@@ -141,13 +141,14 @@ const challengeFailedAttemptsQuery = prepared((db, p: { id: string }) =>
   db.selectFrom('login_challenges').select('failed_attempts').where('id', '=', p.id),
 );
 
-const completeChallengeQuery = prepared((db, p: { id: string; now: string }) =>
+const completeChallengeQuery = prepared((db, p: { id: string; now: string; limit: number }) =>
   db
     .updateTable('login_challenges')
     .set({ completed_at: p.now })
     .where('id', '=', p.id)
     .where('completed_at', 'is', null)
-    .where('expires_at', '>', p.now),
+    .where('expires_at', '>', p.now)
+    .where('failed_attempts', '<', p.limit),
 );
 
 const sessionSecondFactorQuery = prepared((db, p: { id: string; method: string; at: string }) =>
@@ -204,8 +205,10 @@ export async function takeChallengeAttempt(db: Executor, id: string, limit: numb
 /**
  * The wrong codes a challenge has taken, or undefined when it takes no more
  * (completed, or at the limit). Read inside the gate's transaction, where the
- * account's attempts take turns (account row lock), so a right code writes
- * nothing here and only a wrong one takes an attempt (`takeChallengeAttempt`).
+ * account's attempts take turns (account row lock), when a refusal that
+ * counts nothing reports the attempts left; a wrong code takes an attempt
+ * (`takeChallengeAttempt`), a right one completes the challenge
+ * (`completeChallenge`), each guarded the same way.
  */
 export async function usableChallengeFailures(db: Executor, id: string, limit: number): Promise<number | undefined> {
   const row = await usableChallengeFailuresQuery.first(db, { id, limit });
@@ -218,9 +221,13 @@ export async function challengeFailedAttempts(db: Executor, id: string): Promise
   return row?.failed_attempts ?? 0;
 }
 
-/** The conditional write that decides which of several racing requests finishes the login. */
-export async function completeChallenge(db: Executor, id: string, now: string): Promise<boolean> {
-  return (await completeChallengeQuery.changed(db, { id, now })) === 1;
+/**
+ * The conditional write that decides which of several racing requests
+ * finishes the login: false when the challenge is completed, expired, or has
+ * taken `limit` wrong codes.
+ */
+export async function completeChallenge(db: Executor, id: string, now: string, limit: number): Promise<boolean> {
+  return (await completeChallengeQuery.changed(db, { id, now, limit })) === 1;
 }
 
 /** A step-up: the session's second factor was proven again just now. */

@@ -13,7 +13,10 @@
 // savepoint and no further: the others in the batch keep their writes. A
 // write outside a transaction joins the batch the same way. Reads run at once
 // on the one connection, and may see writes of a batch still committing or
-// syncing (docs/adr/0006 says why that is safe here).
+// syncing (docs/adr/0006 says why that is safe here). Checkpoints run on the
+// same thread as the syncs: once the WAL has grown by CHECKPOINT_PAGES, the
+// next write batch waits (reads go on) until a checkpoint has copied the WAL
+// into the database file, so that batch starts the WAL over.
 import type { Database as SqliteFile, Statement } from 'better-sqlite3';
 import {
   type CompiledQuery,
@@ -30,7 +33,7 @@ import {
   SqliteQueryCompiler,
 } from 'kysely';
 import type { SqliteSynchronous } from '../config.ts';
-import { type Waiter, WalSync } from './wal-sync.ts';
+import { type CheckpointResult, type Waiter, WalSync } from './wal-sync.ts';
 
 /** Counts of what reached the database: tests prove "one commit per login" with them. */
 export interface WriteCounters {
@@ -40,7 +43,21 @@ export interface WriteCounters {
   commits: number;
   /** SQLite at FULL or EXTRA: syncs of the WAL made off the event loop, each covering every commit before it. */
   syncs: number;
+  /** SQLite in WAL mode: checkpoints made off the event loop, by the WAL thread. */
+  checkpoints: number;
+  /**
+   * Checkpoints the WAL thread did not make, seen as frames copied during a
+   * COMMIT: SQLite's own autocheckpoint on the event loop (the bound, should
+   * the WAL not start over), or another process's checkpoint.
+   */
+  otherCheckpoints: number;
 }
+
+/** Reports a checkpoint that failed without harm: SQLite's code and message, nothing from the data. */
+export type StorageWarning = (
+  message: string,
+  detail: { readonly code: string | undefined; readonly reason: string },
+) => void;
 
 const STATEMENT_CACHE_SIZE = 500;
 const TRANSACTION = 'latchkey_tx';
@@ -110,10 +127,28 @@ class Turnstile {
 /** `PRAGMA synchronous` answers a number: 1 is NORMAL. */
 const NORMAL = 1;
 
+/**
+ * WAL pages (frames) written since the last checkpoint after which the next
+ * write batch waits for one on the WAL thread: SQLite's own default
+ * autocheckpoint, so the WAL stays the size it was (4 MiB at 4 KiB pages).
+ */
+export const CHECKPOINT_PAGES = 1000;
+/**
+ * SQLite's autocheckpoint on the main connection, kept as the bound: it runs
+ * (in a COMMIT, on the event loop) only when the WAL did not start over after
+ * the thread's checkpoints: another process reading an old snapshot, or a
+ * checkpoint that failed without harm. A batch adds far fewer pages than
+ * CHECKPOINT_PAGES, so it is not reached otherwise.
+ */
+const WAL_BOUND_PAGES = 2 * CHECKPOINT_PAGES;
+/** Reads the WAL's size from shared memory: no lock, no copy (the NOOP mode of SQLite's checkpoint). */
+const WAL_SIZE = 'pragma wal_checkpoint(noop)';
+
 class GroupCommitDriver implements Driver {
   readonly #file: SqliteFile;
   readonly #counters: WriteCounters;
   readonly #synchronous: SqliteSynchronous;
+  readonly #warn: StorageWarning | undefined;
   readonly #statements = new Map<string, Statement>();
   readonly #turnstile = new Turnstile();
   #batch: Batch | undefined;
@@ -121,11 +156,20 @@ class GroupCommitDriver implements Driver {
   #walSync: WalSync | undefined;
   /** Whether the connection is in the state #walSync makes durable (WAL, NORMAL): else SQLite syncs as set. */
   #syncing = false;
+  /** Whether the connection is in WAL mode: checkpoints are the thread's. */
+  #wal = false;
+  /** The checkpoint the next write batch waits for, while one runs. */
+  #checkpointing: Promise<void> | undefined;
+  /** WAL frames the last checkpoint of the thread went up to (0 once the WAL started over). */
+  #checkpointedTo = 0;
+  /** Frames copied into the database file, as last seen: more after a COMMIT is another checkpoint. */
+  #backfilled = 0;
 
-  constructor(file: SqliteFile, counters: WriteCounters, synchronous: SqliteSynchronous) {
+  constructor(file: SqliteFile, counters: WriteCounters, synchronous: SqliteSynchronous, warn?: StorageWarning) {
     this.#file = file;
     this.#counters = counters;
     this.#synchronous = synchronous;
+    this.#warn = warn;
   }
 
   /**
@@ -133,15 +177,19 @@ class GroupCommitDriver implements Driver {
    * COMMIT on the event loop) and the WAL is synced by a thread of its own
    * before any caller of a batch resolves (docs/adr/0006 says why that is the
    * same promise). Outside WAL mode SQLite syncs the database file in every
-   * COMMIT: the level is set as configured.
+   * COMMIT: the level is set as configured. In WAL mode, at any level, the
+   * same thread checkpoints; SQLite's autocheckpoint is only the bound.
    */
   async init(): Promise<void> {
     const wal = this.#file.pragma('journal_mode', { simple: true }) === 'wal';
-    if (wal && this.#synchronous !== 'NORMAL') {
-      this.#file.pragma('synchronous = NORMAL');
-      this.#walSync = new WalSync(`${this.#file.name}-wal`, () => this.#counters.syncs++);
-    } else {
-      this.#file.pragma(`synchronous = ${this.#synchronous}`);
+    this.#file.pragma(`synchronous = ${wal && this.#synchronous !== 'NORMAL' ? 'NORMAL' : this.#synchronous}`);
+    if (wal) {
+      this.#file.pragma(`wal_autocheckpoint = ${WAL_BOUND_PAGES}`);
+      this.#walSync = new WalSync(this.#file.name, {
+        onSynced: () => this.#counters.syncs++,
+        onCheckpointWarning: ({ code, message }) =>
+          this.#warn?.('a checkpoint of the SQLite WAL failed; the WAL keeps every frame', { code, reason: message }),
+      });
     }
     this.afterPragma();
   }
@@ -151,10 +199,9 @@ class GroupCommitDriver implements Driver {
    * runs a fresh file without either, then sets them back): syncs follow.
    */
   afterPragma(): void {
+    this.#wal = this.#walSync !== undefined && this.#file.pragma('journal_mode', { simple: true }) === 'wal';
     this.#syncing =
-      this.#walSync !== undefined &&
-      this.#file.pragma('journal_mode', { simple: true }) === 'wal' &&
-      this.#file.pragma('synchronous', { simple: true }) === NORMAL;
+      this.#wal && this.#synchronous !== 'NORMAL' && this.#file.pragma('synchronous', { simple: true }) === NORMAL;
   }
 
   /** A sync failed: fail closed, nothing more is read or written on this connection. */
@@ -174,6 +221,7 @@ class GroupCommitDriver implements Driver {
   }
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await this.#writable(connection as BatchConnection);
     this.#openBatch();
     this.run(`savepoint ${TRANSACTION}`);
     (connection as BatchConnection).inTransaction = true;
@@ -197,14 +245,21 @@ class GroupCommitDriver implements Driver {
     }
   }
 
-  /** Commits the last batch, waits for its sync, stops the sync thread, closes the file. */
+  /**
+   * Commits the last batch, waits for its sync, stops the sync thread, closes
+   * the file. After a failed sync or checkpoint the file is left open, never
+   * closed: the last connection to close checkpoints the WAL into the database
+   * file and deletes it, acting on what a failed fsync made untrue (pages the
+   * kernel dropped). The process is to be restarted: SQLite then recovers
+   * from the WAL on disk and copies every frame again.
+   */
   async destroy(): Promise<void> {
     await this.#turnstile.lock();
     try {
       this.#commit();
       await this.#walSync?.close();
     } finally {
-      this.#file.close();
+      if (!this.#walSync?.failed) this.#file.close();
     }
   }
 
@@ -226,7 +281,8 @@ class GroupCommitDriver implements Driver {
   }
 
   /** A write outside any transaction: it opens (or joins) the batch. */
-  beginLoneWrite(): void {
+  async beginLoneWrite(connection: BatchConnection): Promise<void> {
+    await this.#writable(connection);
     this.#openBatch();
     this.#counters.units++;
   }
@@ -254,6 +310,58 @@ class GroupCommitDriver implements Driver {
     connection.handedBack = true;
     this.#turnstile.unlock();
     await committed;
+  }
+
+  /**
+   * Before a write opens a batch: while the thread checkpoints, the caller
+   * hands the connection back (reads go on) and waits, then takes it again.
+   * The batch that opens after the checkpoint starts the WAL over: SQLite
+   * restarts the log in the first write transaction that begins once every
+   * frame was copied (`walRestartLog`), and PASSIVE copies them all when no
+   * write commits meanwhile.
+   */
+  async #writable(connection: BatchConnection): Promise<void> {
+    while (!this.#batch && this.#checkpointing) {
+      const checkpoint = this.#checkpointing;
+      connection.handedBack = true;
+      this.#turnstile.unlock();
+      await checkpoint;
+      await this.retake(connection);
+    }
+    this.assertUsable(); // the checkpoint may have failed for good
+  }
+
+  /**
+   * After a COMMIT: once the WAL has grown by CHECKPOINT_PAGES since the
+   * thread's last checkpoint, the thread checkpoints it, and no write batch
+   * opens meanwhile (#writable). The WAL's size is SQLite's own answer
+   * (`wal_checkpoint(noop)`, ~2 µs); frames copied since the last look that
+   * the thread did not copy were a checkpoint in that COMMIT (counted).
+   */
+  #checkpointIfDue(): void {
+    if (!this.#wal || this.#checkpointing) return;
+    let size: CheckpointResult;
+    try {
+      size = this.statement(WAL_SIZE).get() as CheckpointResult;
+    } catch {
+      return; // the batch is committed, and its callers answered or syncing: SQLite's autocheckpoint stays the bound
+    }
+    const { log, checkpointed } = size;
+    if (log < 0) return; // not in WAL mode after all
+    if (checkpointed > this.#backfilled) this.#counters.otherCheckpoints++;
+    this.#backfilled = checkpointed;
+    if (log < this.#checkpointedTo) this.#checkpointedTo = 0; // the WAL started over
+    if (log - this.#checkpointedTo < CHECKPOINT_PAGES) return;
+    const walSync = this.#walSync;
+    if (!walSync) return;
+    this.#checkpointing = walSync.checkpoint().then((result) => {
+      this.#checkpointing = undefined;
+      // Even when it stopped short (a reader elsewhere) or failed without harm, the next try is CHECKPOINT_PAGES on.
+      this.#checkpointedTo = log;
+      if (!result) return;
+      this.#counters.checkpoints++;
+      this.#backfilled = result.checkpointed;
+    });
   }
 
   #openBatch(): void {
@@ -290,6 +398,7 @@ class GroupCommitDriver implements Driver {
     this.#counters.commits++;
     if (this.#syncing && this.#walSync) this.#walSync.committed(batch.waiters);
     else for (const waiter of batch.waiters) waiter.resolve();
+    this.#checkpointIfDue();
   }
 
   #fail(error: unknown): void {
@@ -328,7 +437,7 @@ class BatchConnection implements DatabaseConnection {
       return result;
     }
     if (this.inTransaction || statement.readonly) return this.execute(query, statement);
-    this.driver.beginLoneWrite();
+    await this.driver.beginLoneWrite(this);
     const result = this.execute<R>(query, statement);
     await this.driver.awaitCommit(this);
     return result;
@@ -352,6 +461,7 @@ export class GroupCommitSqliteDialect implements Dialect {
     private readonly file: SqliteFile,
     private readonly counters: WriteCounters,
     private readonly synchronous: SqliteSynchronous,
+    private readonly warn?: StorageWarning,
   ) {}
 
   createAdapter(): DialectAdapter {
@@ -359,7 +469,7 @@ export class GroupCommitSqliteDialect implements Dialect {
   }
 
   createDriver(): Driver {
-    return new GroupCommitDriver(this.file, this.counters, this.synchronous);
+    return new GroupCommitDriver(this.file, this.counters, this.synchronous, this.warn);
   }
 
   createQueryCompiler(): QueryCompiler {

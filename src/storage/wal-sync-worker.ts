@@ -1,31 +1,50 @@
-// The thread that makes SQLite's write-ahead log durable (src/storage/wal-sync.ts,
-// docs/adr/0006-one-commit-per-login.md). An fsync here blocks this thread
-// only: neither the event loop nor libuv's thread pool, where argon2id runs.
+// The thread that makes SQLite's write-ahead log durable and checkpoints it
+// (src/storage/wal-sync.ts, docs/adr/0006-one-commit-per-login.md). An fsync
+// or a checkpoint here blocks this thread only: neither the event loop nor
+// libuv's thread pool, where argon2id runs.
 //
-// A request is a commit sequence number; the answer names it once every byte
-// written to the WAL before the request arrived is on disk (or says why not).
-// Requests come one at a time: the next one is sent after this answer.
+// A sync request is a commit sequence number; the answer names it once every
+// byte written to the WAL before the request arrived is on disk (or says why
+// not). A checkpoint request copies the WAL into the database file on a
+// connection of this thread's own. Requests come one at a time: the next one
+// is sent after this answer.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
 
-export interface WalSyncRequest {
-  /** The commit sequence number the sync covers, or `close` to stop. */
-  readonly seq: number | 'close';
+export type WalSyncRequest =
+  /** Sync the WAL: the commit sequence number the sync covers. */
+  | { readonly kind: 'sync'; readonly seq: number }
+  /** A PASSIVE checkpoint. */
+  | { readonly kind: 'checkpoint' }
+  | { readonly kind: 'close' };
+
+/** What went wrong, as SQLite or the kernel said it: a code and a message, never a value from the data. */
+export interface WalFailure {
+  readonly message: string;
+  readonly code: string | undefined;
 }
 
-export interface WalSyncAnswer {
-  readonly seq: number;
-  readonly error?: { readonly message: string; readonly code: string | undefined };
+/** `PRAGMA wal_checkpoint`'s answer: pages (frames) in the WAL, and how many of them are in the database file. */
+export interface CheckpointResult {
+  readonly busy: number;
+  readonly log: number;
+  readonly checkpointed: number;
 }
+
+export type WalSyncAnswer =
+  | { readonly kind: 'sync'; readonly seq: number; readonly error?: WalFailure }
+  | { readonly kind: 'checkpoint'; readonly result?: CheckpointResult; readonly error?: WalFailure };
 
 export interface WalSyncWorkerData {
-  readonly walPath: string;
+  readonly databasePath: string;
 }
 
 const port = parentPort;
 if (!port) throw new Error('wal-sync-worker runs as a worker thread');
-const { walPath } = workerData as WalSyncWorkerData;
+const { databasePath } = workerData as WalSyncWorkerData;
+const walPath = `${databasePath}-wal`;
 
 /** The WAL file this thread holds open: SQLite writes to the same inode. */
 let open: { fd: number; ino: number; dev: number } | undefined;
@@ -75,19 +94,61 @@ function syncDirectory(): void {
   }
 }
 
-port.on('message', ({ seq }: WalSyncRequest) => {
-  if (seq === 'close') {
-    if (open) fs.closeSync(open.fd);
-    open = undefined;
-    port.close();
-    return;
-  }
-  let answer: WalSyncAnswer = { seq };
+/**
+ * A PASSIVE checkpoint on a connection of this thread's own, opened for it
+ * and closed after: an idle connection left open would stop the main one from
+ * leaving WAL mode (`latchkey seed` on a fresh file), and opening costs
+ * ~0.1 ms here, off the event loop. PASSIVE takes no writer lock and never
+ * waits; the driver holds its next write batch back meanwhile, so the copy
+ * reaches the end of the WAL and that batch restarts it. At NORMAL SQLite
+ * syncs the WAL before copying frames and the database file before it
+ * records them as copied (`walCheckpoint`), as on the main connection; OFF
+ * would skip both, so the level is set here and not left to a default.
+ */
+function checkpoint(): CheckpointResult {
+  const db = new Database(databasePath, { fileMustExist: true });
   try {
-    syncWal();
-  } catch (error) {
-    const { message, code } = error as NodeJS.ErrnoException;
-    answer = { seq, error: { message, code } };
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000'); // reading the schema, should another connection be recovering the WAL
+    const [result] = db.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[];
+    if (!result) throw new Error('wal_checkpoint answered nothing');
+    return result;
+  } finally {
+    db.close(); // the main connection is open: not the last one, so SQLite neither checkpoints nor deletes the WAL here
   }
-  port.postMessage(answer);
+}
+
+const failure = (error: unknown): WalFailure => {
+  const { message, code } = error as NodeJS.ErrnoException;
+  return { message, code };
+};
+
+port.on('message', (request: WalSyncRequest) => {
+  switch (request.kind) {
+    case 'close':
+      if (open) fs.closeSync(open.fd);
+      open = undefined;
+      port.close();
+      return;
+    case 'sync': {
+      let answer: WalSyncAnswer = { kind: 'sync', seq: request.seq };
+      try {
+        syncWal();
+      } catch (error) {
+        answer = { ...answer, error: failure(error) };
+      }
+      port.postMessage(answer);
+      return;
+    }
+    case 'checkpoint': {
+      let answer: WalSyncAnswer;
+      try {
+        answer = { kind: 'checkpoint', result: checkpoint() };
+      } catch (error) {
+        answer = { kind: 'checkpoint', error: failure(error) };
+      }
+      port.postMessage(answer);
+      return;
+    }
+  }
 });

@@ -1,15 +1,25 @@
-// Group commit's durability, off the event loop (issue 16; docs/adr/0006).
+// Group commit's durability and SQLite's checkpoints, off the event loop
+// (issue 16; docs/adr/0006).
 //
 // SQLite runs `synchronous=NORMAL` in WAL: a COMMIT writes its frames to the
 // -wal file and returns without an fsync. This class then has them synced by a
 // thread of its own (wal-sync-worker.ts) and resolves a batch's callers only
 // once a sync that started after their COMMIT has completed. One sync is in
 // flight at a time; the batches that commit meanwhile wait for the next one,
-// which covers them all: fsyncs, like commits, are shared.
+// which covers them all: fsyncs, like commits, are shared. The same thread
+// runs the checkpoints the driver asks for (`checkpoint`), at any level.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { WalSyncAnswer, WalSyncRequest, WalSyncWorkerData } from './wal-sync-worker.ts';
+import type {
+  CheckpointResult,
+  WalFailure,
+  WalSyncAnswer,
+  WalSyncRequest,
+  WalSyncWorkerData,
+} from './wal-sync-worker.ts';
+
+export type { CheckpointResult } from './wal-sync-worker.ts';
 
 export interface Waiter {
   resolve(): void;
@@ -31,31 +41,52 @@ function startWorker(workerData: WalSyncWorkerData): Worker {
   return new Worker(entry, { ...options, eval: true });
 }
 
-/** A sync that failed: every later answer would be a guess, so nothing more is answered from this connection. */
+/** A sync (or a checkpoint) that failed: every later answer would be a guess, so nothing more is answered from this connection. */
 export class WalSyncError extends Error {
-  constructor(cause: { message: string; code: string | undefined } | Error) {
-    super(`the database's write-ahead log could not be made durable (${cause.message})`, { cause });
+  constructor(cause: WalFailure | Error, during: 'sync' | 'checkpoint' = 'sync') {
+    const what = during === 'sync' ? 'write-ahead log' : 'write-ahead log, copied into the database file,';
+    super(`the database's ${what} could not be made durable (${cause.message})`, { cause });
     this.name = 'WalSyncError';
   }
 }
 
+/**
+ * A checkpoint error after which the database file can no longer be trusted
+ * to hold what SQLite would record as copied: an I/O error (on Linux a failed
+ * fsync is reported once, and the pages it concerned may be dropped), or
+ * corruption. Anything else (a lock held elsewhere, a full disk refusing a
+ * write) leaves every frame in the WAL and the file as it was: it is worth a
+ * warning, and SQLite's own autocheckpoint stays the bound.
+ */
+const FATAL_CHECKPOINT_ERROR = /^SQLITE_(IOERR|CORRUPT|NOTADB)/;
+
+export interface WalSyncOptions {
+  /** After each completed sync (the counters). */
+  onSynced(): void;
+  /** A checkpoint that failed without harm: logged by the caller (a code and SQLite's message, no data). */
+  onCheckpointWarning(failure: WalFailure): void;
+}
+
 export class WalSync {
   readonly #worker: Worker;
-  readonly #onSynced: () => void;
+  readonly #options: WalSyncOptions;
   /** Commits handed over so far; a batch's number is this count after its COMMIT. */
   #committed = 0;
   /** The number the sync in flight covers: every commit up to it. */
   #inFlight: number | undefined;
   readonly #waiting: Array<{ readonly seq: number; readonly waiters: readonly Waiter[] }> = [];
+  /** The checkpoint in flight, answered with its result (undefined when it failed). */
+  #checkpoint: ((result: CheckpointResult | undefined) => void) | undefined;
   #failure: WalSyncError | undefined;
+  /** Whether #failure is a durability failure, not the orderly close. */
+  #failed = false;
   #drained: (() => void) | undefined;
   readonly #exited: Promise<void>;
 
-  /** `onSynced` runs after each completed sync (the counters). */
-  constructor(walPath: string, onSynced: () => void) {
-    this.#onSynced = onSynced;
-    this.#worker = startWorker({ walPath });
-    // Kept alive by nothing but a sync in flight (ref'd then): an idle storage never holds the process open.
+  constructor(databasePath: string, options: WalSyncOptions) {
+    this.#options = options;
+    this.#worker = startWorker({ databasePath });
+    // Kept alive by nothing but a request in flight (ref'd then): an idle storage never holds the process open.
     this.#worker.unref();
     this.#worker.on('message', (answer: WalSyncAnswer) => this.#answered(answer));
     this.#worker.on('error', (error) => this.#fail(new WalSyncError(error)));
@@ -66,6 +97,11 @@ export class WalSync {
   /** Why this connection stopped answering, if it did. */
   get failure(): WalSyncError | undefined {
     return this.#failure;
+  }
+
+  /** Whether a sync or a checkpoint failed (not merely closed): nothing on disk may be acted on any more. */
+  get failed(): boolean {
+    return this.#failed;
   }
 
   /** A batch's COMMIT returned: its callers resolve once a sync started after now has completed. */
@@ -79,9 +115,23 @@ export class WalSync {
     if (this.#inFlight === undefined) this.#request();
   }
 
-  /** Every commit handed over is synced (or failed); then the thread stops. */
+  /**
+   * A PASSIVE checkpoint on the thread, after the syncs already asked for.
+   * Resolves with SQLite's answer, or undefined when it failed: harmlessly
+   * (a warning), or for good (`failure` is set; nothing more is answered).
+   */
+  checkpoint(): Promise<CheckpointResult | undefined> {
+    if (this.#failure || this.#checkpoint) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      this.#checkpoint = resolve;
+      this.#worker.ref();
+      this.#post({ kind: 'checkpoint' });
+    });
+  }
+
+  /** Every commit handed over is synced (or failed), the checkpoint in flight done; then the thread stops. */
   async close(): Promise<void> {
-    if (this.#waiting.length > 0 && !this.#failure) {
+    if ((this.#waiting.length > 0 || this.#checkpoint) && !this.#failure) {
       await new Promise<void>((resolve) => {
         this.#drained = resolve;
       });
@@ -90,46 +140,72 @@ export class WalSync {
       // An orderly stop: the exit that follows is no failure.
       this.#failure = new WalSyncError(new Error('the storage was closed'));
       this.#worker.ref();
-      this.#worker.postMessage({ seq: 'close' } satisfies WalSyncRequest);
+      this.#post({ kind: 'close' });
     } else {
       void this.#worker.terminate();
     }
     await this.#exited;
   }
 
+  #post(request: WalSyncRequest): void {
+    this.#worker.postMessage(request);
+  }
+
   #request(): void {
     this.#inFlight = this.#committed;
     this.#worker.ref();
-    this.#worker.postMessage({ seq: this.#inFlight } satisfies WalSyncRequest);
+    this.#post({ kind: 'sync', seq: this.#inFlight });
   }
 
-  #answered({ seq, error }: WalSyncAnswer): void {
+  #answered(answer: WalSyncAnswer): void {
+    if (answer.kind === 'checkpoint') this.#checkpointed(answer);
+    else this.#synced(answer);
+    this.#idle();
+  }
+
+  #synced({ seq, error }: Extract<WalSyncAnswer, { kind: 'sync' }>): void {
     if (this.#failure) return;
     if (error) {
       this.#fail(new WalSyncError(error));
       return;
     }
     this.#inFlight = undefined;
-    this.#onSynced();
+    this.#options.onSynced();
     while (this.#waiting.length > 0 && (this.#waiting[0]?.seq ?? Number.POSITIVE_INFINITY) <= seq) {
       for (const waiter of this.#waiting.shift()?.waiters ?? []) waiter.resolve();
     }
-    if (this.#waiting.length > 0) {
-      this.#request(); // commits made while that sync ran: one more covers them all
-    } else {
-      this.#worker.unref();
-      this.#drained?.();
+    if (this.#waiting.length > 0) this.#request(); // commits made while that sync ran: one more covers them all
+  }
+
+  #checkpointed({ result, error }: Extract<WalSyncAnswer, { kind: 'checkpoint' }>): void {
+    const answer = this.#checkpoint;
+    this.#checkpoint = undefined;
+    if (error && !this.#failure) {
+      if (FATAL_CHECKPOINT_ERROR.test(error.code ?? '')) this.#fail(new WalSyncError(error, 'checkpoint'));
+      else this.#options.onCheckpointWarning(error);
     }
+    answer?.(this.#failure ? undefined : result);
+  }
+
+  /** Nothing in flight: the thread no longer holds the process open, and a close may go on. */
+  #idle(): void {
+    if (this.#inFlight !== undefined || this.#checkpoint || this.#waiting.length > 0) return;
+    this.#worker.unref();
+    this.#drained?.();
   }
 
   /** Fails closed: every caller waiting for a sync fails, and so will every later one. */
   #fail(failure: WalSyncError): void {
     if (this.#failure) return;
     this.#failure = failure;
+    this.#failed = true;
     this.#inFlight = undefined;
     for (const { waiters } of this.#waiting.splice(0)) {
       for (const waiter of waiters) waiter.reject(failure);
     }
+    const checkpoint = this.#checkpoint;
+    this.#checkpoint = undefined;
+    checkpoint?.(undefined);
     this.#worker.unref();
     this.#drained?.();
   }

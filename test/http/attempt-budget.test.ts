@@ -3,7 +3,10 @@
 // and email the owner once. Run on SQLite, PostgreSQL, and with Redis.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FAILURES_BEFORE_LOCK } from '../../src/domain/policy.ts';
+import { passSecondFactor } from '../../src/app/second-factor-gate.ts';
+import { FAILURES_BEFORE_LOCK, FAILURES_PER_CHALLENGE } from '../../src/domain/policy.ts';
+import { hashToken } from '../../src/infra/tokens.ts';
+import { findChallengeWithAccount, takeChallengeAttempt } from '../../src/storage/sessions-repository.ts';
 import { challengeFor, codeFor, type Enrolled, enrolledUser, PASSWORD } from '../support/flows.ts';
 import { describeOnEachDatabase, type Harness, type Reply } from '../support/harness.ts';
 
@@ -70,6 +73,43 @@ function attemptBudgetTests(h: Harness): void {
     assert.equal(right.status, 401);
     assert.equal(right.body.code, 'challenge_expired');
     // The account itself is not locked after 5: a new challenge works.
+    const fresh = await verify(h, await challengeFor(h, user.email), codeFor(h, user.secret));
+    assert.equal(fresh.status, 200, JSON.stringify(fresh.body));
+  });
+
+  test('a right code for a challenge that died after it was opened is refused, spends nothing and counts nothing', async () => {
+    const user = await enrolledUser(h);
+    await alignClock(h);
+    const db = h.ctx.storage.db;
+    // A login completes its challenge; a ticket cancellation only needs it alive.
+    for (const completesChallenge of [true, false]) {
+      const found = await findChallengeWithAccount(db, hashToken(await challengeFor(h, user.email)));
+      assert.ok(found);
+      const { challenge, account } = found;
+      // Its five wrong codes land between the request's opening of the challenge and its transaction.
+      for (let i = 0; i < FAILURES_PER_CHALLENGE; i += 1) {
+        await takeChallengeAttempt(db, challenge.id, FAILURES_PER_CHALLENGE);
+      }
+      await assert.rejects(
+        passSecondFactor(
+          h.ctx,
+          {
+            account,
+            method: 'totp',
+            code: codeFor(h, user.secret),
+            purpose: 'login',
+            origin: { ip: null, userAgent: null },
+            challengeId: challenge.id,
+            completesChallenge,
+          },
+          async () => 'signed in',
+        ),
+        (error: { code?: string }) => error.code === 'challenge_expired',
+      );
+      assert.equal((await findChallengeWithAccount(db, challenge.token_hash))?.challenge.completed_at, null);
+    }
+    assert.equal(await countedFailures(h, user.accountId), 0);
+    // The code was not spent: it still signs in with a live challenge.
     const fresh = await verify(h, await challengeFor(h, user.email), codeFor(h, user.secret));
     assert.equal(fresh.status, 200, JSON.stringify(fresh.body));
   });

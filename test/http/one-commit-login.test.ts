@@ -1,5 +1,5 @@
 // Issue 16 / ADR 0006: the second-factor step of a login is ONE commit — the
-// budget reservation, the challenge attempt, the spend, the session, the login
+// budget admission, the challenge attempt, the spend, the session, the login
 // event (and a backup code's audit row and email) — and a wrong code writes
 // its counts in one commit too. Counted by the storage's own counters on both
 // databases (transactions, and writes outside one).

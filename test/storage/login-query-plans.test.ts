@@ -119,6 +119,24 @@ describeOnEachDatabase('login query plans', { only: ['sqlite'] }, (h) => {
           .map(({ table, column }) => `${table}.${column} bound in: ${source}`),
       );
       assert.deepEqual(replanned, []);
+
+      // The budget on a right code (ADR 0003): one statement reads the lock, the
+      // failures and the guess, each found through the account's index; nothing is written.
+      const budget = statements.filter(([source]) => /"second_factor_(attempts|locks)"/.test(source));
+      assert.deepEqual(
+        budget.filter(([source]) => !/^\s*select\b/i.test(source)),
+        [],
+        'a right code writes nothing in the budget',
+      );
+      const admissions = budget.filter(([source]) => source.includes('"second_factor_attempts"'));
+      assert.equal(admissions.length, 1, admissions.map(([source]) => source).join('\n'));
+      const [admission, args] = admissions[0] as [string, unknown[]];
+      const plan = file.prepare(`EXPLAIN QUERY PLAN ${admission}`).all(...args) as Array<{ detail: string }>;
+      assert.deepEqual(
+        plan.filter(({ detail }) => /second_factor/.test(detail)).map(({ detail }) => detail.split(' USING ')[0]),
+        ['SEARCH second_factor_locks', 'SEARCH second_factor_attempts', 'SEARCH second_factor_attempts'],
+        JSON.stringify(plan),
+      );
     } finally {
       file.close();
     }

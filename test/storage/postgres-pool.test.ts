@@ -113,4 +113,14 @@ describe('named statements on PostgreSQL', { skip: !DIALECTS.includes('postgres'
       assert.deepEqual(rows, [{ n: 1 }]);
     });
   });
+
+  test('a first statement that parses but fails to run fails its transaction only, and runs next time', async () => {
+    const divide = (by: number) => (db: typeof storage.db) =>
+      sql<{ q: number }>`select 6 / ${by}::int as q`.execute(db);
+    await storage.db.connection().execute(async (connection) => {
+      await assert.rejects(connection.transaction().execute(divide(0)), { code: '22012' });
+      const { rows } = await connection.transaction().execute(divide(3));
+      assert.equal(rows[0]?.q, 2);
+    });
+  });
 });

@@ -264,9 +264,9 @@ for (const dialect of DIALECTS) {
         purpose: 'login',
       });
       exactlyOne(
-        await Promise.all(Array.from({ length: RACERS }, () => completeChallenge(storage.db, challengeId, at(10)))),
+        await Promise.all(Array.from({ length: RACERS }, () => completeChallenge(storage.db, challengeId, at(10), 5))),
       );
-      assert.equal(await completeChallenge(storage.db, challengeId, at(11)), false);
+      assert.equal(await completeChallenge(storage.db, challengeId, at(11), 5), false);
       assert.equal((await findChallengeWithAccount(storage.db, tokenHash))?.challenge.completed_at, at(10));
     });
 
@@ -301,7 +301,7 @@ for (const dialect of DIALECTS) {
       assert.equal((await findChallengeWithAccount(storage.db, tokenHash))?.frozen, null);
     });
 
-    test('challenges: an expired challenge cannot be completed; failures are counted', async () => {
+    test('challenges: failures are counted; a challenge at the limit or expired cannot be completed', async () => {
       const accountId = await newAccount(storage);
       const challengeId = id();
       await insertChallenge(storage.db, {
@@ -322,7 +322,9 @@ for (const dialect of DIALECTS) {
       );
       assert.deepEqual(counts.filter((c) => c !== undefined).sort(), [1, 2, 3, 4, 5]);
       assert.equal(await takeChallengeAttempt(storage.db, challengeId, 5), undefined);
-      assert.equal(await completeChallenge(storage.db, challengeId, at(300)), false);
+      // Five wrong codes: a right one cannot complete it either, while it has not expired.
+      assert.equal(await completeChallenge(storage.db, challengeId, at(10), 5), false);
+      assert.equal(await completeChallenge(storage.db, challengeId, at(300), 6), false, 'expired');
     });
 
     test('totp: acceptTotpStep records a step once under 20 concurrent calls, and only later steps after it', async () => {
