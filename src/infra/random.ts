@@ -18,7 +18,11 @@ export function randomBytes(size: number): Buffer {
     crypto.randomFillSync(pool);
     next = 0;
   }
-  const out = Buffer.allocUnsafe(size);
+  // allocUnsafeSlow, not allocUnsafe: a small allocUnsafe buffer is a view on
+  // Node's shared 8 KiB slab, so `out.buffer` would hand the caller unrelated
+  // bytes (other draws, other requests' data); crypto.randomBytes returned a
+  // buffer of its own, and so does this.
+  const out = Buffer.allocUnsafeSlow(size);
   pool.copy(out, 0, next, next + size);
   pool.fill(0, next, next + size);
   next += size;

@@ -22,6 +22,13 @@ test('pooled random bytes: each draw is the caller’s own buffer, and large dra
   const second = randomBytes(32);
   second.fill(0);
   assert.deepEqual(first, copy, 'writing to one draw left another unchanged');
+  // Each draw owns its whole ArrayBuffer (not a view on Node's shared slab), so
+  // `bytes.buffer` exposes nothing but the draw itself.
+  for (const size of [12, 16, 32]) {
+    const bytes = randomBytes(size);
+    assert.equal(bytes.byteOffset, 0);
+    assert.equal(bytes.buffer.byteLength, size, `a ${size}-byte draw shares its ArrayBuffer`);
+  }
   const large = randomBytes(64 * 1024);
   assert.equal(large.length, 64 * 1024);
   // 64 KiB of zeros from a CSPRNG has probability 2^-524288.
