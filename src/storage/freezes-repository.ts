@@ -4,7 +4,7 @@ import { type Expression, expressionBuilder } from 'kysely';
 import type { FreezeReason, FreezeVia } from '../domain/account-freeze.ts';
 import { changed, type Executor } from './executor.ts';
 import { type EveryColumn, prepared } from './prepared.ts';
-import type { AccountFreezesTable, Database, FreezeLinksTable } from './schema.ts';
+import type { AccountFreezesTable, AccountsTable, Database, FreezeLinksTable } from './schema.ts';
 
 export type FreezeLinkRow = FreezeLinksTable;
 export type FreezeRow = AccountFreezesTable;
@@ -23,15 +23,18 @@ function ownerFreeze(accountId: string | Expression<string>) {
 }
 
 /**
- * Whether the account is frozen, as two columns (`owner`, `review`) of any
- * select that knows the account's id: a value here, or a column of the
- * statement that reads the account (the login's challenge read), so the
- * question needs no statement of its own. `freezeReasonOf` reads the answer.
+ * Whether the account is frozen, as two columns (`freeze_owner`,
+ * `freeze_review`) of any select that knows the account's id: a value here, or
+ * a column of the statement that reads the account (the login's challenge
+ * read, beside `selectAll('accounts')`), so the question needs no statement of
+ * its own. `freezeReasonOf` reads the answer. The names carry a prefix of their
+ * own so no column of `accounts` can share one (a shared name would silently
+ * shadow the other in the row); `FreezeColumnName` below makes tsc refuse one.
  */
 export function freezeColumns(accountId: string | Expression<string>) {
   const eb = expressionBuilder<Database>();
   return [
-    eb.exists(ownerFreeze(accountId)).as('owner'),
+    eb.exists(ownerFreeze(accountId)).as('freeze_owner'),
     eb
       .exists(
         eb
@@ -41,7 +44,7 @@ export function freezeColumns(accountId: string | Expression<string>) {
           .where('kind', '=', 'full_verification')
           .where('status', '=', 'in_review'),
       )
-      .as('review'),
+      .as('freeze_review'),
   ] as const;
 }
 
@@ -50,10 +53,17 @@ export function freezeColumns(accountId: string | Expression<string>) {
  * (until a recovery ticket is approved), or a full identity verification is in
  * review (until its decision). The owner's freeze is named first: it outlasts the other.
  */
-export function freezeReasonOf(row: { owner: unknown; review: unknown } | undefined): FreezeReason | null {
-  if (Number(row?.owner)) return 'owner';
-  return Number(row?.review) ? 'identity_verification' : null;
+export function freezeReasonOf(row: { [K in FreezeColumnName]: unknown } | undefined): FreezeReason | null {
+  if (Number(row?.freeze_owner)) return 'owner';
+  return Number(row?.freeze_review) ? 'identity_verification' : null;
 }
+
+// The freeze columns' names, or never once an accounts column takes one of
+// them: freezeReasonOf's reads then fail tsc instead of a row silently shadowed.
+type FreezeColumnName =
+  Extract<keyof AccountsTable, 'freeze_owner' | 'freeze_review'> extends never
+    ? 'freeze_owner' | 'freeze_review'
+    : never;
 
 // One statement: every entry asks this.
 const freezeReasonQuery = prepared((db, p: { accountId: string }) => db.selectNoFrom(freezeColumns(p.accountId)));

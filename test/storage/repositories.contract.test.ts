@@ -26,7 +26,7 @@ import {
   markMessageFailed,
   markMessageSent,
 } from '../../src/storage/events-repository.ts';
-import { endFreeze, insertFreeze } from '../../src/storage/freezes-repository.ts';
+import { endFreeze, freezeReasonOf, insertFreeze } from '../../src/storage/freezes-repository.ts';
 import { claimJob, releaseJob } from '../../src/storage/jobs-repository.ts';
 import { migrationNames } from '../../src/storage/migrate.ts';
 import {
@@ -105,6 +105,15 @@ async function newCodeSet(storage: Storage, accountId: string, hashes: string[])
   );
   return setId;
 }
+
+test('freezes: freezeReasonOf reads its own prefixed columns, not ones an accounts column could share a name with', () => {
+  // The challenge read puts the freeze columns beside selectAll('accounts'):
+  // an accounts column named `owner` or `review` must not pass for a freeze.
+  const row = { owner: 1, review: 1, freeze_owner: 0, freeze_review: 0 };
+  assert.equal(freezeReasonOf(row), null);
+  assert.equal(freezeReasonOf({ ...row, freeze_review: 1 }), 'identity_verification');
+  assert.equal(freezeReasonOf({ ...row, freeze_owner: true, freeze_review: 1 }), 'owner');
+});
 
 const exactlyOne = (results: boolean[]) =>
   assert.equal(results.filter(Boolean).length, 1, `winners: ${results.filter(Boolean).length}`);
