@@ -199,7 +199,9 @@ class GroupCommitDriver implements Driver {
    * runs a fresh file without either, then sets them back): syncs follow.
    */
   afterPragma(): void {
-    this.#wal = this.#walSync !== undefined && this.#file.pragma('journal_mode', { simple: true }) === 'wal';
+    const wal = this.#walSync !== undefined && this.#file.pragma('journal_mode', { simple: true }) === 'wal';
+    if (this.#wal && !wal) this.#walSync?.leftWal();
+    this.#wal = wal;
     this.#syncing =
       this.#wal && this.#synchronous !== 'NORMAL' && this.#file.pragma('synchronous', { simple: true }) === NORMAL;
   }

@@ -14,8 +14,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
 export type WalSyncRequest =
-  /** Sync the WAL: the commit sequence number the sync covers. */
-  | { readonly kind: 'sync'; readonly seq: number }
+  /** Sync the WAL: the commit sequence number the sync covers, and which WAL file (the times the connection left WAL mode). */
+  | { readonly kind: 'sync'; readonly seq: number; readonly file: number }
   /** A PASSIVE checkpoint. */
   | { readonly kind: 'checkpoint' }
   | { readonly kind: 'close' };
@@ -47,18 +47,32 @@ const { databasePath } = workerData as WalSyncWorkerData;
 const walPath = `${databasePath}-wal`;
 
 /** The WAL file this thread holds open: SQLite writes to the same inode. */
-let open: { fd: number; ino: number; dev: number } | undefined;
+let open: { fd: number; ino: number; dev: number; file: number } | undefined;
 
 /**
  * fdatasync of the WAL: on Linux it flushes the inode's data and the size it
- * grew to, whichever descriptor wrote them. The path is looked up again each
- * time: should the connection leave WAL mode and come back (`latchkey seed`
- * does), SQLite made a new file; the old one was checkpointed and synced by
- * SQLite as it left, and is synced once more here before it is let go.
+ * grew to, whichever descriptor wrote them. Fails closed: a sync answers
+ * success only for the file SQLite recovers from after a crash, the one at
+ * the `-wal` path.
+ *
+ * The rule, by `file` (the driver's count of the times the connection left
+ * WAL mode, sent with each request):
+ * - Same `file` as the one held open: SQLite still writes to that inode (a
+ *   connection in WAL mode never deletes or replaces its WAL while open; a
+ *   restart or TRUNCATE keeps the inode). If the path is gone or names
+ *   another inode, someone else unlinked or replaced it: the frames synced
+ *   here would not be found by recovery, so the sync fails (ENOENT, or
+ *   ESTALE for another inode) instead of syncing a file nobody will read.
+ * - A new `file`: the connection left WAL mode since (`latchkey seed`:
+ *   WAL, MEMORY, WAL), and SQLite checkpointed and deleted the old file as it
+ *   left; that one is synced once more and let go, and the file at the path
+ *   now is SQLite's new WAL. A sync is asked only after a COMMIT in WAL mode,
+ *   which wrote to the WAL: no file at the path then fails too (ENOENT).
+ * So a journal mode switch while a sync of the previous file is still in
+ * flight fails that sync: a false failure, never a false success.
  */
-function syncWal(): void {
-  const current = fs.statSync(walPath, { throwIfNoEntry: false });
-  if (open && (!current || current.ino !== open.ino || current.dev !== open.dev)) {
+function syncWal(file: number): void {
+  if (open && open.file !== file) {
     const old = open;
     open = undefined;
     try {
@@ -67,11 +81,18 @@ function syncWal(): void {
       fs.closeSync(old.fd);
     }
   }
-  if (!current) return; // no WAL now: the connection is not in WAL mode, or closed (both synced the file)
   if (!open) {
-    const fd = fs.openSync(walPath, 'r');
-    open = { fd, ino: current.ino, dev: current.dev };
+    const fd = fs.openSync(walPath, 'r'); // throws ENOENT when SQLite's WAL is not at its path
+    const { ino, dev } = fs.fstatSync(fd);
+    open = { fd, ino, dev, file };
     syncDirectory();
+  } else {
+    const current = fs.statSync(walPath, { throwIfNoEntry: false });
+    if (!current)
+      throw Object.assign(new Error(`the WAL file was removed while in use (${walPath})`), { code: 'ENOENT' });
+    if (current.ino !== open.ino || current.dev !== open.dev) {
+      throw Object.assign(new Error(`the WAL file was replaced while in use (${walPath})`), { code: 'ESTALE' });
+    }
   }
   fs.fdatasyncSync(open.fd);
 }
@@ -133,7 +154,7 @@ port.on('message', (request: WalSyncRequest) => {
     case 'sync': {
       let answer: WalSyncAnswer = { kind: 'sync', seq: request.seq };
       try {
-        syncWal();
+        syncWal(request.file);
       } catch (error) {
         answer = { ...answer, error: failure(error) };
       }

@@ -72,6 +72,8 @@ export class WalSync {
   readonly #options: WalSyncOptions;
   /** Commits handed over so far; a batch's number is this count after its COMMIT. */
   #committed = 0;
+  /** The times the connection left WAL mode: a new count is a new WAL file (wal-sync-worker.ts's rule). */
+  #walFile = 0;
   /** The number the sync in flight covers: every commit up to it. */
   #inFlight: number | undefined;
   readonly #waiting: Array<{ readonly seq: number; readonly waiters: readonly Waiter[] }> = [];
@@ -115,6 +117,11 @@ export class WalSync {
     if (this.#inFlight === undefined) this.#request();
   }
 
+  /** The connection left WAL mode: SQLite deleted its WAL, and a new one is made if it comes back. */
+  leftWal(): void {
+    this.#walFile++;
+  }
+
   /**
    * A PASSIVE checkpoint on the thread, after the syncs already asked for.
    * Resolves with SQLite's answer, or undefined when it failed: harmlessly
@@ -154,7 +161,7 @@ export class WalSync {
   #request(): void {
     this.#inFlight = this.#committed;
     this.#worker.ref();
-    this.#post({ kind: 'sync', seq: this.#inFlight });
+    this.#post({ kind: 'sync', seq: this.#inFlight, file: this.#walFile });
   }
 
   #answered(answer: WalSyncAnswer): void {
