@@ -177,7 +177,7 @@ export async function passFactorAttempt<T>(
           if (check.ok !== 'pending' && !check.uncounted && !admitted.repeat) {
             // A counted wrong code takes one of the challenge's attempts (none left: it died meanwhile).
             const challengeAttempts = challengeId
-              ? await takeChallengeAttempt(trx, challengeId, FAILURES_PER_CHALLENGE)
+              ? await takeChallengeAttempt(trx, challengeId, now.toISOString(), FAILURES_PER_CHALLENGE)
               : 0;
             if (challengeAttempts === undefined) throw challengeExpired();
             const failures = await recordSecondFactorFailure(ctx, trx, attempt, admitted, challengeAttempts, now);
@@ -185,7 +185,7 @@ export async function passFactorAttempt<T>(
           }
           // What follows counts nothing; a dead challenge is refused as such.
           const challengeFailures = challengeId
-            ? await usableChallengeFailures(trx, challengeId, FAILURES_PER_CHALLENGE)
+            ? await usableChallengeFailures(trx, challengeId, now.toISOString(), FAILURES_PER_CHALLENGE)
             : 0;
           if (challengeFailures === undefined) throw challengeExpired();
           if (check.ok === 'pending') {
@@ -226,7 +226,7 @@ async function challengeTakesRightCode(
   if (attempt.completesChallenge) {
     return completeChallenge(trx, challengeId, now.toISOString(), FAILURES_PER_CHALLENGE);
   }
-  return (await usableChallengeFailures(trx, challengeId, FAILURES_PER_CHALLENGE)) !== undefined;
+  return (await usableChallengeFailures(trx, challengeId, now.toISOString(), FAILURES_PER_CHALLENGE)) !== undefined;
 }
 
 /** Thrown inside the gate's transaction to roll back a refusal that counts nothing. */

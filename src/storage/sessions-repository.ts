@@ -1,3 +1,4 @@
+import type { ExpressionBuilder } from 'kysely';
 import type { Account } from '../domain/account.ts';
 import type { FreezeReason } from '../domain/account-freeze.ts';
 import { toAccount } from './accounts-repository.ts';
@@ -5,7 +6,7 @@ import type { Executor } from './executor.ts';
 import { changed } from './executor.ts';
 import { freezeColumns, freezeReasonOf } from './freezes-repository.ts';
 import { type EveryColumn, prepared } from './prepared.ts';
-import type { LoginChallengesTable, SessionsTable } from './schema.ts';
+import type { Database, LoginChallengesTable, SessionsTable } from './schema.ts';
 
 export type SessionRow = SessionsTable;
 export type ChallengeRow = LoginChallengesTable;
@@ -118,37 +119,50 @@ const challengeWithAccountQuery = prepared((db, p: { tokenHash: string }) =>
     .where('login_challenges.token_hash', '=', p.tokenHash),
 );
 
-const challengeAttemptQuery = prepared((db, p: { id: string; limit: number }) =>
+/**
+ * The one rule for a challenge that still takes a code: this one, not
+ * completed, not expired at `now`, under `limit` wrong codes. Taking an
+ * attempt, reading what is left and completing it all guard on it, so an
+ * expired challenge is refused the same way whether the code is right or wrong.
+ */
+function usableChallenge(eb: ExpressionBuilder<Database, 'login_challenges'>, p: UsableChallenge) {
+  return eb.and([
+    eb('id', '=', p.id),
+    eb('completed_at', 'is', null),
+    eb('expires_at', '>', p.now),
+    eb('failed_attempts', '<', p.limit),
+  ]);
+}
+interface UsableChallenge {
+  id: string;
+  now: string;
+  limit: number;
+}
+
+const challengeAttemptQuery = prepared((db, p: UsableChallenge) =>
   db
     .updateTable('login_challenges')
     .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
-    .where('id', '=', p.id)
-    .where('failed_attempts', '<', p.limit)
-    .where('completed_at', 'is', null)
+    .where((eb) => usableChallenge(eb, p))
     .returning('failed_attempts'),
 );
 
-const usableChallengeFailuresQuery = prepared((db, p: { id: string; limit: number }) =>
+const usableChallengeFailuresQuery = prepared((db, p: UsableChallenge) =>
   db
     .selectFrom('login_challenges')
     .select('failed_attempts')
-    .where('id', '=', p.id)
-    .where('failed_attempts', '<', p.limit)
-    .where('completed_at', 'is', null),
+    .where((eb) => usableChallenge(eb, p)),
 );
 
 const challengeFailedAttemptsQuery = prepared((db, p: { id: string }) =>
   db.selectFrom('login_challenges').select('failed_attempts').where('id', '=', p.id),
 );
 
-const completeChallengeQuery = prepared((db, p: { id: string; now: string; limit: number }) =>
+const completeChallengeQuery = prepared((db, p: UsableChallenge) =>
   db
     .updateTable('login_challenges')
     .set({ completed_at: p.now })
-    .where('id', '=', p.id)
-    .where('completed_at', 'is', null)
-    .where('expires_at', '>', p.now)
-    .where('failed_attempts', '<', p.limit),
+    .where((eb) => usableChallenge(eb, p)),
 );
 
 const sessionSecondFactorQuery = prepared((db, p: { id: string; method: string; at: string }) =>
@@ -195,23 +209,34 @@ export async function findChallengeWithAccount(
 /**
  * Takes one of the challenge's five attempts BEFORE the code is checked, so
  * concurrent wrong codes can't all slip in under the limit. Returns the count
- * with this attempt, or undefined when none is left.
+ * with this attempt, or undefined when none is left or the challenge is
+ * completed or expired at `now` (`usableChallenge`).
  */
-export async function takeChallengeAttempt(db: Executor, id: string, limit: number): Promise<number | undefined> {
-  const row = await challengeAttemptQuery.first(db, { id, limit });
+export async function takeChallengeAttempt(
+  db: Executor,
+  id: string,
+  now: string,
+  limit: number,
+): Promise<number | undefined> {
+  const row = await challengeAttemptQuery.first(db, { id, now, limit });
   return row?.failed_attempts;
 }
 
 /**
  * The wrong codes a challenge has taken, or undefined when it takes no more
- * (completed, or at the limit). Read inside the gate's transaction, where the
+ * (completed, expired at `now`, or at the limit). Read inside the gate's transaction, where the
  * account's attempts take turns (account row lock), when a refusal that
  * counts nothing reports the attempts left; a wrong code takes an attempt
  * (`takeChallengeAttempt`), a right one completes the challenge
  * (`completeChallenge`), each guarded the same way.
  */
-export async function usableChallengeFailures(db: Executor, id: string, limit: number): Promise<number | undefined> {
-  const row = await usableChallengeFailuresQuery.first(db, { id, limit });
+export async function usableChallengeFailures(
+  db: Executor,
+  id: string,
+  now: string,
+  limit: number,
+): Promise<number | undefined> {
+  const row = await usableChallengeFailuresQuery.first(db, { id, now, limit });
   return row?.failed_attempts;
 }
 

@@ -88,7 +88,7 @@ function attemptBudgetTests(h: Harness): void {
       const { challenge, account } = found;
       // Its five wrong codes land between the request's opening of the challenge and its transaction.
       for (let i = 0; i < FAILURES_PER_CHALLENGE; i += 1) {
-        await takeChallengeAttempt(db, challenge.id, FAILURES_PER_CHALLENGE);
+        await takeChallengeAttempt(db, challenge.id, h.clock.now().toISOString(), FAILURES_PER_CHALLENGE);
       }
       await assert.rejects(
         passSecondFactor(
@@ -110,6 +110,40 @@ function attemptBudgetTests(h: Harness): void {
     }
     assert.equal(await countedFailures(h, user.accountId), 0);
     // The code was not spent: it still signs in with a live challenge.
+    const fresh = await verify(h, await challengeFor(h, user.email), codeFor(h, user.secret));
+    assert.equal(fresh.status, 200, JSON.stringify(fresh.body));
+  });
+
+  test('a challenge that expires between its opening and the check takes neither a right code nor a wrong one, and counts nothing', async () => {
+    const user = await enrolledUser(h);
+    const db = h.ctx.storage.db;
+    const origin = { ip: null, userAgent: null };
+    // A login completes its challenge; a ticket cancellation only needs it alive.
+    for (const completesChallenge of [true, false]) {
+      await alignClock(h);
+      const found = await findChallengeWithAccount(db, hashToken(await challengeFor(h, user.email)));
+      assert.ok(found);
+      const { challenge, account } = found;
+      // The request opened the challenge; it expires before the gate's check (a slow argon2, a stalled request).
+      h.clock.set(new Date(Date.parse(challenge.expires_at) + 1_000));
+      const [wrong] = wrongCodes(h, user, 1) as [string];
+      for (const code of [codeFor(h, user.secret), wrong]) {
+        await assert.rejects(
+          passSecondFactor(
+            h.ctx,
+            { account, method: 'totp', code, purpose: 'login', origin, challengeId: challenge.id, completesChallenge },
+            async () => 'signed in',
+          ),
+          (error: { code?: string }) => error.code === 'challenge_expired',
+          `${code === wrong ? 'wrong' : 'right'} code, completesChallenge ${completesChallenge}`,
+        );
+      }
+      const after = (await findChallengeWithAccount(db, challenge.token_hash))?.challenge;
+      assert.equal(after?.completed_at, null);
+      assert.equal(after?.failed_attempts, 0, 'the wrong code took none of the challenge’s attempts');
+    }
+    assert.equal(await countedFailures(h, user.accountId), 0);
+    // The right code was not spent: it still signs in with a live challenge.
     const fresh = await verify(h, await challengeFor(h, user.email), codeFor(h, user.secret));
     assert.equal(fresh.status, 200, JSON.stringify(fresh.body));
   });

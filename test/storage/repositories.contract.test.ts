@@ -39,6 +39,7 @@ import {
   revokeSession,
   takeChallengeAttempt,
   touchSession,
+  usableChallengeFailures,
 } from '../../src/storage/sessions-repository.ts';
 import {
   acceptTotpStep,
@@ -325,12 +326,17 @@ for (const dialect of DIALECTS) {
         user_agent: null,
         purpose: 'login',
       });
+      // Expired (at or past expires_at): no attempt taken, none left to read, as completeChallenge refuses it.
+      assert.equal(await takeChallengeAttempt(storage.db, challengeId, at(300), 5), undefined);
+      assert.equal(await usableChallengeFailures(storage.db, challengeId, at(300), 5), undefined);
+      assert.equal(await usableChallengeFailures(storage.db, challengeId, at(299), 5), 0);
       // 20 concurrent takers of 5 attempts: exactly 5 get one, numbered 1..5.
       const counts = await Promise.all(
-        Array.from({ length: 20 }, () => takeChallengeAttempt(storage.db, challengeId, 5)),
+        Array.from({ length: 20 }, () => takeChallengeAttempt(storage.db, challengeId, at(10), 5)),
       );
       assert.deepEqual(counts.filter((c) => c !== undefined).sort(), [1, 2, 3, 4, 5]);
-      assert.equal(await takeChallengeAttempt(storage.db, challengeId, 5), undefined);
+      assert.equal(await takeChallengeAttempt(storage.db, challengeId, at(10), 5), undefined);
+      assert.equal(await usableChallengeFailures(storage.db, challengeId, at(10), 5), undefined);
       // Five wrong codes: a right one cannot complete it either, while it has not expired.
       assert.equal(await completeChallenge(storage.db, challengeId, at(10), 5), false);
       assert.equal(await completeChallenge(storage.db, challengeId, at(300), 6), false, 'expired');
