@@ -60,7 +60,19 @@ export class WalSyncError extends Error {
  */
 const FATAL_CHECKPOINT_ERROR = /^SQLITE_(IOERR|CORRUPT|NOTADB)/;
 
+/**
+ * How long the thread may take to answer a request (a sync or a checkpoint)
+ * before the storage fails closed. A sync takes milliseconds and a checkpoint
+ * at most a few hundred (plus up to its 5 s busy_timeout reading the schema);
+ * a thread silent for this long is stuck (a hung disk, an NFS server gone),
+ * and every caller waiting on it would otherwise wait forever, and a close
+ * (SIGTERM) with them.
+ */
+export const WAL_REQUEST_TIMEOUT_MS = 30_000;
+
 export interface WalSyncOptions {
+  /** WAL_REQUEST_TIMEOUT_MS unless given (tests). */
+  timeoutMs?: number;
   /** After each completed sync (the counters). */
   onSynced(): void;
   /** A checkpoint that failed without harm: logged by the caller (a code and SQLite's message, no data). */
@@ -84,6 +96,9 @@ export class WalSync {
   #failed = false;
   #drained: (() => void) | undefined;
   readonly #exited: Promise<void>;
+  /** Requests posted and not answered yet; the watchdog runs while there are any. */
+  #outstanding = 0;
+  #watchdog: NodeJS.Timeout | undefined;
 
   constructor(databasePath: string, options: WalSyncOptions) {
     this.#options = options;
@@ -147,15 +162,30 @@ export class WalSync {
       // An orderly stop: the exit that follows is no failure.
       this.#failure = new WalSyncError(new Error('the storage was closed'));
       this.#worker.ref();
-      this.#post({ kind: 'close' });
+      this.#worker.postMessage({ kind: 'close' } satisfies WalSyncRequest);
+      await this.#exited;
     } else {
+      // Not waited for: a thread stuck in a system call stops only once the call returns.
       void this.#worker.terminate();
     }
-    await this.#exited;
   }
 
   #post(request: WalSyncRequest): void {
+    this.#outstanding++;
+    this.#watch();
     this.#worker.postMessage(request);
+  }
+
+  /** (Re)starts the watchdog for the oldest request unanswered: the thread answers in order, one at a time. */
+  #watch(): void {
+    if (this.#watchdog || this.#failed) return;
+    const timeoutMs = this.#options.timeoutMs ?? WAL_REQUEST_TIMEOUT_MS;
+    this.#watchdog = setTimeout(() => {
+      this.#watchdog = undefined;
+      this.#fail(new WalSyncError(new Error(`the sync thread timed out (no answer in ${timeoutMs} ms)`)));
+      void this.#worker.terminate();
+    }, timeoutMs);
+    this.#watchdog.unref(); // the thread, ref'd while a request is in flight, holds the process open
   }
 
   #request(): void {
@@ -165,6 +195,10 @@ export class WalSync {
   }
 
   #answered(answer: WalSyncAnswer): void {
+    this.#outstanding--;
+    clearTimeout(this.#watchdog);
+    this.#watchdog = undefined;
+    if (this.#outstanding > 0) this.#watch();
     if (answer.kind === 'checkpoint') this.#checkpointed(answer);
     else this.#synced(answer);
     this.#idle();
@@ -207,6 +241,8 @@ export class WalSync {
     this.#failure = failure;
     this.#failed = true;
     this.#inFlight = undefined;
+    clearTimeout(this.#watchdog);
+    this.#watchdog = undefined;
     for (const { waiters } of this.#waiting.splice(0)) {
       for (const waiter of waiters) waiter.reject(failure);
     }

@@ -12,6 +12,7 @@ import { Kysely, sql } from 'kysely';
 import { insertAccount } from '../../src/storage/accounts-repository.ts';
 import { openStorage, sqliteFile } from '../../src/storage/database.ts';
 import { GroupCommitSqliteDialect, type WriteCounters } from '../../src/storage/sqlite-group-commit.ts';
+import { WalSync } from '../../src/storage/wal-sync.ts';
 import { freshDatabase } from '../support/databases.ts';
 
 const newAccount = () => ({
@@ -83,6 +84,35 @@ describe('WAL sync fails closed (sqlite)', () => {
     } finally {
       await db.destroy().catch(() => {});
       if (file.open) file.close();
+      await own.drop();
+    }
+  });
+
+  test('a thread that does not answer in time fails every waiter closed, and close() returns', async () => {
+    const own = await freshDatabase('sqlite');
+    const databasePath = path.join(own.dataDir, 'watchdog.sqlite');
+    const file = new Database(databasePath);
+    file.pragma('journal_mode = WAL');
+    file.exec('create table t (x integer)');
+    const outcome = (walSync: WalSync) =>
+      new Promise<string>((resolve) =>
+        walSync.committed([{ resolve: () => resolve('synced'), reject: (error: Error) => resolve(error.message) }]),
+      );
+    const options = { onSynced: () => {}, onCheckpointWarning: () => {} };
+    try {
+      // A real slow thread: one just started is still loading its code (tens of ms) when
+      // the sync is asked; with a 2 ms watchdog nothing answers in time.
+      const slow = new WalSync(databasePath, { ...options, timeoutMs: 2 });
+      assert.match(await outcome(slow), /timed out/);
+      assert.match(await outcome(slow), /timed out/, 'a later commit was not failed');
+      assert.equal(slow.failed, true);
+      await slow.close();
+      // The same request with the default watchdog is answered.
+      const normal = new WalSync(databasePath, options);
+      assert.equal(await outcome(normal), 'synced');
+      await normal.close();
+    } finally {
+      file.close();
       await own.drop();
     }
   });
