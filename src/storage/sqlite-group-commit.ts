@@ -160,6 +160,8 @@ class GroupCommitDriver implements Driver {
   #wal = false;
   /** The checkpoint the next write batch waits for, while one runs. */
   #checkpointing: Promise<void> | undefined;
+  /** A failed commit's ROLLBACK failed too: the connection is left in that transaction, unusable. */
+  #broken: Error | undefined;
   /** WAL frames the last checkpoint of the thread went up to (0 once the WAL started over). */
   #checkpointedTo = 0;
   /** Frames copied into the database file, as last seen: more after a COMMIT is another checkpoint. */
@@ -206,8 +208,9 @@ class GroupCommitDriver implements Driver {
       this.#wal && this.#synchronous !== 'NORMAL' && this.#file.pragma('synchronous', { simple: true }) === NORMAL;
   }
 
-  /** A sync failed: fail closed, nothing more is read or written on this connection. */
+  /** A sync failed, or a failed commit could not be rolled back: fail closed, nothing more is read or written on this connection. */
   assertUsable(): void {
+    if (this.#broken) throw this.#broken;
     const failure = this.#walSync?.failure;
     if (failure) throw failure;
   }
@@ -392,7 +395,12 @@ class GroupCommitDriver implements Driver {
       this.assertUsable(); // an earlier sync failed: this batch is not committed after it
       this.run('commit');
     } catch (error) {
-      if (this.#file.inTransaction) this.run('rollback');
+      try {
+        if (this.#file.inTransaction) this.run('rollback');
+      } catch (rollbackError) {
+        // The batch's writes are still in an open transaction that reads would see: nothing more is done here.
+        this.#broken = new Error('the SQLite connection could not roll a failed commit back', { cause: rollbackError });
+      }
       this.#fail(error);
       return;
     }

@@ -5,9 +5,13 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { Kysely, sql } from 'kysely';
 import { insertAccount } from '../../src/storage/accounts-repository.ts';
 import { openStorage, sqliteFile } from '../../src/storage/database.ts';
+import { GroupCommitSqliteDialect, type WriteCounters } from '../../src/storage/sqlite-group-commit.ts';
 import { freshDatabase } from '../support/databases.ts';
 
 const newAccount = () => ({
@@ -40,6 +44,45 @@ describe('WAL sync fails closed (sqlite)', () => {
       assert.equal(storage.counters.syncs, syncsBefore);
       await storage.close();
     } finally {
+      await own.drop();
+    }
+  });
+
+  test('a failed COMMIT whose ROLLBACK fails too rejects its callers, and the connection answers nothing more', async () => {
+    const own = await freshDatabase('sqlite');
+    const file = new Database(path.join(own.dataDir, 'rollback.sqlite'));
+    file.pragma('journal_mode = WAL');
+    file.exec('create table t (x integer)');
+    const counters: WriteCounters = { units: 0, commits: 0, syncs: 0, checkpoints: 0, otherCheckpoints: 0 };
+    const db = new Kysely<{ t: { x: number } }>({ dialect: new GroupCommitSqliteDialect(file, counters, 'FULL') });
+    try {
+      await sql`insert into t values (0)`.execute(db); // the driver is initialised
+      const write = sql`insert into t values (1)`.execute(db).then(
+        () => 'resolved',
+        (error: Error) => error.message,
+      );
+      // better-sqlite3 refuses every statement while an iterator of the connection is
+      // open: the batch's COMMIT fails, and so does its ROLLBACK.
+      // The lone write opens the batch within microtasks; its COMMIT waits for the next turn (setImmediate).
+      const rows = file.prepare('select count(*) from t').pluck();
+      for (let i = 0; i < 1000 && rows.get() !== 2; i++) await Promise.resolve();
+      assert.ok(file.inTransaction && rows.get() === 2, 'the write did not run in an open batch');
+      const iterator = file.prepare('select x from t').iterate();
+      iterator.next();
+      const outcome = await Promise.race([
+        write,
+        new Promise((resolve) => setTimeout(() => resolve('still waiting after 2 s'), 2000)),
+      ]);
+      iterator.return?.();
+      assert.match(String(outcome), /busy/);
+      const later = await sql`select x from t`.execute(db).then(
+        () => 'answered',
+        (error: Error) => error.message,
+      );
+      assert.match(later, /could not roll a failed commit back/);
+    } finally {
+      await db.destroy().catch(() => {});
+      if (file.open) file.close();
       await own.drop();
     }
   });
