@@ -106,11 +106,21 @@ class NamedStatementClient implements PostgresPoolClient {
         ? (this.client.query(text) as Promise<PostgresQueryResult<unknown>>)
         : // pg hands a query object back instead of a promise: its callback settles this one.
           new Promise((resolve, reject) => {
-            const settled: Settled = (error, result) => (error ? reject(error) : resolve(result));
-            this.client.query(new Statement(this.nameOf(text), text, values, afterBegin, settled));
+            const statement = new Statement(this.nameOf(text), text, values, afterBegin, (error, result) => {
+              // The statement failed before BEGIN ran (its Parse, which goes first):
+              // no transaction is open, so BEGIN waits for the next statement again.
+              // Else a caller that catches the error and carries on would run the
+              // rest in autocommit. (A value pg cannot bind fails after BEGIN was
+              // sent: the next statement's BEGIN then only draws a warning.)
+              if (error && afterBegin && !statement.beginAnswered) this.#beginDeferred = true;
+              if (error) reject(error);
+              else resolve(result);
+            });
+            this.client.query(statement);
           });
     return sent.catch((error: unknown) => {
-      if ((error as { code?: string }).code === STALE_PLAN) this.#stale = true;
+      // A stale plan, or a connection whose replies no longer match what was sent: not reused.
+      if ((error as { code?: string }).code === STALE_PLAN || error instanceof UnexpectedReply) this.#stale = true;
       throw error;
     });
   }
@@ -134,10 +144,35 @@ interface QueryInternals {
   readonly text: string;
   prepare(connection: WireConnection): void;
   hasBeenParsed(connection: WireConnection): boolean;
-  handleCommandComplete(message: unknown, connection: WireConnection): void;
+  handleCommandComplete(message: { text?: unknown }, connection: WireConnection): void;
 }
 
 type Settled = (error: Error | null, result: PostgresQueryResult<unknown>) => void;
+
+/**
+ * The pg.Query members `Statement` overrides or calls, checked when this
+ * module loads: they are pg's internals, not its API, and a pg whose Query
+ * lacked one would otherwise send each statement without its BEGIN (in
+ * autocommit) without a word. pg is pinned to an exact version in package.json
+ * for the same reason: an upgrade is a deliberate step that re-reads this file.
+ */
+const QUERY_INTERNALS = ['prepare', 'hasBeenParsed', 'handleCommandComplete', 'handleError'] as const;
+
+/** Throws, naming them, when `prototype` (pg.Query's) lacks any of the internals `Statement` relies on. */
+export function assertQueryInternals(prototype: object): void {
+  const members = prototype as Record<string, unknown>;
+  const missing = QUERY_INTERNALS.filter((name) => typeof members[name] !== 'function');
+  if (missing.length > 0) {
+    throw new Error(
+      `pg.Query lacks ${missing.join(', ')}, which src/storage/postgres-pool.ts extends: this pg version does not fit it`,
+    );
+  }
+}
+assertQueryInternals(pg.Query.prototype);
+
+/** A reply in BEGIN's place that is not BEGIN's: the statement's result cannot be trusted. */
+class UnexpectedReply extends Error {}
+
 const QueryBase = pg.Query as unknown as new (
   text: string,
   values: unknown[],
@@ -159,14 +194,23 @@ const QueryBase = pg.Query as unknown as new (
  * a named statement parsed at the first ParseComplete it sees: BEGIN's must
  * not be taken for it.)
  */
-class Statement extends QueryBase {
+export class Statement extends QueryBase {
   readonly #beginFirst: boolean;
   #beginAnswered = false;
+  readonly #reply: { unexpected?: UnexpectedReply };
 
   constructor(name: string | undefined, text: string, values: unknown[], beginFirst: boolean, settled: Settled) {
-    super(text, values, settled);
+    // pg calls back once the Sync is answered; an unexpected reply turns a success into its error.
+    const reply: { unexpected?: UnexpectedReply } = {};
+    super(text, values, (error, result) => settled(error ?? reply.unexpected ?? null, result));
+    this.#reply = reply;
     this.name = name;
     this.#beginFirst = beginFirst;
+  }
+
+  /** Whether the BEGIN sent with this statement ran (its CommandComplete came). */
+  get beginAnswered(): boolean {
+    return this.#beginAnswered;
   }
 
   override prepare(connection: WireConnection): void {
@@ -183,9 +227,16 @@ class Statement extends QueryBase {
     super.prepare(connection);
   }
 
-  override handleCommandComplete(message: unknown, connection: WireConnection): void {
+  override handleCommandComplete(message: { text?: unknown }, connection: WireConnection): void {
     if (this.#beginFirst && !this.#beginAnswered) {
       this.#beginAnswered = true;
+      // Only BEGIN's own reply is swallowed. Anything else in its place means the
+      // replies no longer match what was sent (a pg that orders them otherwise):
+      // the query fails, and its connection is dropped, rather than pass off
+      // another command's result as the statement's.
+      if (message.text !== 'BEGIN') {
+        this.#reply.unexpected = new UnexpectedReply(`expected BEGIN's CommandComplete, got ${String(message.text)}`);
+      }
       return;
     }
     super.handleCommandComplete(message, connection);

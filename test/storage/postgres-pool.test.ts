@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { openStorage, type Storage } from '../../src/storage/database.ts';
+import { assertQueryInternals, Statement } from '../../src/storage/postgres-pool.ts';
 import { DIALECTS, freshDatabase, POSTGRES_URL, type TestDatabase } from '../support/databases.ts';
 
 describe('named statements on PostgreSQL', { skip: !DIALECTS.includes('postgres') }, () => {
@@ -123,4 +124,59 @@ describe('named statements on PostgreSQL', { skip: !DIALECTS.includes('postgres'
       assert.equal(rows[0]?.q, 2);
     });
   });
+
+  test('a first statement that fails to parse leaves BEGIN waiting: a caller that carries on is still in a transaction', async () => {
+    const email = `${crypto.randomUUID()}@example.com`;
+    const missing = sql`select n from ${sql.table(`missing_${crypto.randomBytes(4).toString('hex')}`)} where n = ${1}`;
+    let xids: Array<string | undefined> = [];
+    await assert.rejects(
+      storage.db.transaction().execute(async (trx) => {
+        await assert.rejects(missing.execute(trx), { code: '42P01' });
+        // Parse failed, so BEGIN never ran: what follows must still be one transaction.
+        xids = [(await xid.execute(trx)).rows[0]?.xid, (await xid.execute(trx)).rows[0]?.xid];
+        await sql`insert into accounts (id, email, password_hash, created_at) values (${crypto.randomUUID()}, ${email}, ${'x'}, ${new Date().toISOString()})`.execute(
+          trx,
+        );
+        throw new Error('changed my mind');
+      }),
+      /changed my mind/,
+    );
+    assert.ok(xids[0]);
+    assert.equal(xids[0], xids[1], 'the statements after the failed one ran in autocommit');
+    const left = await storage.db.selectFrom('accounts').select('id').where('email', '=', email).execute();
+    assert.deepEqual(left, [], 'the rollback undid the insert');
+  });
+
+  test("a reply in BEGIN's place that is not BEGIN's fails the statement instead of being swallowed", async () => {
+    // What a pg that sent or ordered the messages otherwise would produce: here
+    // the BEGIN is left out, so the statement's own CommandComplete comes first.
+    class WithoutBegin extends Statement {
+      override prepare(connection: Parameters<Statement['prepare']>[0]): void {
+        (pg.Query.prototype as unknown as Statement).prepare.call(this, connection);
+      }
+    }
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    try {
+      const reply = new Promise((resolve, reject) => {
+        client.query(
+          new WithoutBegin(undefined, 'select $1::int as one', [1], true, (error, result) =>
+            error ? reject(error) : resolve(result),
+          ),
+        );
+      });
+      await assert.rejects(reply, /expected BEGIN's CommandComplete, got SELECT 1/);
+    } finally {
+      await client.end();
+    }
+  });
+});
+
+test('the pg.Query internals the BEGIN-first statement extends are checked: present in this pg, named when missing', () => {
+  assertQueryInternals(pg.Query.prototype);
+  const { handleCommandComplete: _, ...others } = Object.fromEntries(
+    ['prepare', 'hasBeenParsed', 'handleCommandComplete', 'handleError'].map((name) => [name, () => undefined]),
+  );
+  assert.throws(() => assertQueryInternals(others), /pg\.Query lacks handleCommandComplete,/);
+  assert.throws(() => assertQueryInternals({}), /lacks prepare, hasBeenParsed, handleCommandComplete, handleError/);
 });
