@@ -85,16 +85,25 @@ export const GRANTS_PER_TURN = 12;
  */
 class Turnstile {
   #held = false;
-  readonly #queue: Array<() => void> = [];
+  readonly #queue: Waiter[] = [];
   #grants = 0;
   #turnScheduled = false;
+  /** Set by the close that took the connection for good: every later lock fails with it. */
+  #closed: Error | undefined;
 
   async lock(): Promise<void> {
+    if (this.#closed) throw this.#closed;
     if (!this.#held && this.#queue.length === 0 && this.#grants < GRANTS_PER_TURN) {
       this.#grant();
       return;
     }
-    await new Promise<void>((resolve) => this.#queue.push(resolve));
+    await new Promise<void>((resolve, reject) => this.#queue.push({ resolve, reject }));
+  }
+
+  /** Held by the closer, never handed on: whoever waits, or comes, fails instead of waiting forever. */
+  close(error: Error): void {
+    this.#closed = error;
+    for (const waiter of this.#queue.splice(0)) waiter.reject(error);
   }
 
   unlock(): void {
@@ -107,7 +116,7 @@ class Turnstile {
     const next = this.#queue.shift();
     if (!next) return;
     this.#grant();
-    next();
+    next.resolve();
   }
 
   #grant(): void {
@@ -260,6 +269,8 @@ class GroupCommitDriver implements Driver {
    */
   async destroy(): Promise<void> {
     await this.#turnstile.lock();
+    // Queries queued behind the close (a connection handed back, a write waiting for a checkpoint) fail now.
+    this.#turnstile.close(new Error('the storage was closed'));
     try {
       this.#commit();
       await this.#walSync?.close();
@@ -380,7 +391,11 @@ class GroupCommitDriver implements Driver {
 
   async #flush(batch: Batch): Promise<void> {
     // Behind everyone already waiting for the connection: they join this batch first.
-    await this.#turnstile.lock();
+    try {
+      await this.#turnstile.lock();
+    } catch {
+      return; // closed: the close committed the batch
+    }
     try {
       if (this.#batch === batch) this.#commit();
     } finally {

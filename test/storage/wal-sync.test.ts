@@ -116,4 +116,34 @@ describe('WAL sync fails closed (sqlite)', () => {
       await own.drop();
     }
   });
+
+  test('a close takes the connection for good: a query waiting for it fails instead of waiting forever', async () => {
+    const own = await freshDatabase('sqlite');
+    try {
+      const storage = await openStorage({ dataDir: own.dataDir });
+      let closing: Promise<void> | undefined;
+      const later = await storage.db.connection().execute(async (connection) => {
+        // The write's caller hands the connection back while its batch commits and syncs;
+        // the close takes it then, and the caller's next query must take it again.
+        await insertAccount(connection, newAccount());
+        closing = storage.close();
+        await new Promise((resolve) => setImmediate(resolve)); // the close took the connection
+        return Promise.race([
+          connection
+            .selectFrom('accounts')
+            .select('id')
+            .execute()
+            .then(
+              () => 'answered',
+              (error: Error) => error.message,
+            ),
+          new Promise((resolve) => setTimeout(() => resolve('still waiting after 2 s'), 2000)),
+        ]);
+      });
+      assert.equal(later, 'the storage was closed');
+      await closing;
+    } finally {
+      await own.drop();
+    }
+  });
 });
