@@ -152,6 +152,24 @@ export const CHECKPOINT_PAGES = 1000;
 const WAL_BOUND_PAGES = 2 * CHECKPOINT_PAGES;
 /** Reads the WAL's size from shared memory: no lock, no copy (the NOOP mode of SQLite's checkpoint). */
 const WAL_SIZE = 'pragma wal_checkpoint(noop)';
+/**
+ * The first SQLite with that NOOP mode (SQLITE_CHECKPOINT_NOOP). An older one
+ * reads the unknown mode as PASSIVE: a real checkpoint on the event loop
+ * after every commit. better-sqlite3 bundles a newer one (3.53 in 12.11), but
+ * it can be built against the system's SQLite: init refuses an older one.
+ */
+const NOOP_CHECKPOINT_SINCE = [3, 51, 0] as const;
+
+/** Whether this SQLite version (`select sqlite_version()`, "3.53.2") knows `wal_checkpoint(noop)`. */
+export function knowsNoopCheckpoint(version: string): boolean {
+  const parts = version.split('.').map(Number);
+  for (const [i, least] of NOOP_CHECKPOINT_SINCE.entries()) {
+    const part = parts[i] ?? 0;
+    if (Number.isNaN(part)) return false;
+    if (part !== least) return part > least;
+  }
+  return true;
+}
 
 class GroupCommitDriver implements Driver {
   readonly #file: SqliteFile;
@@ -193,6 +211,12 @@ class GroupCommitDriver implements Driver {
    */
   async init(): Promise<void> {
     const wal = this.#file.pragma('journal_mode', { simple: true }) === 'wal';
+    const version = this.#file.prepare('select sqlite_version()').pluck().get() as string;
+    if (wal && !knowsNoopCheckpoint(version)) {
+      throw new Error(
+        `SQLite ${version} has no wal_checkpoint(noop) (${NOOP_CHECKPOINT_SINCE.join('.')} and later): it would checkpoint on the event loop after every commit; use better-sqlite3's bundled SQLite`,
+      );
+    }
     this.#file.pragma(`synchronous = ${wal && this.#synchronous !== 'NORMAL' ? 'NORMAL' : this.#synchronous}`);
     if (wal) {
       this.#file.pragma(`wal_autocheckpoint = ${WAL_BOUND_PAGES}`);

@@ -11,7 +11,11 @@ import Database from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
 import { insertAccount } from '../../src/storage/accounts-repository.ts';
 import { openStorage, sqliteFile } from '../../src/storage/database.ts';
-import { GroupCommitSqliteDialect, type WriteCounters } from '../../src/storage/sqlite-group-commit.ts';
+import {
+  GroupCommitSqliteDialect,
+  knowsNoopCheckpoint,
+  type WriteCounters,
+} from '../../src/storage/sqlite-group-commit.ts';
 import { WalSync } from '../../src/storage/wal-sync.ts';
 import { freshDatabase } from '../support/databases.ts';
 
@@ -144,6 +148,19 @@ describe('WAL sync fails closed (sqlite)', () => {
       await closing;
     } finally {
       await own.drop();
+    }
+  });
+
+  test('an SQLite without wal_checkpoint(noop) is refused: it would checkpoint on the event loop after every commit', () => {
+    for (const version of ['3.51.0', '3.51.2', '3.53.2', '3.100.0', '4.0.0'])
+      assert.equal(knowsNoopCheckpoint(version), true, version);
+    for (const version of ['3.50.4', '3.45.1', '3.9.99', '2.8.17', '', 'x'])
+      assert.equal(knowsNoopCheckpoint(version), false, version);
+    const bundled = new Database(':memory:');
+    try {
+      assert.equal(knowsNoopCheckpoint(bundled.prepare('select sqlite_version()').pluck().get() as string), true);
+    } finally {
+      bundled.close();
     }
   });
 });
