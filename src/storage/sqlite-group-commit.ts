@@ -327,6 +327,45 @@ class GroupCommitDriver implements Driver {
     this.#counters.units++;
   }
 
+  /**
+   * A PRAGMA. One SQLite calls read-only (reading or setting the connection:
+   * synchronous, cache_size) runs at once. Any other (user_version = n writes
+   * the file, journal_mode and wal_checkpoint act on the log) runs outside a
+   * batch: never answered before an open batch's COMMIT and sync, never
+   * inside its transaction (where journal_mode cannot change), and a write of
+   * its own (no rows answered) is synced before it is answered, as any commit.
+   */
+  async pragma<R>(connection: BatchConnection, query: CompiledQuery, statement: Statement): Promise<QueryResult<R>> {
+    if (statement.readonly) {
+      const result = connection.execute<R>(query, statement);
+      this.afterPragma();
+      return result;
+    }
+    if (connection.inTransaction) throw new Error('a PRAGMA that writes or acts on the log runs outside a transaction');
+    while (this.#batch) {
+      const batch = this.#batch;
+      // Settled either way: a batch that failed left nothing open.
+      const settled = new Promise<void>((resolve) => batch.waiters.push({ resolve, reject: () => resolve() }));
+      connection.handedBack = true;
+      this.#turnstile.unlock();
+      await settled;
+      await this.retake(connection);
+      this.assertUsable();
+    }
+    const result = connection.execute<R>(query, statement);
+    this.afterPragma();
+    const walSync = this.#walSync;
+    // One that answers no rows and is not read-only wrote the file (user_version = n): its commit is in the WAL.
+    // (journal_mode may have just made a WAL that holds nothing yet: no sync is asked for it, wal-sync-worker.ts.)
+    if (!statement.reader && this.#syncing && walSync) {
+      const synced = new Promise<void>((resolve, reject) => walSync.committed([{ resolve, reject }]));
+      connection.handedBack = true;
+      this.#turnstile.unlock();
+      await synced;
+    }
+    return result;
+  }
+
   /** A connection handed back while its holder waited for a commit is taken again for its next query. */
   async retake(connection: BatchConnection): Promise<void> {
     await this.#turnstile.lock();
@@ -479,12 +518,7 @@ class BatchConnection implements DatabaseConnection {
     if (this.handedBack) await this.driver.retake(this);
     this.driver.assertUsable();
     const statement = this.driver.statement(query.sql);
-    // A PRAGMA sets the connection and writes no row: at once, outside a batch (journal_mode cannot change in one).
-    if (PRAGMA.test(query.sql)) {
-      const result = this.execute<R>(query, statement);
-      this.driver.afterPragma();
-      return result;
-    }
+    if (PRAGMA.test(query.sql)) return this.driver.pragma(this, query, statement);
     if (this.inTransaction || statement.readonly) return this.execute(query, statement);
     await this.driver.beginLoneWrite(this);
     const result = this.execute<R>(query, statement);

@@ -163,4 +163,33 @@ describe('WAL sync fails closed (sqlite)', () => {
       bundled.close();
     }
   });
+
+  test('a PRAGMA that writes is answered only once it, and the batch open when it came, are committed and synced', async () => {
+    const own = await freshDatabase('sqlite');
+    try {
+      const storage = await openStorage({ dataDir: own.dataDir });
+      const reader = new Database(sqliteFile(own.dataDir), { readonly: true });
+      try {
+        const account = newAccount();
+        const write = insertAccount(storage.db, account); // opens a batch, committed in a later turn
+        const syncsBefore = storage.counters.syncs;
+        await sql`pragma user_version = 7`.execute(storage.db);
+        // Another connection sees only what was committed.
+        assert.equal(reader.pragma('user_version', { simple: true }), 7, 'the PRAGMA was answered before its commit');
+        assert.ok(
+          reader.prepare('select 1 from accounts where id = ?').get(account.id),
+          'answered inside an open batch',
+        );
+        assert.ok(storage.counters.syncs > syncsBefore, 'answered before a sync');
+        await write;
+        // Read-only ones still run at once.
+        assert.deepEqual((await sql`pragma user_version`.execute(storage.db)).rows, [{ user_version: 7 }]);
+      } finally {
+        reader.close();
+        await storage.close();
+      }
+    } finally {
+      await own.drop();
+    }
+  });
 });
