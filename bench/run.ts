@@ -601,7 +601,7 @@ function littlesLaw(results: CaseResult[]): string[] {
   const perSecond = median(totp.rounds.map((m) => m.perSecond));
   const cpuMs = median(totp.rounds.map((m) => m.cpuMs?.latchkey ?? Number.NaN));
   return [
-    `Little's law: with ${CONNECTIONS} connections in a closed loop, mean latency = ${CONNECTIONS} / throughput, so a p99 ≤ ${goalMs} ms needs at least ${thousands((CONNECTIONS * 1000) / goalMs)} logins/s whatever the code does. This run: ${fmtNumber(perSecond)} TOTP logins/s on SQLite → ${fmtNumber((CONNECTIONS * 1000) / perSecond)} ms mean; at ${cpuMs.toFixed(2)} ms of Latchkey CPU per login, one core serves at most ${fmtNumber(1000 / cpuMs)} logins/s.`,
+    `Little's law: with ${CONNECTIONS} connections in a closed loop, mean latency = ${CONNECTIONS} / throughput, so a p99 ≤ ${goalMs} ms needs at least ${thousands((CONNECTIONS * 1000) / goalMs)} logins/s whatever the code does. This run: ${fmtNumber(perSecond)} TOTP logins/s on SQLite → ${fmtNumber((CONNECTIONS * 1000) / perSecond)} ms mean; Latchkey spent ${cpuMs.toFixed(2)} ms of CPU per login (all its threads: the event loop, the WAL's sync thread, libuv's pool), the load generator on the same 2 cores.`,
   ];
 }
 
