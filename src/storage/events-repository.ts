@@ -87,26 +87,18 @@ type NewMessage = {
   subject: string;
   createdAt: string;
 };
-const insertMessageQuery = prepared((db, p: NewMessage) =>
-  db.insertInto('outbox').values({
-    channel: p.channel,
-    recipient: p.recipient,
-    body: p.body,
-    subject: p.subject,
-    created_at: p.createdAt,
-    attempts: 0,
-  }),
-);
+/** A new outbox row's columns, but its id. */
+const messageColumns = (p: NewMessage) => ({
+  channel: p.channel,
+  recipient: p.recipient,
+  body: p.body,
+  subject: p.subject,
+  created_at: p.createdAt,
+  attempts: 0,
+});
+const insertMessageQuery = prepared((db, p: NewMessage) => db.insertInto('outbox').values(messageColumns(p)));
 const insertMessageWithIdQuery = prepared((db, p: NewMessage & { id: number }) =>
-  db.insertInto('outbox').values({
-    id: p.id,
-    channel: p.channel,
-    recipient: p.recipient,
-    body: p.body,
-    subject: p.subject,
-    created_at: p.createdAt,
-    attempts: 0,
-  }),
+  db.insertInto('outbox').values({ id: p.id, ...messageColumns(p) }),
 );
 // The id a sealed message's row will have, taken before its insert (the
 // ciphertext is bound to it), so the row is written once, whole. SQLite: the
