@@ -2,7 +2,12 @@
 // NIST SP 800-63B-4 §3.2.2 caps consecutive failures at 100; we stay far below:
 // 5 wrong codes kill a challenge, 10 in 24 hours lock the second-factor step for
 // 24 hours and tell the owner.
-import { FAILURES_BEFORE_LOCK, FAILURES_PER_CHALLENGE, WARN_ATTEMPTS_FROM_FAILURE } from './policy.ts';
+import {
+  FAILURES_BEFORE_LOCK,
+  FAILURES_PER_CHALLENGE,
+  WARN_ATTEMPTS_FROM_FAILURE,
+  WINDOW_FULL_RETRY_MS,
+} from './policy.ts';
 
 /**
  * An attempt the budget lets through to be checked. `fingerprint` (a keyed
@@ -17,6 +22,11 @@ export interface Admitted {
 }
 
 export type Admission = Admitted | { readonly kind: 'locked'; readonly until: Date };
+
+/** The refusal of an attempt while the window is full and the lock not on (both stores). */
+export function windowFull(now: Date): Admission {
+  return { kind: 'locked', until: new Date(now.getTime() + WINDOW_FULL_RETRY_MS) };
+}
 
 /** After the failure that brings the window's count to the limit, the account locks. */
 export function shouldLock(failuresInWindow: number): boolean {

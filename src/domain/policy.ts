@@ -68,6 +68,12 @@ export const FAILURE_REPORT_INTERVAL_MS = 24 * HOUR_MS;
  * holding the slot (issue 11, #13). The database budget reserves nothing.
  */
 export const PENDING_RESERVATION_MS = 2 * MINUTE_MS;
+/**
+ * An attempt refused because the window is full (of failures, and in Redis of
+ * attempts in flight) while the lock is not on, or not yet: the caller may try
+ * again after this long, by when those in flight have ended or the lock is on.
+ */
+export const WINDOW_FULL_RETRY_MS = 1000;
 
 /**
  * A "continue your recovery" link (in every ticket email) works once, while its

@@ -2,7 +2,7 @@
 // script, so it is atomic across instances. Times come from the injected clock.
 import crypto from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Admission, Admitted } from '../domain/attempt-budget.ts';
+import { type Admission, type Admitted, windowFull } from '../domain/attempt-budget.ts';
 import { FAILURE_WINDOW_MS, FAILURES_BEFORE_LOCK, PENDING_RESERVATION_MS } from '../domain/policy.ts';
 import type { AttemptBudgetStore } from './attempt-budget.ts';
 
@@ -116,7 +116,7 @@ export class RedisAttemptBudget implements AttemptBudgetStore {
       case 'locked':
         return { kind: 'locked', until: new Date(Number(result[1])) };
       case 'busy':
-        return { kind: 'locked', until: new Date(now.getTime() + 1000) };
+        return windowFull(now);
       default:
         return { kind: 'admitted', fingerprint, method, repeat: result[0] === 'repeat' };
     }

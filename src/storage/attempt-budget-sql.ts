@@ -1,4 +1,4 @@
-import type { Admission, Admitted } from '../domain/attempt-budget.ts';
+import { type Admission, type Admitted, windowFull } from '../domain/attempt-budget.ts';
 import { FAILURE_WINDOW_MS, FAILURES_BEFORE_LOCK } from '../domain/policy.ts';
 import { newId } from '../infra/tokens.ts';
 import type { AttemptBudgetStore } from './attempt-budget.ts';
@@ -117,7 +117,7 @@ export class SqlAttemptBudget implements AttemptBudgetStore {
     if (Number(row?.repeat)) return { kind: 'admitted', fingerprint, method, repeat: true };
     // The window is full and the lock not (yet, or no longer) on: nothing more is checked.
     if (Number(row?.failures ?? 0) >= FAILURES_BEFORE_LOCK) {
-      return { kind: 'locked', until: new Date(now.getTime() + 1000) };
+      return windowFull(now);
     }
     return { kind: 'admitted', fingerprint, method, repeat: false };
   }
