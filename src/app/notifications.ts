@@ -10,7 +10,7 @@
 // failures, lock hours) are passed in by the caller, which has them from the
 // domain policy or the configuration: none is written here.
 
-import { FREEZE_LINK_TTL_MS } from '../domain/policy.ts';
+import { FREEZE_LINK_TTL_MS, MINUTE_MS } from '../domain/policy.ts';
 import { describeBrowser } from '../infra/browser-words.ts';
 import { memoized } from '../infra/memo.ts';
 import type { Executor } from '../storage/executor.ts';
@@ -31,7 +31,6 @@ const EMAIL_TIME = new Intl.DateTimeFormat('en-GB', {
   hourCycle: 'h23',
 });
 
-const MINUTE_MS = 60_000;
 // The words name the minute: one formatting per minute, not per email (a login's emails and links share it).
 const minuteWords = memoized((minute: number) => `${EMAIL_TIME.format(minute * MINUTE_MS)} UTC`, 16);
 

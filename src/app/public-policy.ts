@@ -8,7 +8,9 @@ import {
   BACKUP_CODES_PER_SET,
   FAILURES_BEFORE_LOCK,
   FAILURES_PER_CHALLENGE,
+  HOUR_MS,
   LOCK_DURATION_MS,
+  MINUTE_MS,
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
   PASSWORD_MIN_LENGTH_WITH_SECOND_FACTOR,
@@ -26,9 +28,6 @@ import {
 import { SECOND_FACTOR_PURPOSES, type SecondFactorMethod, type SecondFactorPurpose } from '../domain/second-factor.ts';
 import { lockFor, WITHDRAWAL_LOCK_CAUSES, type WithdrawalLockCause } from '../domain/withdrawal-lock.ts';
 import { FACTOR_MODULES } from './factors/registry.ts';
-
-const HOUR_MS = 3600_000;
-const MINUTE_MS = 60_000;
 
 export interface PublicPolicy {
   /** How long withdrawals stay locked, per cause of the lock (lockFor). */

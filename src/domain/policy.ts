@@ -5,8 +5,8 @@
 // The withdrawal lock's hours are the operator's (config) and come through
 // publicPolicy (app/public-policy.ts).
 
-const MINUTE_MS = 60 * 1000;
-const HOUR_MS = 60 * MINUTE_MS;
+export const MINUTE_MS = 60 * 1000;
+export const HOUR_MS = 60 * MINUTE_MS;
 
 /** The guide: a set of eight one-time codes of six digits. */
 export const BACKUP_CODES_PER_SET = 8;
