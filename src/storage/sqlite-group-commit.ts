@@ -346,9 +346,7 @@ class GroupCommitDriver implements Driver {
       const batch = this.#batch;
       // Settled either way: a batch that failed left nothing open.
       const settled = new Promise<void>((resolve) => batch.waiters.push({ resolve, reject: () => resolve() }));
-      connection.handedBack = true;
-      this.#turnstile.unlock();
-      await settled;
+      await this.#handBackUntil(connection, settled);
       await this.retake(connection);
       this.assertUsable();
     }
@@ -358,10 +356,10 @@ class GroupCommitDriver implements Driver {
     // One that answers no rows and is not read-only wrote the file (user_version = n): its commit is in the WAL.
     // (journal_mode may have just made a WAL that holds nothing yet: no sync is asked for it, wal-sync-worker.ts.)
     if (!statement.reader && this.#syncing && walSync) {
-      const synced = new Promise<void>((resolve, reject) => walSync.committed([{ resolve, reject }]));
-      connection.handedBack = true;
-      this.#turnstile.unlock();
-      await synced;
+      await this.#handBackUntil(
+        connection,
+        new Promise<void>((resolve, reject) => walSync.committed([{ resolve, reject }])),
+      );
     }
     return result;
   }
@@ -386,9 +384,17 @@ class GroupCommitDriver implements Driver {
     const committed = batch
       ? new Promise<void>((resolve, reject) => batch.waiters.push({ resolve, reject }))
       : Promise.reject(new Error('the batch holding this write failed'));
+    await this.#handBackUntil(connection, committed);
+  }
+
+  /**
+   * Hands the connection back while `until` settles, so reads and other
+   * callers go on meanwhile; the caller's next query takes it again (`retake`).
+   */
+  #handBackUntil(connection: BatchConnection, until: Promise<void>): Promise<void> {
     connection.handedBack = true;
     this.#turnstile.unlock();
-    await committed;
+    return until;
   }
 
   /**
@@ -401,10 +407,7 @@ class GroupCommitDriver implements Driver {
    */
   async #writable(connection: BatchConnection): Promise<void> {
     while (!this.#batch && this.#checkpointing) {
-      const checkpoint = this.#checkpointing;
-      connection.handedBack = true;
-      this.#turnstile.unlock();
-      await checkpoint;
+      await this.#handBackUntil(connection, this.#checkpointing);
       await this.retake(connection);
     }
     this.assertUsable(); // the checkpoint may have failed for good
