@@ -25,9 +25,16 @@ declare module 'autocannon' {
     errors: number;
     timeouts: number;
     requests: { average: number; total: number };
-    /** Milliseconds, from autocannon's histogram of this run. */
+    /** Whole milliseconds (autocannon's histogram truncates): the bench takes its own percentiles (bench/load.ts). */
     latency: { p50: number; p99: number; max: number };
   }
-  function autocannon(options: AutocannonOptions): Promise<AutocannonResult>;
+  /** The run: its result, and (`on('response', …)`) each answer as it arrives, with its time in milliseconds. */
+  export interface AutocannonRun extends PromiseLike<AutocannonResult> {
+    on(
+      event: 'response',
+      listener: (client: unknown, statusCode: number, bytes: number, responseTimeMs: number) => void,
+    ): this;
+  }
+  function autocannon(options: AutocannonOptions): AutocannonRun;
   export default autocannon;
 }

@@ -126,7 +126,7 @@ ${report.setup.map((s) => `- ${s}`).join('\n')}
 |---|---:|---|---:|---|---:|---:|
 ${caseRows.join('\n')}
 
-Latencies are autocannon's, per round, at the run's connection count; medians over the rounds.
+Latencies are each 2xx answer's time as autocannon measured it (to a fraction of a millisecond; the bench takes the percentiles itself, as autocannon's own come in whole milliseconds), per round, at the run's connection count; medians over the rounds.
 
 ## Ratios and goals (issue 16)
 

@@ -70,6 +70,12 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     // in stay in memory instead of being read again from the file (at 1 M
     // accounts the file is ~3 GiB, and each login touches pages all over it).
     file.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
+    // Each login of a group commit is a savepoint in the batch's transaction,
+    // and SQLite keeps the original of every page a savepoint changes in a
+    // sub-journal, which past 64 KiB spills to a temporary file: a batch of
+    // logins wrote more pages there (a pwrite each) than to the WAL. In memory
+    // it is a copy; temporary tables and sorts stay in memory too.
+    file.pragma('temp_store = MEMORY');
     // The driver sets `synchronous`, syncs the WAL itself at FULL and checkpoints it off the event loop (docs/adr/0006).
     const dialect = new GroupCommitSqliteDialect(file, counters, options.sqliteSynchronous ?? 'FULL', options.warn);
     const db = new Kysely<Database>({ dialect });

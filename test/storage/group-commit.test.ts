@@ -212,6 +212,37 @@ describe('group commit (sqlite)', () => {
     assert.ok(storage.counters.commits - commitsBefore < 21, 'the batch was not split per transaction');
   });
 
+  test("a transaction's savepoint keeps the pages it changes in memory, not in a temporary file", async () => {
+    // Every transaction of a batch is a savepoint, and SQLite keeps the
+    // original of each page it changes in a sub-journal that, past 64 KiB
+    // (16 pages), spilled to a temporary file: a login changes about that
+    // many, and paid for a file's creation, writes and deletion.
+    await sql`create table if not exists wide_rows (id integer primary key, filler text not null)`.execute(storage.db);
+    await storage.db.transaction().execute(async (trx) => {
+      for (let id = 1; id <= 40; id += 1) {
+        await sql`insert or replace into wide_rows (id, filler) values (${id}, ${'x'.repeat(3000)})`.execute(trx);
+      }
+    });
+    const temporaryFiles = () =>
+      fs
+        .readdirSync('/proc/self/fd')
+        .flatMap((fd) => {
+          try {
+            return [fs.readlinkSync(`/proc/self/fd/${fd}`)];
+          } catch {
+            return [];
+          }
+        })
+        .filter((target) => /etilqs_/.test(target));
+    let seen: string[] = [];
+    await storage.db.transaction().execute(async (trx) => {
+      // 40 rows of ~3 KB, a page each: 40 pages that existed before the savepoint.
+      await sql`update wide_rows set filler = ${'y'.repeat(3000)}`.execute(trx);
+      seen = temporaryFiles();
+    });
+    assert.deepEqual(seen, []);
+  });
+
   test('writes outside a transaction join the batch and resolve after its commit; a failed one alone fails', async () => {
     const taken = `${crypto.randomUUID()}@example.com`;
     await insertAccount(storage.db, newAccount(taken));
