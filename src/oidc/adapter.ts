@@ -1,6 +1,8 @@
 // oidc-provider's storage adapter on Latchkey's own database (SQLite or
-// PostgreSQL through Kysely): one row per model instance in oidc_models;
-// clients come from oidc_clients (registered by the CLI).
+// PostgreSQL through Kysely): one row per model instance in oidc_models, with
+// its account when the model has one (so the account's sessions and its
+// grants end together: revokeAccountSessions); clients come from oidc_clients
+// (registered by the CLI).
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { AppContext } from '../app/context.ts';
 import type { Executor } from '../storage/executor.ts';
@@ -19,6 +21,7 @@ export function kyselyAdapter(ctx: AppContext): new (model: string) => Adapter {
       const row = {
         payload: JSON.stringify(payload),
         grant_id: payload.grantId ?? null,
+        account_id: payload.accountId ?? null,
         uid: payload.uid ?? null,
         user_code: payload.userCode ?? null,
         expires_at: expiresAt(ctx.clock.now(), expiresIn),

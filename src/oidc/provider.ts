@@ -63,6 +63,16 @@ function interactionPolicyWithStepUp() {
       return asks && !octx.oidc.result?.login;
     }),
   );
+  // A provider session whose account `findAccount` no longer gives (frozen)
+  // signs in again through Latchkey, which refuses it, instead of the request
+  // failing further on for want of an account.
+  login?.checks.add(
+    new interactionPolicy.Check(
+      'account_unavailable',
+      'The account can not sign in now',
+      (octx) => octx.oidc.session?.accountId !== undefined && octx.oidc.account === undefined,
+    ),
+  );
   return policy;
 }
 
@@ -79,9 +89,13 @@ export async function createProvider(ctx: AppContext): Promise<Provider> {
     acrValues: [...ACR_LADDER],
     claims: { openid: ['sub', 'auth_time', 'acr', 'amr', 'sid'], email: ['email'] },
     scopes: ['openid', 'offline_access', 'email', RESOURCE_SCOPE],
+    // A frozen account is no account to the provider: every code exchange,
+    // refresh and userinfo call answers as for an unknown one (invalid_grant).
+    // Freezing deletes the account's grants (revokeAccountSessions), but a
+    // request in flight at that moment can still write rows after it.
     async findAccount(_octx, sub) {
       const account = await findAccountById(db, sub);
-      if (!account) return undefined;
+      if (!account || (await isAccountFrozen(db, sub))) return undefined;
       return { accountId: sub, claims: async () => ({ sub, email: account.email }) };
     },
     features: {

@@ -290,6 +290,8 @@ export interface OidcModelsTable {
   id: string;
   payload: string;
   grant_id: string | null;
+  /** The payload's accountId (grants, codes, tokens, provider sessions): what ends with the account's sessions. */
+  account_id: string | null;
   uid: string | null;
   user_code: string | null;
   expires_at: string | null;

@@ -67,7 +67,16 @@ export async function revokeSession(db: Executor, id: string, now: string): Prom
     .execute();
 }
 
-/** Revokes every live session of the account except `keepId` (none when undefined). */
+/**
+ * Revokes every live session of the account except `keepId` (none when
+ * undefined), and ends every OpenID Connect grant of the account: its apps'
+ * grants, codes, refresh and access tokens and provider sessions (a refresh
+ * then answers invalid_grant, introspection `active: false`, and the
+ * provider's session cookie signs no app in without Latchkey). The kept
+ * session keeps no grant: an app's tokens are another device's access, and
+ * the kept session signs its own apps in again without a question. Returns
+ * how many Latchkey sessions were revoked.
+ */
 export async function revokeAccountSessions(
   db: Executor,
   accountId: string,
@@ -80,7 +89,9 @@ export async function revokeAccountSessions(
     .where('account_id', '=', accountId)
     .where('revoked_at', 'is', null);
   if (keepId) query = query.where('id', '!=', keepId);
-  return changed(await query.executeTakeFirst());
+  const revoked = changed(await query.executeTakeFirst());
+  await db.deleteFrom('oidc_models').where('account_id', '=', accountId).execute();
+  return revoked;
 }
 
 const insertChallengeQuery = prepared((db, p: ChallengeRow) =>
