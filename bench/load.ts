@@ -65,6 +65,7 @@ export async function loginRun(
   path: string,
   logins: Array<() => PreparedRequest>,
   what: string,
+  connections = CONNECTIONS,
 ): Promise<Measurement> {
   let next = 0;
   let ok = 0;
@@ -75,7 +76,7 @@ export async function loginRun(
   let last = 0;
   const { result, p50, p99 } = await measured({
     url: base,
-    connections: Math.min(CONNECTIONS, logins.length),
+    connections: Math.min(connections, logins.length),
     amount: logins.length,
     timeout: 120,
     requests: [
