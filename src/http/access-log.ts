@@ -7,16 +7,14 @@
 // costs one branch per request.
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
-import { flatLogger } from '../infra/logger.ts';
+import { flatLogger, pathOf } from '../infra/logger.ts';
 
 /** The fields of a request's access line: flat values only (see flatLogger). */
 function accessFields(request: FastifyRequest, reply: FastifyReply) {
-  const url = request.url;
-  const query = url.indexOf('?');
   return {
     reqId: request.id,
     method: request.method,
-    path: query === -1 ? url : url.slice(0, query),
+    path: pathOf(request.url),
     status: reply.statusCode,
     ms: Math.round(reply.elapsedTime * 100) / 100,
     ip: request.ip,
