@@ -18,6 +18,7 @@ import { recoveryLinksAndDecisionNotesMigration } from './migrations/015-recover
 import { totpBurntStepMigration } from './migrations/016-totp-burnt-step.ts';
 import { oidcClientAcrMigration } from './migrations/019-oidc-client-acr.ts';
 import { totpBindingsAccountMigration } from './migrations/020-totp-bindings-account.ts';
+import { knownBrowsersLastSeenMigration } from './migrations/022-known-browsers-last-seen.ts';
 
 // Migrations live in code (not files read at run time) so one set serves both
 // databases and the order is explicit.
@@ -43,6 +44,7 @@ function provider(dialect: Dialect): MigrationProvider {
         '016-totp-burnt-step': totpBurntStepMigration(),
         '019-oidc-client-acr': oidcClientAcrMigration(),
         '020-totp-bindings-account': totpBindingsAccountMigration(),
+        '022-known-browsers-last-seen': knownBrowsersLastSeenMigration(),
       };
     },
   };
