@@ -3,9 +3,8 @@
 
 import type { Account } from '../domain/account.ts';
 import { DomainError } from '../domain/errors.ts';
-import { LOGIN_CHALLENGE_TTL_MS } from '../domain/policy.ts';
+import { LOGIN_CHALLENGE_TTL_MS, MINUTE_MS, SESSION_TOUCH_INTERVAL_MS } from '../domain/policy.ts';
 import { hashToken } from '../infra/tokens.ts';
-import { findAccountById } from '../storage/accounts-repository.ts';
 import type { Executor } from '../storage/executor.ts';
 import {
   type ChallengeRow,
@@ -16,6 +15,7 @@ import {
   type SessionRow,
   touchSession,
 } from '../storage/sessions-repository.ts';
+import { refuseIfFrozen } from './account-freeze.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
 
 export interface IssuedToken {
@@ -83,17 +83,27 @@ export interface Authenticated {
   readonly account: Account;
 }
 
+/**
+ * The caller's session and account, from one read that also brings the
+ * account's freeze: a frozen account is refused (its sessions were revoked
+ * when it froze; this holds for any that were not). Use is recorded at most
+ * once a minute (SESSION_TOUCH_INTERVAL_MS): a request in between writes
+ * nothing, and so never waits for a commit.
+ */
 export async function authenticate(ctx: AppContext, token: string): Promise<Authenticated> {
   const db = ctx.storage.db;
   const now = ctx.clock.now();
-  const session = await findLiveSession(db, hashToken(token), now.toISOString());
+  const live = await findLiveSession(db, hashToken(token), now.toISOString());
   // Unused for longer than the idle limit: sign in again (NIST SP 800-63B-4 §2.2.3).
-  const idleSince = new Date(now.getTime() - ctx.config.sessionIdleMinutes * 60_000).toISOString();
-  const active = session && (session.last_seen_at ?? session.created_at) > idleSince;
-  const account = active ? await findAccountById(db, session.account_id) : undefined;
-  if (!session || !account) throw new DomainError('unauthenticated', 'Sign in first.');
-  await touchSession(db, session.id, now.toISOString(), new Date(now.getTime() - 60_000).toISOString());
-  return { session, account };
+  const idleSince = new Date(now.getTime() - ctx.config.sessionIdleMinutes * MINUTE_MS).toISOString();
+  const lastSeen = live && (live.session.last_seen_at ?? live.session.created_at);
+  if (!live || !lastSeen || lastSeen <= idleSince) throw new DomainError('unauthenticated', 'Sign in first.');
+  refuseIfFrozen(live.frozen);
+  const touchedBefore = new Date(now.getTime() - SESSION_TOUCH_INTERVAL_MS).toISOString();
+  if (live.session.last_seen_at === null || live.session.last_seen_at < touchedBefore) {
+    await touchSession(db, live.session.id, now.toISOString(), touchedBefore);
+  }
+  return { session: live.session, account: live.account };
 }
 
 /** Logout: the session stops working now. */

@@ -50,6 +50,8 @@ export const PASSWORD_RESET_ANSWER_FLOOR_MS = 100;
 
 /** The half-signed-in state between the password and the second factor. */
 export const LOGIN_CHALLENGE_TTL_MS = 5 * MINUTE_MS;
+/** A session's last use is written at most this often: requests in between write nothing. */
+export const SESSION_TOUCH_INTERVAL_MS = 1 * MINUTE_MS;
 /** Wrong second factors that end one login challenge (the owner is emailed). */
 export const FAILURES_PER_CHALLENGE = 5;
 /** Wrong second factors per account within FAILURE_WINDOW_MS that lock the second-factor step. */

@@ -8,7 +8,6 @@
 // without the session, and SameSite=Strict keeps the cookie home anyway.
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { assertNotFrozen } from '../app/account-freeze.ts';
 import type { AppContext, RequestOrigin } from '../app/context.ts';
 import { type Authenticated, authenticate } from '../app/sessions.ts';
 import { assertAgentReady } from '../app/support-agent.ts';
@@ -91,9 +90,8 @@ export async function sessionOf(ctx: AppContext, request: FastifyRequest): Promi
       throw new DomainError('csrf_failed', 'The CSRF token is missing or wrong. Reload the page.');
     }
   }
-  const auth = { ...(await authenticate(ctx, token)), token };
-  await assertNotFrozen(ctx.storage.db, auth.account.id);
-  return auth;
+  // authenticate refuses a frozen account (its read brings the freeze).
+  return { ...(await authenticate(ctx, token)), token };
 }
 
 function guard(scope: App, kind: AuthKind, check: (request: FastifyRequest) => Promise<void>): void {

@@ -28,13 +28,28 @@ const insertSessionQuery = prepared((db, p: SessionRow) =>
   } satisfies EveryColumn<SessionRow>),
 );
 
+// Every authenticated request: its session, the account and the account's freeze in one read.
 const liveSessionQuery = prepared((db, p: { tokenHash: string; now: string }) =>
   db
     .selectFrom('sessions')
-    .selectAll()
-    .where('token_hash', '=', p.tokenHash)
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', p.now),
+    .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
+    .selectAll('accounts')
+    .select([
+      'sessions.id as s_id',
+      'sessions.token_hash as s_token_hash',
+      'sessions.created_at as s_created_at',
+      'sessions.expires_at as s_expires_at',
+      'sessions.revoked_at as s_revoked_at',
+      'sessions.ip as s_ip',
+      'sessions.user_agent as s_user_agent',
+      'sessions.last_seen_at as s_last_seen_at',
+      'sessions.second_factor_at as s_second_factor_at',
+      'sessions.second_factor_method as s_second_factor_method',
+    ])
+    .select((eb) => freezeColumns(eb.ref('accounts.id')))
+    .where('sessions.token_hash', '=', p.tokenHash)
+    .where('sessions.revoked_at', 'is', null)
+    .where('sessions.expires_at', '>', p.now),
 );
 
 const touchSessionQuery = prepared((db, p: { id: string; now: string; notSince: string }) =>
@@ -49,8 +64,30 @@ export async function insertSession(db: Executor, row: SessionRow): Promise<void
   await insertSessionQuery.changed(db, row);
 }
 
-export async function findLiveSession(db: Executor, tokenHash: string, now: string): Promise<SessionRow | undefined> {
-  return liveSessionQuery.first(db, { tokenHash, now });
+export interface LiveSession {
+  readonly session: SessionRow;
+  readonly account: Account;
+  readonly frozen: FreezeReason | null;
+}
+
+/** The session of this token, unless revoked or expired at `now`, with its account and the account's freeze. */
+export async function findLiveSession(db: Executor, tokenHash: string, now: string): Promise<LiveSession | undefined> {
+  const row = await liveSessionQuery.first(db, { tokenHash, now });
+  if (!row) return undefined;
+  const session = {
+    id: row.s_id,
+    account_id: row.id,
+    token_hash: row.s_token_hash,
+    created_at: row.s_created_at,
+    expires_at: row.s_expires_at,
+    revoked_at: row.s_revoked_at,
+    ip: row.s_ip,
+    user_agent: row.s_user_agent,
+    last_seen_at: row.s_last_seen_at,
+    second_factor_at: row.s_second_factor_at,
+    second_factor_method: row.s_second_factor_method,
+  } satisfies EveryColumn<SessionRow>;
+  return { session, account: toAccount(row), frozen: freezeReasonOf(row) };
 }
 
 /** Records use, at most once a minute per session (the inactivity clock). */

@@ -4,8 +4,11 @@
 // its counts in one commit too. Counted by the storage's own counters on both
 // databases (transactions, and writes outside one).
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { test } from 'node:test';
-import { challengeFor, codeFor, enrolledUser } from '../support/flows.ts';
+import { SESSION_TOUCH_INTERVAL_MS } from '../../src/domain/policy.ts';
+import { insertFreeze } from '../../src/storage/freezes-repository.ts';
+import { challengeFor, codeFor, enrolledUser, signUpAndLogin } from '../support/flows.ts';
 import { describeOnEachDatabase, type Harness } from '../support/harness.ts';
 
 async function commitsOf(h: Harness, request: () => Promise<{ status: number }>, status: number): Promise<number> {
@@ -55,5 +58,26 @@ describeOnEachDatabase('one commit per login', (h) => {
     const commits = h.ctx.storage.counters.commits - before.commits;
     if (h.dialect === 'sqlite') assert.ok(commits < users.length, `${commits} commits for ${users.length} logins`);
     else assert.equal(commits, users.length);
+  });
+
+  test("an authenticated request writes its session's last use at most once a minute, and reads the session, account and freeze at once", async () => {
+    const user = await signUpAndLogin(h);
+    const me = () => h.call('GET', '/v1/me/security', { token: user.token });
+    // Signed in just now: the session's last use is fresh, so nothing is written.
+    assert.equal(await commitsOf(h, me, 200), 0);
+    assert.equal(await commitsOf(h, me, 200), 0);
+    await h.clock.advance(SESSION_TOUCH_INTERVAL_MS / 1000 + 1);
+    assert.equal(await commitsOf(h, me, 200), 1);
+    assert.equal(await commitsOf(h, me, 200), 0);
+    // A session the freeze did not revoke (none should survive one) is refused all the same.
+    await insertFreeze(h.ctx.storage.db, {
+      id: crypto.randomUUID(),
+      accountId: user.accountId,
+      via: 'email_link',
+      at: h.clock.now().toISOString(),
+    });
+    const refused = await me();
+    assert.equal(refused.status, 423, JSON.stringify(refused.body));
+    assert.equal(refused.body.code, 'account_frozen');
   });
 });

@@ -224,11 +224,15 @@ for (const dialect of DIALECTS) {
         second_factor_at: null,
         second_factor_method: null,
       });
-      assert.equal((await findLiveSession(storage.db, tokenHash, at(10)))?.id, sessionId);
+      const live = await findLiveSession(storage.db, tokenHash, at(10));
+      assert.equal(live?.session.id, sessionId);
+      // The account and its freeze come with it.
+      assert.equal(live?.account.id, accountId);
+      assert.equal(live?.frozen, null);
       // Use is recorded at most once a minute.
       await touchSession(storage.db, sessionId, at(30), at(-30));
       await touchSession(storage.db, sessionId, at(40), at(-20));
-      assert.equal((await findLiveSession(storage.db, tokenHash, at(50)))?.last_seen_at, at(30));
+      assert.equal((await findLiveSession(storage.db, tokenHash, at(50)))?.session.last_seen_at, at(30));
       assert.equal(await findLiveSession(storage.db, tokenHash, at(3600)), undefined);
       await revokeSession(storage.db, sessionId, at(20));
       assert.equal(await findLiveSession(storage.db, tokenHash, at(21)), undefined);
