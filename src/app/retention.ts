@@ -1,10 +1,12 @@
 // Retention (issue 15 item 6): identity evidence is deleted
 // LATCHKEY_EVIDENCE_RETENTION_DAYS after its ticket was decided (or expired),
 // with an audit row; expired sessions, challenges and codes, and sent
-// messages, are deleted once they are no use even for an inquiry.
-import { evidenceRetentionCutoff, expiredRecordsCutoff } from '../domain/retention.ts';
+// messages, are deleted once they are no use even for an inquiry; a browser
+// is forgotten once its device cookie is surely gone.
+import { evidenceRetentionCutoff, expiredRecordsCutoff, forgottenBrowsersCutoff } from '../domain/retention.ts';
 import { removeEvidenceFile } from '../infra/evidence-files.ts';
 import { appendAudit } from '../storage/events-repository.ts';
+import { forgetBrowsersUnseenSince } from '../storage/known-browsers-repository.ts';
 import { listEvidence } from '../storage/recovery-repository.ts';
 import {
   closedTicketsWithEvidence,
@@ -47,7 +49,11 @@ export async function deleteExpiredEvidence(ctx: AppContext): Promise<number> {
 }
 
 export async function purgeExpired(ctx: AppContext): Promise<Record<string, number>> {
-  return purgeExpiredRecords(ctx.storage.db, expiredRecordsCutoff(ctx.clock.now()).toISOString());
+  const now = ctx.clock.now();
+  return {
+    ...(await purgeExpiredRecords(ctx.storage.db, expiredRecordsCutoff(now).toISOString())),
+    forgottenBrowsers: await forgetBrowsersUnseenSince(ctx.storage.db, forgottenBrowsersCutoff(now).toISOString()),
+  };
 }
 
 export const retentionJobs: readonly Job[] = [

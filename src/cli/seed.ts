@@ -75,6 +75,7 @@ function knownBrowserRows(key: Buffer, start: number, ids: readonly string[], at
     account_id: id,
     browser_hash: hashToken(seededDeviceToken(key, start + i)),
     first_seen_at: at,
+    last_seen_at: at,
   }));
 }
 

@@ -96,7 +96,8 @@ export const ACTIVITY_WINDOW_MS = 90 * 24 * HOUR_MS;
 /**
  * The device cookie that makes a browser known to an account (new-browser
  * sign-in alerts) lives this long; 400 days is the most browsers keep a
- * cookie (RFC 6265bis §5.5), and every sign-in sets it again.
+ * cookie (RFC 6265bis §5.5), and every sign-in sets it again. A browser not
+ * seen for this long is forgotten (forgottenBrowsersCutoff).
  */
 export const KNOWN_BROWSER_COOKIE_DAYS = 400;
 

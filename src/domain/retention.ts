@@ -1,6 +1,7 @@
 // How much evidence one upload may add, and how long records are kept (issue 15
 // item 6). Pure: the caller passes the time, the usage and the limits.
 import { DomainError } from './errors.ts';
+import { KNOWN_BROWSER_COOKIE_DAYS } from './policy.ts';
 
 const DAY_MS = 24 * 3600_000;
 /** The per-account upload allowance counts the evidence of the last 24 hours. */
@@ -62,4 +63,22 @@ export function evidenceRetentionCutoff(now: Date, retentionDays: number): Date 
 /** Records that expired (or were revoked, or sent) before this are deleted. */
 export function expiredRecordsCutoff(now: Date): Date {
   return new Date(now.getTime() - EXPIRED_RECORDS_KEPT_DAYS * DAY_MS);
+}
+
+/**
+ * A sign-in from a known browser records the sighting only when the last one
+ * is from an earlier day than this (the UTC day of `now`, as stored times
+ * compare): at most one write a day per browser on the sign-in path.
+ */
+export function browserSightingDay(now: Date): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/**
+ * Browsers last seen before this are forgotten: their device cookie, renewed
+ * at every sign-in, lived KNOWN_BROWSER_COOKIE_DAYS and is gone, so no sign-in
+ * can match them again. One day more, since a sighting is recorded once a day.
+ */
+export function forgottenBrowsersCutoff(now: Date): Date {
+  return new Date(now.getTime() - (KNOWN_BROWSER_COOKIE_DAYS + 1) * DAY_MS);
 }

@@ -19,6 +19,7 @@ import { totpBurntStepMigration } from './migrations/016-totp-burnt-step.ts';
 import { oidcClientAcrMigration } from './migrations/019-oidc-client-acr.ts';
 import { totpBindingsAccountMigration } from './migrations/020-totp-bindings-account.ts';
 import { oidcModelsAccountMigration } from './migrations/021-oidc-models-account.ts';
+import { knownBrowsersLastSeenMigration } from './migrations/022-known-browsers-last-seen.ts';
 
 // Migrations live in code (not files read at run time) so one set serves both
 // databases and the order is explicit.
@@ -45,6 +46,7 @@ function provider(dialect: Dialect): MigrationProvider {
         '019-oidc-client-acr': oidcClientAcrMigration(),
         '020-totp-bindings-account': totpBindingsAccountMigration(),
         '021-oidc-models-account': oidcModelsAccountMigration(dialect),
+        '022-known-browsers-last-seen': knownBrowsersLastSeenMigration(),
       };
     },
   };

@@ -115,6 +115,8 @@ export interface KnownBrowsersTable {
   account_id: string;
   browser_hash: string;
   first_seen_at: string;
+  /** Written at most once a day (browserSightingDay): a sign-in from a known browser rarely writes. */
+  last_seen_at: string;
 }
 
 export interface AuditLogTable {

@@ -2,6 +2,7 @@
 // else), the sign-in activity, and the new-browser sign-in alert.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { KNOWN_BROWSER_COOKIE_DAYS } from '../../src/domain/policy.ts';
 import {
   auditDetails,
   challengeFor,
@@ -324,5 +325,71 @@ describeOnEachDatabase('new-browser sign-in alert', { frozenClock: true }, (h) =
       rows.every((r) => !r.browser_hash.includes(cookie.split('=')[1] ?? '-')),
       'only hashes are stored',
     );
+  });
+});
+
+describeOnEachDatabase('known browsers are forgotten', { frozenClock: true }, (h) => {
+  const DAY = 86_400;
+  /** Moves the test clock over HTTP, which runs the periodic jobs (the retention job among them). */
+  const advance = async (seconds: number) =>
+    assert.equal((await h.call('POST', '/v1/test/clock', { body: { advanceSeconds: seconds } })).status, 200);
+  const signIn = async (email: string, cookie?: string) => {
+    const login = await h.call('POST', '/v1/sessions', {
+      body: { email, password: PASSWORD },
+      ...(cookie ? { headers: { cookie } } : {}),
+    });
+    assert.equal(login.body.status, 'authenticated', JSON.stringify(login.body));
+    return deviceCookieOf(login);
+  };
+  const lastSeen = async (accountId: string) =>
+    (
+      await h.ctx.storage.db
+        .selectFrom('known_browsers')
+        .select(['first_seen_at', 'last_seen_at'])
+        .where('account_id', '=', accountId)
+        .orderBy('first_seen_at')
+        .execute()
+    ).map((row) => row.last_seen_at);
+
+  test('a sighting is recorded once a day; a browser unseen for as long as its cookie lives is forgotten', async () => {
+    h.clock.set(new Date('2026-03-02T08:00:00Z'));
+    const email = uniqueEmail();
+    const created = await h.call('POST', '/v1/accounts', { body: { email, password: PASSWORD } });
+    assert.equal(created.status, 201);
+    const accountId = created.body.accountId as string;
+    const desk = deviceCookieOf(created);
+    const signedUpAt = h.clock.now().toISOString();
+    await h.clock.advance(60);
+    const phone = await signIn(email);
+    const phoneFirstSeen = h.clock.now().toISOString();
+    assert.equal((await alerts(h, email)).length, 1);
+    assert.deepEqual(await lastSeen(accountId), [signedUpAt, phoneFirstSeen]);
+
+    // The same day again: known, and nothing written.
+    await h.clock.advance(3600);
+    await signIn(email, desk);
+    assert.deepEqual(await lastSeen(accountId), [signedUpAt, phoneFirstSeen]);
+    // The next day: the sighting is recorded, and an update is no new browser.
+    await h.clock.advance(DAY);
+    await signIn(email, desk);
+    const deskSeen = h.clock.now().toISOString();
+    assert.deepEqual(await lastSeen(accountId), [deskSeen, phoneFirstSeen]);
+    assert.equal((await alerts(h, email)).length, 1, 'a known browser raises no alert');
+
+    // The phone, not seen since its first sign-in, is kept until its cookie is
+    // surely gone (a day more than it lives); the desk, seen since, stays.
+    const phoneAge = () => (h.clock.now().getTime() - Date.parse(phoneFirstSeen)) / 1000;
+    await advance((KNOWN_BROWSER_COOKIE_DAYS + 1) * DAY - phoneAge() - 60);
+    assert.deepEqual(await lastSeen(accountId), [deskSeen, phoneFirstSeen]);
+    await advance(120);
+    assert.deepEqual(await lastSeen(accountId), [deskSeen]);
+
+    // Forgotten, it is a new browser again; the desk is still known.
+    await signIn(email, phone);
+    assert.equal((await alerts(h, email)).length, 2);
+    await signIn(email, desk);
+    assert.equal((await alerts(h, email)).length, 2);
+    await advance((KNOWN_BROWSER_COOKIE_DAYS + 2) * DAY);
+    assert.deepEqual(await lastSeen(accountId), [], 'neither seen since');
   });
 });
