@@ -49,6 +49,11 @@ export async function forgetBrowsersUnseenSince(db: Executor, cutoff: string): P
   return changed(await db.deleteFrom('known_browsers').where('last_seen_at', '<', cutoff).executeTakeFirst());
 }
 
+/** Forgets every browser of the account (revokeAccountSessions, when it ends them all). */
+export async function forgetAccountBrowsers(db: Executor, accountId: string): Promise<void> {
+  await db.deleteFrom('known_browsers').where('account_id', '=', accountId).execute();
+}
+
 export type KnownBrowserRow = Insertable<KnownBrowsersTable>;
 
 /** Bulk insert (`latchkey seed`), in statements under the database's parameter limit (bulk-insert.ts). */

@@ -6,6 +6,7 @@ import type { Executor } from './executor.ts';
 import { changed } from './executor.ts';
 import { freezeColumns, freezeReasonOf } from './freezes-repository.ts';
 import { type EveryColumn, prepared } from './prepared.ts';
+import { forgetAccountBrowsers } from './known-browsers-repository.ts';
 import type { Database, LoginChallengesTable, SessionsTable } from './schema.ts';
 
 export type SessionRow = SessionsTable;
@@ -111,8 +112,15 @@ export async function revokeSession(db: Executor, id: string, now: string): Prom
  * then answers invalid_grant, introspection `active: false`, and the
  * provider's session cookie signs no app in without Latchkey). The kept
  * session keeps no grant: an app's tokens are another device's access, and
- * the kept session signs its own apps in again without a question. Returns
- * how many Latchkey sessions were revoked.
+ * the kept session signs its own apps in again without a question.
+ *
+ * Ending them all (no `keepId`: a freeze, a frozen ticket, a recovery
+ * decision, a reset by email link, an agent's invitation) means the account's
+ * security is in doubt, so it also forgets its known browsers: an attacker's
+ * browser must not stay known and sign in again unannounced. Keeping the
+ * caller's session (a change from the security page, "sign out everywhere
+ * else") keeps them: the owner's own browser would otherwise raise a false
+ * alarm. Returns how many Latchkey sessions were revoked.
  */
 export async function revokeAccountSessions(
   db: Executor,
@@ -128,6 +136,7 @@ export async function revokeAccountSessions(
   if (keepId) query = query.where('id', '!=', keepId);
   const revoked = changed(await query.executeTakeFirst());
   await db.deleteFrom('oidc_models').where('account_id', '=', accountId).execute();
+  if (!keepId) await forgetAccountBrowsers(db, accountId);
   return revoked;
 }
 

@@ -10,6 +10,7 @@ import {
   deviceCookieOf,
   enrolledUser,
   PASSWORD,
+  randomIp,
   signUpAndLogin,
   uniqueEmail,
 } from '../support/flows.ts';
@@ -391,5 +392,84 @@ describeOnEachDatabase('known browsers are forgotten', { frozenClock: true }, (h
     assert.equal((await alerts(h, email)).length, 2);
     await advance((KNOWN_BROWSER_COOKIE_DAYS + 2) * DAY);
     assert.deepEqual(await lastSeen(accountId), [], 'neither seen since');
+  });
+});
+
+// Ending every session of an account (no session kept) forgets its browsers
+// (revokeAccountSessions): an attacker's browser must not stay known after the
+// owner's "this wasn't me". Keeping the caller's session keeps them.
+describeOnEachDatabase('known browsers when the sessions end', { frozenClock: true }, (h) => {
+  const NEW_PASSWORD = 'lantern otter marmalade 41';
+  const signUp = async () => {
+    const email = uniqueEmail();
+    const created = await h.call('POST', '/v1/accounts', { body: { email, password: PASSWORD } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    return { email, accountId: created.body.accountId as string, cookie: deviceCookieOf(created) };
+  };
+  const signIn = async (email: string, cookie: string, password = PASSWORD): Promise<string> => {
+    const login = await h.call('POST', '/v1/sessions', { body: { email, password }, headers: { cookie } });
+    assert.equal(login.body.status, 'authenticated', JSON.stringify(login.body));
+    return login.body.token;
+  };
+  const knownBrowsers = async (accountId: string) =>
+    (
+      await h.ctx.storage.db
+        .selectFrom('known_browsers')
+        .select('account_id')
+        .where('account_id', '=', accountId)
+        .execute()
+    ).length;
+
+  test('the freeze forgets the browsers of the account, and only of it', async () => {
+    const user = await signUp();
+    const other = await signUp();
+    const token = await signIn(user.email, user.cookie);
+    assert.equal(await knownBrowsers(user.accountId), 1);
+    const frozen = await h.call('POST', '/v1/account-freezes', { body: {}, token });
+    assert.equal(frozen.status, 200, JSON.stringify(frozen.body));
+    assert.equal(await knownBrowsers(user.accountId), 0, 'the attacker’s browser is no longer known');
+    assert.equal(await knownBrowsers(other.accountId), 1);
+  });
+
+  test('a reset by email link forgets them: the same browser’s next sign-in is announced', async () => {
+    const user = await signUp();
+    await signIn(user.email, user.cookie);
+    assert.equal((await alerts(h, user.email)).length, 0);
+    const asked = await h.app.inject({
+      method: 'POST',
+      url: '/v1/password-resets',
+      remoteAddress: randomIp(),
+      payload: { email: user.email },
+    });
+    assert.equal(asked.statusCode, 202);
+    const outbox = await h.call('GET', '/v1/test/outbox');
+    const mail = outbox.body.messages.findLast(
+      (m: { to: string; subject: string }) => m.to === user.email && m.subject === 'Reset your password',
+    );
+    const link = /\/password-reset#token=([A-Za-z0-9_-]+)/.exec(mail?.body ?? '')?.[1];
+    assert.ok(link, 'a reset link was emailed');
+    const done = await h.call('POST', '/v1/password-resets/confirm', { body: { token: link, newPassword: NEW_PASSWORD } });
+    assert.equal(done.status, 204, JSON.stringify(done.body));
+    await signIn(user.email, user.cookie, NEW_PASSWORD);
+    assert.equal((await alerts(h, user.email)).length, 1);
+  });
+
+  test('a change from the security page and "sign out everywhere else" keep them: no false alarm', async () => {
+    const user = await signUp();
+    const token = await signIn(user.email, user.cookie);
+    const phone = 'latchkey_device=phonephonephonephonephonephone';
+    await signIn(user.email, phone);
+    assert.equal((await alerts(h, user.email)).length, 1);
+    const changed = await h.call('POST', '/v1/me/password', {
+      token,
+      body: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD },
+    });
+    assert.equal(changed.status, 204, JSON.stringify(changed.body));
+    await signIn(user.email, user.cookie, NEW_PASSWORD);
+    const others = await h.call('POST', '/v1/me/sessions/revoke-others', { token, body: {} });
+    assert.deepEqual(others.body, { revoked: 1 }, "the sign-in after the change");
+    await signIn(user.email, phone, NEW_PASSWORD);
+    assert.equal((await alerts(h, user.email)).length, 1, 'both browsers still known');
+    assert.equal(await knownBrowsers(user.accountId), 2);
   });
 });
