@@ -5,8 +5,8 @@ import { toAccount } from './accounts-repository.ts';
 import type { Executor } from './executor.ts';
 import { changed } from './executor.ts';
 import { freezeColumns, freezeReasonOf } from './freezes-repository.ts';
-import { type EveryColumn, prepared } from './prepared.ts';
 import { forgetAccountBrowsers } from './known-browsers-repository.ts';
+import { type EveryColumn, prepared } from './prepared.ts';
 import type { Database, LoginChallengesTable, SessionsTable } from './schema.ts';
 
 export type SessionRow = SessionsTable;

@@ -448,7 +448,9 @@ describeOnEachDatabase('known browsers when the sessions end', { frozenClock: tr
     );
     const link = /\/password-reset#token=([A-Za-z0-9_-]+)/.exec(mail?.body ?? '')?.[1];
     assert.ok(link, 'a reset link was emailed');
-    const done = await h.call('POST', '/v1/password-resets/confirm', { body: { token: link, newPassword: NEW_PASSWORD } });
+    const done = await h.call('POST', '/v1/password-resets/confirm', {
+      body: { token: link, newPassword: NEW_PASSWORD },
+    });
     assert.equal(done.status, 204, JSON.stringify(done.body));
     await signIn(user.email, user.cookie, NEW_PASSWORD);
     assert.equal((await alerts(h, user.email)).length, 1);
@@ -467,7 +469,7 @@ describeOnEachDatabase('known browsers when the sessions end', { frozenClock: tr
     assert.equal(changed.status, 204, JSON.stringify(changed.body));
     await signIn(user.email, user.cookie, NEW_PASSWORD);
     const others = await h.call('POST', '/v1/me/sessions/revoke-others', { token, body: {} });
-    assert.deepEqual(others.body, { revoked: 1 }, "the sign-in after the change");
+    assert.deepEqual(others.body, { revoked: 1 }, 'the sign-in after the change');
     await signIn(user.email, phone, NEW_PASSWORD);
     assert.equal((await alerts(h, user.email)).length, 1, 'both browsers still known');
     assert.equal(await knownBrowsers(user.accountId), 2);
