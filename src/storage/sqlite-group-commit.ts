@@ -138,10 +138,15 @@ const NORMAL = 1;
 
 /**
  * WAL pages (frames) written since the last checkpoint after which the next
- * write batch waits for one on the WAL thread: SQLite's own default
- * autocheckpoint, so the WAL stays the size it was (4 MiB at 4 KiB pages).
+ * write batch waits for one on the WAL thread: four times SQLite's default
+ * autocheckpoint (a WAL of 16 MiB at 4 KiB pages). A checkpoint copies each
+ * page once however many commits changed it, and syncs the database file
+ * once: at 1,000 pages the checkpoints of logins spread over a million
+ * accounts copied and synced nearly a page per frame, four times as often.
+ * Measured in alternating pairs at 1 M accounts: 17-22% more logins/s and
+ * 15-23% less CPU per login than at 1,000 (at 5 k accounts 2-14% more).
  */
-export const CHECKPOINT_PAGES = 1000;
+export const CHECKPOINT_PAGES = 4000;
 /**
  * SQLite's autocheckpoint on the main connection, kept as the bound: it runs
  * (in a COMMIT, on the event loop) only when the WAL did not start over after

@@ -20,6 +20,8 @@ import { freshDatabase } from '../support/databases.ts';
 
 /** A WAL frame: a 4 KiB page and its 24-byte header. */
 const FRAME_BYTES = 4096 + 24;
+/** The write counts below were sized for a checkpoint every 1,000 pages: they grow with CHECKPOINT_PAGES. */
+const SCALE = CHECKPOINT_PAGES / 1000;
 
 const newAccount = () => ({
   id: crypto.randomUUID(),
@@ -66,7 +68,7 @@ describe('checkpoints off the event loop (sqlite)', () => {
     try {
       const wal = `${sqliteFile(own.dataDir)}-wal`;
       let largest = 0;
-      const ids = await write(storage, 1500, () => {
+      const ids = await write(storage, 1500 * SCALE, () => {
         largest = Math.max(largest, fs.statSync(wal).size);
       });
       // Far more than the WAL holds: without checkpoints it would have grown to many times the bound.
@@ -106,11 +108,11 @@ describe('checkpoints off the event loop (sqlite)', () => {
       await write(storage, 20);
       reader.exec('begin');
       reader.prepare('select count(*) from accounts').get(); // the snapshot is taken here
-      await write(storage, 1200); // every write resolves: none waits for a checkpoint that cannot finish
+      await write(storage, 1200 * SCALE); // every write resolves: none waits for a checkpoint that cannot finish
       assert.ok(walFrames(observer).log > 2 * CHECKPOINT_PAGES, 'the WAL started over under a reader');
       reader.exec('commit');
       const checkpoints = storage.counters.checkpoints;
-      await write(storage, 800);
+      await write(storage, 800 * SCALE);
       assert.ok(storage.counters.checkpoints > checkpoints);
       assert.ok(walFrames(observer).log < CHECKPOINT_PAGES + 500, 'the WAL did not start over');
     } finally {
@@ -125,7 +127,7 @@ describe('checkpoints off the event loop (sqlite)', () => {
     const own = await freshDatabase('sqlite');
     try {
       const seeding = await openStorage({ dataDir: own.dataDir });
-      await write(seeding, 1000);
+      await write(seeding, 1000 * SCALE);
       await seeding.close(); // SQLite checkpoints on the last close: the file holds it all
       const databaseBytes = fs.statSync(sqliteFile(own.dataDir)).size;
       assert.ok(databaseBytes > 2 * CHECKPOINT_PAGES * FRAME_BYTES, `${databaseBytes}`);
@@ -140,7 +142,7 @@ describe('checkpoints off the event loop (sqlite)', () => {
         const storage = await openStorage({ dataDir: ${JSON.stringify(own.dataDir)} });
         const acked = [];
         let failure;
-        for (let i = 0; i < 3000 && !failure; i++) {
+        for (let i = 0; i < ${3000 * SCALE} && !failure; i++) {
           const account = { id: crypto.randomUUID(), email: crypto.randomUUID() + '@example.com',
             passwordHash: crypto.randomBytes(1000).toString('hex'), role: 'user', createdAt: new Date() };
           try {
