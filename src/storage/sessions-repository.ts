@@ -7,7 +7,7 @@ import { changed } from './executor.ts';
 import { freezeColumns, freezeReasonOf } from './freezes-repository.ts';
 import { forgetAccountBrowsers } from './known-browsers-repository.ts';
 import { type EveryColumn, prepared } from './prepared.ts';
-import type { Database, LoginChallengesTable, SessionsTable } from './schema.ts';
+import type { AccountsTable, Database, LoginChallengesTable, SessionsTable } from './schema.ts';
 
 export type SessionRow = SessionsTable;
 export type ChallengeRow = LoginChallengesTable;
@@ -29,24 +29,72 @@ const insertSessionQuery = prepared((db, p: SessionRow) =>
   } satisfies EveryColumn<SessionRow>),
 );
 
+/**
+ * A session or a login challenge read with its account and the account's
+ * freeze in one statement (a login's and every authenticated request's round
+ * trips to PostgreSQL are most of their cost, issue 16): the row's own columns
+ * come under `<prefix><column>`, as the account's row shares some (id, created_at).
+ */
+interface WithAccount {
+  readonly account: Account;
+  readonly frozen: FreezeReason | null;
+}
+
+/** Every column of each row read beside its account (`EveryColumn`: one missing fails tsc). */
+const SESSION_COLUMNS = {
+  id: true,
+  account_id: true,
+  token_hash: true,
+  created_at: true,
+  expires_at: true,
+  revoked_at: true,
+  ip: true,
+  user_agent: true,
+  last_seen_at: true,
+  second_factor_at: true,
+  second_factor_method: true,
+} satisfies EveryColumn<SessionRow>;
+const CHALLENGE_COLUMNS = {
+  id: true,
+  account_id: true,
+  token_hash: true,
+  created_at: true,
+  expires_at: true,
+  failed_attempts: true,
+  completed_at: true,
+  ip: true,
+  user_agent: true,
+  purpose: true,
+} satisfies EveryColumn<ChallengeRow>;
+
+type Prefixed<T extends string, C extends string, P extends string> = { [K in C]: `${T}.${K} as ${P}${K}` }[C];
+
+/** `<table>.<column> as <prefix><column>` for each column. */
+function prefixedColumns<T extends 'sessions' | 'login_challenges', C extends string, P extends string>(
+  table: T,
+  prefix: P,
+  columns: Record<C, unknown>,
+): Array<Prefixed<T, C, P>> {
+  return (Object.keys(columns) as C[]).map((column) => `${table}.${column} as ${prefix}${column}` as Prefixed<T, C, P>);
+}
+
+/** The row's own columns back under their names, and its account with the freeze. */
+function splitWithAccount<R>(
+  row: AccountsTable & NonNullable<Parameters<typeof freezeReasonOf>[0]> & Record<string, unknown>,
+  prefix: string,
+  columns: EveryColumn<R>,
+): { own: R } & WithAccount {
+  const own = Object.fromEntries(Object.keys(columns).map((column) => [column, row[`${prefix}${column}`]])) as R;
+  return { own, account: toAccount(row), frozen: freezeReasonOf(row) };
+}
+
 // Every authenticated request: its session, the account and the account's freeze in one read.
 const liveSessionQuery = prepared((db, p: { tokenHash: string; now: string }) =>
   db
     .selectFrom('sessions')
     .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
     .selectAll('accounts')
-    .select([
-      'sessions.id as s_id',
-      'sessions.token_hash as s_token_hash',
-      'sessions.created_at as s_created_at',
-      'sessions.expires_at as s_expires_at',
-      'sessions.revoked_at as s_revoked_at',
-      'sessions.ip as s_ip',
-      'sessions.user_agent as s_user_agent',
-      'sessions.last_seen_at as s_last_seen_at',
-      'sessions.second_factor_at as s_second_factor_at',
-      'sessions.second_factor_method as s_second_factor_method',
-    ])
+    .select(prefixedColumns('sessions', 's_', SESSION_COLUMNS))
     .select((eb) => freezeColumns(eb.ref('accounts.id')))
     .where('sessions.token_hash', '=', p.tokenHash)
     .where('sessions.revoked_at', 'is', null)
@@ -65,30 +113,16 @@ export async function insertSession(db: Executor, row: SessionRow): Promise<void
   await insertSessionQuery.changed(db, row);
 }
 
-export interface LiveSession {
+export interface LiveSession extends WithAccount {
   readonly session: SessionRow;
-  readonly account: Account;
-  readonly frozen: FreezeReason | null;
 }
 
 /** The session of this token, unless revoked or expired at `now`, with its account and the account's freeze. */
 export async function findLiveSession(db: Executor, tokenHash: string, now: string): Promise<LiveSession | undefined> {
   const row = await liveSessionQuery.first(db, { tokenHash, now });
   if (!row) return undefined;
-  const session = {
-    id: row.s_id,
-    account_id: row.id,
-    token_hash: row.s_token_hash,
-    created_at: row.s_created_at,
-    expires_at: row.s_expires_at,
-    revoked_at: row.s_revoked_at,
-    ip: row.s_ip,
-    user_agent: row.s_user_agent,
-    last_seen_at: row.s_last_seen_at,
-    second_factor_at: row.s_second_factor_at,
-    second_factor_method: row.s_second_factor_method,
-  } satisfies EveryColumn<SessionRow>;
-  return { session, account: toAccount(row), frozen: freezeReasonOf(row) };
+  const { own, ...withAccount } = splitWithAccount<SessionRow>(row, 's_', SESSION_COLUMNS);
+  return { session: own, ...withAccount };
 }
 
 /** Records use, at most once a minute per session (the inactivity clock). */
@@ -155,23 +189,12 @@ const insertChallengeQuery = prepared((db, p: ChallengeRow) =>
   } satisfies EveryColumn<ChallengeRow>),
 );
 
-// The challenge's columns under names of their own: the account's row shares some (id, created_at).
 const challengeWithAccountQuery = prepared((db, p: { tokenHash: string }) =>
   db
     .selectFrom('login_challenges')
     .innerJoin('accounts', 'accounts.id', 'login_challenges.account_id')
     .selectAll('accounts')
-    .select([
-      'login_challenges.id as c_id',
-      'login_challenges.token_hash as c_token_hash',
-      'login_challenges.created_at as c_created_at',
-      'login_challenges.expires_at as c_expires_at',
-      'login_challenges.failed_attempts as c_failed_attempts',
-      'login_challenges.completed_at as c_completed_at',
-      'login_challenges.ip as c_ip',
-      'login_challenges.user_agent as c_user_agent',
-      'login_challenges.purpose as c_purpose',
-    ])
+    .select(prefixedColumns('login_challenges', 'c_', CHALLENGE_COLUMNS))
     .select((eb) => freezeColumns(eb.ref('accounts.id')))
     .where('login_challenges.token_hash', '=', p.tokenHash),
 );
@@ -231,36 +254,19 @@ export async function insertChallenge(db: Executor, row: ChallengeRow): Promise<
 }
 
 /** A login challenge with its account, and why that account is frozen (null: it is not). */
-export interface ChallengeWithAccount {
+export interface ChallengeWithAccount extends WithAccount {
   readonly challenge: ChallengeRow;
-  readonly account: Account;
-  readonly frozen: FreezeReason | null;
 }
 
-/**
- * The challenge, its account and the account's freeze in one statement: every
- * use of a challenge reads all three before anything else (a login's round
- * trips to PostgreSQL are most of its cost, issue 16).
- */
+/** The challenge, its account and the account's freeze in one statement: every use of a challenge reads all three first. */
 export async function findChallengeWithAccount(
   db: Executor,
   tokenHash: string,
 ): Promise<ChallengeWithAccount | undefined> {
   const row = await challengeWithAccountQuery.first(db, { tokenHash });
   if (!row) return undefined;
-  const challenge = {
-    id: row.c_id,
-    account_id: row.id,
-    token_hash: row.c_token_hash,
-    created_at: row.c_created_at,
-    expires_at: row.c_expires_at,
-    failed_attempts: row.c_failed_attempts,
-    completed_at: row.c_completed_at,
-    ip: row.c_ip,
-    user_agent: row.c_user_agent,
-    purpose: row.c_purpose,
-  } satisfies EveryColumn<ChallengeRow>;
-  return { challenge, account: toAccount(row), frozen: freezeReasonOf(row) };
+  const { own, ...withAccount } = splitWithAccount<ChallengeRow>(row, 'c_', CHALLENGE_COLUMNS);
+  return { challenge: own, ...withAccount };
 }
 
 /**
