@@ -5,6 +5,7 @@
 
 import type { Account } from '../domain/account.ts';
 import { DomainError } from '../domain/errors.ts';
+import { DAY_MS } from '../domain/policy.ts';
 import { PASSWORD_LIMITS, type ThrottleScope } from '../infra/password-throttle.ts';
 import { passedPasswordFrom } from '../storage/events-repository.ts';
 import type { AppContext, RequestOrigin } from './context.ts';
@@ -33,7 +34,7 @@ export async function checkPassword(
   origin: RequestOrigin,
 ): Promise<boolean> {
   const now = ctx.clock.now();
-  const since = new Date(now.getTime() - PASSWORD_LIMITS.knownClientDays * 86_400_000).toISOString();
+  const since = new Date(now.getTime() - PASSWORD_LIMITS.knownClientDays * DAY_MS).toISOString();
   const attempt = await ctx.passwordThrottle.reserve(
     passwordThrottleKey(ctx, subject),
     origin.ip,

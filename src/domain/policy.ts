@@ -7,6 +7,7 @@
 
 export const MINUTE_MS = 60 * 1000;
 export const HOUR_MS = 60 * MINUTE_MS;
+export const DAY_MS = 24 * HOUR_MS;
 
 /** The guide: a set of eight one-time codes of six digits. */
 export const BACKUP_CODES_PER_SET = 8;

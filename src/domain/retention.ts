@@ -1,9 +1,8 @@
 // How much evidence one upload may add, and how long records are kept (issue 15
 // item 6). Pure: the caller passes the time, the usage and the limits.
 import { DomainError } from './errors.ts';
-import { KNOWN_BROWSER_COOKIE_DAYS } from './policy.ts';
+import { DAY_MS, KNOWN_BROWSER_COOKIE_DAYS } from './policy.ts';
 
-const DAY_MS = 24 * 3600_000;
 /** The per-account upload allowance counts the evidence of the last 24 hours. */
 export const EVIDENCE_QUOTA_WINDOW_MS = DAY_MS;
 /** Expired or revoked sessions, challenges and codes, and sent messages, are kept this long for inquiries. */

@@ -13,7 +13,7 @@ import { type Authenticated, authenticate } from '../app/sessions.ts';
 import { assertAgentReady } from '../app/support-agent.ts';
 import { authenticateTicket } from '../app/ticket-auth.ts';
 import { DomainError } from '../domain/errors.ts';
-import { KNOWN_BROWSER_COOKIE_DAYS } from '../domain/policy.ts';
+import { DAY_MS, KNOWN_BROWSER_COOKIE_DAYS } from '../domain/policy.ts';
 import type { App } from './app-type.ts';
 import { CSRF_HEADER, cookieNames } from './cookie-names.ts';
 import { type AuthKind, documentAuth } from './openapi.ts';
@@ -58,7 +58,7 @@ export function signInOrigin(ctx: AppContext, request: FastifyRequest, reply: Fa
     sameSite: 'lax',
     secure: isSecure(ctx, request),
     httpOnly: true,
-    maxAge: KNOWN_BROWSER_COOKIE_DAYS * 24 * 3600,
+    maxAge: (KNOWN_BROWSER_COOKIE_DAYS * DAY_MS) / 1000,
   });
   return { ...origin(request), browserToken };
 }
