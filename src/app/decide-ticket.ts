@@ -10,7 +10,7 @@
 // removeAll: factors/registry.ts), signs out every session and
 // marks the next binding as a recovery rebind of this ticket's kind, so
 // confirm-authenticator.ts starts the lock the policy sets for it. Rejection changes no factor. Both
-// end the review, which unfreezes a full verification (isAccountFrozen);
+// end the review, which unfreezes a full verification (accountFreezeReason);
 // approval also ends the owner's "this wasn't me" freeze (freeze-account.ts).
 
 import type { Account } from '../domain/account.ts';

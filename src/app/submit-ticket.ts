@@ -1,6 +1,6 @@
 // awaiting_evidence → in_review. Sets the review deadline; a full
 // verification freezes the account's logins from now until its decision
-// (isAccountFrozen reads the status) and signs out every live session, so
+// (accountFreezeReason reads the status) and signs out every live session, so
 // "attackers cannot log in either" holds for sessions already open too.
 import { DomainError } from '../domain/errors.ts';
 import { submit } from '../domain/recovery-ticket.ts';

@@ -6,8 +6,7 @@
 import Provider, { type Configuration, errors, interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AppContext } from '../app/context.ts';
 import { withdrawalLockState } from '../domain/withdrawal-lock.ts';
-import { findAccountById } from '../storage/accounts-repository.ts';
-import { isAccountFrozen } from '../storage/freezes-repository.ts';
+import { findAccountWithFreeze } from '../storage/accounts-repository.ts';
 import { kyselyAdapter } from './adapter.ts';
 import { ACR_LADDER } from './assurance.ts';
 import { isFirstPartyClient } from './clients.ts';
@@ -38,12 +37,12 @@ export function resourceIndicatorFor(ctx: AppContext): string {
 /** What a resource server needs to know about the account, computed when the token is issued. */
 async function accountFacts(ctx: AppContext, accountId: string): Promise<Record<string, unknown>> {
   const db = ctx.storage.db;
-  const account = await findAccountById(db, accountId);
-  if (!account) return {};
-  const lock = withdrawalLockState(account.withdrawalLock, ctx.clock.now());
+  const found = await findAccountWithFreeze(db, accountId);
+  if (!found) return {};
+  const lock = withdrawalLockState(found.account.withdrawalLock, ctx.clock.now());
   return {
     ...(lock.locked ? { latchkey_withdrawal_lock_until: Math.floor(lock.until.getTime() / 1000) } : {}),
-    ...((await isAccountFrozen(db, accountId)) ? { latchkey_account_frozen: true } : {}),
+    ...(found.frozen ? { latchkey_account_frozen: true } : {}),
   };
 }
 
@@ -94,9 +93,9 @@ export async function createProvider(ctx: AppContext): Promise<Provider> {
     // Freezing deletes the account's grants (revokeAccountSessions), but a
     // request in flight at that moment can still write rows after it.
     async findAccount(_octx, sub) {
-      const account = await findAccountById(db, sub);
-      if (!account || (await isAccountFrozen(db, sub))) return undefined;
-      return { accountId: sub, claims: async () => ({ sub, email: account.email }) };
+      const found = await findAccountWithFreeze(db, sub);
+      if (!found || found.frozen) return undefined;
+      return { accountId: sub, claims: async () => ({ sub, email: found.account.email }) };
     },
     features: {
       devInteractions: { enabled: false },

@@ -2,9 +2,11 @@
 // (docs/adr/0005-storage-access.md).
 import { sql } from 'kysely';
 import type { Account, AccountRole } from '../domain/account.ts';
+import type { FreezeReason } from '../domain/account-freeze.ts';
 import type { RecoveryLockCause, WithdrawalLockReason } from '../domain/withdrawal-lock.ts';
 import { insertMany } from './bulk-insert.ts';
 import { type Executor, transactionsAreSerial } from './executor.ts';
+import { freezeColumns, freezeReasonOf } from './freezes-repository.ts';
 import { prepared } from './prepared.ts';
 import type { AccountsTable } from './schema.ts';
 
@@ -72,6 +74,33 @@ export async function findAccountByEmail(db: Executor, email: string): Promise<A
 export async function findAccountById(db: Executor, id: string): Promise<Account | undefined> {
   const row = await accountByIdQuery.first(db, { id });
   return row && toAccount(row);
+}
+
+/** An account, and why it is frozen (null: it is not), read together. */
+export interface WithAccount {
+  readonly account: Account;
+  readonly frozen: FreezeReason | null;
+}
+
+/** An account row read with `freezeColumns`, as the application's records. */
+export function toAccountWithFreeze(
+  row: AccountsTable & NonNullable<Parameters<typeof freezeReasonOf>[0]>,
+): WithAccount {
+  return { account: toAccount(row), frozen: freezeReasonOf(row) };
+}
+
+const accountWithFreezeQuery = prepared((db, p: { id: string }) =>
+  db
+    .selectFrom('accounts')
+    .selectAll()
+    .select((eb) => freezeColumns(eb.ref('accounts.id')))
+    .where('id', '=', p.id),
+);
+
+/** The account and its freeze in one statement. */
+export async function findAccountWithFreeze(db: Executor, id: string): Promise<WithAccount | undefined> {
+  const row = await accountWithFreezeQuery.first(db, { id });
+  return row && toAccountWithFreeze(row);
 }
 
 export async function setAccountRole(db: Executor, id: string, role: AccountRole): Promise<void> {

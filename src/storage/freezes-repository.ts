@@ -94,10 +94,6 @@ export async function accountFreezeReason(db: Executor, accountId: string): Prom
   return freezeReasonOf(await freezeReasonQuery.first(db, { accountId }));
 }
 
-export async function isAccountFrozen(db: Executor, accountId: string): Promise<boolean> {
-  return (await accountFreezeReason(db, accountId)) !== null;
-}
-
 /** Writes the link unless the owner froze the account: false when frozen (nothing written). */
 export async function insertFreezeLinkUnlessFrozen(db: Executor, row: FreezeLinkRow): Promise<boolean> {
   return (await insertFreezeLinkUnlessFrozenQuery.changed(db, row)) === 1;

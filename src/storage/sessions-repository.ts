@@ -1,13 +1,11 @@
 import type { ExpressionBuilder } from 'kysely';
-import type { Account } from '../domain/account.ts';
-import type { FreezeReason } from '../domain/account-freeze.ts';
-import { toAccount } from './accounts-repository.ts';
+import { toAccountWithFreeze, type WithAccount } from './accounts-repository.ts';
 import type { Executor } from './executor.ts';
 import { changed } from './executor.ts';
-import { freezeColumns, freezeReasonOf } from './freezes-repository.ts';
+import { freezeColumns } from './freezes-repository.ts';
 import { forgetAccountBrowsers } from './known-browsers-repository.ts';
 import { type EveryColumn, prepared } from './prepared.ts';
-import type { AccountsTable, Database, LoginChallengesTable, SessionsTable } from './schema.ts';
+import type { Database, LoginChallengesTable, SessionsTable } from './schema.ts';
 
 export type SessionRow = SessionsTable;
 export type ChallengeRow = LoginChallengesTable;
@@ -34,13 +32,8 @@ const insertSessionQuery = prepared((db, p: SessionRow) =>
  * freeze in one statement (a login's and every authenticated request's round
  * trips to PostgreSQL are most of their cost, issue 16): the row's own columns
  * come under `<prefix><column>`, as the account's row shares some (id, created_at).
+ * Every column of each such row (`EveryColumn`: one missing fails tsc):
  */
-interface WithAccount {
-  readonly account: Account;
-  readonly frozen: FreezeReason | null;
-}
-
-/** Every column of each row read beside its account (`EveryColumn`: one missing fails tsc). */
 const SESSION_COLUMNS = {
   id: true,
   account_id: true,
@@ -80,12 +73,12 @@ function prefixedColumns<T extends 'sessions' | 'login_challenges', C extends st
 
 /** The row's own columns back under their names, and its account with the freeze. */
 function splitWithAccount<R>(
-  row: AccountsTable & NonNullable<Parameters<typeof freezeReasonOf>[0]> & Record<string, unknown>,
+  row: Parameters<typeof toAccountWithFreeze>[0] & Record<string, unknown>,
   prefix: string,
   columns: EveryColumn<R>,
 ): { own: R } & WithAccount {
   const own = Object.fromEntries(Object.keys(columns).map((column) => [column, row[`${prefix}${column}`]])) as R;
-  return { own, account: toAccount(row), frozen: freezeReasonOf(row) };
+  return { own, ...toAccountWithFreeze(row) };
 }
 
 // Every authenticated request: its session, the account and the account's freeze in one read.
